@@ -5,7 +5,7 @@ Durations are seconds, sizes bytes, datetimes timezone-aware.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -108,7 +108,8 @@ class Episode:
     is_published: bool = True
     guid: str | None = None  # from the front matter
     guid_is_permalink: bool = False
-    link: str | None = None
+    permalink: str | None = None  # as written; with the file name, the key of a derived GUID
+    link: str | None = None  # the episode's page, absolute
     author: str | None = None
     image: str | None = None
     keywords: tuple[str, ...] = ()
@@ -119,8 +120,3 @@ class Episode:
     duration: int | None = None  # front-matter override, seconds
     length: int | None = None  # front-matter override, bytes
     mime_type: str | None = None  # front-matter override
-    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
-
-    def line_of(self, key: str) -> int | None:
-        """The line of a front-matter key in the episode file, where known."""
-        return self.lines.get(key)

@@ -1,0 +1,78 @@
+"""The local build cache (git-ignored): parsed episodes by file content, probes by file identity.
+
+A rebuild with nothing changed skips YAML, Markdown, sanitizing and probing. The cache is only
+ever a shortcut: a missing, corrupt or old-format cache is rebuilt, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from podcastfeed import __version__
+from podcastfeed.errors import Problem
+from podcastfeed.files import write_atomic
+from podcastfeed.model import AudioInfo, Episode
+
+FORMAT = 1
+FILE_NAME = "build.pickle"
+
+
+@dataclass
+class BuildCache:
+    """What one build learned, for the next one."""
+
+    fingerprint: str = ""
+    episodes: dict[str, tuple[Episode, tuple[Problem, ...]]] = field(default_factory=dict)
+    audio: dict[str, AudioInfo] = field(default_factory=dict)
+    used_episodes: set[str] = field(default_factory=set, repr=False)
+    used_audio: set[str] = field(default_factory=set, repr=False)
+    changed: bool = False
+
+
+def content_key(relative: str, data: bytes) -> str:
+    return relative + "\0" + hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def file_key(path: Path) -> str:
+    """Local audio is identified by path, size and mtime: cheap, and exact enough for a local cache."""
+    stat = path.stat()
+    return f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}"
+
+
+def load(folder: Path, fingerprint: str) -> tuple[BuildCache, str | None]:
+    """The cache for this configuration, and a warning when an unusable one was found."""
+    path = folder / FILE_NAME
+    try:
+        with path.open("rb") as stream:
+            stored = pickle.load(stream)
+    except FileNotFoundError:
+        return BuildCache(fingerprint), None
+    except Exception as exc:  # noqa: BLE001 - a corrupt cache of any kind is rebuilt
+        return BuildCache(fingerprint), f"{path}: unreadable build cache ({type(exc).__name__}); rebuilding"
+    if not isinstance(stored, dict) or stored.get("format") != FORMAT or stored.get("version") != __version__:
+        return BuildCache(fingerprint), None
+    if stored.get("fingerprint") != fingerprint:
+        return BuildCache(fingerprint, audio=stored.get("audio", {})), None
+    return BuildCache(fingerprint, stored.get("episodes", {}), stored.get("audio", {})), None
+
+
+def save(folder: Path, cache: BuildCache) -> None:
+    """Keep what this build used (so deleted files do not pile up), if anything changed."""
+    stale = len(cache.used_episodes) < len(cache.episodes) or len(cache.used_audio) < len(cache.audio)
+    if not cache.changed and not stale:
+        return
+    data = {
+        "format": FORMAT,
+        "version": __version__,
+        "fingerprint": cache.fingerprint,
+        "episodes": {k: v for k, v in cache.episodes.items() if k in cache.used_episodes},
+        "audio": {k: v for k, v in cache.audio.items() if k in cache.used_audio},
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    gitignore = folder / ".gitignore"
+    if not gitignore.exists():
+        gitignore.write_text("*\n", encoding="utf-8")
+    write_atomic(folder / FILE_NAME, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))

@@ -1,0 +1,187 @@
+"""The command line: the only module that prints, reads argv or exits.
+
+Each command is load -> core -> write -> map errors to exit codes. Diagnostics go to stderr;
+stdout carries data only (the feed with `-o -`, `probe --json`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from podcastfeed import __version__
+from podcastfeed.audio import probe_file
+from podcastfeed.build import BuildReport, build, write_report
+from podcastfeed.config import CONFIG_NAME
+from podcastfeed.errors import BuildFailed, ExitCode, PodcastfeedError, ProbeError
+
+app = typer.Typer(
+    help="Turn a folder of podcast episode files and their audio into a podcast RSS feed.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    add_completion=True,
+)
+
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")]
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _fail(exc: PodcastfeedError, debug: bool) -> NoReturn:
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    if isinstance(exc, BuildFailed):
+        for problem in exc.problems:
+            _err(str(problem))
+        _err(f"Error: {exc.message}")
+    else:
+        _err(f"Error: {exc}")
+    raise typer.Exit(int(exc.exit_code))
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"podcastfeed {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Turn a folder of podcast episode files and their audio into a podcast RSS feed.
+
+    Run `podcastfeed build` in a folder with feed.toml and episodes/.
+    """
+
+
+@app.command("build")
+def build_command(
+    config: Annotated[
+        Path,
+        typer.Option("--config", "-c", help="The show's feed.toml.", dir_okay=False),
+    ] = Path(CONFIG_NAME),
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", help="Write the feed here instead ([build] output); - for stdout."),
+    ] = None,
+    include_future: Annotated[
+        bool, typer.Option("--include-future", help="Also publish episodes dated in the future.")
+    ] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Ignore and do not update the local build cache.")
+    ] = False,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, help="Processes for parsing many episode files.")
+    ] = 2,
+    debug: DebugOption = False,
+) -> None:
+    """Build the feed: read feed.toml and the episodes, measure the audio, write the RSS file.
+
+    Examples:
+
+      podcastfeed build
+
+      podcastfeed build --config shows/demo/feed.toml --output -
+    """
+    try:
+        report = build(
+            config, now=datetime.now(UTC), include_future=include_future,
+            use_cache=not no_cache, jobs=jobs,
+        )  # fmt: skip
+    except PodcastfeedError as exc:
+        _fail(exc, debug)
+    for problem in report.warnings:
+        _err(str(problem))
+    if strict and report.warnings:
+        _err(f"Error: {len(report.warnings)} warning(s) with --strict; nothing was written")
+        raise typer.Exit(int(ExitCode.CONTENT))
+    if output == "-":
+        sys.stdout.buffer.write(report.feed)
+        sys.stdout.buffer.flush()
+        _err(_summary(report, "stdout"))
+        return
+    try:
+        target = write_report(report, Path(output) if output else None)
+    except OSError as exc:
+        _err(f"Error: cannot write {output or report.output}: {exc.strerror}")
+        raise typer.Exit(int(ExitCode.CONTENT)) from None
+    _err(_summary(report, _shown(target, report.config.build.root)))
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _summary(report: BuildReport, where: str) -> str:
+    held = []
+    if report.drafts:
+        held.append(f"{report.drafts} draft{'s' if report.drafts != 1 else ''}")
+    if report.scheduled:
+        held.append(f"{report.scheduled} scheduled")
+    count = len(report.published)
+    text = f"Wrote {where}: {count} episode{'s' if count != 1 else ''}"
+    if held:
+        text += f" ({', '.join(held)} not published)"
+    return text + f"; {report.parsed} file(s) read, {report.probed} probed, {report.seconds:.2f} s"
+
+
+@app.command("probe")
+def probe_command(
+    files: Annotated[list[Path], typer.Argument(help="Audio files to measure.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON to stdout.")] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Measure audio files: duration, size, MIME type, and how the duration was measured.
+
+    Examples:
+
+      podcastfeed probe episodes/audio/ep1.mp3
+
+      podcastfeed probe --json *.m4a
+    """
+    results = []
+    failed = False
+    for path in files:
+        try:
+            info = probe_file(path)
+        except ProbeError as exc:
+            if debug:
+                traceback.print_exception(exc, file=sys.stderr)
+            _err(f"Error: {exc}")
+            failed = True
+            continue
+        results.append({
+            "file": str(path), "duration": round(info.duration, 3), "seconds": info.seconds,
+            "size": info.size, "type": info.mime_type, "method": info.method,
+        })  # fmt: skip
+        if not as_json:
+            print(
+                f"{path}: {_clock(info.seconds)} ({info.duration:.2f} s), {info.size:,} bytes, "
+                f"{info.mime_type}, by {info.method}"
+            )
+    if as_json:
+        print(json.dumps(results, indent=2))
+    if failed:
+        raise typer.Exit(int(ExitCode.PROBE))
+
+
+def _clock(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"

@@ -1,0 +1,324 @@
+"""feed.toml -> Show and build settings. Every key is validated; all problems are reported at once.
+
+Unknown keys are warnings (a typo should not silently do nothing); missing or invalid keys are
+errors naming the key, the file and the line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from podcastfeed.categories import parse_category
+from podcastfeed.errors import BuildFailed, ConfigError, Problem
+from podcastfeed.model import Category, Owner, Show
+from podcastfeed.shownotes import strip_control_chars
+
+CONFIG_NAME = "feed.toml"
+
+#: Canonical front-matter fields a `[fields]` table may map to a site's own key names.
+MAPPABLE_FIELDS = (
+    "title", "date", "status", "draft", "permalink", "author", "summary", "image", "keywords",
+    "audio", "guid", "season", "episode", "episode_type", "explicit", "duration", "length",
+    "mime_type",
+)  # fmt: skip
+
+SHOW_KEYS = {
+    "title", "description", "link", "feed_url", "language", "author", "owner", "image",
+    "categories", "explicit", "type", "audio_base_url", "copyright", "timezone", "guid",
+    "last_build_date",
+}  # fmt: skip
+REQUIRED_SHOW_KEYS = (
+    "title", "description", "link", "feed_url", "language", "author", "owner", "image",
+    "categories", "explicit",
+)  # fmt: skip
+BUILD_KEYS = {"episodes", "output", "cache"}
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# BCP 47 in the shape directories accept: a 2-3 letter language, optional subtags.
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """feed.toml's `[build]` and `[fields]`, with paths made absolute."""
+
+    root: Path  # the folder that holds feed.toml
+    config_path: Path
+    episodes_dir: Path
+    output: Path
+    cache_dir: Path
+    fields: dict[str, str] = field(default_factory=dict)  # canonical name -> the site's key
+
+
+@dataclass(frozen=True)
+class Config:
+    show: Show
+    build: BuildSettings
+    warnings: tuple[Problem, ...] = ()
+
+
+def clean_text(value: str) -> str:
+    """A one-line text value with what XML 1.0 cannot carry removed, trimmed."""
+    return strip_control_chars(value).strip()
+
+
+def key_line(text: str, section: str, key: str) -> int | None:
+    """The line where `key` is set in `[section]` of a TOML text (1-based), where it can be found."""
+    current = ""
+    header = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
+    assign = re.compile(rf"^\s*(\"?){re.escape(key)}\1\s*=")
+    for number, line in enumerate(text.splitlines(), start=1):
+        found = header.match(line)
+        if found:
+            current = found.group(1)
+            continue
+        if current == section and assign.match(line):
+            return number
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"^\s*\[\s*{re.escape(section)}\s*\]", line):
+            return number
+    return None
+
+
+class _Reader:
+    """Reads one table of feed.toml, collecting a Problem for each bad key."""
+
+    def __init__(self, path: Path, text: str, section: str, table: dict[str, Any]) -> None:
+        self.path, self.text, self.section, self.table = path, text, section, table
+        self.problems: list[Problem] = []
+
+    def problem(self, key: str, message: str, hint: str | None = None, level: str = "error") -> None:
+        line = key_line(self.text, self.section, key)
+        self.problems.append(
+            Problem(level, f"[{self.section}] {message}", source=self.path, line=line, hint=hint)
+        )
+
+    def get(self, key: str, kind: type, *, required: bool = False, what: str = "") -> Any:
+        if key not in self.table:
+            if required:
+                self.problem(key, f"'{key}' is required", hint=f"add {key} = … to [{self.section}]")
+            return None
+        value = self.table[key]
+        if kind is str and isinstance(value, str):
+            value = clean_text(value)
+            if required and not value:
+                self.problem(key, f"'{key}' must not be empty")
+                return None
+            return value
+        if kind is not str and isinstance(value, kind):
+            return value
+        names = {str: "text", dict: "a table", list: "a list"}
+        self.problem(key, f"'{key}' must be {what or names.get(kind, kind.__name__)} (got {value!r})")
+        return None
+
+    def url(self, key: str, *, required: bool = False) -> str | None:
+        value = self.get(key, str, required=required, what="a URL")
+        if value is None:
+            return None
+        if not re.match(r"^https?://[^/\s]+", value):
+            self.problem(key, f"'{key}' must be an absolute http(s) URL (got {value!r})")
+            return None
+        return str(value)
+
+    def check(self, key: str, value: Any, test: Callable[[Any], Any], message: str) -> Any:
+        try:
+            return test(value)
+        except (ValueError, KeyError, TypeError, ZoneInfoNotFoundError) as exc:
+            self.problem(key, f"'{key}' {message.format(value=value, error=exc)}")
+            return None
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate feed.toml.
+
+    Raises:
+        ConfigError: the file is missing or not TOML.
+        BuildFailed: one or more keys are missing or invalid (every one is listed).
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(
+            "no such file",
+            source=path,
+            hint="run podcastfeed in the show's folder or pass --config PATH/feed.toml",
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", source=path) from exc
+    try:
+        text = raw.decode("utf-8")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 text (byte {exc.start})", source=path) from exc
+    except tomllib.TOMLDecodeError as exc:
+        line = _toml_error_line(str(exc))
+        raise ConfigError(f"not valid TOML: {exc}", source=path, line=line) from exc
+
+    problems: list[Problem] = []
+    for key in sorted(set(data) - {"show", "build", "fields"}):
+        problems.append(
+            Problem("warning", f"unknown table or key '{key}' (ignored)", source=path,
+                    line=key_line(text, key, "") or _top_key_line(text, key))
+        )  # fmt: skip
+    show_table = data.get("show")
+    if not isinstance(show_table, dict):
+        raise ConfigError("a [show] table is required", source=path, hint="see the README")
+    show, show_problems = _read_show(path, text, show_table)
+    settings, build_problems = _read_build(path, text, data)
+    problems += show_problems + build_problems
+    if any(p.is_error for p in problems) or show is None:
+        raise BuildFailed(problems)
+    return Config(show, settings, tuple(problems))
+
+
+def _toml_error_line(message: str) -> int | None:
+    found = re.search(r"at line (\d+)", message)
+    return int(found.group(1)) if found else None
+
+
+def _top_key_line(text: str, key: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"^\s*{re.escape(key)}\s*=", line):
+            return number
+    return None
+
+
+def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | None, list[Problem]]:
+    r = _Reader(path, text, "show", table)
+    for key in sorted(set(table) - SHOW_KEYS):
+        r.problem(key, f"unknown key '{key}' (ignored)", level="warning")
+
+    title = r.get("title", str, required=True)
+    description = r.get("description", str, required=True)
+    author = r.get("author", str, required=True)
+    link = r.url("link", required=True)
+    feed_url = r.url("feed_url", required=True)
+    image = r.url("image", required=True)
+    audio_base_url = r.url("audio_base_url")
+    if audio_base_url and not audio_base_url.endswith("/"):
+        audio_base_url += "/"
+    copyright_ = r.get("copyright", str)
+
+    language = r.get("language", str, required=True)
+    if language and not _LANGUAGE.match(language):
+        r.problem("language", f"'language' must be a language code like 'en' or 'en-US' (got {language!r})")  # fmt: skip
+
+    owner = None
+    owner_table = r.get("owner", dict, required=True, what="a table { name = …, email = … }")
+    if owner_table is not None:
+        name, email = owner_table.get("name"), owner_table.get("email")
+        if not isinstance(name, str) or not clean_text(name):
+            r.problem("owner", "'owner.name' is required (a string)")
+        elif not isinstance(email, str) or not _EMAIL.match(email.strip()):
+            r.problem("owner", f"'owner.email' must be an e-mail address (got {email!r})",
+                      hint="Apple and Spotify send ownership mail to it")  # fmt: skip
+        else:
+            owner = Owner(clean_text(name), email.strip())
+
+    categories: list[Category] = []
+    raw_categories = r.get("categories", list, required=True, what="a list of strings")
+    if raw_categories is not None:
+        if not raw_categories:
+            r.problem("categories", "'categories' needs at least one Apple category")
+        for item in raw_categories:
+            if not isinstance(item, str):
+                r.problem("categories", f"'categories' entries must be strings (got {item!r})")
+                continue
+            try:
+                category = parse_category(item)
+            except ValueError as exc:
+                r.problem("categories", f"'categories': {exc}",
+                          hint="see https://podcasters.apple.com/support/1691-apple-podcasts-categories")  # fmt: skip
+                continue
+            if category not in categories:
+                categories.append(category)
+
+    explicit = table.get("explicit")
+    if "explicit" not in table:
+        r.problem("explicit", "'explicit' is required (true or false)",
+                  hint="Apple rejects feeds without itunes:explicit")  # fmt: skip
+    elif not isinstance(explicit, bool):
+        r.problem("explicit", f"'explicit' must be true or false (got {explicit!r})",
+                  hint="Apple's spec now wants true/false, not yes/no/clean")  # fmt: skip
+
+    show_type = r.get("type", str) or "episodic"
+    if show_type not in ("episodic", "serial"):
+        r.problem("type", f"'type' must be 'episodic' or 'serial' (got {show_type!r})")
+
+    timezone = r.get("timezone", str) or "UTC"
+    r.check("timezone", timezone, ZoneInfo, "is not a known time zone (got {value!r})")
+    guid = r.get("guid", str)
+    if guid is not None and r.check("guid", guid, uuid.UUID, "must be a UUID (got {value!r})"):
+        guid = str(uuid.UUID(guid))
+    last_build = table.get("last_build_date")
+    if last_build is not None:
+        last_build = _aware(last_build, timezone)
+        if last_build is None:
+            r.problem("last_build_date", "'last_build_date' must be a TOML date or datetime")
+
+    if any(p.is_error for p in r.problems):
+        return None, r.problems
+    assert owner is not None  # noqa: S101 - implied by no errors
+    show = Show(
+        title=title, description=description, link=link, feed_url=feed_url,
+        language=language, author=author, owner=owner, image=image,
+        categories=tuple(categories), is_explicit=bool(explicit), type=show_type,
+        audio_base_url=audio_base_url, copyright=copyright_, timezone=timezone,
+        guid=guid, last_build_date=last_build,
+    )  # fmt: skip
+    return show, r.problems
+
+
+def _aware(value: Any, timezone: str) -> datetime | None:
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=zone)
+    if isinstance(value, date):
+        return datetime.combine(value, time(), zone)
+    return None
+
+
+def _read_build(path: Path, text: str, data: dict[str, Any]) -> tuple[BuildSettings, list[Problem]]:
+    root = path.parent.resolve()
+    table = data.get("build", {})
+    problems: list[Problem] = []
+    if not isinstance(table, dict):
+        problems.append(Problem("error", "[build] must be a table", source=path))
+        table = {}
+    r = _Reader(path, text, "build", table)
+    for key in sorted(set(table) - BUILD_KEYS):
+        r.problem(key, f"unknown key '{key}' (ignored)", level="warning")
+    episodes = r.get("episodes", str) or "episodes"
+    output = r.get("output", str) or "public/feed.xml"
+    cache_dir = r.get("cache", str) or ".podcastfeed-cache"
+
+    fields_table = data.get("fields", {})
+    fr = _Reader(path, text, "fields", fields_table if isinstance(fields_table, dict) else {})
+    fields: dict[str, str] = {}
+    if not isinstance(fields_table, dict):
+        fr.problem("fields", "[fields] must be a table of field = \"your key\"")
+    else:
+        for name, value in fields_table.items():
+            if name not in MAPPABLE_FIELDS:
+                fr.problem(name, f"unknown field '{name}'",
+                           hint="mappable fields: " + ", ".join(MAPPABLE_FIELDS))  # fmt: skip
+            elif not isinstance(value, str) or not value:
+                fr.problem(name, f"'{name}' must name a front-matter key (got {value!r})")
+            else:
+                fields[name] = value
+    settings = BuildSettings(
+        root=root, config_path=path, episodes_dir=root / episodes, output=root / output,
+        cache_dir=root / cache_dir, fields=fields,
+    )  # fmt: skip
+    return settings, problems + r.problems + fr.problems

@@ -1,0 +1,379 @@
+"""Episode files (Markdown or HTML with YAML front matter) -> Episode.
+
+Reads one file at a time and reports every problem in it with `path:line:`; the seed's
+WordPress-to-Jekyll keys work unchanged and common synonyms are accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urljoin, urlsplit
+from zoneinfo import ZoneInfo
+
+import frontmatter
+import yaml
+
+from podcastfeed.config import BuildSettings, clean_text
+from podcastfeed.errors import EpisodeError, Problem, ProbeError
+from podcastfeed.model import MIME_BY_EXTENSION, Audio, Episode, Show
+from podcastfeed.shownotes import make_description, render_notes, strip_control_chars
+from podcastfeed.values import parse_bool, parse_date, parse_duration, parse_positive_int
+
+EPISODE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
+
+#: Canonical field -> the keys that may hold it, first match wins. `type` is not here on purpose:
+#: WordPress exports use it for the post type (`type: post`).
+ALIASES: dict[str, tuple[str, ...]] = {
+    "title": ("title",),
+    "date": ("date", "pubDate", "pubdate", "published", "pub_date"),
+    "status": ("status",),
+    "draft": ("draft",),
+    "permalink": ("permalink", "link", "url"),
+    "author": ("author",),
+    "summary": ("excerpt", "description", "summary", "subtitle"),
+    "image": ("image", "thumbnail", "episode_image"),
+    "keywords": ("category", "categories", "tag", "tags", "keywords"),
+    "audio": ("audio", "enclosure", "file", "media", "mp3"),
+    "guid": ("guid",),
+    "guid_is_permalink": ("guid_is_permalink",),
+    "season": ("season",),
+    "episode": ("episode", "episode_number", "number"),
+    "episode_type": ("episode_type", "episodeType", "itunes_episode_type"),
+    "explicit": ("explicit",),
+    "duration": ("duration",),
+    "length": ("length", "size"),
+    "mime_type": ("mime_type", "audio_type"),
+}
+#: Keys later issues turn into tags; named here so a user is told they are not used yet.
+NOT_YET = ("transcript", "chapters", "persons", "block")
+
+PUBLISHED_STATUSES = frozenset({"publish", "published"})
+UNPUBLISHED_STATUSES = frozenset({"draft", "future", "pending", "private", "trash", "scheduled"})
+EPISODE_TYPES = ("full", "trailer", "bonus")
+_YAML = frontmatter.default_handlers.YAMLHandler()
+_DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-")
+
+
+def find_episode_files(folder: Path) -> list[Path]:
+    """Every episode file under `folder`, in a stable order (hidden files and folders skipped)."""
+    found = [
+        path
+        for path in folder.rglob("*")
+        if path.suffix.lower() in EPISODE_SUFFIXES
+        and path.is_file()
+        and not any(part.startswith((".", "_")) for part in path.relative_to(folder).parts)
+    ]
+    return sorted(found)
+
+
+def key_lines(front_matter: str) -> dict[str, int]:
+    """Top-level front-matter keys -> their 1-based line in the file (the `---` is line 1)."""
+    try:
+        node = yaml.compose(front_matter, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, _value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                lines.setdefault(str(key.value), key.start_mark.line + 2)
+    return lines
+
+
+@dataclass
+class _File:
+    """One episode file being read, collecting its problems."""
+
+    path: Path
+    display: str
+    front_matter: str
+    meta: dict[str, Any]
+    fields: dict[str, str]
+    problems: list[Problem]
+    _lines: dict[str, int] | None = None
+
+    def line(self, key: str | None) -> int | None:
+        if key is None:
+            return None
+        if self._lines is None:  # composed only when a problem needs it
+            self._lines = key_lines(self.front_matter)
+        return self._lines.get(key)
+
+    def key_for(self, name: str) -> str | None:
+        """The key in this file that holds canonical field `name`."""
+        mapped = self.fields.get(name)
+        for key in ((mapped,) if mapped else ()) + ALIASES.get(name, (name,)):
+            if key in self.meta and self.meta[key] is not None and self.meta[key] != "":
+                return key
+        return None
+
+    def raw(self, name: str) -> Any:
+        key = self.key_for(name)
+        return None if key is None else self.meta[key]
+
+    def problem(self, name: str | None, message: str, *, hint: str | None = None,
+                level: str = "error", probe: bool = False) -> None:  # fmt: skip
+        key = self.key_for(name) if name else None
+        prefix = f"'{key}' " if key else ""
+        error = (ProbeError if probe else EpisodeError)(
+            prefix + message, source=self.display, line=self.line(key), hint=hint
+        )
+        problem = error.to_problem()
+        self.problems.append(problem if level == "error" else _as_warning(problem))
+
+    def parsed(self, name: str, parse: Callable[[Any], Any]) -> Any:
+        value = self.raw(name)
+        if value is None:
+            return None
+        try:
+            return parse(value)
+        except ValueError as exc:
+            self.problem(name, f"{exc} (got {value!r})")
+            return None
+
+    def text(self, name: str) -> str | None:
+        value = self.raw(name)
+        if value is None:
+            return None
+        if isinstance(value, list | dict):
+            self.problem(name, f"must be text (got {type(value).__name__})")
+            return None
+        return clean_text(str(value)) or None
+
+
+def _as_warning(problem: Problem) -> Problem:
+    return Problem("warning", problem.message, problem.source, problem.line, problem.hint)
+
+
+def split_front_matter(text: str) -> tuple[str, str] | None:
+    """(front matter, body) of a file that opens with `---`, else None."""
+    if not text.startswith("---"):
+        return None
+    first_newline = text.find("\n")
+    if first_newline == -1 or text[:first_newline].strip() != "---":
+        return None
+    end = re.search(r"^(?:---|\.\.\.)[ \t]*\r?$", text[first_newline + 1 :], re.MULTILINE)
+    if end is None:
+        return None
+    fm = text[first_newline + 1 : first_newline + 1 + end.start()]
+    body = text[first_newline + 1 + end.end() :].lstrip("\r\n")
+    return fm, body
+
+
+def read_episode(
+    path: Path, show: Show, settings: BuildSettings, data: bytes | None = None
+) -> tuple[Episode | None, list[Problem]]:
+    """Read one episode file (or its `data`, already read); returns the Episode (None when it
+    has errors) and its problems."""
+    display = _display(path, settings.root)
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return None, [EpisodeError(f"cannot read: {exc.strerror}", source=display).to_problem()]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        message = f"not UTF-8 text (byte {exc.start} is {data[exc.start:exc.start + 1]!r})"
+        return None, [EpisodeError(message, source=display, line=line,
+                                   hint="save the file as UTF-8").to_problem()]  # fmt: skip
+    text = text.replace("\r\n", "\n")
+    parts = split_front_matter(text)
+    if parts is None:
+        return None, [EpisodeError("no YAML front matter", source=display, line=1,
+                                   hint="start the file with a --- line, the keys, and another ---")
+                      .to_problem()]  # fmt: skip
+    fm_text, body = parts
+    try:
+        meta = _YAML.load(fm_text) if fm_text.strip() else {}
+    except yaml.YAMLError as exc:
+        line = _yaml_error_line(exc, fm_text)
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, [EpisodeError(f"front matter is not valid YAML: {reason}", source=display,
+                                   line=line).to_problem()]  # fmt: skip
+    except (ValueError, TypeError) as exc:  # e.g. a YAML date out of range
+        return None, [EpisodeError(f"front matter is not valid YAML: {exc}", source=display,
+                                   line=None).to_problem()]  # fmt: skip
+    if not isinstance(meta, dict):
+        return None, [EpisodeError("front matter must be a mapping of key: value", source=display,
+                                   line=2).to_problem()]  # fmt: skip
+    meta = {str(key): value for key, value in meta.items()}
+    f = _File(path, display, fm_text, meta, settings.fields, [])
+    episode = _episode(f, body, show, settings)
+    if any(p.is_error for p in f.problems):
+        return None, f.problems
+    return episode, f.problems
+
+
+def _yaml_error_line(exc: yaml.YAMLError, fm_text: str) -> int | None:
+    """The file line of a YAML error; an error at the end points at where the open thing began."""
+    mark = getattr(exc, "problem_mark", None)
+    context = getattr(exc, "context_mark", None)
+    if mark is not None and context is not None and mark.index >= len(fm_text.rstrip()):
+        mark = context
+    return mark.line + 2 if mark is not None else None  # +1: 1-based, +1: the opening ---
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _episode(f: _File, body: str, show: Show, settings: BuildSettings) -> Episode | None:
+    zone = ZoneInfo(show.timezone)
+    title = f.text("title")
+    if title is None:
+        f.problem(None, "'title' is required", hint="add title: … to the front matter")
+
+    is_published = True
+    status = f.text("status")
+    if status is not None:
+        status = status.lower()
+        if status in UNPUBLISHED_STATUSES:
+            is_published = False
+        elif status not in PUBLISHED_STATUSES:
+            f.problem("status", f"must be publish or one of {', '.join(sorted(UNPUBLISHED_STATUSES))} "
+                      f"(got {status!r})")  # fmt: skip
+    if f.parsed("draft", parse_bool):
+        is_published = False
+
+    date = f.parsed("date", lambda value: parse_date(value, zone))
+    if date is None and f.raw("date") is None:
+        dated = _DATED_NAME.match(f.path.name)
+        if dated:  # Jekyll's convention: the date is in the file name
+            date = parse_date(dated.group(1), zone)
+        else:
+            f.problem(None, "'date' is required", hint="add date: 2024-03-12 (or name the file "
+                      "2024-03-12-slug.md)")  # fmt: skip
+
+    permalink = f.text("permalink")
+    page = _page_url(show.link, permalink)
+    summary = f.text("summary")
+    is_html = f.path.suffix.lower() in (".html", ".htm")
+    notes = render_notes(strip_control_chars(body), base_url=page or show.link, is_html=is_html)
+
+    image = f.text("image")
+    if image is not None:
+        image = _absolute(image, page or show.link)
+
+    for key in NOT_YET:
+        if key in f.meta:
+            f.problem(None, f"'{key}' is not supported yet and was ignored", level="warning")
+
+    audio = _audio(f, show, settings, needs_audio=is_published)
+    episode_type = f.text("episode_type")
+    if episode_type is not None and episode_type.lower() not in EPISODE_TYPES:
+        f.problem("episode_type", f"must be one of {', '.join(EPISODE_TYPES)} (got {episode_type!r})")
+        episode_type = None
+    mime_type = f.text("mime_type")
+    if audio is not None and audio.is_remote and is_published:
+        _check_remote_audio(f, audio, mime_type)
+
+    if title is None or date is None or audio is None:
+        return None
+    return Episode(
+        source=f.path,
+        title=title,
+        date=date,
+        audio=audio,
+        notes_html=notes,
+        description=make_description(notes, summary=summary),
+        is_published=is_published,
+        guid=f.text("guid"),
+        guid_is_permalink=bool(f.parsed("guid_is_permalink", parse_bool)),
+        permalink=permalink,
+        link=page,
+        author=f.text("author"),
+        image=image,
+        keywords=_keywords(f),
+        season=f.parsed("season", parse_positive_int),
+        number=f.parsed("episode", parse_positive_int),
+        episode_type=episode_type.lower() if episode_type else None,
+        is_explicit=f.parsed("explicit", parse_bool),
+        duration=f.parsed("duration", parse_duration),
+        length=f.parsed("length", parse_positive_int),
+        mime_type=mime_type,
+    )
+
+
+def _page_url(site: str, permalink: str | None) -> str | None:
+    if not permalink:
+        return None
+    base = site if site.endswith("/") else site + "/"
+    return _absolute(permalink, base)
+
+
+def _absolute(ref: str, base: str) -> str:
+    ref = ref.strip()
+    if ref.startswith("//"):
+        return "https:" + ref
+    return urljoin(base, quote(ref, safe="/:?#[]@!$&'()*+,;=%~"))
+
+
+def _keywords(f: _File) -> tuple[str, ...]:
+    found: list[str] = []
+    for key in ALIASES["keywords"]:
+        value = f.meta.get(key)
+        items: Iterable[Any] = (
+            value.split(",") if isinstance(value, str) else value if isinstance(value, list) else ()
+        )
+        for item in items:
+            if isinstance(item, str | int | float) and not isinstance(item, bool):
+                word = clean_text(str(item))
+                if word and word not in found:
+                    found.append(word)
+    return tuple(found)
+
+
+def _audio(f: _File, show: Show, settings: BuildSettings, *, needs_audio: bool) -> Audio | None:
+    ref = f.text("audio")
+    if ref is None:
+        if needs_audio:
+            f.problem(None, "no audio: set 'audio' to a file next to the episode or a URL",
+                      hint="keys read: " + ", ".join(ALIASES["audio"]))  # fmt: skip
+        return None
+    scheme = urlsplit(ref).scheme.lower()
+    if scheme in ("http", "https"):
+        return Audio(ref=ref, url=ref)
+    if scheme and len(scheme) > 1:  # "c:" is a Windows drive, not a scheme
+        f.problem("audio", f"must be an http(s) URL or a local path (got {ref!r})")
+        return None
+    candidates = [f.path.parent / ref, settings.root / ref]
+    local = next((c for c in candidates if c.is_file()), None)
+    if local is None:
+        f.problem("audio", f"file not found: {ref!r} (looked in {_display(f.path.parent, settings.root) or '.'}"
+                  " and the show folder)", probe=True)  # fmt: skip
+        return None
+    if show.audio_base_url is None:
+        f.problem("audio", "is a local file, but feed.toml sets no [show] audio_base_url",
+                  hint="add audio_base_url = \"https://…/\", where the audio files are published")
+        return None
+    written = Path(ref.replace("\\", "/"))
+    if written.is_absolute() or ".." in written.parts:
+        try:
+            written = local.resolve().relative_to(settings.root)
+        except ValueError:
+            f.problem("audio", f"is outside the show folder (got {ref!r})")
+            return None
+    url = show.audio_base_url + quote(written.as_posix().removeprefix("./"), safe="/")
+    return Audio(ref=ref, url=url, path=local)
+
+
+def _check_remote_audio(f: _File, audio: Audio, mime_type: str | None) -> None:
+    """Until remote probing lands, a URL episode states its own duration and length."""
+    missing = [name for name in ("duration", "length") if f.raw(name) is None]
+    if missing:
+        f.problem("audio", f"is a URL; remote probing is not available yet, so set "
+                  f"{' and '.join(missing)} in the front matter",
+                  hint="duration: 1:02:03 (or seconds), length: size in bytes")  # fmt: skip
+    suffix = Path(urlsplit(audio.url).path).suffix.lower()
+    if mime_type is None and suffix not in MIME_BY_EXTENSION:
+        f.problem("audio", f"has no known audio extension (got {suffix or 'none'!r})",
+                  hint="set mime_type: audio/mpeg (or the right type)")  # fmt: skip

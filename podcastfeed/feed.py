@@ -1,0 +1,123 @@
+"""Show + episodes + probe results -> RSS bytes. Pure: no file, network or clock access.
+
+feedgen serializes; the loaders have validated. Output is deterministic: items newest first,
+lastBuildDate from the data, fixed namespace order, no timestamps from the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from feedgen.feed import FeedGenerator
+
+from podcastfeed.ids import podcast_guid
+from podcastfeed.model import MIME_BY_EXTENSION, AudioInfo, Episode, Show
+from podcastfeed.namespaces import ChannelExtension, ItemExtension
+from podcastfeed.values import format_duration
+
+GENERATOR = "podcastfeed"
+GENERATOR_URI = "https://pypi.org/project/podcastfeed/"
+
+
+@dataclass(frozen=True)
+class Enclosure:
+    """What an item publishes about its audio, after front-matter overrides."""
+
+    url: str
+    length: int
+    mime_type: str
+    duration: int
+
+
+def enclosure_for(episode: Episode, info: AudioInfo | None) -> Enclosure:
+    """Front matter wins over probing; the type falls back to the URL's extension.
+
+    Raises:
+        ValueError: neither gives a duration, length or type (the build checks this first).
+    """
+    duration = episode.duration if episode.duration is not None else (
+        info.seconds if info else None)  # fmt: skip
+    length = episode.length if episode.length is not None else (info.size if info else None)
+    mime_type = episode.mime_type or (info.mime_type if info else None)
+    if mime_type is None:
+        suffix = "." + episode.audio.url.split("?")[0].rsplit(".", 1)[-1].lower()
+        mime_type = MIME_BY_EXTENSION.get(suffix)
+    if duration is None or length is None or mime_type is None:
+        raise ValueError(f"{episode.source}: no probe result for {episode.audio.url}")
+    return Enclosure(episode.audio.url, length, mime_type, duration)
+
+
+def sort_episodes(episodes: Sequence[Episode]) -> list[Episode]:
+    """Newest first; episodes at the same instant by file name, so the order never flips."""
+    by_name = sorted(episodes, key=lambda e: str(e.source))
+    return sorted(by_name, key=lambda e: e.date, reverse=True)
+
+
+def build_feed(
+    show: Show,
+    episodes: Sequence[Episode],
+    audio: Mapping[str, AudioInfo],
+    *,
+    build_date: datetime | None = None,
+) -> bytes:
+    """The RSS document for `show` with the published `episodes`, each with a resolved guid.
+
+    Args:
+        audio: probe results by enclosure URL; front-matter duration/length override them.
+        build_date: lastBuildDate; default the show's setting, else the newest pubDate.
+    """
+    items = sort_episodes(episodes)
+    fg = FeedGenerator()
+    fg.register_extension("podcastfeed", ChannelExtension, ItemExtension)
+    fg.title(show.title)
+    fg.link(href=show.feed_url, rel="self", type="application/rss+xml")
+    fg.link(href=show.link)  # feedgen's RSS <link> is the last link set
+    fg.description(show.description)
+    fg.language(show.language)
+    if show.copyright:
+        fg.copyright(show.copyright)
+    fg.generator(GENERATOR, uri=GENERATOR_URI)
+    fg.image(url=show.image, title=show.title, link=show.link)
+    last = build_date or show.last_build_date or (items[0].date if items else None)
+    # feedgen stamps lastBuildDate with the clock when it is created; never let that through.
+    fg._FeedGenerator__rss_lastBuildDate = last
+
+    tags = fg.podcastfeed.tags
+    tags.author = show.author
+    tags.owner_name, tags.owner_email = show.owner.name, show.owner.email
+    tags.image = show.image
+    tags.categories = show.categories
+    tags.is_explicit = show.is_explicit
+    tags.type = show.type
+    tags.podcast_guid = show.guid or podcast_guid(show.feed_url)
+
+    for episode in items:
+        _add_item(fg, show, episode, enclosure_for(episode, audio.get(episode.audio.url)))
+    return bytes(fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True))
+
+
+def _add_item(fg: FeedGenerator, show: Show, episode: Episode, enclosure: Enclosure) -> None:
+    if episode.guid is None:
+        raise ValueError(f"{episode.source}: guid not resolved")
+    entry = fg.add_entry(order="append")
+    entry.title(episode.title)
+    if episode.link:
+        entry.link(href=episode.link)
+    entry.description(episode.description or episode.title)
+    if episode.notes_html:
+        entry.content(episode.notes_html)
+    entry.guid(episode.guid, permalink=episode.guid_is_permalink)
+    for keyword in episode.keywords:
+        entry.category(term=keyword)
+    entry.enclosure(enclosure.url, str(enclosure.length), enclosure.mime_type)
+    entry.pubDate(episode.date)
+    tags = entry.podcastfeed.tags
+    tags.duration = format_duration(enclosure.duration)
+    tags.image = episode.image
+    tags.is_explicit = show.is_explicit if episode.is_explicit is None else episode.is_explicit
+    tags.season = episode.season
+    tags.number = episode.number
+    tags.episode_type = episode.episode_type
+    tags.cdata = ["description", "encoded"]

@@ -1,0 +1,49 @@
+"""Read a feed we emitted with two independent parsers and check they agree."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import feedparser
+import podcastparser
+from lxml import etree
+
+
+@dataclass(frozen=True)
+class Item:
+    guid: str
+    title: str
+    url: str
+    length: int
+    mime_type: str
+    duration: int
+
+
+def parse_both(xml: bytes) -> list[Item]:
+    """The items as feedparser and podcastparser both see them (asserted equal), feed order."""
+    etree.fromstring(xml)  # well-formed XML 1.0, or this raises
+    fp = feedparser.parse(xml)
+    assert not fp.bozo, f"feedparser: {fp.bozo_exception}"
+    pp = podcastparser.parse("https://example.org/feed.xml", io.BytesIO(xml))
+
+    from_fp = []
+    for entry in fp.entries:
+        enclosure = [link for link in entry.links if link.get("rel") == "enclosure"][0]
+        from_fp.append(Item(entry.id, entry.title, enclosure.href, int(enclosure.length),
+                            enclosure.type, _seconds(entry.itunes_duration)))  # fmt: skip
+    from_pp = []
+    for episode in pp["episodes"]:
+        enclosure = episode["enclosures"][0]
+        from_pp.append(Item(episode["guid"], episode["title"], enclosure["url"],
+                            enclosure["file_size"], enclosure["mime_type"],
+                            episode["total_time"]))  # fmt: skip
+    assert sorted(from_fp, key=lambda i: i.guid) == sorted(from_pp, key=lambda i: i.guid)
+    return from_fp
+
+
+def _seconds(text: str) -> int:
+    total = 0
+    for part in text.split(":"):
+        total = total * 60 + int(part)
+    return total

@@ -1,0 +1,108 @@
+from pathlib import Path
+
+import pytest
+from conftest import Site
+
+from podcastfeed.config import load_config
+from podcastfeed.errors import BuildFailed, ConfigError
+from podcastfeed.model import Category
+
+
+def _errors(exc: BuildFailed) -> list[str]:
+    return [str(p) for p in exc.problems if p.is_error]
+
+
+def test_load_config_reads_the_show_and_defaults(site: Site) -> None:
+    config = load_config(site.config)
+    show = config.show
+    assert show.title == "Test Show"
+    assert show.owner.email == "ada@example.org"
+    assert show.categories == (Category("Technology"),)
+    assert show.is_explicit is False
+    assert show.type == "episodic"
+    assert show.timezone == "UTC"
+    assert config.build.episodes_dir == site.root.resolve() / "episodes"
+    assert config.build.output == site.root.resolve() / "public" / "feed.xml"
+    assert config.warnings == ()
+
+
+def test_load_config_missing_file_names_it_with_a_hint(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path / "feed.toml")
+    assert str(info.value).startswith(f"{tmp_path / 'feed.toml'}: no such file")
+    assert "--config" in str(info.value)
+
+
+def test_load_config_toml_syntax_error_has_a_line(site: Site) -> None:
+    site.config.write_text('[show]\ntitle = "x"\nbroken = \n', encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(site.config)
+    assert info.value.line == 3
+    assert str(info.value).startswith(f"{site.config}:3: not valid TOML")
+
+
+def test_load_config_reports_every_bad_key_at_once_with_lines(site: Site) -> None:
+    site.show(explicit='"no"', language='"english please"', categories='["Games & Hobbies", "Technology > Podcasting", "Nope"]')  # fmt: skip
+    site.config.write_text(
+        site.config.read_text().replace('title = "Test Show"\n', ""), encoding="utf-8"
+    )
+    with pytest.raises(BuildFailed) as info:
+        load_config(site.config)
+    errors = "\n".join(_errors(info.value))
+    assert "[show] 'title' is required" in errors
+    assert "'explicit' must be true or false (got 'no')" in errors
+    assert "Apple's spec now wants true/false" in errors
+    assert "'language' must be a language code" in errors
+    assert "'Games & Hobbies' is a pre-2019 Apple category; Apple now calls it 'Leisure'" in errors
+    assert "'Technology > Podcasting' is a pre-2019 Apple category" in errors
+    assert "'Nope' is not a category in Apple's list" in errors
+    lines = site.config.read_text().splitlines()
+    explicit_line = next(i for i, line in enumerate(lines, 1) if line.startswith("explicit"))
+    assert f"{site.config}:{explicit_line}: error: [show] 'explicit'" in errors
+
+
+def test_load_config_unknown_keys_warn(site: Site) -> None:
+    site.show(extra='[build]\noutptu = "x.xml"\n', titel='"typo"')
+    config = load_config(site.config)
+    warnings = [str(w) for w in config.warnings]
+    assert any("unknown key 'titel'" in w for w in warnings)
+    assert any("[build] unknown key 'outptu'" in w for w in warnings)
+
+
+def test_load_config_categories_are_canonical_and_nested(site: Site) -> None:
+    site.show(categories='["technology", "business > careers", "Business > Investing"]')
+    show = load_config(site.config).show
+    assert show.categories == (
+        Category("Technology"),
+        Category("Business", "Careers"),
+        Category("Business", "Investing"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("link", '"example.org"', "'link' must be an absolute http(s) URL"),
+        ("owner", '{ name = "A" }', "'owner.email' must be an e-mail address"),
+        ("owner", '"ada@example.org"', "'owner' must be a table"),
+        ("type", '"weekly"', "'type' must be 'episodic' or 'serial'"),
+        ("timezone", '"Mars/Olympus"', "'timezone' is not a known time zone"),
+        ("guid", '"not-a-uuid"', "'guid' must be a UUID"),
+        ("categories", "[]", "'categories' needs at least one"),
+        ("title", "42", "'title' must be text (got 42)"),
+    ],
+)
+def test_load_config_invalid_values(site: Site, key: str, value: str, message: str) -> None:
+    site.show(**{key: value})
+    with pytest.raises(BuildFailed) as info:
+        load_config(site.config)
+    assert any(message in e for e in _errors(info.value)), _errors(info.value)
+
+
+def test_load_config_fields_mapping(site: Site) -> None:
+    site.show(extra='[fields]\naudio = "podcast_file"\nnonsense = "x"\n')
+    with pytest.raises(BuildFailed) as info:
+        load_config(site.config)
+    assert any("[fields] unknown field 'nonsense'" in e for e in _errors(info.value))
+    site.show(extra='[fields]\naudio = "podcast_file"\n')
+    assert load_config(site.config).build.fields == {"audio": "podcast_file"}

@@ -1,0 +1,209 @@
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from conftest import DATA, Site
+
+from podcastfeed.config import Config, load_config
+from podcastfeed.episodes import find_episode_files, read_episode
+from podcastfeed.errors import ExitCode, Problem
+from podcastfeed.model import Episode
+
+
+def _read(site: Site, path: Path) -> tuple[Episode | None, list[Problem]]:
+    config: Config = load_config(site.config)
+    return read_episode(path, config.show, config.build)
+
+
+def _only_error(problems: list[Problem]) -> str:
+    errors = [str(p) for p in problems if p.is_error]
+    assert len(errors) == 1, errors
+    return errors[0]
+
+
+def test_read_episode_seed_keys_work_unchanged(site: Site) -> None:
+    """The WordPress-to-Jekyll export in tests/data/seed-episode.md reads as is (audio made local)."""
+    text = (DATA / "seed-episode.md").read_text(encoding="utf-8")
+    audio = site.audio("sine-3s-cbr.mp3", "platform.mp3")
+    text = "\n".join(
+        f"audio: {audio}" if line.startswith("audio:") else line for line in text.splitlines()
+    )
+    episode, problems = _read(site, site.episode("seed", text))
+    assert problems == []
+    assert episode is not None
+    assert episode.title == "From DevOps to Platform engineering"
+    assert episode.date == datetime(2023, 3, 21, 5, 31, 18, tzinfo=UTC)
+    assert episode.is_published
+    assert episode.link == "https://example.org/platform-engineering"
+    assert episode.description.startswith("Luca Galante shares what platform engineering is")
+    assert episode.image == "https://example.org/luca_galante.jpeg"
+    assert episode.keywords == ("DevOps", "Productivity")
+    assert episode.audio.url == "https://cdn.example.org/media/audio/platform.mp3"
+    assert episode.audio.path == site.episodes / "audio" / "platform.mp3"
+    assert "<iframe" not in episode.notes_html
+    assert "what is platform engineering" in episode.notes_html
+    assert 'src="https://example.org/luca_galante.jpeg"' in episode.notes_html
+
+
+@pytest.mark.parametrize(
+    ("extra", "published"),
+    [
+        ("status: publish", True),
+        ("status: draft", False),
+        ("status: future", False),
+        ("status: private", False),
+        ("status: trash", False),
+        ("draft: true", False),
+        ("draft: false", True),
+    ],
+)
+def test_read_episode_status_and_draft(site: Site, extra: str, published: bool) -> None:
+    path = site.episode("e", date="2024-01-01\n" + extra)
+    episode, problems = _read(site, path)
+    assert problems == []
+    assert episode is not None
+    assert episode.is_published is published
+
+
+def test_read_episode_synonyms_and_field_mapping(site: Site) -> None:
+    audio = site.audio("sine-3s-cbr.mp3")
+    path = site.episode("e", "---\ntitle: T\npubDate: 2024-02-03\nenclosure: "
+                        f"{audio}\nsummary: S\nimage: /i.jpg\ntags: a, b\n---\nBody\n")  # fmt: skip
+    episode, problems = _read(site, path)
+    assert problems == []
+    assert episode is not None
+    assert (episode.description, episode.image, episode.keywords) == ("S", "https://example.org/i.jpg", ("a", "b"))  # fmt: skip
+    site.show(extra='[fields]\naudio = "podcast_file"\n')
+    path = site.episode("m", f"---\ntitle: T\ndate: 2024-02-03\npodcast_file: {audio}\n---\n")
+    episode, problems = _read(site, path)
+    assert problems == []
+    assert episode is not None
+    assert episode.audio.path is not None
+
+
+def test_read_episode_date_from_jekyll_file_name_and_timezone(site: Site) -> None:
+    site.show(timezone='"America/New_York"')
+    audio = site.audio("sine-3s-cbr.mp3")
+    path = site.episodes / "2024-03-12-hello.md"
+    path.write_text(f"---\ntitle: Hello\naudio: {audio}\n---\n", encoding="utf-8")
+    episode, _ = _read(site, path)
+    assert episode is not None
+    assert episode.date.isoformat() == "2024-03-12T00:00:00-04:00"
+    path.write_text(f"---\ntitle: Hello\ndate: 2024-03-12 09:30:00 +0100\naudio: {audio}\n---\n")
+    episode, _ = _read(site, path)
+    assert episode is not None
+    assert episode.date == datetime(2024, 3, 12, 9, 30, tzinfo=timezone(timedelta(hours=1)))
+
+
+def test_read_episode_percent_encodes_the_enclosure_path(site: Site) -> None:
+    audio = site.audio("sine-3s-cbr.mp3", "Folge 1 & 2 – Straße.mp3")
+    episode, problems = _read(site, site.episode("e", audio=f'"{audio}"'))
+    assert problems == []
+    assert episode is not None
+    assert episode.audio.url == (
+        "https://cdn.example.org/media/audio/Folge%201%20%26%202%20%E2%80%93%20Stra%C3%9Fe.mp3"
+    )
+
+
+def test_read_episode_audio_found_relative_to_the_show_root(site: Site) -> None:
+    media = site.root / "media"
+    media.mkdir()
+    (media / "x.mp3").write_bytes((DATA / "audio" / "sine-3s-cbr.mp3").read_bytes())
+    nested = site.episodes / "2024"
+    nested.mkdir()
+    path = nested / "e.md"
+    path.write_text("---\ntitle: T\ndate: 2024-01-01\naudio: ../../media/x.mp3\n---\n")
+    episode, problems = _read(site, path)
+    assert problems == []
+    assert episode is not None
+    assert episode.audio.url == "https://cdn.example.org/media/media/x.mp3"
+
+
+def test_read_episode_yaml_error_has_file_and_line(site: Site) -> None:
+    path = site.episode("bad", "---\ntitle: ok\ndate: 2024-01-01\naudio: [unclosed\n---\nBody\n")
+    episode, problems = _read(site, path)
+    assert episode is None
+    message = _only_error(problems)
+    assert message.startswith("episodes/bad.md:")
+    assert "front matter is not valid YAML" in message
+    line = int(message.split(":")[1])
+    assert line == 4  # the line where the unclosed list starts
+
+
+@pytest.mark.parametrize(
+    ("front", "expected"),
+    [
+        ("date: 2024-01-01\naudio: audio/sine-3s-cbr.mp3", "episodes/e.md: error: 'title' is required"),
+        ("title: T\ndate: 12/03/24\naudio: audio/sine-3s-cbr.mp3",
+         "episodes/e.md:3: error: 'date' must be an ISO 8601 date like 2024-03-12 or "
+         "2024-03-12T09:30:00+01:00 (got '12/03/24')"),
+        ("title: T\ndate: 2024-01-01\nstatus: maybe\naudio: audio/sine-3s-cbr.mp3",
+         "episodes/e.md:4: error: 'status' must be publish or one of"),
+        ("title: T\ndate: 2024-01-01", "episodes/e.md: error: no audio"),
+        ("title: T\ndate: 2024-01-01\naudio: ftp://x.org/a.mp3", "episodes/e.md:4: error: 'audio' must be an http(s) URL"),
+        ("title: T\ndate: 2024-01-01\naudio: audio/sine-3s-cbr.mp3\nseason: zero",
+         "episodes/e.md:5: error: 'season' must be a whole number above 0 (got 'zero')"),
+        ("title: T\ndate: 2024-01-01\naudio: audio/sine-3s-cbr.mp3\nepisode_type: pilot",
+         "episodes/e.md:5: error: 'episode_type' must be one of full, trailer, bonus"),
+    ],
+)  # fmt: skip
+def test_read_episode_errors_name_file_line_and_value(site: Site, front: str, expected: str) -> None:
+    site.audio("sine-3s-cbr.mp3")
+    episode, problems = _read(site, site.episode("e", f"---\n{front}\n---\nBody\n"))
+    assert episode is None
+    assert _only_error(problems).startswith(expected)
+
+
+def test_read_episode_missing_audio_file_is_an_audio_error(site: Site) -> None:
+    episode, problems = _read(site, site.episode("e", audio="audio/nope.mp3"))
+    assert episode is None
+    assert problems[0].exit_code == ExitCode.PROBE
+    assert str(problems[0]).startswith("episodes/e.md:4: error: 'audio' file not found: 'audio/nope.mp3'")
+
+
+def test_read_episode_url_audio_needs_duration_and_length_until_probing(site: Site) -> None:
+    url = "https://cdn.example.org/ep.mp3"
+    episode, problems = _read(site, site.episode("e", audio=url))
+    assert episode is None
+    assert "set duration and length in the front matter" in _only_error(problems)
+    path = site.episode("e", audio=url + "\nduration: 1:02:03\nlength: 12345")
+    episode, problems = _read(site, path)
+    assert problems == []
+    assert episode is not None
+    assert (episode.audio.url, episode.duration, episode.length) == (url, 3723, 12345)
+
+
+def test_read_episode_without_front_matter_or_not_utf8(site: Site) -> None:
+    path = site.episode("plain", "Just text\n")
+    assert _only_error(_read(site, path)[1]) == (
+        "episodes/plain.md:1: error: no YAML front matter\n"
+        "  hint: start the file with a --- line, the keys, and another ---"
+    )
+    path.write_bytes(b"---\ntitle: caf\xe9\n---\n")
+    assert _only_error(_read(site, path)[1]).startswith("episodes/plain.md:2: error: not UTF-8 text")
+
+
+def test_read_episode_strips_control_characters(site: Site) -> None:
+    path = site.episode("e", title='"Bad\\x01 title\\x0b"')
+    episode, problems = _read(site, path)
+    assert problems == []
+    assert episode is not None
+    assert episode.title == "Bad title"
+
+
+def test_read_episode_warns_about_keys_not_supported_yet(site: Site) -> None:
+    path = site.episode("e", date="2024-01-01\ntranscript: t.vtt")
+    episode, problems = _read(site, path)
+    assert episode is not None
+    assert [str(p) for p in problems] == [
+        "episodes/e.md: warning: 'transcript' is not supported yet and was ignored"
+    ]
+
+
+def test_find_episode_files_sorted_and_skips_hidden(site: Site) -> None:
+    for name in ("b.md", "a.markdown", "c.html", "notes.txt", ".hidden.md", "_drafts/x.md"):
+        target = site.episodes / name
+        target.parent.mkdir(exist_ok=True)
+        target.write_text("x")
+    names = [p.relative_to(site.episodes).as_posix() for p in find_episode_files(site.episodes)]
+    assert names == ["a.markdown", "b.md", "c.html"]
