@@ -18,7 +18,7 @@ from podcastfeed import cache
 from podcastfeed.audio import probe_file
 from podcastfeed.config import Config, load_config
 from podcastfeed.episodes import find_episode_files, read_episode
-from podcastfeed.errors import BuildFailed, EpisodeError, Problem, ProbeError
+from podcastfeed.errors import BuildFailed, EpisodeError, ProbeError, Problem
 from podcastfeed.feed import build_feed
 from podcastfeed.files import write_atomic
 from podcastfeed.ids import episode_guid, podcast_guid
@@ -75,15 +75,25 @@ def build(
     show, settings = config.show, config.build
     problems: list[Problem] = list(config.warnings)
     if not settings.episodes_dir.is_dir():
-        raise BuildFailed(problems + [EpisodeError(
-            f"episodes folder not found: {settings.episodes_dir}", source=config_path,
-            hint="create it, or set [build] episodes = \"…\" in feed.toml").to_problem()])  # fmt: skip
+        raise BuildFailed(
+            [
+                *problems,
+                EpisodeError(
+                    f"episodes folder not found: {settings.episodes_dir}",
+                    source=config_path,
+                    hint='create it, or set [build] episodes = "…" in feed.toml',
+                ).to_problem(),
+            ]
+        )
 
     fingerprint = hashlib.blake2b(
         repr((show, sorted(settings.fields.items()), str(settings.root))).encode(), digest_size=16
     ).hexdigest()
-    store, warning = cache.load(settings.cache_dir, fingerprint) if use_cache else (
-        cache.BuildCache(fingerprint), None)  # fmt: skip
+    store, warning = (
+        cache.load(settings.cache_dir, fingerprint)
+        if use_cache
+        else (cache.BuildCache(fingerprint), None)
+    )
     if warning:
         problems.append(Problem("warning", warning))
 
@@ -123,8 +133,9 @@ def _read_one(args: tuple[Path, Config, bytes]) -> tuple[Episode | None, list[Pr
     return read_episode(path, config.show, config.build, data)
 
 
-def _read_all(config: Config, store: cache.BuildCache, problems: list[Problem],
-              report: BuildReport, jobs: int) -> list[Episode]:  # fmt: skip
+def _read_all(
+    config: Config, store: cache.BuildCache, problems: list[Problem], report: BuildReport, jobs: int
+) -> list[Episode]:
     settings = config.build
     files = find_episode_files(settings.episodes_dir)
     results: dict[Path, tuple[Episode | None, list[Problem]]] = {}
@@ -164,8 +175,9 @@ def _read_all(config: Config, store: cache.BuildCache, problems: list[Problem],
     return episodes
 
 
-def _resolve_guids(config: Config, episodes: list[Episode],
-                   problems: list[Problem]) -> list[Episode]:  # fmt: skip
+def _resolve_guids(
+    config: Config, episodes: list[Episode], problems: list[Problem]
+) -> list[Episode]:
     """Front-matter guid wins; else one derived from the permalink (or file name)."""
     channel = config.show.guid or podcast_guid(config.show.feed_url)
     resolved: list[Episode] = []
@@ -176,35 +188,45 @@ def _resolve_guids(config: Config, episodes: list[Episode],
         if episode.guid is None:
             key = episode.permalink.strip("/") if episode.permalink else episode.source.stem
             episode = replace(episode, guid=episode_guid(channel, key))
-        assert episode.guid is not None  # noqa: S101 - set just above
+        assert episode.guid is not None
         other = seen_guid.get(episode.guid)
         if other is not None:
-            problems.append(EpisodeError(
-                f"duplicate guid {episode.guid!r}: {other.source.relative_to(root)} has it too",
-                source=episode.source.relative_to(root),
-                hint="every episode needs its own guid; directories merge or drop duplicates",
-            ).to_problem())  # fmt: skip
-        other = seen_url.get(episode.audio.url)
+            problems.append(
+                EpisodeError(
+                    f"duplicate guid {episode.guid!r}: {other.source.relative_to(root)} has it too",
+                    source=episode.source.relative_to(root),
+                    hint="every episode needs its own guid; directories merge or drop duplicates",
+                ).to_problem()
+            )
+        url = episode.audio.url if episode.audio else ""
+        other = seen_url.get(url)
         if other is not None:
-            problems.append(EpisodeError(
-                f"same audio URL as {other.source.relative_to(root)}: {episode.audio.url}",
-                source=episode.source.relative_to(root),
-                hint="directories ignore an enclosure URL they have seen before",
-            ).to_problem())  # fmt: skip
+            problems.append(
+                EpisodeError(
+                    f"same audio URL as {other.source.relative_to(root)}: {url}",
+                    source=episode.source.relative_to(root),
+                    hint="directories ignore an enclosure URL they have seen before",
+                ).to_problem()
+            )
         seen_guid.setdefault(episode.guid, episode)
-        seen_url.setdefault(episode.audio.url, episode)
+        seen_url.setdefault(url, episode)
         resolved.append(episode)
     return resolved
 
 
-def _probe_local(config: Config, episodes: list[Episode], store: cache.BuildCache,
-                 problems: list[Problem], report: BuildReport) -> dict[str, AudioInfo]:  # fmt: skip
+def _probe_local(
+    config: Config,
+    episodes: list[Episode],
+    store: cache.BuildCache,
+    problems: list[Problem],
+    report: BuildReport,
+) -> dict[str, AudioInfo]:
     found: dict[str, AudioInfo] = {}
     root = config.build.root
     for episode in episodes:
-        path = episode.audio.path
-        if path is None:
+        if episode.audio is None or episode.audio.path is None:
             continue
+        path = episode.audio.path
         try:
             key = cache.file_key(path)
             info = store.audio.get(key)
@@ -215,14 +237,20 @@ def _probe_local(config: Config, episodes: list[Episode], store: cache.BuildCach
                 report.probed += 1
             store.used_audio.add(key)
         except FileNotFoundError:
-            problems.append(ProbeError(f"audio file not found: {path}",
-                                       source=episode.source.relative_to(root)).to_problem())  # fmt: skip
+            problems.append(
+                ProbeError(
+                    f"audio file not found: {path}", source=episode.source.relative_to(root)
+                ).to_problem()
+            )
             continue
         except ProbeError as exc:
-            problems.append(ProbeError(f"audio {episode.audio.ref!r}: {exc.message}",
-                                       source=episode.source.relative_to(root), hint=exc.hint).to_problem())  # fmt: skip
+            problems.append(
+                ProbeError(
+                    f"audio {episode.audio.ref!r}: {exc.message}",
+                    source=episode.source.relative_to(root),
+                    hint=exc.hint,
+                ).to_problem()
+            )
             continue
         found[episode.audio.url] = info
     return found
-
-

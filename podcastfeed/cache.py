@@ -37,7 +37,7 @@ def content_key(relative: str, data: bytes) -> str:
 
 
 def file_key(path: Path) -> str:
-    """Local audio is identified by path, size and mtime: cheap, and exact enough for a local cache."""
+    """Local audio is known by path, size and mtime: cheap, and exact enough for a local cache."""
     stat = path.stat()
     return f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}"
 
@@ -50,9 +50,15 @@ def load(folder: Path, fingerprint: str) -> tuple[BuildCache, str | None]:
             stored = pickle.load(stream)
     except FileNotFoundError:
         return BuildCache(fingerprint), None
-    except Exception as exc:  # noqa: BLE001 - a corrupt cache of any kind is rebuilt
-        return BuildCache(fingerprint), f"{path}: unreadable build cache ({type(exc).__name__}); rebuilding"
-    if not isinstance(stored, dict) or stored.get("format") != FORMAT or stored.get("version") != __version__:
+    except Exception as exc:
+        return BuildCache(
+            fingerprint
+        ), f"{path}: unreadable build cache ({type(exc).__name__}); rebuilding"
+    if (
+        not isinstance(stored, dict)
+        or stored.get("format") != FORMAT
+        or stored.get("version") != __version__
+    ):
         return BuildCache(fingerprint), None
     if stored.get("fingerprint") != fingerprint:
         return BuildCache(fingerprint, audio=stored.get("audio", {})), None
@@ -61,7 +67,9 @@ def load(folder: Path, fingerprint: str) -> tuple[BuildCache, str | None]:
 
 def save(folder: Path, cache: BuildCache) -> None:
     """Keep what this build used (so deleted files do not pile up), if anything changed."""
-    stale = len(cache.used_episodes) < len(cache.episodes) or len(cache.used_audio) < len(cache.audio)
+    stale = len(cache.used_episodes) < len(cache.episodes) or len(cache.used_audio) < len(
+        cache.audio
+    )
     if not cache.changed and not stale:
         return
     data = {

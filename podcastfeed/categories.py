@@ -1,4 +1,4 @@
-"""Apple Podcasts' category tree (2019+) and the names it replaced. Pure: reads package data once."""
+"""Apple Podcasts' category tree (2019+) and the names it replaced. Pure: reads package data."""
 
 from __future__ import annotations
 

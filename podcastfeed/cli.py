@@ -75,7 +75,9 @@ def build_command(
     ] = Path(CONFIG_NAME),
     output: Annotated[
         str | None,
-        typer.Option("--output", "-o", help="Write the feed here instead ([build] output); - for stdout."),
+        typer.Option(
+            "--output", "-o", help="Write the feed here instead ([build] output); - for stdout."
+        ),
     ] = None,
     include_future: Annotated[
         bool, typer.Option("--include-future", help="Also publish episodes dated in the future.")
@@ -99,9 +101,12 @@ def build_command(
     """
     try:
         report = build(
-            config, now=datetime.now(UTC), include_future=include_future,
-            use_cache=not no_cache, jobs=jobs,
-        )  # fmt: skip
+            config,
+            now=datetime.now(UTC),
+            include_future=include_future,
+            use_cache=not no_cache,
+            jobs=jobs,
+        )
     except PodcastfeedError as exc:
         _fail(exc, debug)
     for problem in report.warnings:
@@ -167,10 +172,16 @@ def probe_command(
             _err(f"Error: {exc}")
             failed = True
             continue
-        results.append({
-            "file": str(path), "duration": round(info.duration, 3), "seconds": info.seconds,
-            "size": info.size, "type": info.mime_type, "method": info.method,
-        })  # fmt: skip
+        results.append(
+            {
+                "file": str(path),
+                "duration": round(info.duration, 3),
+                "seconds": info.seconds,
+                "size": info.size,
+                "type": info.mime_type,
+                "method": info.method,
+            }
+        )
         if not as_json:
             print(
                 f"{path}: {_clock(info.seconds)} ({info.duration:.2f} s), {info.size:,} bytes, "

@@ -25,20 +25,56 @@ CONFIG_NAME = "feed.toml"
 
 #: Canonical front-matter fields a `[fields]` table may map to a site's own key names.
 MAPPABLE_FIELDS = (
-    "title", "date", "status", "draft", "permalink", "author", "summary", "image", "keywords",
-    "audio", "guid", "season", "episode", "episode_type", "explicit", "duration", "length",
+    "title",
+    "date",
+    "status",
+    "draft",
+    "permalink",
+    "author",
+    "summary",
+    "image",
+    "keywords",
+    "audio",
+    "guid",
+    "season",
+    "episode",
+    "episode_type",
+    "explicit",
+    "duration",
+    "length",
     "mime_type",
-)  # fmt: skip
+)
 
 SHOW_KEYS = {
-    "title", "description", "link", "feed_url", "language", "author", "owner", "image",
-    "categories", "explicit", "type", "audio_base_url", "copyright", "timezone", "guid",
+    "title",
+    "description",
+    "link",
+    "feed_url",
+    "language",
+    "author",
+    "owner",
+    "image",
+    "categories",
+    "explicit",
+    "type",
+    "audio_base_url",
+    "copyright",
+    "timezone",
+    "guid",
     "last_build_date",
-}  # fmt: skip
+}
 REQUIRED_SHOW_KEYS = (
-    "title", "description", "link", "feed_url", "language", "author", "owner", "image",
-    "categories", "explicit",
-)  # fmt: skip
+    "title",
+    "description",
+    "link",
+    "feed_url",
+    "language",
+    "author",
+    "owner",
+    "image",
+    "categories",
+    "explicit",
+)
 BUILD_KEYS = {"episodes", "output", "cache"}
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -71,7 +107,7 @@ def clean_text(value: str) -> str:
 
 
 def key_line(text: str, section: str, key: str) -> int | None:
-    """The line where `key` is set in `[section]` of a TOML text (1-based), where it can be found."""
+    """The 1-based line where `key` is set in `[section]` of a TOML text, where it can be found."""
     current = ""
     header = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
     assign = re.compile(rf"^\s*(\"?){re.escape(key)}\1\s*=")
@@ -95,7 +131,9 @@ class _Reader:
         self.path, self.text, self.section, self.table = path, text, section, table
         self.problems: list[Problem] = []
 
-    def problem(self, key: str, message: str, hint: str | None = None, level: str = "error") -> None:
+    def problem(
+        self, key: str, message: str, hint: str | None = None, level: str = "error"
+    ) -> None:
         line = key_line(self.text, self.section, key)
         self.problems.append(
             Problem(level, f"[{self.section}] {message}", source=self.path, line=line, hint=hint)
@@ -115,8 +153,10 @@ class _Reader:
             return value
         if kind is not str and isinstance(value, kind):
             return value
-        names = {str: "text", dict: "a table", list: "a list"}
-        self.problem(key, f"'{key}' must be {what or names.get(kind, kind.__name__)} (got {value!r})")
+        names: dict[type, str] = {str: "text", dict: "a table", list: "a list"}
+        self.problem(
+            key, f"'{key}' must be {what or names.get(kind, kind.__name__)} (got {value!r})"
+        )
         return None
 
     def url(self, key: str, *, required: bool = False) -> str | None:
@@ -165,9 +205,13 @@ def load_config(path: Path) -> Config:
     problems: list[Problem] = []
     for key in sorted(set(data) - {"show", "build", "fields"}):
         problems.append(
-            Problem("warning", f"unknown table or key '{key}' (ignored)", source=path,
-                    line=key_line(text, key, "") or _top_key_line(text, key))
-        )  # fmt: skip
+            Problem(
+                "warning",
+                f"unknown table or key '{key}' (ignored)",
+                source=path,
+                line=key_line(text, key, "") or _top_key_line(text, key),
+            )
+        )
     show_table = data.get("show")
     if not isinstance(show_table, dict):
         raise ConfigError("a [show] table is required", source=path, hint="see the README")
@@ -209,7 +253,10 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
 
     language = r.get("language", str, required=True)
     if language and not _LANGUAGE.match(language):
-        r.problem("language", f"'language' must be a language code like 'en' or 'en-US' (got {language!r})")  # fmt: skip
+        r.problem(
+            "language",
+            f"'language' must be a language code like 'en' or 'en-US' (got {language!r})",
+        )
 
     owner = None
     owner_table = r.get("owner", dict, required=True, what="a table { name = …, email = … }")
@@ -218,8 +265,11 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
         if not isinstance(name, str) or not clean_text(name):
             r.problem("owner", "'owner.name' is required (a string)")
         elif not isinstance(email, str) or not _EMAIL.match(email.strip()):
-            r.problem("owner", f"'owner.email' must be an e-mail address (got {email!r})",
-                      hint="Apple and Spotify send ownership mail to it")  # fmt: skip
+            r.problem(
+                "owner",
+                f"'owner.email' must be an e-mail address (got {email!r})",
+                hint="Apple and Spotify send ownership mail to it",
+            )
         else:
             owner = Owner(clean_text(name), email.strip())
 
@@ -235,19 +285,28 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
             try:
                 category = parse_category(item)
             except ValueError as exc:
-                r.problem("categories", f"'categories': {exc}",
-                          hint="see https://podcasters.apple.com/support/1691-apple-podcasts-categories")  # fmt: skip
+                r.problem(
+                    "categories",
+                    f"'categories': {exc}",
+                    hint="see https://podcasters.apple.com/support/1691-apple-podcasts-categories",
+                )
                 continue
             if category not in categories:
                 categories.append(category)
 
     explicit = table.get("explicit")
     if "explicit" not in table:
-        r.problem("explicit", "'explicit' is required (true or false)",
-                  hint="Apple rejects feeds without itunes:explicit")  # fmt: skip
+        r.problem(
+            "explicit",
+            "'explicit' is required (true or false)",
+            hint="Apple rejects feeds without itunes:explicit",
+        )
     elif not isinstance(explicit, bool):
-        r.problem("explicit", f"'explicit' must be true or false (got {explicit!r})",
-                  hint="Apple's spec now wants true/false, not yes/no/clean")  # fmt: skip
+        r.problem(
+            "explicit",
+            f"'explicit' must be true or false (got {explicit!r})",
+            hint="Apple's spec now wants true/false, not yes/no/clean",
+        )
 
     show_type = r.get("type", str) or "episodic"
     if show_type not in ("episodic", "serial"):
@@ -264,16 +323,27 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
         if last_build is None:
             r.problem("last_build_date", "'last_build_date' must be a TOML date or datetime")
 
-    if any(p.is_error for p in r.problems):
+    if any(p.is_error for p in r.problems) or None in (owner, link, feed_url, image):
         return None, r.problems
-    assert owner is not None  # noqa: S101 - implied by no errors
+    assert owner and link and feed_url and image  # for mypy: none is None past the check
     show = Show(
-        title=title, description=description, link=link, feed_url=feed_url,
-        language=language, author=author, owner=owner, image=image,
-        categories=tuple(categories), is_explicit=bool(explicit), type=show_type,
-        audio_base_url=audio_base_url, copyright=copyright_, timezone=timezone,
-        guid=guid, last_build_date=last_build,
-    )  # fmt: skip
+        title=title,
+        description=description,
+        link=link,
+        feed_url=feed_url,
+        language=language,
+        author=author,
+        owner=owner,
+        image=image,
+        categories=tuple(categories),
+        is_explicit=bool(explicit),
+        type=show_type,
+        audio_base_url=audio_base_url,
+        copyright=copyright_,
+        timezone=timezone,
+        guid=guid,
+        last_build_date=last_build,
+    )
     return show, r.problems
 
 
@@ -307,18 +377,25 @@ def _read_build(path: Path, text: str, data: dict[str, Any]) -> tuple[BuildSetti
     fr = _Reader(path, text, "fields", fields_table if isinstance(fields_table, dict) else {})
     fields: dict[str, str] = {}
     if not isinstance(fields_table, dict):
-        fr.problem("fields", "[fields] must be a table of field = \"your key\"")
+        fr.problem("fields", '[fields] must be a table of field = "your key"')
     else:
         for name, value in fields_table.items():
             if name not in MAPPABLE_FIELDS:
-                fr.problem(name, f"unknown field '{name}'",
-                           hint="mappable fields: " + ", ".join(MAPPABLE_FIELDS))  # fmt: skip
+                fr.problem(
+                    name,
+                    f"unknown field '{name}'",
+                    hint="mappable fields: " + ", ".join(MAPPABLE_FIELDS),
+                )
             elif not isinstance(value, str) or not value:
                 fr.problem(name, f"'{name}' must name a front-matter key (got {value!r})")
             else:
                 fields[name] = value
     settings = BuildSettings(
-        root=root, config_path=path, episodes_dir=root / episodes, output=root / output,
-        cache_dir=root / cache_dir, fields=fields,
-    )  # fmt: skip
+        root=root,
+        config_path=path,
+        episodes_dir=root / episodes,
+        output=root / output,
+        cache_dir=root / cache_dir,
+        fields=fields,
+    )
     return settings, problems + r.problems + fr.problems

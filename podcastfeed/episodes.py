@@ -18,7 +18,7 @@ import frontmatter
 import yaml
 
 from podcastfeed.config import BuildSettings, clean_text
-from podcastfeed.errors import EpisodeError, Problem, ProbeError
+from podcastfeed.errors import EpisodeError, ProbeError, Problem
 from podcastfeed.model import MIME_BY_EXTENSION, Audio, Episode, Show
 from podcastfeed.shownotes import make_description, render_notes, strip_control_chars
 from podcastfeed.values import parse_bool, parse_date, parse_duration, parse_positive_int
@@ -115,8 +115,15 @@ class _File:
         key = self.key_for(name)
         return None if key is None else self.meta[key]
 
-    def problem(self, name: str | None, message: str, *, hint: str | None = None,
-                level: str = "error", probe: bool = False) -> None:  # fmt: skip
+    def problem(
+        self,
+        name: str | None,
+        message: str,
+        *,
+        hint: str | None = None,
+        level: str = "error",
+        probe: bool = False,
+    ) -> None:
         key = self.key_for(name) if name else None
         prefix = f"'{key}' " if key else ""
         error = (ProbeError if probe else EpisodeError)(
@@ -178,30 +185,47 @@ def read_episode(
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        message = f"not UTF-8 text (byte {exc.start} is {data[exc.start:exc.start + 1]!r})"
-        return None, [EpisodeError(message, source=display, line=line,
-                                   hint="save the file as UTF-8").to_problem()]  # fmt: skip
+        bad_line = data[: exc.start].count(b"\n") + 1
+        message = f"not UTF-8 text (byte {exc.start} is {data[exc.start : exc.start + 1]!r})"
+        return None, [
+            EpisodeError(
+                message, source=display, line=bad_line, hint="save the file as UTF-8"
+            ).to_problem()
+        ]
     text = text.replace("\r\n", "\n")
     parts = split_front_matter(text)
     if parts is None:
-        return None, [EpisodeError("no YAML front matter", source=display, line=1,
-                                   hint="start the file with a --- line, the keys, and another ---")
-                      .to_problem()]  # fmt: skip
+        return None, [
+            EpisodeError(
+                "no YAML front matter",
+                source=display,
+                line=1,
+                hint="start the file with a --- line, the keys, and another ---",
+            ).to_problem()
+        ]
     fm_text, body = parts
     try:
         meta = _YAML.load(fm_text) if fm_text.strip() else {}
     except yaml.YAMLError as exc:
         line = _yaml_error_line(exc, fm_text)
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, [EpisodeError(f"front matter is not valid YAML: {reason}", source=display,
-                                   line=line).to_problem()]  # fmt: skip
+        return None, [
+            EpisodeError(
+                f"front matter is not valid YAML: {reason}", source=display, line=line
+            ).to_problem()
+        ]
     except (ValueError, TypeError) as exc:  # e.g. a YAML date out of range
-        return None, [EpisodeError(f"front matter is not valid YAML: {exc}", source=display,
-                                   line=None).to_problem()]  # fmt: skip
+        return None, [
+            EpisodeError(
+                f"front matter is not valid YAML: {exc}", source=display, line=None
+            ).to_problem()
+        ]
     if not isinstance(meta, dict):
-        return None, [EpisodeError("front matter must be a mapping of key: value", source=display,
-                                   line=2).to_problem()]  # fmt: skip
+        return None, [
+            EpisodeError(
+                "front matter must be a mapping of key: value", source=display, line=2
+            ).to_problem()
+        ]
     meta = {str(key): value for key, value in meta.items()}
     f = _File(path, display, fm_text, meta, settings.fields, [])
     episode = _episode(f, body, show, settings)
@@ -213,10 +237,15 @@ def read_episode(
 def _yaml_error_line(exc: yaml.YAMLError, fm_text: str) -> int | None:
     """The file line of a YAML error; an error at the end points at where the open thing began."""
     mark = getattr(exc, "problem_mark", None)
-    context = getattr(exc, "context_mark", None)
-    if mark is not None and context is not None and mark.index >= len(fm_text.rstrip()):
-        mark = context
-    return mark.line + 2 if mark is not None else None  # +1: 1-based, +1: the opening ---
+    if mark is None:
+        return None
+    end = len(fm_text.rstrip())
+    if mark.index >= end:  # ran off the end: blame where the open thing began, or the last line
+        context = getattr(exc, "context_mark", None)
+        if context is not None and context.index < end:
+            return int(context.line) + 2
+        return fm_text.rstrip().count("\n") + 2
+    return int(mark.line) + 2  # +1: 1-based, +1: the opening ---
 
 
 def _display(path: Path, root: Path) -> str:
@@ -239,8 +268,11 @@ def _episode(f: _File, body: str, show: Show, settings: BuildSettings) -> Episod
         if status in UNPUBLISHED_STATUSES:
             is_published = False
         elif status not in PUBLISHED_STATUSES:
-            f.problem("status", f"must be publish or one of {', '.join(sorted(UNPUBLISHED_STATUSES))} "
-                      f"(got {status!r})")  # fmt: skip
+            f.problem(
+                "status",
+                f"must be publish or one of {', '.join(sorted(UNPUBLISHED_STATUSES))} "
+                f"(got {status!r})",
+            )
     if f.parsed("draft", parse_bool):
         is_published = False
 
@@ -250,8 +282,11 @@ def _episode(f: _File, body: str, show: Show, settings: BuildSettings) -> Episod
         if dated:  # Jekyll's convention: the date is in the file name
             date = parse_date(dated.group(1), zone)
         else:
-            f.problem(None, "'date' is required", hint="add date: 2024-03-12 (or name the file "
-                      "2024-03-12-slug.md)")  # fmt: skip
+            f.problem(
+                None,
+                "'date' is required",
+                hint="add date: 2024-03-12 (or name the file 2024-03-12-slug.md)",
+            )
 
     permalink = f.text("permalink")
     page = _page_url(show.link, permalink)
@@ -270,13 +305,15 @@ def _episode(f: _File, body: str, show: Show, settings: BuildSettings) -> Episod
     audio = _audio(f, show, settings, needs_audio=is_published)
     episode_type = f.text("episode_type")
     if episode_type is not None and episode_type.lower() not in EPISODE_TYPES:
-        f.problem("episode_type", f"must be one of {', '.join(EPISODE_TYPES)} (got {episode_type!r})")
+        f.problem(
+            "episode_type", f"must be one of {', '.join(EPISODE_TYPES)} (got {episode_type!r})"
+        )
         episode_type = None
     mime_type = f.text("mime_type")
     if audio is not None and audio.is_remote and is_published:
         _check_remote_audio(f, audio, mime_type)
 
-    if title is None or date is None or audio is None:
+    if title is None or date is None or (audio is None and is_published):
         return None
     return Episode(
         source=f.path,
@@ -336,8 +373,11 @@ def _audio(f: _File, show: Show, settings: BuildSettings, *, needs_audio: bool) 
     ref = f.text("audio")
     if ref is None:
         if needs_audio:
-            f.problem(None, "no audio: set 'audio' to a file next to the episode or a URL",
-                      hint="keys read: " + ", ".join(ALIASES["audio"]))  # fmt: skip
+            f.problem(
+                None,
+                "no audio: set 'audio' to a file next to the episode or a URL",
+                hint="keys read: " + ", ".join(ALIASES["audio"]),
+            )
         return None
     scheme = urlsplit(ref).scheme.lower()
     if scheme in ("http", "https"):
@@ -348,12 +388,19 @@ def _audio(f: _File, show: Show, settings: BuildSettings, *, needs_audio: bool) 
     candidates = [f.path.parent / ref, settings.root / ref]
     local = next((c for c in candidates if c.is_file()), None)
     if local is None:
-        f.problem("audio", f"file not found: {ref!r} (looked in {_display(f.path.parent, settings.root) or '.'}"
-                  " and the show folder)", probe=True)  # fmt: skip
+        f.problem(
+            "audio",
+            f"file not found: {ref!r} (looked in {_display(f.path.parent, settings.root) or '.'}"
+            " and the show folder)",
+            probe=True,
+        )
         return None
     if show.audio_base_url is None:
-        f.problem("audio", "is a local file, but feed.toml sets no [show] audio_base_url",
-                  hint="add audio_base_url = \"https://…/\", where the audio files are published")
+        f.problem(
+            "audio",
+            "is a local file, but feed.toml sets no [show] audio_base_url",
+            hint='add audio_base_url = "https://…/", where the audio files are published',
+        )
         return None
     written = Path(ref.replace("\\", "/"))
     if written.is_absolute() or ".." in written.parts:
@@ -370,10 +417,16 @@ def _check_remote_audio(f: _File, audio: Audio, mime_type: str | None) -> None:
     """Until remote probing lands, a URL episode states its own duration and length."""
     missing = [name for name in ("duration", "length") if f.raw(name) is None]
     if missing:
-        f.problem("audio", f"is a URL; remote probing is not available yet, so set "
-                  f"{' and '.join(missing)} in the front matter",
-                  hint="duration: 1:02:03 (or seconds), length: size in bytes")  # fmt: skip
+        f.problem(
+            "audio",
+            f"is a URL; remote probing is not available yet, so set "
+            f"{' and '.join(missing)} in the front matter",
+            hint="duration: 1:02:03 (or seconds), length: size in bytes",
+        )
     suffix = Path(urlsplit(audio.url).path).suffix.lower()
     if mime_type is None and suffix not in MIME_BY_EXTENSION:
-        f.problem("audio", f"has no known audio extension (got {suffix or 'none'!r})",
-                  hint="set mime_type: audio/mpeg (or the right type)")  # fmt: skip
+        f.problem(
+            "audio",
+            f"has no known audio extension (got {suffix or 'none'!r})",
+            hint="set mime_type: audio/mpeg (or the right type)",
+        )

@@ -37,8 +37,11 @@ def enclosure_for(episode: Episode, info: AudioInfo | None) -> Enclosure:
     Raises:
         ValueError: neither gives a duration, length or type (the build checks this first).
     """
-    duration = episode.duration if episode.duration is not None else (
-        info.seconds if info else None)  # fmt: skip
+    if episode.audio is None:
+        raise ValueError(f"{episode.source}: a published episode needs audio")
+    duration = (
+        episode.duration if episode.duration is not None else (info.seconds if info else None)
+    )
     length = episode.length if episode.length is not None else (info.size if info else None)
     mime_type = episode.mime_type or (info.mime_type if info else None)
     if mime_type is None:
@@ -94,7 +97,8 @@ def build_feed(
     tags.podcast_guid = show.guid or podcast_guid(show.feed_url)
 
     for episode in items:
-        _add_item(fg, show, episode, enclosure_for(episode, audio.get(episode.audio.url)))
+        url = episode.audio.url if episode.audio else ""
+        _add_item(fg, show, episode, enclosure_for(episode, audio.get(url)))
     return bytes(fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True))
 
 

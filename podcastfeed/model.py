@@ -102,7 +102,7 @@ class Episode:
     source: Path  # the episode file
     title: str
     date: datetime  # aware
-    audio: Audio
+    audio: Audio | None  # None only for an unpublished episode without audio yet
     notes_html: str = ""  # sanitized, for content:encoded
     description: str = ""  # sanitized HTML <= 4,000 bytes, for description
     is_published: bool = True

@@ -23,8 +23,9 @@ ATOM = "http://www.w3.org/2005/Atom"
 NSMAP = {"itunes": ITUNES, "podcast": PODCAST}
 
 
-def _sub(parent: etree._Element, ns: str, tag: str, content: str | None = None,
-         **attrib: str) -> etree._Element:  # fmt: skip
+def _sub(
+    parent: etree._Element, ns: str, tag: str, content: str | None = None, **attrib: str
+) -> etree._Element:
     element = etree.SubElement(parent, f"{{{ns}}}{tag}", attrib)
     if content is not None:
         element.text = content
@@ -83,8 +84,9 @@ class ChannelExtension(BaseExtension):  # type: ignore[misc]  # feedgen is untyp
         for category in t.categories:
             parent = parents.get(category.name)
             if parent is None:
-                parent = parents[category.name] = _sub(channel, ITUNES, "category",
-                                                       None, text=category.name)  # fmt: skip
+                parent = parents[category.name] = _sub(
+                    channel, ITUNES, "category", None, text=category.name
+                )
             if category.subcategory:
                 # Apple names the category in a `text` attribute, not in element text.
                 _sub(parent, ITUNES, "category", None, text=category.subcategory)

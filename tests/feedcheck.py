@@ -29,15 +29,30 @@ def parse_both(xml: bytes) -> list[Item]:
 
     from_fp = []
     for entry in fp.entries:
-        enclosure = [link for link in entry.links if link.get("rel") == "enclosure"][0]
-        from_fp.append(Item(entry.id, entry.title, enclosure.href, int(enclosure.length),
-                            enclosure.type, _seconds(entry.itunes_duration)))  # fmt: skip
+        enclosure = next(link for link in entry.links if link.get("rel") == "enclosure")
+        from_fp.append(
+            Item(
+                entry.id,
+                entry.title,
+                enclosure.href,
+                int(enclosure.length),
+                enclosure.type,
+                _seconds(entry.itunes_duration),
+            )
+        )
     from_pp = []
     for episode in pp["episodes"]:
         enclosure = episode["enclosures"][0]
-        from_pp.append(Item(episode["guid"], episode["title"], enclosure["url"],
-                            enclosure["file_size"], enclosure["mime_type"],
-                            episode["total_time"]))  # fmt: skip
+        from_pp.append(
+            Item(
+                episode["guid"],
+                episode["title"],
+                enclosure["url"],
+                enclosure["file_size"],
+                enclosure["mime_type"],
+                episode["total_time"],
+            )
+        )
     assert sorted(from_fp, key=lambda i: i.guid) == sorted(from_pp, key=lambda i: i.guid)
     return from_fp
 

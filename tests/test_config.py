@@ -42,7 +42,11 @@ def test_load_config_toml_syntax_error_has_a_line(site: Site) -> None:
 
 
 def test_load_config_reports_every_bad_key_at_once_with_lines(site: Site) -> None:
-    site.show(explicit='"no"', language='"english please"', categories='["Games & Hobbies", "Technology > Podcasting", "Nope"]')  # fmt: skip
+    site.show(
+        explicit='"no"',
+        language='"english please"',
+        categories='["Games & Hobbies", "Technology > Podcasting", "Nope"]',
+    )
     site.config.write_text(
         site.config.read_text().replace('title = "Test Show"\n', ""), encoding="utf-8"
     )

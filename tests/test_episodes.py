@@ -22,7 +22,7 @@ def _only_error(problems: list[Problem]) -> str:
 
 
 def test_read_episode_seed_keys_work_unchanged(site: Site) -> None:
-    """The WordPress-to-Jekyll export in tests/data/seed-episode.md reads as is (audio made local)."""
+    """The WordPress-to-Jekyll export in tests/data/seed-episode.md reads as is (local audio)."""
     text = (DATA / "seed-episode.md").read_text(encoding="utf-8")
     audio = site.audio("sine-3s-cbr.mp3", "platform.mp3")
     text = "\n".join(
@@ -67,12 +67,19 @@ def test_read_episode_status_and_draft(site: Site, extra: str, published: bool) 
 
 def test_read_episode_synonyms_and_field_mapping(site: Site) -> None:
     audio = site.audio("sine-3s-cbr.mp3")
-    path = site.episode("e", "---\ntitle: T\npubDate: 2024-02-03\nenclosure: "
-                        f"{audio}\nsummary: S\nimage: /i.jpg\ntags: a, b\n---\nBody\n")  # fmt: skip
+    path = site.episode(
+        "e",
+        "---\ntitle: T\npubDate: 2024-02-03\nenclosure: "
+        f"{audio}\nsummary: S\nimage: /i.jpg\ntags: a, b\n---\nBody\n",
+    )
     episode, problems = _read(site, path)
     assert problems == []
     assert episode is not None
-    assert (episode.description, episode.image, episode.keywords) == ("S", "https://example.org/i.jpg", ("a", "b"))  # fmt: skip
+    assert (episode.description, episode.image, episode.keywords) == (
+        "S",
+        "https://example.org/i.jpg",
+        ("a", "b"),
+    )
     site.show(extra='[fields]\naudio = "podcast_file"\n')
     path = site.episode("m", f"---\ntitle: T\ndate: 2024-02-03\npodcast_file: {audio}\n---\n")
     episode, problems = _read(site, path)
@@ -133,21 +140,37 @@ def test_read_episode_yaml_error_has_file_and_line(site: Site) -> None:
 @pytest.mark.parametrize(
     ("front", "expected"),
     [
-        ("date: 2024-01-01\naudio: audio/sine-3s-cbr.mp3", "episodes/e.md: error: 'title' is required"),
-        ("title: T\ndate: 12/03/24\naudio: audio/sine-3s-cbr.mp3",
-         "episodes/e.md:3: error: 'date' must be an ISO 8601 date like 2024-03-12 or "
-         "2024-03-12T09:30:00+01:00 (got '12/03/24')"),
-        ("title: T\ndate: 2024-01-01\nstatus: maybe\naudio: audio/sine-3s-cbr.mp3",
-         "episodes/e.md:4: error: 'status' must be publish or one of"),
+        (
+            "date: 2024-01-01\naudio: audio/sine-3s-cbr.mp3",
+            "episodes/e.md: error: 'title' is required",
+        ),
+        (
+            "title: T\ndate: 12/03/24\naudio: audio/sine-3s-cbr.mp3",
+            "episodes/e.md:3: error: 'date' must be an ISO 8601 date like 2024-03-12 or "
+            "2024-03-12T09:30:00+01:00 (got '12/03/24')",
+        ),
+        (
+            "title: T\ndate: 2024-01-01\nstatus: maybe\naudio: audio/sine-3s-cbr.mp3",
+            "episodes/e.md:4: error: 'status' must be publish or one of",
+        ),
         ("title: T\ndate: 2024-01-01", "episodes/e.md: error: no audio"),
-        ("title: T\ndate: 2024-01-01\naudio: ftp://x.org/a.mp3", "episodes/e.md:4: error: 'audio' must be an http(s) URL"),
-        ("title: T\ndate: 2024-01-01\naudio: audio/sine-3s-cbr.mp3\nseason: zero",
-         "episodes/e.md:5: error: 'season' must be a whole number above 0 (got 'zero')"),
-        ("title: T\ndate: 2024-01-01\naudio: audio/sine-3s-cbr.mp3\nepisode_type: pilot",
-         "episodes/e.md:5: error: 'episode_type' must be one of full, trailer, bonus"),
+        (
+            "title: T\ndate: 2024-01-01\naudio: ftp://x.org/a.mp3",
+            "episodes/e.md:4: error: 'audio' must be an http(s) URL",
+        ),
+        (
+            "title: T\ndate: 2024-01-01\naudio: audio/sine-3s-cbr.mp3\nseason: zero",
+            "episodes/e.md:5: error: 'season' must be a whole number above 0 (got 'zero')",
+        ),
+        (
+            "title: T\ndate: 2024-01-01\naudio: audio/sine-3s-cbr.mp3\nepisode_type: pilot",
+            "episodes/e.md:5: error: 'episode_type' must be one of full, trailer, bonus",
+        ),
     ],
-)  # fmt: skip
-def test_read_episode_errors_name_file_line_and_value(site: Site, front: str, expected: str) -> None:
+)
+def test_read_episode_errors_name_file_line_and_value(
+    site: Site, front: str, expected: str
+) -> None:
     site.audio("sine-3s-cbr.mp3")
     episode, problems = _read(site, site.episode("e", f"---\n{front}\n---\nBody\n"))
     assert episode is None
@@ -158,7 +181,9 @@ def test_read_episode_missing_audio_file_is_an_audio_error(site: Site) -> None:
     episode, problems = _read(site, site.episode("e", audio="audio/nope.mp3"))
     assert episode is None
     assert problems[0].exit_code == ExitCode.PROBE
-    assert str(problems[0]).startswith("episodes/e.md:4: error: 'audio' file not found: 'audio/nope.mp3'")
+    assert str(problems[0]).startswith(
+        "episodes/e.md:4: error: 'audio' file not found: 'audio/nope.mp3'"
+    )
 
 
 def test_read_episode_url_audio_needs_duration_and_length_until_probing(site: Site) -> None:
@@ -180,7 +205,9 @@ def test_read_episode_without_front_matter_or_not_utf8(site: Site) -> None:
         "  hint: start the file with a --- line, the keys, and another ---"
     )
     path.write_bytes(b"---\ntitle: caf\xe9\n---\n")
-    assert _only_error(_read(site, path)[1]).startswith("episodes/plain.md:2: error: not UTF-8 text")
+    assert _only_error(_read(site, path)[1]).startswith(
+        "episodes/plain.md:2: error: not UTF-8 text"
+    )
 
 
 def test_read_episode_strips_control_characters(site: Site) -> None:

@@ -24,10 +24,14 @@ SHOW = Show(
     author="Ada",
     owner=Owner("Ada", "ada@example.org"),
     image="https://example.org/cover.jpeg?v=2",
-    categories=(Category("Technology"), Category("Business", "Careers"), Category("Business", "Investing")),
+    categories=(
+        Category("Technology"),
+        Category("Business", "Careers"),
+        Category("Business", "Investing"),
+    ),
     is_explicit=True,
     type="serial",
-)  # fmt: skip
+)
 
 
 def _episode(n: int, **changes: object) -> Episode:
@@ -44,8 +48,10 @@ def _episode(n: int, **changes: object) -> Episode:
 
 
 def _audio(*episodes: Episode) -> dict[str, AudioInfo]:
-    return {e.audio.url: AudioInfo(61.6, 1000 + i, "audio/mpeg", "Xing header")
-            for i, e in enumerate(episodes)}  # fmt: skip
+    return {
+        e.audio.url: AudioInfo(61.6, 1000 + i, "audio/mpeg", "Xing header")
+        for i, e in enumerate(episodes)
+    }
 
 
 def _xml(data: bytes) -> etree._Element:
@@ -62,7 +68,10 @@ def test_build_feed_channel_tags() -> None:
     assert channel.findtext("link") == "https://example.org"
     assert channel.findtext("description") == "About <things>."
     assert channel.find("atom:link", NS).attrib == {
-        "href": "https://example.org/feed.xml", "rel": "self", "type": "application/rss+xml"}  # fmt: skip
+        "href": "https://example.org/feed.xml",
+        "rel": "self",
+        "type": "application/rss+xml",
+    }
     assert channel.findtext("itunes:explicit", namespaces=NS) == "true"
     assert channel.findtext("itunes:type", namespaces=NS) == "serial"
     # feedgen drops .jpeg and query-string artwork; ours keeps it
@@ -77,9 +86,16 @@ def test_build_feed_channel_tags() -> None:
 
 
 def test_build_feed_items_newest_first_with_every_tag() -> None:
-    one = _episode(1, keywords=("DevOps", "Teams"), season=2, number=5, episode_type="full",
-                   image="https://example.org/e1.jpg", link="https://example.org/e1",
-                   is_explicit=False)  # fmt: skip
+    one = _episode(
+        1,
+        keywords=("DevOps", "Teams"),
+        season=2,
+        number=5,
+        episode_type="full",
+        image="https://example.org/e1.jpg",
+        link="https://example.org/e1",
+        is_explicit=False,
+    )
     three = _episode(3)
     two = _episode(2)
     data = build_feed(SHOW, [one, three, two], _audio(one, three, two))
@@ -91,7 +107,10 @@ def test_build_feed_items_newest_first_with_every_tag() -> None:
     assert item.findtext("guid") == "guid-1"
     assert item.findtext("pubDate") == "Mon, 01 Jan 2024 12:00:00 +0000"
     assert item.find("enclosure").attrib == {
-        "url": "https://cdn.example.org/e1.mp3", "length": "1000", "type": "audio/mpeg"}  # fmt: skip
+        "url": "https://cdn.example.org/e1.mp3",
+        "length": "1000",
+        "type": "audio/mpeg",
+    }
     assert item.findtext("itunes:duration", namespaces=NS) == "62"
     assert item.findtext("itunes:explicit", namespaces=NS) == "false"
     assert items[0].findtext("itunes:explicit", namespaces=NS) == "true"  # the show's
@@ -106,7 +125,10 @@ def test_build_feed_items_newest_first_with_every_tag() -> None:
     assert _xml(data).findtext("channel/lastBuildDate") == "Wed, 03 Jan 2024 12:00:00 +0000"
     parsed = parse_both(data)
     assert [(i.guid, i.duration, i.length) for i in parsed] == [
-        ("guid-3", 62, 1001), ("guid-2", 62, 1002), ("guid-1", 62, 1000)]  # fmt: skip
+        ("guid-3", 62, 1001),
+        ("guid-2", 62, 1002),
+        ("guid-1", 62, 1000),
+    ]
 
 
 def test_build_feed_is_deterministic_whatever_the_input_order() -> None:

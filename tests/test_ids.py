@@ -4,7 +4,8 @@ from podcastfeed.ids import episode_guid, podcast_guid
 
 
 @pytest.mark.parametrize(
-    "url", ["podnews.net/rss", "https://podnews.net/rss", "http://podnews.net/rss/", "podnews.net/rss//"]
+    "url",
+    ["podnews.net/rss", "https://podnews.net/rss", "http://podnews.net/rss/", "podnews.net/rss//"],
 )
 def test_podcast_guid_matches_the_spec_example(url: str) -> None:
     """The Podcast Index spec's example: podnews.net/rss -> 9b024349-…"""

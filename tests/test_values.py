@@ -34,7 +34,7 @@ def test_parse_duration_accepts_seconds_and_clock_forms(value: object, expected:
 
 @pytest.mark.parametrize("value", ["", "abc", "1:60:00", "1:02:61", -5, True, None, [1]])
 def test_parse_duration_rejects_nonsense(value: object) -> None:
-    with pytest.raises(ValueError, match="seconds|below 60|negative"):
+    with pytest.raises(ValueError, match=r"seconds|below 60|negative"):
         parse_duration(value)
 
 

@@ -1,0 +1,184 @@
+"""Whole builds on real files: determinism, atomic writes, every problem reported."""
+
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from conftest import DATA, GoldenCheck, Site
+from feedcheck import parse_both
+
+from podcastfeed.build import build, write_report
+from podcastfeed.errors import BuildFailed, ExitCode
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_build_sample_show_matches_golden_and_both_parsers(
+    sample_show: Path, golden: GoldenCheck
+) -> None:
+    report = build(sample_show / "feed.toml", now=NOW, use_cache=False)
+    golden("sample", report.feed)
+    items = parse_both(report.feed)
+    assert [i.title for i in items] == [
+        "Developer experience, measured",
+        "Code reviews that don't hurt",
+        "From DevOps to Platform engineering",
+    ]
+    assert report.drafts == 1
+    sizes = {p.name: p.stat().st_size for p in (sample_show / "episodes" / "audio").iterdir()}
+    assert [i.length for i in items] == [
+        sizes["developer experience.mp3"],
+        sizes["code-reviews.m4a"],
+        sizes["platform-engineering.mp3"],
+    ]
+    assert [i.duration for i in items] == [5, 8, 6]  # the lengths ffmpeg made them with
+    assert [i.mime_type for i in items] == ["audio/mpeg", "audio/x-m4a", "audio/mpeg"]
+
+
+def test_build_seed_episode_golden(site: Site, golden: GoldenCheck) -> None:
+    text = (DATA / "seed-episode.md").read_text(encoding="utf-8")
+    audio = site.audio("sine-3s-cbr.mp3", "default_tc.mp3")
+    text = "\n".join(
+        f"audio: {audio}" if line.startswith("audio:") else line for line in text.splitlines()
+    )
+    site.episode("platform-engineering", text)
+    report = build(site.config, now=NOW, use_cache=False)
+    golden("seed", report.feed)
+    (item,) = parse_both(report.feed)
+    assert item.title == "From DevOps to Platform engineering"
+    assert b"iframe" not in report.feed
+
+
+def test_build_is_byte_identical_twice_and_after_touching_every_file(site: Site) -> None:
+    site.episode("a", date="2024-01-01")
+    site.episode("b", date="2024-02-01", audio=site.audio("sine-2s-moov-end.m4a"))
+    first = build(site.config, now=NOW).feed
+    assert build(site.config, now=NOW).feed == first  # from the cache
+    later = datetime(2030, 1, 1).timestamp()
+    for path in site.root.rglob("*"):
+        os.utime(path, (later, later))
+    rebuilt = build(site.config, now=NOW)
+    assert rebuilt.feed == first
+    assert rebuilt.probed == 2  # new mtimes: probed again, same answer
+    assert build(site.config, now=NOW, use_cache=False).feed == first
+
+
+def test_build_rebuild_uses_the_cache(site: Site) -> None:
+    site.episode("a")
+    assert build(site.config, now=NOW).parsed == 1
+    again = build(site.config, now=NOW)
+    assert (again.parsed, again.probed) == (0, 0)
+    site.episode("a", title="Changed")
+    assert build(site.config, now=NOW).parsed == 1
+
+
+def test_build_corrupt_cache_warns_and_rebuilds(site: Site) -> None:
+    site.episode("a")
+    first = build(site.config, now=NOW).feed
+    (site.root / ".podcastfeed-cache" / "build.pickle").write_bytes(b"garbage")
+    report = build(site.config, now=NOW)
+    assert report.feed == first
+    assert any("unreadable build cache" in str(w) for w in report.warnings)
+
+
+def test_build_future_episodes_wait_unless_included(site: Site) -> None:
+    site.episode("past", date="2025-12-31")
+    site.episode("future", date="2026-06-01", audio=site.audio("sine-2s.opus"))
+    report = build(site.config, now=NOW)
+    assert ([e.title for e in report.published], report.scheduled) == (["past"], 1)
+    report = build(site.config, now=NOW, include_future=True)
+    assert sorted(e.title for e in report.published) == ["future", "past"]
+
+
+def test_build_reports_every_problem_at_once(site: Site) -> None:
+    site.episode("ok")
+    site.episode("no-title", "---\ndate: 2024-01-01\naudio: audio/sine-3s-cbr.mp3\n---\n")
+    site.episode("bad-yaml", "---\ntitle: [\n---\n")
+    site.episode("bad-date", date="someday")
+    site.episode("corrupt", audio=site.audio("random-bytes.mp3"))
+    site.episode("empty", audio=site.audio("empty.mp3"))
+    site.episode("missing", audio="audio/gone.mp3")
+    with pytest.raises(BuildFailed) as info:
+        build(site.config, now=NOW)
+    errors = sorted(str(p).split(": error: ")[0] for p in info.value.problems if p.is_error)
+    assert errors == [
+        "episodes/bad-date.md:3",
+        "episodes/bad-yaml.md:2",
+        "episodes/corrupt.md",
+        "episodes/empty.md",
+        "episodes/missing.md:4",
+        "episodes/no-title.md",
+    ]
+    assert info.value.exit_code == ExitCode.CONTENT
+
+
+def test_build_audio_only_failures_exit_3(site: Site) -> None:
+    site.episode("corrupt", audio=site.audio("not-audio.mp3"))
+    with pytest.raises(BuildFailed) as info:
+        build(site.config, now=NOW)
+    assert info.value.exit_code == ExitCode.PROBE
+    (problem,) = info.value.problems
+    assert str(problem).startswith("episodes/corrupt.md: error: audio 'audio/not-audio.mp3': ")
+
+
+def test_build_duplicate_guid_and_audio_url(site: Site) -> None:
+    site.episode("a", date="2024-01-01\nguid: same")
+    site.episode("b", date="2024-01-02\nguid: same", audio=site.audio("sine-2s.flac"))
+    site.episode("c", date="2024-01-03", audio="audio/sine-2s.flac")
+    with pytest.raises(BuildFailed) as info:
+        build(site.config, now=NOW)
+    messages = [str(p) for p in info.value.problems]
+    assert any("duplicate guid 'same': episodes/a.md has it too" in m for m in messages)
+    assert any("episodes/c.md: error: same audio URL as episodes/b.md" in m for m in messages)
+
+
+def test_write_report_is_atomic_and_failed_builds_leave_the_feed(site: Site) -> None:
+    site.episode("a")
+    report = build(site.config, now=NOW)
+    target = write_report(report)
+    assert target == site.root.resolve() / "public" / "feed.xml"
+    before = target.read_bytes()
+    assert oct(target.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+    site.episode("b", date="not a date")
+    with pytest.raises(BuildFailed):
+        build(site.config, now=NOW)
+    assert target.read_bytes() == before
+    assert [p.name for p in target.parent.iterdir()] == ["feed.xml"]  # no temp files left
+
+
+def test_build_local_audio_needs_audio_base_url(site: Site) -> None:
+    site.show(audio_base_url="")
+    site.episode("a")
+    with pytest.raises(BuildFailed) as info:
+        build(site.config, now=NOW)
+    assert "feed.toml sets no [show] audio_base_url" in str(info.value.problems[0])
+
+
+def test_build_every_format(site: Site) -> None:
+    formats = {
+        "sine-3s-cbr.mp3": ("audio/mpeg", 3),
+        "sine-2s-moov-end.m4a": ("audio/x-m4a", 2),
+        "sine-2s.opus": ("audio/ogg", 2),
+        "sine-2s.flac": ("audio/flac", 2),
+        "sine-1s.wav": ("audio/wav", 1),
+        "video-1s.mp4": ("video/mp4", 1),
+    }
+    for day, name in enumerate(formats, start=1):
+        site.episode(name, date=f"2024-01-0{day}", audio=site.audio(name))
+    items = parse_both(build(site.config, now=NOW).feed)
+    assert {i.url.rsplit("/", 1)[1]: (i.mime_type, i.duration) for i in items} == formats
+
+
+def test_build_episodes_folder_missing(site: Site) -> None:
+    shutil.rmtree(site.episodes)
+    with pytest.raises(BuildFailed) as info:
+        build(site.config, now=NOW)
+    assert "episodes folder not found" in str(info.value.problems[0])
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

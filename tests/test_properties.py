@@ -1,0 +1,98 @@
+"""Hypothesis: arbitrary text in front matter or feed.toml never crashes a build or the XML."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+from conftest import Site
+from feedcheck import parse_both
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from podcastfeed.build import build
+from podcastfeed.config import load_config
+from podcastfeed.episodes import read_episode
+from podcastfeed.errors import BuildFailed
+
+NOW = datetime(2030, 1, 1, tzinfo=UTC)
+FIELDS = ("title", "excerpt", "category", "tag", "permalink", "thumbnail", "author", "guid")
+SLOW = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def _site(tmp_path: Path) -> Site:
+    site = Site(tmp_path / "show")
+    site.audio("sine-3s-cbr.mp3")
+    return site
+
+
+@SLOW
+@given(text=st.text())
+def test_any_text_as_an_episode_file_reads_or_reports(tmp_path_factory, text: str) -> None:  # type: ignore[no-untyped-def]
+    site = _site(tmp_path_factory.mktemp("s"))
+    config = load_config(site.config)
+    path = site.episode("e", text)
+    episode, problems = read_episode(path, config.show, config.build)
+    assert episode is not None or any(p.is_error for p in problems)
+
+
+@SLOW
+@given(values=st.fixed_dictionaries({name: st.text() for name in FIELDS}), body=st.text())
+def test_any_front_matter_text_builds_valid_xml_or_fails_cleanly(
+    tmp_path_factory, values, body
+) -> None:  # type: ignore[no-untyped-def]
+    site = _site(tmp_path_factory.mktemp("s"))
+    front = {"date": "2024-01-01", "audio": "audio/sine-3s-cbr.mp3", **values}
+    text = "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n" + body
+    site.episode("e", text)
+    try:
+        report = build(site.config, now=NOW, use_cache=False)
+    except BuildFailed as exc:
+        problems = exc.problems
+    else:
+        (item,) = parse_both(report.feed)
+        expected = "".join(c for c in values["title"] if _xml_char(c)).strip()
+        assert item.title == expected
+        return
+    # a rejection names the episode file
+    assert any(p.is_error and p.source == "episodes/e.md" for p in problems)
+
+
+@SLOW
+@given(title=st.text(), description=st.text())
+def test_any_show_text_builds_valid_xml_or_fails_cleanly(
+    tmp_path_factory, title, description
+) -> None:  # type: ignore[no-untyped-def]
+    site = _site(tmp_path_factory.mktemp("s"))
+    site.show(title=_toml_string(title), description=_toml_string(description))
+    site.episode("e")
+    try:
+        report = build(site.config, now=NOW, use_cache=False)
+    except BuildFailed as exc:
+        problems = exc.problems
+    else:
+        (item,) = parse_both(report.feed)
+        assert item.title == "e"
+        return
+    # a rejection names feed.toml
+    assert any(p.is_error and p.source == site.config for p in problems)
+
+
+def _toml_string(text: str) -> str:
+    escaped = "".join(
+        c if c.isprintable() and c not in '"\\' else f"\\u{ord(c):04x}"
+        for c in text
+        if ord(c) < 0x10000 and not 0xD800 <= ord(c) <= 0xDFFF
+    )
+    return f'"{escaped}"'
+
+
+def _xml_char(c: str) -> bool:
+    code = ord(c)
+    return (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or code >= 0x10000
+    )
