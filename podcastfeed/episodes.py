@@ -7,8 +7,7 @@ WordPress-to-Jekyll keys work unchanged and common synonyms are accepted.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
@@ -18,36 +17,14 @@ import frontmatter
 import yaml
 
 from podcastfeed.config import BuildSettings, clean_text
-from podcastfeed.errors import EpisodeError, ProbeError, Problem
+from podcastfeed.errors import EpisodeError, Problem
+from podcastfeed.fields import ALIASES, FieldReader, yaml_error_line
 from podcastfeed.model import MIME_BY_EXTENSION, Audio, Episode, Show
 from podcastfeed.shownotes import make_description, render_notes, strip_control_chars
 from podcastfeed.values import parse_bool, parse_date, parse_duration, parse_positive_int
 
 EPISODE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
 
-#: Canonical field -> the keys that may hold it, first match wins. `type` is not here on purpose:
-#: WordPress exports use it for the post type (`type: post`).
-ALIASES: dict[str, tuple[str, ...]] = {
-    "title": ("title",),
-    "date": ("date", "pubDate", "pubdate", "published", "pub_date"),
-    "status": ("status",),
-    "draft": ("draft",),
-    "permalink": ("permalink", "link", "url"),
-    "author": ("author",),
-    "summary": ("excerpt", "description", "summary", "subtitle"),
-    "image": ("image", "thumbnail", "episode_image"),
-    "keywords": ("category", "categories", "tag", "tags", "keywords"),
-    "audio": ("audio", "enclosure", "file", "media", "mp3"),
-    "guid": ("guid",),
-    "guid_is_permalink": ("guid_is_permalink",),
-    "season": ("season",),
-    "episode": ("episode", "episode_number", "number"),
-    "episode_type": ("episode_type", "episodeType", "itunes_episode_type"),
-    "explicit": ("explicit",),
-    "duration": ("duration",),
-    "length": ("length", "size"),
-    "mime_type": ("mime_type", "audio_type"),
-}
 #: Keys later issues turn into tags; named here so a user is told they are not used yet.
 NOT_YET = ("transcript", "chapters", "persons", "block")
 
@@ -68,92 +45,6 @@ def find_episode_files(folder: Path) -> list[Path]:
         and not any(part.startswith((".", "_")) for part in path.relative_to(folder).parts)
     ]
     return sorted(found)
-
-
-def key_lines(front_matter: str) -> dict[str, int]:
-    """Top-level front-matter keys -> their 1-based line in the file (the `---` is line 1)."""
-    try:
-        node = yaml.compose(front_matter, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return {}
-    lines: dict[str, int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key, _value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                lines.setdefault(str(key.value), key.start_mark.line + 2)
-    return lines
-
-
-@dataclass
-class _File:
-    """One episode file being read, collecting its problems."""
-
-    path: Path
-    display: str
-    front_matter: str
-    meta: dict[str, Any]
-    fields: dict[str, str]
-    problems: list[Problem]
-    _lines: dict[str, int] | None = None
-
-    def line(self, key: str | None) -> int | None:
-        if key is None:
-            return None
-        if self._lines is None:  # composed only when a problem needs it
-            self._lines = key_lines(self.front_matter)
-        return self._lines.get(key)
-
-    def key_for(self, name: str) -> str | None:
-        """The key in this file that holds canonical field `name`."""
-        mapped = self.fields.get(name)
-        for key in ((mapped,) if mapped else ()) + ALIASES.get(name, (name,)):
-            if key in self.meta and self.meta[key] is not None and self.meta[key] != "":
-                return key
-        return None
-
-    def raw(self, name: str) -> Any:
-        key = self.key_for(name)
-        return None if key is None else self.meta[key]
-
-    def problem(
-        self,
-        name: str | None,
-        message: str,
-        *,
-        hint: str | None = None,
-        level: str = "error",
-        probe: bool = False,
-    ) -> None:
-        key = self.key_for(name) if name else None
-        prefix = f"'{key}' " if key else ""
-        error = (ProbeError if probe else EpisodeError)(
-            prefix + message, source=self.display, line=self.line(key), hint=hint
-        )
-        problem = error.to_problem()
-        self.problems.append(problem if level == "error" else _as_warning(problem))
-
-    def parsed(self, name: str, parse: Callable[[Any], Any]) -> Any:
-        value = self.raw(name)
-        if value is None:
-            return None
-        try:
-            return parse(value)
-        except ValueError as exc:
-            self.problem(name, f"{exc} (got {value!r})")
-            return None
-
-    def text(self, name: str) -> str | None:
-        value = self.raw(name)
-        if value is None:
-            return None
-        if isinstance(value, list | dict):
-            self.problem(name, f"must be text (got {type(value).__name__})")
-            return None
-        return clean_text(str(value)) or None
-
-
-def _as_warning(problem: Problem) -> Problem:
-    return Problem("warning", problem.message, problem.source, problem.line, problem.hint)
 
 
 def split_front_matter(text: str) -> tuple[str, str] | None:
@@ -207,7 +98,7 @@ def read_episode(
     try:
         meta = _YAML.load(fm_text) if fm_text.strip() else {}
     except yaml.YAMLError as exc:
-        line = _yaml_error_line(exc, fm_text)
+        line = yaml_error_line(exc, fm_text)
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return None, [
             EpisodeError(
@@ -227,25 +118,11 @@ def read_episode(
             ).to_problem()
         ]
     meta = {str(key): value for key, value in meta.items()}
-    f = _File(path, display, fm_text, meta, settings.fields, [])
+    f = FieldReader(path, display, fm_text, meta, settings.fields, [])
     episode = _episode(f, body, show, settings)
     if any(p.is_error for p in f.problems):
         return None, f.problems
     return episode, f.problems
-
-
-def _yaml_error_line(exc: yaml.YAMLError, fm_text: str) -> int | None:
-    """The file line of a YAML error; an error at the end points at where the open thing began."""
-    mark = getattr(exc, "problem_mark", None)
-    if mark is None:
-        return None
-    end = len(fm_text.rstrip())
-    if mark.index >= end:  # ran off the end: blame where the open thing began, or the last line
-        context = getattr(exc, "context_mark", None)
-        if context is not None and context.index < end:
-            return int(context.line) + 2
-        return fm_text.rstrip().count("\n") + 2
-    return int(mark.line) + 2  # +1: 1-based, +1: the opening ---
 
 
 def _display(path: Path, root: Path) -> str:
@@ -255,7 +132,7 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _episode(f: _File, body: str, show: Show, settings: BuildSettings) -> Episode | None:
+def _episode(f: FieldReader, body: str, show: Show, settings: BuildSettings) -> Episode | None:
     zone = ZoneInfo(show.timezone)
     title = f.text("title")
     if title is None:
@@ -354,7 +231,7 @@ def _absolute(ref: str, base: str) -> str:
     return urljoin(base, quote(ref, safe="/:?#[]@!$&'()*+,;=%~"))
 
 
-def _keywords(f: _File) -> tuple[str, ...]:
+def _keywords(f: FieldReader) -> tuple[str, ...]:
     found: list[str] = []
     for key in ALIASES["keywords"]:
         value = f.meta.get(key)
@@ -369,7 +246,9 @@ def _keywords(f: _File) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _audio(f: _File, show: Show, settings: BuildSettings, *, needs_audio: bool) -> Audio | None:
+def _audio(
+    f: FieldReader, show: Show, settings: BuildSettings, *, needs_audio: bool
+) -> Audio | None:
     ref = f.text("audio")
     if ref is None:
         if needs_audio:
@@ -413,7 +292,7 @@ def _audio(f: _File, show: Show, settings: BuildSettings, *, needs_audio: bool) 
     return Audio(ref=ref, url=url, path=local)
 
 
-def _check_remote_audio(f: _File, audio: Audio, mime_type: str | None) -> None:
+def _check_remote_audio(f: FieldReader, audio: Audio, mime_type: str | None) -> None:
     """Until remote probing lands, a URL episode states its own duration and length."""
     missing = [name for name in ("duration", "length") if f.raw(name) is None]
     if missing:

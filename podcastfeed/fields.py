@@ -1,0 +1,139 @@
+"""Reading one episode file's front-matter fields: key aliases, typed values, and a problem
+for each bad one at its line. Pure: works on text already read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from podcastfeed.config import clean_text
+from podcastfeed.errors import EpisodeError, ProbeError, Problem
+
+#: Canonical field -> the keys that may hold it, first match wins. `type` is not here on purpose:
+#: WordPress exports use it for the post type (`type: post`).
+ALIASES: dict[str, tuple[str, ...]] = {
+    "title": ("title",),
+    "date": ("date", "pubDate", "pubdate", "published", "pub_date"),
+    "status": ("status",),
+    "draft": ("draft",),
+    "permalink": ("permalink", "link", "url"),
+    "author": ("author",),
+    "summary": ("excerpt", "description", "summary", "subtitle"),
+    "image": ("image", "thumbnail", "episode_image"),
+    "keywords": ("category", "categories", "tag", "tags", "keywords"),
+    "audio": ("audio", "enclosure", "file", "media", "mp3"),
+    "guid": ("guid",),
+    "guid_is_permalink": ("guid_is_permalink",),
+    "season": ("season",),
+    "episode": ("episode", "episode_number", "number"),
+    "episode_type": ("episode_type", "episodeType", "itunes_episode_type"),
+    "explicit": ("explicit",),
+    "duration": ("duration",),
+    "length": ("length", "size"),
+    "mime_type": ("mime_type", "audio_type"),
+}
+
+
+def key_lines(front_matter: str) -> dict[str, int]:
+    """Top-level front-matter keys -> their 1-based line in the file (the `---` is line 1)."""
+    try:
+        node = yaml.compose(front_matter, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, _value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                lines.setdefault(str(key.value), key.start_mark.line + 2)
+    return lines
+
+
+@dataclass
+class FieldReader:
+    """One episode file being read, collecting its problems."""
+
+    path: Path
+    display: str
+    front_matter: str
+    meta: dict[str, Any]
+    fields: dict[str, str]
+    problems: list[Problem]
+    _lines: dict[str, int] | None = None
+
+    def line(self, key: str | None) -> int | None:
+        if key is None:
+            return None
+        if self._lines is None:  # composed only when a problem needs it
+            self._lines = key_lines(self.front_matter)
+        return self._lines.get(key)
+
+    def key_for(self, name: str) -> str | None:
+        """The key in this file that holds canonical field `name`."""
+        mapped = self.fields.get(name)
+        for key in ((mapped,) if mapped else ()) + ALIASES.get(name, (name,)):
+            if key in self.meta and self.meta[key] is not None and self.meta[key] != "":
+                return key
+        return None
+
+    def raw(self, name: str) -> Any:
+        key = self.key_for(name)
+        return None if key is None else self.meta[key]
+
+    def problem(
+        self,
+        name: str | None,
+        message: str,
+        *,
+        hint: str | None = None,
+        level: str = "error",
+        probe: bool = False,
+    ) -> None:
+        key = self.key_for(name) if name else None
+        prefix = f"'{key}' " if key else ""
+        error = (ProbeError if probe else EpisodeError)(
+            prefix + message, source=self.display, line=self.line(key), hint=hint
+        )
+        problem = error.to_problem()
+        self.problems.append(problem if level == "error" else _as_warning(problem))
+
+    def parsed(self, name: str, parse: Callable[[Any], Any]) -> Any:
+        value = self.raw(name)
+        if value is None:
+            return None
+        try:
+            return parse(value)
+        except ValueError as exc:
+            self.problem(name, f"{exc} (got {value!r})")
+            return None
+
+    def text(self, name: str) -> str | None:
+        value = self.raw(name)
+        if value is None:
+            return None
+        if isinstance(value, list | dict):
+            self.problem(name, f"must be text (got {type(value).__name__})")
+            return None
+        return clean_text(str(value)) or None
+
+
+def _as_warning(problem: Problem) -> Problem:
+    return Problem("warning", problem.message, problem.source, problem.line, problem.hint)
+
+
+def yaml_error_line(exc: yaml.YAMLError, fm_text: str) -> int | None:
+    """The file line of a YAML error; an error at the end points at where the open thing began."""
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None:
+        return None
+    end = len(fm_text.rstrip())
+    if mark.index >= end:  # ran off the end: blame where the open thing began, or the last line
+        context = getattr(exc, "context_mark", None)
+        if context is not None and context.index < end:
+            return int(context.line) + 2
+        return fm_text.rstrip().count("\n") + 2
+    return int(mark.line) + 2  # +1: 1-based, +1: the opening ---
