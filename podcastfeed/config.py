@@ -102,8 +102,11 @@ class Config:
 
 
 def clean_text(value: str) -> str:
-    """A one-line text value with what XML 1.0 cannot carry removed, trimmed."""
-    return strip_control_chars(value).strip()
+    """A one-line text value: what XML 1.0 cannot carry removed, white space runs made one space.
+
+    Parsers disagree on line breaks inside titles (some keep them, some fold them).
+    """
+    return " ".join(strip_control_chars(value).split())
 
 
 def key_line(text: str, section: str, key: str) -> int | None:
@@ -242,6 +245,8 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
 
     title = r.get("title", str, required=True)
     description = r.get("description", str, required=True)
+    if description:  # paragraphs may matter here; keep line breaks, drop what XML cannot carry
+        description = strip_control_chars(str(table["description"])).strip()
     author = r.get("author", str, required=True)
     link = r.url("link", required=True)
     feed_url = r.url("feed_url", required=True)
@@ -323,9 +328,10 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
         if last_build is None:
             r.problem("last_build_date", "'last_build_date' must be a TOML date or datetime")
 
-    if any(p.is_error for p in r.problems) or None in (owner, link, feed_url, image):
+    if any(p.is_error for p in r.problems):
         return None, r.problems
-    assert owner and link and feed_url and image  # for mypy: none is None past the check
+    if owner is None or link is None or feed_url is None or image is None:
+        return None, r.problems  # not reached: each None came with an error above
     show = Show(
         title=title,
         description=description,

@@ -45,8 +45,8 @@ def parse_both(xml: bytes) -> list[Item]:
         enclosure = episode["enclosures"][0]
         from_pp.append(
             Item(
-                episode["guid"],
-                episode["title"],
+                _as_feedparser_reads(episode["guid"]),
+                _as_feedparser_reads(episode["title"]),
                 enclosure["url"],
                 enclosure["file_size"],
                 enclosure["mime_type"],
@@ -55,6 +55,15 @@ def parse_both(xml: bytes) -> list[Item]:
         )
     assert sorted(from_fp, key=lambda i: i.guid) == sorted(from_pp, key=lambda i: i.guid)
     return from_fp
+
+
+def _as_feedparser_reads(text: str) -> str:
+    """feedparser "repairs" UTF-8 text that re-encodes as Latin-1 into valid UTF-8 ("Â¡" -> "¡",
+    feedparser/mixin.py `pop`), a guess that changes correct text; model it to compare."""
+    try:
+        return text.encode("iso-8859-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
 
 
 def _seconds(text: str) -> int:
