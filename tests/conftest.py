@@ -106,8 +106,9 @@ def sample_show(tmp_path: Path) -> Path:
 
 def assert_golden(name: str, data: bytes, update: bool) -> None:
     path = GOLDEN / f"{name}.xml"
-    if update or not path.exists():
+    if update:
         path.write_bytes(data)
+    assert path.exists(), f"no golden file {path}; run pytest --update-golden and review it"
     assert data == path.read_bytes(), f"output differs from {path}; run pytest --update-golden"
 
 
