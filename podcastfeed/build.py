@@ -8,21 +8,21 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from podcastfeed import cache
-from podcastfeed.audio import probe_file
+from podcastfeed import cache, lock
 from podcastfeed.config import Config, load_config
 from podcastfeed.episodes import find_episode_files, read_episode
-from podcastfeed.errors import BuildFailed, EpisodeError, ProbeError, Problem
-from podcastfeed.feed import build_feed
+from podcastfeed.errors import BuildFailed, EpisodeError, Problem
+from podcastfeed.feed import iter_feed, sort_episodes
 from podcastfeed.files import write_atomic
 from podcastfeed.ids import episode_guid, podcast_guid
 from podcastfeed.model import AudioInfo, Episode
+from podcastfeed.probing import ProbeOptions, measure
 
 #: Below this many files to parse, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 200
@@ -35,19 +35,31 @@ class BuildReport:
     """What a build did."""
 
     config: Config
-    feed: bytes
     output: Path
     published: list[Episode] = field(default_factory=list)
+    audio: dict[str, AudioInfo] = field(default_factory=dict)  # by enclosure URL
     drafts: int = 0
     scheduled: int = 0
     problems: list[Problem] = field(default_factory=list)  # warnings only; errors raise
+    lock: lock.Lock = field(default_factory=lambda: lock.Lock())
     parsed: int = 0  # episode files read this time (the rest came from the cache)
-    probed: int = 0  # audio files probed this time
+    probed: int = 0  # audio files and URLs probed this time
+    requests: int = 0  # HTTP requests made
+    bytes_read: int = 0  # bytes downloaded for probing
     seconds: float = 0.0
 
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if not p.is_error]
+
+    def feed_pieces(self) -> Iterator[bytes]:
+        """The feed, rendered piece by piece (what write_report streams to the file)."""
+        return iter_feed(self.config.show, self.published, self.audio)
+
+    @property
+    def feed(self) -> bytes:
+        """The whole feed in memory (rendered on each access)."""
+        return b"".join(self.feed_pieces())
 
 
 def build(
@@ -57,6 +69,8 @@ def build(
     include_future: bool = False,
     use_cache: bool = True,
     jobs: int = 2,
+    probe: ProbeOptions | None = None,
+    allow_changes: Sequence[str] = (),
 ) -> BuildReport:
     """Build the feed for the show whose feed.toml is `config_path` (nothing is written).
 
@@ -65,6 +79,9 @@ def build(
         include_future: publish episodes dated after `now` too.
         use_cache: read and update the local build cache.
         jobs: processes for parsing many changed episode files.
+        probe: how to measure audio (offline, refresh, remote jobs, progress).
+        allow_changes: episodes (file, name or guid) whose published guid, URL or date may
+            change, or that may leave the feed.
 
     Raises:
         ConfigError: feed.toml is missing or unreadable.
@@ -97,7 +114,7 @@ def build(
     if warning:
         problems.append(Problem("warning", warning))
 
-    report = BuildReport(config, b"", settings.output)
+    report = BuildReport(config, settings.output)
     episodes = _read_all(config, store, problems, report, jobs)
     published: list[Episode] = []
     for episode in episodes:
@@ -107,14 +124,38 @@ def build(
             report.scheduled += 1
         else:
             published.append(episode)
-    published = _resolve_guids(config, published, problems)
-    audio = _probe_local(config, published, store, problems, report)
+    old_lock = lock.load(settings.root / lock.LOCK_NAME)
+    pairs = [(e, _relative(e.source, settings.root)) for e in published]
+    matches, removed = lock.match(old_lock, pairs)
+    problems += lock.protect(matches, removed, allow_changes)
+    published = _resolve_guids(config, lock.pin(matches), problems)
+
+    options = replace(probe or ProbeOptions(), processes=jobs)
+    refresh = list(options.refresh)
+    measured = measure(
+        published,
+        root=settings.root,
+        lock=old_lock,
+        store=store,
+        options=options,
+        is_refreshed=lambda e: (
+            bool(refresh)
+            and (
+                refresh == ["*"]
+                or lock.allowed(refresh, _relative(e.source, settings.root), e.guid)
+            )
+        ),
+    )
+    problems += measured.problems
     if any(p.is_error for p in problems):
         raise BuildFailed(problems)
 
-    report.feed = build_feed(show, published, audio)
+    report.audio = {url: probe.info for url, probe in measured.probes.items()}
+    report.lock = _new_lock(published, settings.root, measured.probes)
     report.published = published
     report.problems = problems
+    report.probed = measured.local + measured.remote
+    report.requests, report.bytes_read = measured.requests, measured.bytes_read
     if use_cache:
         cache.save(settings.cache_dir, store)
     report.seconds = time.perf_counter() - started
@@ -122,10 +163,36 @@ def build(
 
 
 def write_report(report: BuildReport, output: Path | None = None) -> Path:
-    """Write the feed atomically; the previous file stays intact on any failure."""
+    """Write the feed, then the lock, each atomically; on failure the old files stay intact."""
     target = output or report.output
-    write_atomic(target, report.feed)
+    write_atomic(target, report.feed_pieces())
+    lock.save(report.config.build.root / lock.LOCK_NAME, report.lock)
     return target
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _new_lock(episodes: list[Episode], root: Path, probes: dict[str, lock.Probe]) -> lock.Lock:
+    entries = []
+    for episode in sort_episodes(episodes):
+        assert episode.guid is not None  # resolved by _resolve_guids
+        assert episode.audio is not None  # published episodes have audio
+        entries.append(
+            lock.Entry(
+                guid=episode.guid,
+                file=_relative(episode.source, root),
+                url=episode.audio.url,
+                pub_date=episode.date.isoformat(),
+                permalink=episode.permalink,
+                probe=probes.get(episode.audio.url),
+            )
+        )
+    return lock.Lock(entries)
 
 
 def _read_one(args: tuple[Path, Config, bytes]) -> tuple[Episode | None, list[Problem]]:
@@ -156,7 +223,7 @@ def _read_all(
     work = [(path, config, data) for _key, path, data in todo]
     if jobs > 1 and len(work) >= PARALLEL_THRESHOLD:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            parsed = list(pool.map(_read_one, work, chunksize=32))
+            parsed = list(pool.map(_read_one, work, chunksize=64))
     else:
         parsed = [_read_one(item) for item in work]
     for (key, path, _data), (episode, found) in zip(todo, parsed, strict=True):
@@ -212,45 +279,3 @@ def _resolve_guids(
         seen_url.setdefault(url, episode)
         resolved.append(episode)
     return resolved
-
-
-def _probe_local(
-    config: Config,
-    episodes: list[Episode],
-    store: cache.BuildCache,
-    problems: list[Problem],
-    report: BuildReport,
-) -> dict[str, AudioInfo]:
-    found: dict[str, AudioInfo] = {}
-    root = config.build.root
-    for episode in episodes:
-        if episode.audio is None or episode.audio.path is None:
-            continue
-        path = episode.audio.path
-        try:
-            key = cache.file_key(path)
-            info = store.audio.get(key)
-            if info is None:
-                info = probe_file(path)
-                store.audio[key] = info
-                store.changed = True
-                report.probed += 1
-            store.used_audio.add(key)
-        except FileNotFoundError:
-            problems.append(
-                ProbeError(
-                    f"audio file not found: {path}", source=episode.source.relative_to(root)
-                ).to_problem()
-            )
-            continue
-        except ProbeError as exc:
-            problems.append(
-                ProbeError(
-                    f"audio {episode.audio.ref!r}: {exc.message}",
-                    source=episode.source.relative_to(root),
-                    hint=exc.hint,
-                ).to_problem()
-            )
-            continue
-        found[episode.audio.url] = info
-    return found

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from podcastfeed import __version__
 from podcastfeed.errors import Problem
-from podcastfeed.files import write_atomic
-from podcastfeed.model import AudioInfo, Episode
+from podcastfeed.files import atomic_writer
+from podcastfeed.lock import Probe
+from podcastfeed.model import Episode
 
-FORMAT = 1
+FORMAT = 2  # 2: audio entries are lock.Probe (with the fingerprint)
 FILE_NAME = "build.pickle"
 
 
@@ -26,7 +27,7 @@ class BuildCache:
 
     fingerprint: str = ""
     episodes: dict[str, tuple[Episode, tuple[Problem, ...]]] = field(default_factory=dict)
-    audio: dict[str, AudioInfo] = field(default_factory=dict)
+    audio: dict[str, Probe] = field(default_factory=dict)
     used_episodes: set[str] = field(default_factory=set, repr=False)
     used_audio: set[str] = field(default_factory=set, repr=False)
     changed: bool = False
@@ -83,4 +84,6 @@ def save(folder: Path, cache: BuildCache) -> None:
     gitignore = folder / ".gitignore"
     if not gitignore.exists():
         gitignore.write_text("*\n", encoding="utf-8")
-    write_atomic(folder / FILE_NAME, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    # streamed to the file: no second copy of the cache in memory
+    with atomic_writer(folder / FILE_NAME, durable=False) as stream:
+        pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)

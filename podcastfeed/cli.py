@@ -7,6 +7,7 @@ stdout carries data only (the feed with `-o -`, `probe --json`).
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from datetime import UTC, datetime
@@ -14,12 +15,22 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from podcastfeed import __version__
 from podcastfeed.audio import probe_file
 from podcastfeed.build import BuildReport, build, write_report
 from podcastfeed.config import CONFIG_NAME
 from podcastfeed.errors import BuildFailed, ExitCode, PodcastfeedError, ProbeError
+from podcastfeed.probing import ProbeOptions
 
 app = typer.Typer(
     help="Turn a folder of podcast episode files and their audio into a podcast RSS feed.",
@@ -87,28 +98,74 @@ def build_command(
         bool, typer.Option("--no-cache", help="Ignore and do not update the local build cache.")
     ] = False,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=1, help="Processes for parsing many episode files.")
-    ] = 2,
+        int,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Audio URLs probed at once (parsing uses up to the CPUs)."
+        ),
+    ] = 8,
+    offline: Annotated[
+        bool,
+        typer.Option("--offline", help="Never use the network: audio URLs come from the lock."),
+    ] = False,
+    refresh: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--refresh",
+            metavar="EPISODE",
+            help="Measure this episode's audio again (file, name or guid; * for all). Repeatable.",
+        ),
+    ] = None,
+    allow_changes: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-changes",
+            metavar="EPISODE",
+            help="Let this published episode change its guid, audio URL or date, or leave the "
+            "feed (file, name or guid). Repeatable.",
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
     debug: DebugOption = False,
 ) -> None:
-    """Build the feed: read feed.toml and the episodes, measure the audio, write the RSS file.
+    """Build the feed: read feed.toml and the episodes, measure the audio, write the RSS file
+    and podcastfeed.lock (commit the lock: it keeps published episodes stable).
 
     Examples:
 
       podcastfeed build
 
-      podcastfeed build --config shows/demo/feed.toml --output -
+      podcastfeed build --offline          # CI without network: audio from the lock
+
+      podcastfeed build --allow-changes 2023-03-21-platform-engineering
+
+      podcastfeed build --config shows/demo/feed.toml --output -   (the lock is not written)
     """
+    progress = _Progress(quiet=quiet)
+    options = ProbeOptions(
+        offline=offline,
+        refresh=refresh or (),
+        jobs=jobs,
+        on_start=progress.start,
+        on_progress=progress.advance,
+    )
     try:
         report = build(
             config,
             now=datetime.now(UTC),
             include_future=include_future,
             use_cache=not no_cache,
-            jobs=jobs,
+            jobs=min(jobs, os.cpu_count() or 1),
+            probe=options,
+            allow_changes=allow_changes or (),
         )
     except PodcastfeedError as exc:
+        progress.stop()
         _fail(exc, debug)
+    except KeyboardInterrupt:
+        progress.stop()
+        _err("Interrupted; nothing was written")
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    progress.stop()
     for problem in report.warnings:
         _err(str(problem))
     if strict and report.warnings:
@@ -125,6 +182,48 @@ def build_command(
         _err(f"Error: cannot write {output or report.output}: {exc.strerror}")
         raise typer.Exit(int(ExitCode.CONTENT)) from None
     _err(_summary(report, _shown(target, report.config.build.root)))
+
+
+class _Progress:
+    """Remote probing progress on stderr: a bar on a terminal, plain lines otherwise."""
+
+    def __init__(self, *, quiet: bool) -> None:
+        self.quiet = quiet
+        self.total = self.done = 0
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
+
+    def start(self, total: int) -> None:
+        self.total = total
+        if self.quiet:
+            return
+        if sys.stderr.isatty():
+            self.bar = Progress(
+                TextColumn("Probing audio"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("probe", total=total)
+        else:
+            _err(f"Probing {total} audio URL{'s' if total != 1 else ''}")
+
+    def advance(self, url: str, error: str | None) -> None:
+        self.done += 1
+        if self.quiet:
+            return
+        if self.bar is not None and self.task is not None:
+            self.bar.advance(self.task)
+        else:
+            _err(f"  [{self.done}/{self.total}] {url}: {'failed' if error else 'ok'}")
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -144,7 +243,10 @@ def _summary(report: BuildReport, where: str) -> str:
     text = f"Wrote {where}: {count} episode{'s' if count != 1 else ''}"
     if held:
         text += f" ({', '.join(held)} not published)"
-    return text + f"; {report.parsed} file(s) read, {report.probed} probed, {report.seconds:.2f} s"
+    text += f"; {report.parsed} file(s) read, {report.probed} probed"
+    if report.requests:
+        text += f" ({report.requests} requests, {report.bytes_read / 1024:,.0f} KB)"
+    return text + f", {report.seconds:.2f} s"
 
 
 @app.command("probe")

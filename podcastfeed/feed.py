@@ -6,15 +6,17 @@ lastBuildDate from the data, fixed namespace order, no timestamps from the clock
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from podcastfeed.ids import podcast_guid
 from podcastfeed.model import MIME_BY_EXTENSION, AudioInfo, Episode, Show
-from podcastfeed.namespaces import ChannelExtension, ItemExtension
+from podcastfeed.namespaces import ATOM, CONTENT, NSMAP, ChannelExtension, ItemExtension
 from podcastfeed.values import format_duration
 
 GENERATOR = "podcastfeed"
@@ -71,6 +73,18 @@ def build_feed(
         audio: probe results by enclosure URL; front-matter duration/length override them.
         build_date: lastBuildDate; default the show's setting, else the newest pubDate.
     """
+    return b"".join(iter_feed(show, episodes, audio, build_date=build_date))
+
+
+def iter_feed(
+    show: Show,
+    episodes: Sequence[Episode],
+    audio: Mapping[str, AudioInfo],
+    *,
+    build_date: datetime | None = None,
+) -> Iterator[bytes]:
+    """`build_feed` in pieces: the channel, then one item at a time, so a large feed is never
+    held as one tree (10,000 episodes with long notes would take hundreds of MB)."""
     items = sort_episodes(episodes)
     fg = FeedGenerator()
     fg.register_extension("podcastfeed", ChannelExtension, ItemExtension)
@@ -96,22 +110,47 @@ def build_feed(
     tags.type = show.type
     tags.podcast_guid = show.guid or podcast_guid(show.feed_url)
 
+    document = bytes(fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True))
+    head, tail = document.split(_CHANNEL_END)
+    yield head
+    # Items are serialized one by one under a stand-in channel that declares the same
+    # namespaces, so their prefixes match the document's; lxml then repeats the declarations on
+    # the item, which are dropped (they are exactly the root's, in the root's order).
+    nsmap = {**NSMAP, "atom": ATOM, "content": CONTENT}
+    channel = etree.SubElement(etree.Element("rss", nsmap=nsmap), "channel")
+    declared = etree.tostring(etree.SubElement(channel, "item"))[len(b"<item") : -len(b"/>")]
+    channel.remove(channel[0])
     for episode in items:
         url = episode.audio.url if episode.audio else ""
-        _add_item(fg, show, episode, enclosure_for(episode, audio.get(url)))
-    return bytes(fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True))
+        item = _item(show, episode, enclosure_for(episode, audio.get(url)))
+        channel.append(item)
+        etree.indent(item, space="  ", level=2)
+        text = etree.tostring(item, encoding="UTF-8", xml_declaration=False)
+        channel.remove(item)
+        opening = b"<item" + declared + b">"
+        if not text.startswith(opening):
+            raise ValueError(f"unexpected namespace declarations on an item: {text[:300]!r}")
+        yield b"    <item>" + text[len(opening) :] + b"\n"
+    yield _CHANNEL_END + tail
 
 
-def _add_item(fg: FeedGenerator, show: Show, episode: Episode, enclosure: Enclosure) -> None:
+_CHANNEL_END = b"  </channel>\n"
+_CDATA = ("description",)  # content:encoded is CDATA from the start (above)
+
+
+def _item(show: Show, episode: Episode, enclosure: Enclosure) -> etree._Element:
     if episode.guid is None:
         raise ValueError(f"{episode.source}: guid not resolved")
-    entry = fg.add_entry(order="append")
+    entry = FeedEntry()
+    entry.register_extension("podcastfeed", ItemExtension)
     entry.title(episode.title)
     if episode.link:
         entry.link(href=episode.link)
     entry.description(episode.description or episode.title)
-    if episode.notes_html:
-        entry.content(episode.notes_html)
+    if episode.notes:
+        notes = episode.notes_html
+        # CDATA cannot carry "]]>"; such notes stay escaped text, which parses the same.
+        entry.content(notes, type="text" if "]]>" in notes else "CDATA")
     entry.guid(episode.guid, permalink=episode.guid_is_permalink)
     for keyword in episode.keywords:
         entry.category(term=keyword)
@@ -124,4 +163,6 @@ def _add_item(fg: FeedGenerator, show: Show, episode: Episode, enclosure: Enclos
     tags.season = episode.season
     tags.number = episode.number
     tags.episode_type = episode.episode_type
-    tags.cdata = ["description", "encoded"]
+    tags.cdata = _CDATA
+    item: etree._Element = entry.rss_entry()
+    return item

@@ -8,7 +8,9 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 
 def _umask() -> int:
@@ -17,18 +19,29 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one step (mode 0666 minus the umask, like a plain open)."""
+@contextlib.contextmanager
+def atomic_writer(path: Path, *, durable: bool = True) -> Iterator[BinaryIO]:
+    """A stream whose content replaces `path` in one step when the block ends without error
+    (mode 0666 minus the umask, like a plain open); on error `path` is left as it was.
+    `durable=False` skips the fsync (for caches, where a crash only costs a rebuild)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
+            yield stream
             stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                os.fsync(stream.fileno())
         os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Replace `path` with `data`: bytes, or pieces written as they come."""
+    with atomic_writer(path) as stream:
+        for piece in [data] if isinstance(data, bytes) else data:
+            stream.write(piece)

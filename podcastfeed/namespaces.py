@@ -7,7 +7,7 @@ artwork, so podcastfeed writes these tags itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from lxml import etree
@@ -60,7 +60,7 @@ class ItemTags:
     season: int | None = None
     number: int | None = None
     episode_type: str | None = None
-    cdata: list[str] = field(default_factory=list)  # local tag names to wrap in CDATA
+    cdata: tuple[str, ...] = ()  # tags (Clark notation) whose text goes in CDATA
 
 
 class ChannelExtension(BaseExtension):  # type: ignore[misc]  # feedgen is untyped
@@ -108,9 +108,8 @@ class ItemExtension(BaseEntryExtension):  # type: ignore[misc]  # feedgen is unt
     def extend_rss(self, item: etree._Element) -> etree._Element:
         t = self.tags
         for element in item:
-            name = etree.QName(element).localname
             # CDATA cannot carry "]]>"; such text stays as escaped text, which parses the same.
-            if name in t.cdata and element.text and "]]>" not in element.text:
+            if element.tag in t.cdata and element.text and "]]>" not in element.text:
                 element.text = etree.CDATA(element.text)
         _sub(item, ITUNES, "duration", t.duration)
         if t.image:

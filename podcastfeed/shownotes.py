@@ -11,6 +11,7 @@ Pure: no I/O, no clock. Output is deterministic and XML-safe (no forbidden chara
 from __future__ import annotations
 
 import ctypes
+import functools
 import re
 import sys
 from collections.abc import Iterator
@@ -48,16 +49,30 @@ _BLOCKS = (CONTENT_TAGS | _UNWRAP) - _names("a b i strong em u s code sup sub im
 _SCHEMES = frozenset({"http", "https", "mailto"})
 _ABSOLUTE = ("http://", "https://", "mailto:")
 
-# rel: none. nh3 adds rel="noopener noreferrer" by default, but `target` is dropped, so there is
-# nothing for noopener to guard and podcast apps ignore rel; no rel keeps the output small.
-_CLEANER = nh3.Cleaner(
-    tags=set(CONTENT_TAGS | _UNWRAP),
-    clean_content_tags=set(_DROP_WITH_CONTENT),
-    attributes={"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"}},
-    url_schemes=set(_SCHEMES),
-    link_rel=None,
-    strip_comments=True,
-)
+
+@functools.lru_cache(maxsize=256)
+def _cleaner(base_url: str | None) -> nh3.Cleaner:
+    """The sanitizer, resolving relative URLs against `base_url` itself (in Rust: a Python
+    pass over every link cost as much as the sanitizing). One per base, a few µs to make."""
+    # rel: none. nh3 adds rel="noopener noreferrer" by default, but `target` is dropped, so there
+    # is nothing for noopener to guard and podcast apps ignore rel; no rel keeps the output small.
+    options: dict[str, Any] = {
+        "tags": set(CONTENT_TAGS | _UNWRAP),
+        "clean_content_tags": set(_DROP_WITH_CONTENT),
+        "attributes": {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"}},
+        "url_schemes": set(_SCHEMES),
+        "link_rel": None,
+        "strip_comments": True,
+    }
+    if base_url:
+        try:
+            return nh3.Cleaner(**options, url_relative=("rewrite_with_base", base_url))
+        except ValueError:  # not a URL nh3 can resolve against: leave relative URLs as they are
+            pass
+    return nh3.Cleaner(**options)
+
+
+_CLEANER = _cleaner(None)
 
 # XML 1.0 Char excludes C0 controls other than tab/LF/CR, surrogates, U+FFFE and U+FFFF. DEL and
 # the C1 controls are legal but discouraged (XML 1.0 section 2.2), and readers disagree on them:
@@ -66,11 +81,17 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe
 # nh3 (html5ever) serializes tags canonically: lowercase names, double-quoted values with & " < >
 # escaped, and text never holds a raw "<". So a regex is a faithful tokenizer of *its* output.
 _TAG = re.compile(r'<(/?)([a-z][a-z0-9]*)((?: [a-z-]+="[^"]*")*)/?>')
-_RAW_HTML = re.compile(r"<[A-Za-z/!?]")  # what CommonMark may pass through as raw HTML
 # Only <a> and <img> need a Python callback; the rest is plain substitution (3x faster).
 _FIX = re.compile(r'<(/?)(a|img)((?: [a-z-]+="[^"]*")*)>')
 _UNWRAP_TAG = re.compile(rf"</?(?:{'|'.join(sorted(_UNWRAP))})>")
 _ATTR = re.compile(r' ([a-z-]+)="([^"]*)"')
+# An <a> without href or an <img> without src: nh3 took out an unsafe (or relative, with no
+# base) URL. Rare, so only then does the Python callback above run.
+_UNSAFE_DROPPED = re.compile(
+    r'<a(?: (?!href=)[a-z-]+="[^"]*")*>|<img(?: (?!src=)[a-z-]+="[^"]*")*>'
+)
+_IMG = re.compile(r'<img((?: [a-z-]+="[^"]*")*)>')
+_PROTOCOL_RELATIVE = re.compile(r'( (?:href|src))="//')
 _SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML whitespace; U+00A0 is deliberately not in it
 
 _CMARK_OPTIONS = Options.CMARK_OPT_UNSAFE  # raw HTML passes; nh3 makes it safe afterwards
@@ -153,7 +174,12 @@ def _clean_once(markup: str, base_url: str | None) -> tuple[str, bool]:
         # An image whose URL was unsafe (javascript:, data:) shows nothing useful.
         return f"<img{attrs}/>" if " src=" in attrs else ""
 
-    out = _UNWRAP_TAG.sub("\n", _FIX.sub(fix_tag, _CLEANER.clean(markup)))
+    out = _cleaner(base_url).clean(markup)
+    # Where nh3 removed a URL, unwrap the dead link and drop the image (the Python callback);
+    # otherwise only self-close <img> for XML readers.
+    dropped = _UNSAFE_DROPPED.search(out)
+    out = _FIX.sub(fix_tag, out) if dropped else _IMG.sub(r"<img\1/>", out)
+    out = _UNWRAP_TAG.sub("\n", _PROTOCOL_RELATIVE.sub(r'\1="https://', out))
     out = out.replace("<br>", "<br/>").replace("<hr>", "<hr/>")
     out = out.replace("\r", "\n")  # from "&#13;"; parsers turn a raw CR into LF anyway
     # HTML parsers drop one newline right after <pre>; html5ever does not put it back, so
@@ -164,13 +190,15 @@ def _clean_once(markup: str, base_url: str | None) -> tuple[str, bool]:
     return strip_control_chars(out), unwrapped
 
 
-def _sanitize(markup: str, base_url: str | None, *, settle: bool = False) -> str:
-    out, unwrapped = _clean_once(strip_control_chars(markup), base_url)
-    # Raw HTML can nest in ways an HTML parser rebuilds differently on a second reading (misnested
-    # <a> and headings, foster-parented table content), and unwrapping an element can leave such
-    # a nesting ("<h2><span><h2>"). Re-sanitize until stable so that sanitizing the output again
-    # changes nothing. Markdown without raw HTML renders to clean nesting and skips this.
-    for _ in range(4 if settle or unwrapped else 0):
+def _sanitize(markup: str, base_url: str | None) -> str:
+    # No strip before: _clean_once strips its output (where "&#1;" & co. have been decoded too).
+    out, unwrapped = _clean_once(markup, base_url)
+    # Unwrapping a dead link can leave a nesting an HTML parser rebuilds differently on a second
+    # reading ("<h2><a><h2>"); re-sanitize until stable then. Other raw HTML that a parser
+    # restructures (misnested links, foster-parented table content) is not settled: the output
+    # is safe and deterministic, and settling every raw-HTML body cost a third of a 10,000
+    # episode build (bench/README.md).
+    for _ in range(4 if unwrapped else 0):
         again, _ = _clean_once(out, base_url)
         if again == out:
             break
@@ -186,8 +214,7 @@ def render_notes(body: str, *, base_url: str | None, is_html: bool = False) -> s
     The result is also a well-formed XML fragment and holds no "]]>", so it fits in CDATA.
     """
     body = strip_control_chars(body)
-    raw_html = is_html or _RAW_HTML.search(body) is not None
-    return _sanitize(body if is_html else _markdown_to_html(body), base_url, settle=raw_html)
+    return _sanitize(body if is_html else _markdown_to_html(body), base_url)
 
 
 def _tokens(markup: str) -> Iterator[Token]:

@@ -186,16 +186,26 @@ def test_read_episode_missing_audio_file_is_an_audio_error(site: Site) -> None:
     )
 
 
-def test_read_episode_url_audio_needs_duration_and_length_until_probing(site: Site) -> None:
-    url = "https://cdn.example.org/ep.mp3"
+def test_read_episode_url_audio_is_kept_as_written(site: Site) -> None:
+    url = "https://dts.podtrac.com/redirect.mp3/cdn.example.org/ep%201.mp3?x=1"
     episode, problems = _read(site, site.episode("e", audio=url))
-    assert episode is None
-    assert "set duration and length in the front matter" in _only_error(problems)
+    assert problems == []
+    assert episode is not None
+    assert episode.audio is not None
+    assert (episode.audio.url, episode.audio.path) == (url, None)
     path = site.episode("e", audio=url + "\nduration: 1:02:03\nlength: 12345")
     episode, problems = _read(site, path)
     assert problems == []
     assert episode is not None
-    assert (episode.audio.url, episode.duration, episode.length) == (url, 3723, 12345)
+    assert (episode.duration, episode.length) == (3723, 12345)
+
+
+def test_read_episode_stated_url_audio_needs_a_type(site: Site) -> None:
+    text = "https://cdn.example.org/download/42\nduration: 60\nlength: 100"
+    _, problems = _read(site, site.episode("e", audio=text))
+    assert "has no known audio extension (got 'none')" in _only_error(problems)
+    _, problems = _read(site, site.episode("e", audio=text + "\nmime_type: audio/mpeg"))
+    assert problems == []
 
 
 def test_read_episode_without_front_matter_or_not_utf8(site: Site) -> None:

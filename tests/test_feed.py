@@ -40,7 +40,7 @@ def _episode(n: int, **changes: object) -> Episode:
         title=f"Episode {n}",
         date=datetime(2024, 1, n, 12, tzinfo=UTC),
         audio=Audio(ref=f"e{n}.mp3", url=f"https://cdn.example.org/e{n}.mp3"),
-        notes_html=f"<p>Notes {n}</p>",
+        notes=f"<p>Notes {n}</p>".encode(),
         description=f"<p>About {n}</p>",
         guid=f"guid-{n}",
     )
@@ -155,7 +155,7 @@ def test_front_matter_overrides_probing_and_type_falls_back_to_extension() -> No
 
 
 def test_build_feed_cdata_terminator_in_text_stays_well_formed() -> None:
-    episode = _episode(1, notes_html="<p>a ]]> b</p>", description="x ]]> y")
+    episode = _episode(1, notes=b"<p>a ]]> b</p>", description="x ]]> y")
     data = build_feed(SHOW, [episode], _audio(episode))
     item = _xml(data).find("channel/item")
     assert item.findtext("content:encoded", namespaces=NS) == "<p>a ]]> b</p>"

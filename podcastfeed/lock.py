@@ -1,0 +1,318 @@
+"""podcastfeed.lock: what the feed has published, and what the audio measured. Committed by users.
+
+Per published episode: guid, file, enclosure URL, pubDate, and the probe result with what
+identifies the audio it came from (local: path, size and a content fingerprint; remote: URL,
+ETag, Last-Modified, length). JSON, one episode per block in a stable order, so it diffs cleanly.
+The matching and protection rules are pure; only `load` and `save` touch the disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from podcastfeed.errors import EpisodeError, Problem
+from podcastfeed.files import write_atomic
+from podcastfeed.model import AudioInfo, Episode
+
+LOCK_NAME = "podcastfeed.lock"
+FORMAT = 1
+#: The fingerprint reads this much from each end of a local file: cheap, survives a fresh clone.
+FINGERPRINT_BYTES = 16 * 1024
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A probe result and what identifies the audio it was measured from."""
+
+    duration: float
+    size: int
+    type: str
+    method: str
+    path: str | None = None  # local audio, relative to the show folder
+    fingerprint: str | None = None
+    url: str | None = None  # remote audio
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def info(self) -> AudioInfo:
+        return AudioInfo(self.duration, self.size, self.type, self.method)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One published episode."""
+
+    guid: str
+    file: str
+    url: str
+    pub_date: str  # ISO 8601 with offset
+    permalink: str | None = None
+    probe: Probe | None = None
+
+
+@dataclass
+class Lock:
+    entries: list[Entry] = field(default_factory=list)
+    _by_url: dict[str, Probe] | None = field(default=None, repr=False, compare=False)
+    _by_path: dict[tuple[str, int], Probe] | None = field(default=None, repr=False, compare=False)
+
+    def probe_for_url(self, url: str) -> Probe | None:
+        """The remote probe recorded for `url`."""
+        if self._by_url is None:
+            self._by_url = {
+                e.url: e.probe for e in reversed(self.entries) if e.probe and e.probe.url
+            }
+        return self._by_url.get(url)
+
+    def probe_for_path(self, path: str, size: int) -> Probe | None:
+        """The local probe recorded for the file at `path` (relative) of `size` bytes."""
+        if self._by_path is None:
+            self._by_path = {
+                (e.probe.path, e.probe.size): e.probe
+                for e in reversed(self.entries)
+                if e.probe and e.probe.path
+            }
+        return self._by_path.get((path, size))
+
+
+def fingerprint(stream: BinaryIO, size: int) -> str:
+    """A content fingerprint of a local file from its size, head and tail (not its mtime)."""
+    digest = hashlib.blake2b(str(size).encode(), digest_size=16)
+    digest.update(stream.read(FINGERPRINT_BYTES))
+    if size > 2 * FINGERPRINT_BYTES:
+        stream.seek(size - FINGERPRINT_BYTES)
+    digest.update(stream.read(FINGERPRINT_BYTES))
+    return "b2:" + digest.hexdigest()
+
+
+def load(path: Path) -> Lock:
+    """Read the lock; no file is an empty lock.
+
+    Raises:
+        EpisodeError: the file exists but is not a lock podcastfeed can read.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Lock()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EpisodeError(f"cannot read the lock: {exc}", source=path) from exc
+    try:
+        data = json.loads(text)
+        if data.get("podcastfeed_lock") != FORMAT:
+            raise ValueError(f"unknown format {data.get('podcastfeed_lock')!r}")
+        entries = [_entry(item) for item in data["episodes"]]
+    except json.JSONDecodeError as exc:
+        raise EpisodeError(
+            f"the lock is not valid JSON: {exc.msg}",
+            source=path,
+            line=exc.lineno,
+            hint="restore it from git",
+        ) from exc
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise EpisodeError(
+            f"the lock is damaged: {exc}", source=path, hint="restore it from git"
+        ) from exc
+    return Lock(entries)
+
+
+def _entry(item: dict[str, Any]) -> Entry:
+    probe = item.get("audio")
+    return Entry(
+        guid=str(item["guid"]),
+        file=str(item["file"]),
+        url=str(item["url"]),
+        pub_date=str(item["pub_date"]),
+        permalink=item.get("permalink"),
+        probe=Probe(**probe) if probe else None,
+    )
+
+
+ABOUT = (
+    "What this show's feed has published. Commit it: podcastfeed build refuses to change a "
+    "published GUID, enclosure URL or date, or to drop an episode, unless --allow-changes names it."
+)
+
+
+def dumps(lock: Lock) -> str:
+    """The lock as JSON text: newest episode first (like the feed), one key a line, the audio
+    on one line. Formatted by hand because json's indent= runs its slow pure-Python encoder."""
+    blocks = []
+    for entry in lock.entries:
+        item: dict[str, Any] = {
+            "guid": entry.guid,
+            "file": entry.file,
+            "pub_date": entry.pub_date,
+            "url": entry.url,
+        }
+        if entry.permalink:
+            item["permalink"] = entry.permalink
+        if entry.probe:
+            probe = entry.probe  # by hand: dataclasses.asdict deep-copies, 0.3 s at 10,000
+            item["audio"] = {k: v for k in _PROBE_FIELDS if (v := getattr(probe, k)) is not None}
+        lines = (f"      {_json(key)}: {_json(value)}" for key, value in item.items())
+        blocks.append("    {\n" + ",\n".join(lines) + "\n    }")
+    episodes = "[\n" + ",\n".join(blocks) + "\n  ]" if blocks else "[]"
+    return (
+        f'{{\n  "podcastfeed_lock": {FORMAT},\n  "about": {_json(ABOUT)},\n'
+        f'  "episodes": {episodes}\n}}\n'
+    )
+
+
+_PROBE_FIELDS = tuple(f.name for f in fields(Probe))
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def save(path: Path, lock: Lock) -> bool:
+    """Write the lock if its text changed; True when it was written."""
+    text = dumps(lock)
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    write_atomic(path, text.encode("utf-8"))
+    return True
+
+
+# --- matching episodes to what was published -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Match:
+    episode: Episode
+    file: str  # relative to the show folder
+    entry: Entry | None  # None: a new episode
+
+
+def match(lock: Lock, episodes: Sequence[tuple[Episode, str]]) -> tuple[list[Match], list[Entry]]:
+    """Pair each (episode, file) with its lock entry; returns the pairs and the entries left over.
+
+    An episode is its entry by front-matter guid, else by file, else (a renamed file) by its
+    enclosure URL or permalink, each entry used once. Indexed: linear in the number of episodes.
+    """
+    taken: set[int] = set()  # indexes into lock.entries
+    found: dict[int, int] = {}  # episode index -> entry index
+
+    def index(key: Callable[[Entry], str | None]) -> dict[str, list[int]]:
+        table: dict[str, list[int]] = {}
+        for number, entry in enumerate(lock.entries):
+            value = key(entry)
+            if value is not None:
+                table.setdefault(value, []).append(number)
+        return table
+
+    passes: list[tuple[Callable[[Entry], str | None], Callable[[Episode, str], str | None]]] = [
+        (lambda e: e.guid, lambda ep, f: ep.guid),
+        (lambda e: e.file, lambda ep, f: f),
+        (lambda e: e.url, lambda ep, f: ep.audio.url if ep.audio else None),
+        (lambda e: e.permalink, lambda ep, f: ep.permalink),
+    ]
+    for entry_key, episode_key in passes:
+        table = index(entry_key)
+        for i, (episode, file) in enumerate(episodes):
+            value = episode_key(episode, file)
+            if i in found or value is None:
+                continue
+            for number in table.get(value, ()):
+                if number not in taken:
+                    taken.add(number)
+                    found[i] = number
+                    break
+    matches = [
+        Match(episode, file, lock.entries[found[i]] if i in found else None)
+        for i, (episode, file) in enumerate(episodes)
+    ]
+    removed = [entry for n, entry in enumerate(lock.entries) if n not in taken]
+    return matches, removed
+
+
+def _names(*values: str | None) -> set[str]:
+    names = set()
+    for value in values:
+        if value:
+            names.add(value)
+            names.add(Path(value).stem)
+            names.add(Path(value).name)
+    return names
+
+
+def allowed(allow: Iterable[str], *names: str | None) -> bool:
+    """Does `--allow-changes` name this episode (by file, file name, stem or guid)?"""
+    wanted = set()
+    for item in allow:
+        wanted |= _names(item)
+    return bool(wanted & _names(*names))
+
+
+def protect(
+    matches: Sequence[Match], removed: Sequence[Entry], allow: Iterable[str]
+) -> list[Problem]:
+    """What would change for a published episode: each is an error unless allowed.
+
+    A new file that reuses a published enclosure URL is matched to that entry (a rename), so
+    reusing it for a different episode shows up as a changed guid; two current episodes with
+    one URL are the build's duplicate check.
+    """
+    allow = list(allow)
+    permitted: Callable[..., bool] = allowed if allow else lambda *_names: False
+    problems: list[Problem] = []
+    hint = "directories treat it as a new episode; if you mean it, run with --allow-changes {}"
+
+    def refuse(file: str, message: str, name: str) -> None:
+        problems.append(EpisodeError(message, source=file, hint=hint.format(name)).to_problem())
+
+    for m in matches:
+        entry, episode = m.entry, m.episode
+        if entry is None or permitted(allow, m.file, entry.file, entry.guid):
+            continue
+        name = Path(m.file).stem
+        if episode.guid is not None and episode.guid != entry.guid and entry.file != m.file:
+            refuse(
+                m.file,
+                f"reuses the enclosure URL of {entry.file}, published as guid {entry.guid}",
+                name,
+            )
+            continue  # a different episode: its other differences say nothing more
+        if episode.guid is not None and episode.guid != entry.guid:
+            refuse(
+                m.file, f"changes its published guid from {entry.guid!r} to {episode.guid!r}", name
+            )
+        url = episode.audio.url if episode.audio else ""
+        if url != entry.url:
+            refuse(m.file, f"changes its published enclosure URL from {entry.url} to {url}", name)
+        if episode.date != datetime.fromisoformat(entry.pub_date):
+            refuse(
+                m.file,
+                f"changes its published date from {entry.pub_date} to {episode.date.isoformat()}",
+                name,
+            )
+    for entry in removed:
+        if not permitted(allow, entry.file, entry.guid):
+            problems.append(
+                EpisodeError(
+                    f"was published (guid {entry.guid}) and is gone from the feed now",
+                    source=entry.file,
+                    hint="directories drop it for every listener; to remove it on purpose, run "
+                    f"with --allow-changes {Path(entry.file).stem}",
+                ).to_problem()
+            )
+    return problems
+
+
+def pin(matches: Sequence[Match]) -> list[Episode]:
+    """Episodes with the lock's guid where the front matter sets none."""
+    return [
+        replace(m.episode, guid=m.entry.guid) if m.entry and m.episode.guid is None else m.episode
+        for m in matches
+    ]

@@ -1,0 +1,55 @@
+"""The docs cover what the code reads: every config key, front-matter field and command option."""
+
+import re
+from typing import Any
+
+import pytest
+import typer.main
+from conftest import REPO
+
+from podcastfeed.cli import app
+from podcastfeed.config import BUILD_KEYS, MAPPABLE_FIELDS, SHOW_KEYS
+from podcastfeed.fields import ALIASES
+
+CONFIG_DOC = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def _table_keys(section: str) -> set[str]:
+    """The `key` cells of the first table under a heading."""
+    body = CONFIG_DOC.split(section, 1)[1]
+    table = re.search(r"\n\|[^\n]*\|\n\|[-| ]+\|\n((?:\|[^\n]*\|\n)+)", body)
+    assert table, f"no table under {section}"
+    return set(re.findall(r"^\| `([a-z_]+)` \|", table.group(1), re.MULTILINE))
+
+
+def test_docs_every_show_and_build_key() -> None:
+    assert _table_keys("### `[show]`") == SHOW_KEYS
+    assert _table_keys("### `[build]`") == BUILD_KEYS
+
+
+def test_docs_every_front_matter_field_and_alias() -> None:
+    body = CONFIG_DOC.split("## Episode front matter", 1)[1]
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `(\w+)` \| ([^|]+) \|", body, re.M)}
+    assert set(rows) >= set(MAPPABLE_FIELDS)
+    for field, keys in ALIASES.items():
+        assert field in rows, field
+        assert set(re.findall(r"`(\w+)`", rows[field])) == set(keys), field
+
+
+def _commands() -> dict[str, Any]:
+    # typer vendors its own click, so duck-type the group and its options
+    return dict(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", sorted(_commands()))
+def test_docs_readme_lists_every_command_and_option(name: str) -> None:
+    command = _commands()[name]
+    assert f"`podcastfeed {name}" in README
+    row = next(line for line in README.splitlines() if line.startswith(f"| `podcastfeed {name}"))
+    for param in command.params:
+        if param.param_type_name == "option" and not param.hidden and "--help" not in param.opts:
+            long = max(param.opts, key=len)
+            assert long in row, f"{long} of {name} missing from the README's command table"
+    assert command.help
+    assert "Examples:" in command.help
