@@ -12,18 +12,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, replace
-from http import HTTPStatus
+from dataclasses import dataclass
 from typing import BinaryIO, cast
 from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3 import exceptions as u3
 from urllib3.util.retry import Retry
 
 from podcastfeed import audio
 from podcastfeed.errors import ProbeError
+from podcastfeed.httperrors import describe, retried, status_text
 from podcastfeed.model import AudioInfo
 from podcastfeed.rangefile import BLOCK, RangeFile
 
@@ -44,7 +43,8 @@ _HTML_HINT = "a login, paywall or error page: check the URL in a browser"
 class RemoteAudio:
     """What probing a URL found, and what it cost."""
 
-    info: AudioInfo  # info.method ends with the cost, e.g. "Xing header; 2 requests, 32 KB"
+    info: AudioInfo
+    cost: str  # how it was read, e.g. "2 requests, 32 KB" (not in info: the lock keeps info)
     url: str  # as written (the enclosure keeps it)
     final_url: str  # after redirects
     etag: str | None
@@ -178,7 +178,8 @@ class _Probe:
         if not ranged:
             cost += " (the server ignores Range: read as a stream)"
         return RemoteAudio(
-            info=replace(info, method=f"{info.method}; {cost}"),
+            info=info,
+            cost=cost,
             url=self.url,
             final_url=self.final_url,
             etag=self.etag,
@@ -214,8 +215,8 @@ class _Probe:
             )
         except requests.RequestException as exc:
             self.requests += 1
-            raise self._fail(_describe(exc, self.timeout)) from exc
-        self.requests += 1 + _retried(response)
+            raise self._fail(describe(exc, self.timeout)) from exc
+        self.requests += 1 + retried(response)
         return response
 
     def _open(self) -> tuple[bytes, Iterator[bytes] | None, requests.Response]:
@@ -274,7 +275,7 @@ class _Probe:
             self._sniff(head)
             return head, None
         if status != 200:
-            raise self._fail(_status(response))
+            raise self._fail(status_text(response))
         # The server ignores Range: the whole file is coming. Read on demand.
         self.size = self._content_length(response)
         chunks = self._counted(response)
@@ -295,7 +296,7 @@ class _Probe:
             if response.status_code == 200:
                 raise self._fail("the server stopped honouring Range requests mid-probe")
             if response.status_code != 206:
-                raise self._fail(f"{_status(response)} for bytes {start}-{end - 1}")
+                raise self._fail(f"{status_text(response)} for bytes {start}-{end - 1}")
             first, last, size = self._content_range(response)
             if (first, last) != (start, end - 1) or size != self.size:
                 raise self._fail(
@@ -311,7 +312,7 @@ class _Probe:
         """Bytes from `start` on, from a server that ignores Range: from the top again."""
         with self._get(self.final_url, None) as response:
             if response.status_code != 200:
-                raise self._fail(_status(response))
+                raise self._fail(status_text(response))
             if self._content_length(response) != self.size:
                 raise self._fail("the file changed while it was probed (its length changed)")
             skip = start
@@ -329,7 +330,7 @@ class _Probe:
                     raise self._fail(f"read {_amount(self.bytes_read)}, giving up")
                 yield chunk
         except requests.RequestException as exc:
-            raise self._fail(_describe(exc, self.timeout)) from exc
+            raise self._fail(describe(exc, self.timeout)) from exc
 
     def _read_all(self, response: requests.Response, length: int) -> bytes:
         data = bytearray()
@@ -374,74 +375,6 @@ class _Probe:
             raise self._fail(
                 f"the server sent an HTML page, not audio (it starts {head[:9]!r})", _HTML_HINT
             )
-
-
-def _retried(response: requests.Response) -> int:
-    """How many times urllib3 retried before this response (429, 5xx, connection errors)."""
-    return len(getattr(getattr(response.raw, "retries", None), "history", None) or ())
-
-
-def _status(response: requests.Response) -> str:
-    try:
-        phrase = HTTPStatus(response.status_code).phrase
-    except ValueError:
-        phrase = response.reason or ""
-    retries = _retried(response)
-    after = f" (after {retries} retr{'y' if retries == 1 else 'ies'})" if retries else ""
-    return f"HTTP {response.status_code} {phrase}".rstrip() + after
-
-
-def _describe(exc: BaseException, timeout: float) -> str:
-    """What a requests/urllib3 exception means, in a few words."""
-    causes = _causes(exc)
-
-    def has(*kinds: type[BaseException]) -> bool:
-        return any(isinstance(e, kinds) for e in causes)
-
-    if has(u3.NameResolutionError):
-        host = urlsplit(getattr(getattr(exc, "request", None), "url", "") or "").hostname
-        return f"cannot resolve the host name {host!r} (DNS)" if host else "DNS lookup failed"
-    # urllib3's NewConnectionError is a ConnectTimeoutError too, for history's sake.
-    if has(requests.ConnectTimeout, u3.ConnectTimeoutError) and not has(u3.NewConnectionError):
-        return f"timed out after {timeout:g} s (connect)"
-    if has(requests.ReadTimeout, u3.ReadTimeoutError, TimeoutError):
-        return f"timed out after {timeout:g} s (read)"
-    if has(ConnectionRefusedError):
-        return "cannot connect (connection refused)"
-    if has(requests.exceptions.SSLError, u3.SSLError):
-        return f"TLS/SSL error ({_innermost(causes)})"
-    if has(u3.IncompleteRead):
-        return "the connection closed before the whole body came (a short body)"
-    if has(ConnectionResetError):
-        return "the server reset the connection"
-    if has(u3.ProtocolError):
-        return f"the connection broke ({_innermost(causes)})"
-    if has(
-        requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, u3.LocationParseError
-    ):
-        return f"not a valid URL ({exc})"
-    if has(u3.NewConnectionError):
-        return f"cannot connect ({_innermost(causes)})"
-    return f"{type(exc).__name__}: {exc}"
-
-
-def _causes(exc: BaseException) -> list[BaseException]:
-    """The exception and everything it wraps (args, .reason, __cause__, __context__)."""
-    found: list[BaseException] = []
-    todo: list[object] = [exc]
-    while todo:
-        current = todo.pop(0)
-        if not isinstance(current, BaseException) or any(current is e for e in found):
-            continue
-        found.append(current)
-        todo += [*current.args, getattr(current, "reason", None)]
-        todo += [current.__cause__, current.__context__]
-    return found
-
-
-def _innermost(causes: list[BaseException]) -> str:
-    """The most wrapped exception's text: usually the OS's own words."""
-    return str(causes[-1]) or type(causes[-1]).__name__
 
 
 def _short(url: str, base: str) -> str:

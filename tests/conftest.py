@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from httpserver import AudioServer
 
 DATA = Path(__file__).parent / "data"
 GOLDEN = Path(__file__).parent / "golden"
@@ -118,3 +119,11 @@ GoldenCheck = Callable[[str, bytes], None]
 @pytest.fixture
 def golden(update_golden: bool) -> GoldenCheck:
     return lambda name, data: assert_golden(name, data, update_golden)
+
+
+@pytest.fixture
+def http_server() -> Iterator[AudioServer]:
+    """A real HTTP server on 127.0.0.1 serving tests/data/audio, with routes that misbehave the
+    way real hosts do; see tests/httpserver.py."""
+    with AudioServer(slow=2.0) as server:
+        yield server

@@ -2,7 +2,6 @@
 pinned in the lock, and never fetched again."""
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -22,9 +21,8 @@ FILES = {"sine-3s-cbr.mp3": 3, "sine-2s-moov-end.m4a": 2, "sine-2s.opus": 2}
 
 
 @pytest.fixture
-def server() -> Iterator[AudioServer]:
-    with AudioServer(slow=2.0) as running:
-        yield running
+def server(http_server: AudioServer) -> AudioServer:
+    return http_server
 
 
 def _remote_show(site: Site, server: AudioServer) -> None:
