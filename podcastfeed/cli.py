@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import traceback
 from datetime import UTC, datetime
@@ -30,7 +31,7 @@ from podcastfeed.audio import probe_file
 from podcastfeed.build import BuildReport, build, write_report
 from podcastfeed.config import CONFIG_NAME
 from podcastfeed.errors import BuildFailed, ExitCode, PodcastfeedError, ProbeError
-from podcastfeed.probing import ProbeOptions
+from podcastfeed.probing import USER_AGENT, ProbeOptions
 
 app = typer.Typer(
     help="Turn a folder of podcast episode files and their audio into a podcast RSS feed.",
@@ -251,43 +252,59 @@ def _summary(report: BuildReport, where: str) -> str:
 
 @app.command("probe")
 def probe_command(
-    files: Annotated[list[Path], typer.Argument(help="Audio files to measure.")],
+    sources: Annotated[
+        list[str], typer.Argument(metavar="FILE_OR_URL...", help="Audio files or http(s) URLs.")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON to stdout.")] = False,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds to wait for a server.")
+    ] = 15.0,
     debug: DebugOption = False,
 ) -> None:
-    """Measure audio files: duration, size, MIME type, and how the duration was measured.
+    """Measure audio: duration, size, MIME type, and how it was measured (for a URL, also the
+    requests and bytes it took).
 
     Examples:
 
       podcastfeed probe episodes/audio/ep1.mp3
 
-      podcastfeed probe --json *.m4a
+      podcastfeed probe --json https://cdn.example.org/ep1.mp3 *.m4a
     """
     results = []
     failed = False
-    for path in files:
+    session = None
+    for source in sources:
+        cost = None
         try:
-            info = probe_file(path)
+            if re.match(r"^https?://", source, re.IGNORECASE):
+                from podcastfeed import remote  # requests only when a URL is probed
+
+                session = session or remote.make_session(USER_AGENT)
+                found = remote.probe_url(session, source, timeout=timeout)
+                info, cost = found.info, found.cost
+            else:
+                info = probe_file(Path(source))
         except ProbeError as exc:
             if debug:
                 traceback.print_exception(exc, file=sys.stderr)
             _err(f"Error: {exc}")
             failed = True
             continue
-        results.append(
-            {
-                "file": str(path),
-                "duration": round(info.duration, 3),
-                "seconds": info.seconds,
-                "size": info.size,
-                "type": info.mime_type,
-                "method": info.method,
-            }
-        )
+        result = {
+            "file": source,
+            "duration": round(info.duration, 3),
+            "seconds": info.seconds,
+            "size": info.size,
+            "type": info.mime_type,
+            "method": info.method,
+        }
+        if cost:
+            result["transfer"] = cost
+        results.append(result)
         if not as_json:
             print(
-                f"{path}: {_clock(info.seconds)} ({info.duration:.2f} s), {info.size:,} bytes, "
-                f"{info.mime_type}, by {info.method}"
+                f"{source}: {_clock(info.seconds)} ({info.duration:.2f} s), {info.size:,} bytes, "
+                f"{info.mime_type}, by {info.method}" + (f" ({cost})" if cost else "")
             )
     if as_json:
         print(json.dumps(results, indent=2))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import DATA, REPO, Site
 from feedcheck import parse_both
+from httpserver import AudioServer
 from typer.testing import CliRunner
 
 from podcastfeed import __version__
@@ -123,3 +124,20 @@ def test_python_dash_m_runs_in_a_real_process(sample_show: Path) -> None:
     assert (sample_show / "public" / "feed.xml").read_bytes() == (
         REPO / "tests" / "golden" / "sample.xml"
     ).read_bytes()
+
+
+def test_cli_probe_url_says_how_it_was_read(http_server: AudioServer) -> None:
+    url = http_server.url("sine-3s-cbr.mp3")
+    result = runner.invoke(app, ["probe", "--json", url])
+    assert result.exit_code == 0, result.stderr
+    (info,) = json.loads(result.stdout)
+    assert (info["file"], info["seconds"], info["type"]) == (url, 3, "audio/mpeg")
+    assert info["transfer"] == f"1 request, {info['size'] / 1024:.0f} KB"
+    assert http_server.requests() == 1
+
+
+def test_cli_probe_url_not_found_exit_3(http_server: AudioServer) -> None:
+    url = http_server.url("404/sine-3s-cbr.mp3")
+    result = runner.invoke(app, ["probe", url])
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"Error: {url}: HTTP 404 Not Found")
