@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -27,7 +27,8 @@ from podcastfeed.probing import ProbeOptions, measure
 #: Below this many files to parse, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 200
 
-Progress = Callable[[str], None]
+_GUID_HINT = "every episode needs its own guid; directories merge or drop duplicates"
+_URL_HINT = "directories ignore an enclosure URL they have seen before"
 
 
 @dataclass
@@ -256,26 +257,19 @@ def _resolve_guids(
             key = episode.permalink.strip("/") if episode.permalink else episode.source.stem
             episode = replace(episode, guid=episode_guid(channel, key))
         assert episode.guid is not None
-        other = seen_guid.get(episode.guid)
-        if other is not None:
-            problems.append(
-                EpisodeError(
-                    f"duplicate guid {episode.guid!r}: {other.source.relative_to(root)} has it too",
-                    source=episode.source.relative_to(root),
-                    hint="every episode needs its own guid; directories merge or drop duplicates",
-                ).to_problem()
-            )
         url = episode.audio.url if episode.audio else ""
-        other = seen_url.get(url)
-        if other is not None:
-            problems.append(
-                EpisodeError(
-                    f"same audio URL as {other.source.relative_to(root)}: {url}",
-                    source=episode.source.relative_to(root),
-                    hint="directories ignore an enclosure URL they have seen before",
-                ).to_problem()
-            )
-        seen_guid.setdefault(episode.guid, episode)
-        seen_url.setdefault(url, episode)
+        for seen, key, what, hint in (
+            (seen_guid, episode.guid, f"duplicate guid {episode.guid!r}:", _GUID_HINT),
+            (seen_url, url, f"same audio URL {url}:", _URL_HINT),
+        ):
+            other = seen.setdefault(key, episode)
+            if other is not episode:
+                problems.append(
+                    EpisodeError(
+                        f"{what} {other.source.relative_to(root)} has it too",
+                        source=episode.source.relative_to(root),
+                        hint=hint,
+                    ).to_problem()
+                )
         resolved.append(episode)
     return resolved

@@ -63,18 +63,6 @@ SHOW_KEYS = {
     "guid",
     "last_build_date",
 }
-REQUIRED_SHOW_KEYS = (
-    "title",
-    "description",
-    "link",
-    "feed_url",
-    "language",
-    "author",
-    "owner",
-    "image",
-    "categories",
-    "explicit",
-)
 BUILD_KEYS = {"episodes", "output", "cache"}
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -36,6 +36,19 @@ from pathlib import Path
 from typing import Any
 
 AUDIO = Path(__file__).parent / "data" / "audio"
+#: The fixtures every probe must read (the others in AUDIO are broken on purpose).
+GOOD = [
+    "sine-3s-cbr.mp3",
+    "sine-13s-vbr-noxing.mp3",
+    "with-cover.mp3",
+    "sine-2s-moov-end.m4a",
+    "sine-2s-faststart.m4a",
+    "sine-2s.opus",
+    "sine-2s.ogg",
+    "sine-2s.flac",
+    "sine-1s.wav",
+    "video-1s.mp4",
+]
 _CHUNK = 16 * 1024
 _LAST_MODIFIED = formatdate(1_717_200_000, usegmt=True)  # fixed: Sat, 01 Jun 2024 00:00:00 GMT
 _TYPES = {

@@ -131,7 +131,11 @@ def test_build_duplicate_guid_and_audio_url(site: Site) -> None:
         build(site.config, now=NOW)
     messages = [str(p) for p in info.value.problems]
     assert any("duplicate guid 'same': episodes/a.md has it too" in m for m in messages)
-    assert any("episodes/c.md: error: same audio URL as episodes/b.md" in m for m in messages)
+    assert any(
+        "episodes/c.md: error: same audio URL https://cdn.example.org/media/audio/sine-2s.flac: "
+        "episodes/b.md has it too" in m
+        for m in messages
+    )
 
 
 def test_write_report_is_atomic_and_failed_builds_leave_the_feed(site: Site) -> None:

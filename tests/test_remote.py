@@ -18,7 +18,7 @@ from typing import BinaryIO, cast
 
 import pytest
 import requests
-from httpserver import AudioServer
+from httpserver import GOOD, AudioServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mutagen.id3 import APIC, ID3
@@ -29,18 +29,6 @@ from podcastfeed.rangefile import RangeFile, ShortReadError
 from podcastfeed.remote import FIRST_BLOCK, RemoteAudio, make_session, probe_url, probe_urls
 
 AUDIO = Path(__file__).parent / "data" / "audio"
-GOOD = [
-    "sine-3s-cbr.mp3",
-    "sine-13s-vbr-noxing.mp3",
-    "with-cover.mp3",
-    "sine-2s-moov-end.m4a",
-    "sine-2s-faststart.m4a",
-    "sine-2s.opus",
-    "sine-2s.ogg",
-    "sine-2s.flac",
-    "sine-1s.wav",
-    "video-1s.mp4",
-]
 BAD = ["empty.mp3", "truncated.mp3", "random-bytes.mp3", "not-audio.mp3", "sine-1s.aac"]
 KB = 1024
 
