@@ -196,9 +196,17 @@ def _new_lock(episodes: list[Episode], root: Path, probes: dict[str, lock.Probe]
     return lock.Lock(entries)
 
 
-def _read_one(args: tuple[Path, Config, bytes]) -> tuple[Episode | None, list[Problem]]:
-    path, config, data = args
-    return read_episode(path, config.show, config.build, data)
+_worker_config: Config | None = None
+
+
+def _start_worker(config: Config) -> None:
+    global _worker_config  # one config per worker process, sent once
+    _worker_config = config
+
+
+def _read_in_worker(path: Path) -> tuple[Episode | None, list[Problem]]:
+    assert _worker_config is not None  # set by _start_worker
+    return read_episode(path, _worker_config.show, _worker_config.build)
 
 
 def _read_all(
@@ -207,7 +215,7 @@ def _read_all(
     settings = config.build
     files = find_episode_files(settings.episodes_dir)
     results: dict[Path, tuple[Episode | None, list[Problem]]] = {}
-    todo: list[tuple[str, Path, bytes]] = []
+    todo: list[tuple[str, Path]] = []
     for path in files:
         try:
             data = path.read_bytes()
@@ -220,14 +228,16 @@ def _read_all(
         if hit is not None:
             results[path] = (hit[0], list(hit[1]))
         else:
-            todo.append((key, path, data))
-    work = [(path, config, data) for _key, path, data in todo]
-    if jobs > 1 and len(work) >= PARALLEL_THRESHOLD:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            parsed = list(pool.map(_read_one, work, chunksize=64))
+            # Only the key is kept: a worker reads the file again (from the page cache), so
+            # the parent never holds every file's text at once.
+            todo.append((key, path))
+    paths = [path for _key, path in todo]
+    if jobs > 1 and len(paths) >= PARALLEL_THRESHOLD:
+        with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(config,)) as pool:
+            parsed = list(pool.map(_read_in_worker, paths, chunksize=64))
     else:
-        parsed = [_read_one(item) for item in work]
-    for (key, path, _data), (episode, found) in zip(todo, parsed, strict=True):
+        parsed = [read_episode(path, config.show, settings) for path in paths]
+    for (key, path), (episode, found) in zip(todo, parsed, strict=True):
         results[path] = (episode, found)
         if episode is not None and not any(p.is_error for p in found):
             store.episodes[key] = (episode, tuple(found))
