@@ -14,15 +14,18 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from podcastfeed import cache, lock
+from podcastfeed import assets, cache, lock
+from podcastfeed.chapters import validate_json_chapters
+from podcastfeed.checks_run import check_build
 from podcastfeed.config import Config, load_config
-from podcastfeed.episodes import find_episode_files, read_episode
+from podcastfeed.episode_tags import soundbite_problems
+from podcastfeed.episodes import find_episodes_and_siblings, read_episode
 from podcastfeed.errors import BuildFailed, EpisodeError, Problem
-from podcastfeed.feed import iter_feed, sort_episodes
+from podcastfeed.feed import enclosure_for, iter_feed, sort_episodes
 from podcastfeed.files import write_atomic
 from podcastfeed.ids import episode_guid, podcast_guid
 from podcastfeed.model import AudioInfo, Episode
-from podcastfeed.probing import ProbeOptions, measure
+from podcastfeed.probing import ProbeOptions, measure, measure_alternates
 
 #: Below this many files to parse, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 200
@@ -44,6 +47,7 @@ class BuildReport:
     problems: list[Problem] = field(default_factory=list)  # warnings only; errors raise
     lock: lock.Lock = field(default_factory=lambda: lock.Lock())
     parsed: int = 0  # episode files read this time (the rest came from the cache)
+    checked: bool = False  # the error rules ran (not skipped: same inputs as a passing build)
     probed: int = 0  # audio files and URLs probed this time
     requests: int = 0  # HTTP requests made
     bytes_read: int = 0  # bytes downloaded for probing
@@ -72,6 +76,7 @@ def build(
     jobs: int = 2,
     probe: ProbeOptions | None = None,
     allow_changes: Sequence[str] = (),
+    check: bool = True,
 ) -> BuildReport:
     """Build the feed for the show whose feed.toml is `config_path` (nothing is written).
 
@@ -83,6 +88,8 @@ def build(
         probe: how to measure audio (offline, refresh, remote jobs, progress).
         allow_changes: episodes (file, name or guid) whose published guid, URL or date may
             change, or that may leave the feed.
+        check: run the error rules of `podcastfeed check` on the feed (issue 5); any finding
+            fails the build.
 
     Raises:
         ConfigError: feed.toml is missing or unreadable.
@@ -148,6 +155,9 @@ def build(
         ),
     )
     problems += measured.problems
+    published, alternate_problems = measure_alternates(published, settings.root, store)
+    problems += alternate_problems
+    problems += _check_tags(published, measured.probes, settings.root)
     if any(p.is_error for p in problems):
         raise BuildFailed(problems)
 
@@ -155,6 +165,18 @@ def build(
     report.lock = _new_lock(published, settings.root, measured.probes)
     report.published = published
     report.problems = problems
+    if check:
+        # The rules see a second rendering of the feed (a third of a warm build at 10,000
+        # episodes), so a feed whose inputs are those of the last one that passed is not
+        # checked again. Its dates are all past unless --include-future: nothing else in the
+        # error rules depends on the clock.
+        digest = None if include_future else _inputs_digest(config_path, published, store, report)
+        if digest is None or digest != store.checked:
+            report.checked = True
+            problems += [finding.to_problem() for finding in check_build(report, now)]
+            if any(p.is_error for p in problems):
+                raise BuildFailed(problems)
+            store.checked, store.changed = digest or "", True
     report.probed = measured.local + measured.remote
     report.requests, report.bytes_read = measured.requests, measured.bytes_read
     if use_cache:
@@ -164,11 +186,58 @@ def build(
 
 
 def write_report(report: BuildReport, output: Path | None = None) -> Path:
-    """Write the feed, then the lock, each atomically; on failure the old files stay intact."""
+    """Write the transcript and chapters files, the feed, then the lock, each atomically; on
+    failure the old files stay intact."""
     target = output or report.output
+    for asset in assets.plan(report.published, target.parent):  # transcripts, chapters
+        try:
+            data = asset.content if asset.source is None else asset.source.read_bytes()
+        except OSError as exc:
+            raise EpisodeError(f"cannot read: {exc.strerror}", source=asset.source) from exc
+        write_atomic(asset.target, data)
     write_atomic(target, report.feed_pieces())
     lock.save(report.config.build.root / lock.LOCK_NAME, report.lock)
     return target
+
+
+def _inputs_digest(
+    config_path: Path, published: list[Episode], store: cache.BuildCache, report: BuildReport
+) -> str:
+    """What the feed and its check are made of: feed.toml (with its [check] table), each
+    episode's file content (and sibling files), guid and tags, and the audio measured."""
+    parts = [(store.keys.get(e.source), e.guid, repr(e.tags)) for e in sort_episodes(published)]
+    audio = sorted((url, repr(info)) for url, info in report.audio.items())
+    data = repr((config_path.read_bytes(), parts, audio)).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def _check_tags(
+    episodes: list[Episode], probes: dict[str, lock.Probe], root: Path
+) -> list[Problem]:
+    """What can only be checked once audio is measured and files are read (issue 4):
+    soundbites inside the episode, local JSON chapters files readable as such."""
+    found: list[Problem] = []
+    for episode in episodes:
+        tags = episode.tags
+        if tags.soundbites and episode.audio is not None:
+            probe = probes.get(episode.audio.url)
+            try:
+                duration = enclosure_for(episode, probe.info if probe else None).duration
+            except ValueError:
+                continue  # not measured: reported already
+            found += soundbite_problems(_relative(episode.source, root), tags.soundbites, duration)
+        if tags.chapters is not None and tags.chapters.source is not None:
+            source = _relative(tags.chapters.source, root)
+            try:
+                validate_json_chapters(tags.chapters.source.read_bytes())
+            except OSError as exc:
+                found.append(
+                    EpisodeError(f"cannot read: {exc.strerror}", source=source).to_problem()
+                )
+            except ValueError as exc:
+                message = f"chapters file {exc} (read for {_relative(episode.source, root)})"
+                found.append(EpisodeError(message, source=source).to_problem())
+    return found
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -204,16 +273,18 @@ def _start_worker(config: Config) -> None:
     _worker_config = config
 
 
-def _read_in_worker(path: Path) -> tuple[Episode | None, list[Problem]]:
+def _read_in_worker(job: tuple[Path, tuple[str, ...]]) -> tuple[Episode | None, list[Problem]]:
     assert _worker_config is not None  # set by _start_worker
-    return read_episode(path, _worker_config.show, _worker_config.build)
+    path, siblings = job
+    return read_episode(path, _worker_config.show, _worker_config.build, siblings=siblings)
 
 
 def _read_all(
     config: Config, store: cache.BuildCache, problems: list[Problem], report: BuildReport, jobs: int
 ) -> list[Episode]:
     settings = config.build
-    files = find_episode_files(settings.episodes_dir)
+    siblings = find_episodes_and_siblings(settings.episodes_dir)
+    files = list(siblings)
     results: dict[Path, tuple[Episode | None, list[Problem]]] = {}
     todo: list[tuple[str, Path]] = []
     for path in files:
@@ -222,7 +293,11 @@ def _read_all(
         except OSError as exc:
             problems.append(EpisodeError(f"cannot read: {exc.strerror}", source=path).to_problem())
             continue
-        key = cache.content_key(str(path.relative_to(settings.root)), data)
+        relative = str(path.relative_to(settings.root))
+        if siblings[path]:  # a transcript added beside the episode changes what it reads
+            relative += "\0" + "\0".join(siblings[path])
+        key = cache.content_key(relative, data)
+        store.keys[path] = key
         hit = store.episodes.get(key)
         store.used_episodes.add(key)
         if hit is not None:
@@ -231,12 +306,12 @@ def _read_all(
             # Only the key is kept: a worker reads the file again (from the page cache), so
             # the parent never holds every file's text at once.
             todo.append((key, path))
-    paths = [path for _key, path in todo]
+    paths = [(path, siblings[path]) for _key, path in todo]
     if jobs > 1 and len(paths) >= PARALLEL_THRESHOLD:
         with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(config,)) as pool:
             parsed = list(pool.map(_read_in_worker, paths, chunksize=64))
     else:
-        parsed = [read_episode(path, config.show, settings) for path in paths]
+        parsed = [read_episode(p, config.show, settings, siblings=s) for p, s in paths]
     for (key, path), (episode, found) in zip(todo, parsed, strict=True):
         results[path] = (episode, found)
         if episode is not None and not any(p.is_error for p in found):

@@ -17,7 +17,7 @@ from podcastfeed.files import atomic_writer
 from podcastfeed.lock import Probe
 from podcastfeed.model import Episode
 
-FORMAT = 2  # 2: audio entries are lock.Probe (with the fingerprint)
+FORMAT = 3  # 2: audio entries are lock.Probe; 3: the digest of the last checked build
 FILE_NAME = "build.pickle"
 
 
@@ -28,8 +28,10 @@ class BuildCache:
     fingerprint: str = ""
     episodes: dict[str, tuple[Episode, tuple[Problem, ...]]] = field(default_factory=dict)
     audio: dict[str, Probe] = field(default_factory=dict)
+    checked: str = ""  # the inputs digest of the last build whose feed passed the error rules
     used_episodes: set[str] = field(default_factory=set, repr=False)
     used_audio: set[str] = field(default_factory=set, repr=False)
+    keys: dict[Path, str] = field(default_factory=dict, repr=False)  # this build's content keys
     changed: bool = False
 
 
@@ -63,7 +65,9 @@ def load(folder: Path, fingerprint: str) -> tuple[BuildCache, str | None]:
         return BuildCache(fingerprint), None
     if stored.get("fingerprint") != fingerprint:
         return BuildCache(fingerprint, audio=stored.get("audio", {})), None
-    return BuildCache(fingerprint, stored.get("episodes", {}), stored.get("audio", {})), None
+    found = BuildCache(fingerprint, stored.get("episodes", {}), stored.get("audio", {}))
+    found.checked = str(stored.get("checked", ""))
+    return found, None
 
 
 def save(folder: Path, cache: BuildCache) -> None:
@@ -79,6 +83,7 @@ def save(folder: Path, cache: BuildCache) -> None:
         "fingerprint": cache.fingerprint,
         "episodes": {k: v for k, v in cache.episodes.items() if k in cache.used_episodes},
         "audio": {k: v for k, v in cache.audio.items() if k in cache.used_audio},
+        "checked": cache.checked,
     }
     folder.mkdir(parents=True, exist_ok=True)
     gitignore = folder / ".gitignore"

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from podcastfeed.categories import parse_category
 from podcastfeed.errors import BuildFailed, ConfigError, Problem
 from podcastfeed.model import Category, Owner, Show
+from podcastfeed.show_tags import TAG_KEYS, read_show_tags
 from podcastfeed.shownotes import strip_control_chars
 
 CONFIG_NAME = "feed.toml"
@@ -43,6 +44,18 @@ MAPPABLE_FIELDS = (
     "duration",
     "length",
     "mime_type",
+    "itunes_title",
+    "block",
+    "season_name",
+    "episode_display",
+    "transcript",
+    "chapters",
+    "persons",
+    "soundbites",
+    "location",
+    "license",
+    "images",
+    "alternate_enclosures",
 )
 
 SHOW_KEYS = {
@@ -62,6 +75,7 @@ SHOW_KEYS = {
     "timezone",
     "guid",
     "last_build_date",
+    *TAG_KEYS,
 }
 BUILD_KEYS = {"episodes", "output", "cache"}
 
@@ -194,7 +208,7 @@ def load_config(path: Path) -> Config:
         raise ConfigError(f"not valid TOML: {exc}", source=path, line=line) from exc
 
     problems: list[Problem] = []
-    for key in sorted(set(data) - {"show", "build", "fields"}):
+    for key in sorted(set(data) - {"show", "build", "fields", "check"}):
         problems.append(
             Problem(
                 "warning",
@@ -315,6 +329,7 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
         last_build = _aware(last_build, timezone)
         if last_build is None:
             r.problem("last_build_date", "'last_build_date' must be a TOML date or datetime")
+    tags = read_show_tags(r, timezone)
 
     if any(p.is_error for p in r.problems):
         return None, r.problems
@@ -337,6 +352,7 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
         timezone=timezone,
         guid=guid,
         last_build_date=last_build,
+        tags=tags,
     )
     return show, r.problems
 

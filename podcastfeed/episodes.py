@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
@@ -18,16 +19,14 @@ import frontmatter
 import yaml
 
 from podcastfeed.config import BuildSettings, clean_text
+from podcastfeed.episode_tags import SIBLING_SUFFIXES, read_episode_tags, read_number
 from podcastfeed.errors import EpisodeError, Problem
 from podcastfeed.fields import ALIASES, FieldReader, yaml_error_line
-from podcastfeed.model import MIME_BY_EXTENSION, Audio, Episode, Show
+from podcastfeed.model import EMPTY_EPISODE_TAGS, MIME_BY_EXTENSION, Audio, Episode, Show
 from podcastfeed.shownotes import make_description, render_notes
 from podcastfeed.values import parse_bool, parse_date, parse_duration, parse_positive_int
 
 EPISODE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
-
-#: Keys later issues turn into tags; named here so a user is told they are not used yet.
-NOT_YET = ("transcript", "chapters", "persons", "block")
 
 PUBLISHED_STATUSES = frozenset({"publish", "published"})
 UNPUBLISHED_STATUSES = frozenset({"draft", "future", "pending", "private", "trash", "scheduled"})
@@ -38,15 +37,28 @@ _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-")
 
 def find_episode_files(folder: Path) -> list[Path]:
     """Every episode file under `folder`, in a stable order (hidden files and folders skipped)."""
-    found = []
+    return list(find_episodes_and_siblings(folder))
+
+
+def find_episodes_and_siblings(folder: Path) -> dict[Path, tuple[str, ...]]:
+    """Every episode file under `folder`, in a stable order, with the names of its sibling
+    transcript/chapters files (`<slug>.vtt`, `.srt`, `.chapters.json`), from the same listing."""
+    found: list[tuple[str, tuple[str, ...]]] = []
     for directory, folders, names in os.walk(folder):  # os.walk: pathlib is slow at 10,000
         folders[:] = [name for name in folders if not name.startswith((".", "_"))]
+        extras = {name for name in names if name.endswith(SIBLING_SUFFIXES)}
         for name in names:
             if name.lower().endswith(EPISODE_SUFFIXES) and not name.startswith((".", "_")):
                 path = os.path.join(directory, name)
                 if os.path.isfile(path):
-                    found.append(path)
-    return [Path(path) for path in sorted(found)]
+                    found.append((path, siblings_of(name, extras) if extras else ()))
+    return {Path(path): siblings for path, siblings in sorted(found)}
+
+
+def siblings_of(name: str, names: set[str]) -> tuple[str, ...]:
+    """The sibling files of episode file `name` among a folder's `names`."""
+    stem = name.rsplit(".", 1)[0]
+    return tuple(stem + suffix for suffix in SIBLING_SUFFIXES if stem + suffix in names)
 
 
 def split_front_matter(text: str) -> tuple[str, str] | None:
@@ -65,10 +77,15 @@ def split_front_matter(text: str) -> tuple[str, str] | None:
 
 
 def read_episode(
-    path: Path, show: Show, settings: BuildSettings, data: bytes | None = None
+    path: Path,
+    show: Show,
+    settings: BuildSettings,
+    data: bytes | None = None,
+    siblings: tuple[str, ...] | None = None,
 ) -> tuple[Episode | None, list[Problem]]:
     """Read one episode file (or its `data`, already read); returns the Episode (None when it
-    has errors) and its problems."""
+    has errors) and its problems. `siblings`: its transcript/chapters files, as
+    find_episodes_and_siblings lists them; None looks for them."""
     display = _display(path, settings.root)
     if data is None:
         try:
@@ -121,7 +138,13 @@ def read_episode(
         ]
     meta = {str(key): value for key, value in meta.items()}
     f = FieldReader(path, display, fm_text, meta, settings.fields, [])
-    episode = _episode(f, body, show, settings)
+    if siblings is None:
+        siblings = tuple(
+            path.stem + suffix
+            for suffix in SIBLING_SUFFIXES
+            if path.with_name(path.stem + suffix).is_file()
+        )
+    episode = _episode(f, body, show, settings, siblings)
     if any(p.is_error for p in f.problems):
         return None, f.problems
     return episode, f.problems
@@ -134,7 +157,9 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _episode(f: FieldReader, body: str, show: Show, settings: BuildSettings) -> Episode | None:
+def _episode(
+    f: FieldReader, body: str, show: Show, settings: BuildSettings, siblings: tuple[str, ...]
+) -> Episode | None:
     zone = ZoneInfo(show.timezone)
     title = f.text("title")
     if title is None:
@@ -177,10 +202,6 @@ def _episode(f: FieldReader, body: str, show: Show, settings: BuildSettings) -> 
     if image is not None:
         image = _absolute(image, page or show.link)
 
-    for key in NOT_YET:
-        if key in f.meta:
-            f.problem(None, f"'{key}' is not supported yet and was ignored", level="warning")
-
     audio = _audio(f, show, settings, needs_audio=is_published)
     episode_type = f.text("episode_type")
     if episode_type is not None and episode_type.lower() not in EPISODE_TYPES:
@@ -188,6 +209,28 @@ def _episode(f: FieldReader, body: str, show: Show, settings: BuildSettings) -> 
             "episode_type", f"must be one of {', '.join(EPISODE_TYPES)} (got {episode_type!r})"
         )
         episode_type = None
+    number, podcast_episode = read_number(f)
+    if show.type == "serial" and is_published and number is None and episode_type in (None, "full"):
+        f.problem(
+            "episode" if f.raw("episode") is not None else None,
+            "'episode' must be a whole number: the show is serial, so Apple needs "
+            f"itunes:episode on every full episode (got {f.raw('episode')!r})",
+            hint="add episode: 1 (or episode_type: bonus / trailer)",
+        )
+    duration = f.parsed("duration", parse_duration)
+    try:
+        slug = f.path.relative_to(settings.episodes_dir).with_suffix("").as_posix()
+    except ValueError:
+        slug = f.path.stem
+    tags = read_episode_tags(
+        f, show, settings.root, slug=slug, duration=duration, siblings=siblings
+    )
+    if podcast_episode is not None and podcast_episode != str(number):
+        tags = replace(tags, podcast_episode=podcast_episode)
+    season = f.parsed("season", parse_positive_int)
+    for name, needs in (("season_name", "season"), ("episode_display", "episode")):
+        if tags is not EMPTY_EPISODE_TAGS and f.raw(name) is not None and f.raw(needs) is None:
+            f.problem(name, f"needs '{needs}' to name (got no {needs})")
     mime_type = f.text("mime_type")
     if audio is not None and audio.is_remote and is_published:
         _check_remote_audio(f, audio, mime_type)
@@ -209,13 +252,14 @@ def _episode(f: FieldReader, body: str, show: Show, settings: BuildSettings) -> 
         author=f.text("author"),
         image=image,
         keywords=_keywords(f),
-        season=f.parsed("season", parse_positive_int),
-        number=f.parsed("episode", parse_positive_int),
+        season=season,
+        number=number,
         episode_type=episode_type.lower() if episode_type else None,
         is_explicit=f.parsed("explicit", parse_bool),
-        duration=f.parsed("duration", parse_duration),
+        duration=duration,
         length=f.parsed("length", parse_positive_int),
         mime_type=mime_type,
+        tags=tags,
     )
 
 

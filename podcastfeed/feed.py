@@ -16,7 +16,14 @@ from lxml import etree
 
 from podcastfeed.ids import podcast_guid
 from podcastfeed.model import MIME_BY_EXTENSION, AudioInfo, Episode, Show
-from podcastfeed.namespaces import ATOM, CONTENT, NSMAP, ChannelExtension, ItemExtension
+from podcastfeed.namespaces import (
+    ATOM,
+    CONTENT,
+    NSMAP,
+    OPTIONAL_NSMAP,
+    ChannelExtension,
+    ItemExtension,
+)
 from podcastfeed.values import format_duration
 
 GENERATOR = "podcastfeed"
@@ -109,6 +116,8 @@ def iter_feed(
     tags.is_explicit = show.is_explicit
     tags.type = show.type
     tags.podcast_guid = show.guid or podcast_guid(show.feed_url)
+    tags.extra = show.tags
+    tags.nsmap = channel_nsmap(show, items)
 
     document = bytes(fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True))
     head, tail = document.split(_CHANNEL_END)
@@ -116,7 +125,7 @@ def iter_feed(
     # Items are serialized one by one under a stand-in channel that declares the same
     # namespaces, so their prefixes match the document's; lxml then repeats the declarations on
     # the item, which are dropped (they are exactly the root's, in the root's order).
-    nsmap = {**NSMAP, "atom": ATOM, "content": CONTENT}
+    nsmap = {**tags.nsmap, "atom": ATOM, "content": CONTENT}
     channel = etree.SubElement(etree.Element("rss", nsmap=nsmap), "channel")
     declared = etree.tostring(etree.SubElement(channel, "item"))[len(b"<item") : -len(b"/>")]
     channel.remove(channel[0])
@@ -132,6 +141,17 @@ def iter_feed(
             raise ValueError(f"unexpected namespace declarations on an item: {text[:300]!r}")
         yield b"    <item>" + text[len(opening) :] + b"\n"
     yield _CHANNEL_END + tail
+
+
+def channel_nsmap(show: Show, episodes: Sequence[Episode]) -> dict[str, str]:
+    """The namespaces the root declares: always itunes and podcast; spotify and psc only when a
+    tag of theirs is written, so feeds without them stay as they were."""
+    nsmap = dict(NSMAP)
+    if show.tags.uses_spotify:
+        nsmap["spotify"] = OPTIONAL_NSMAP["spotify"]
+    if any(episode.tags.inline_chapters for episode in episodes):
+        nsmap["psc"] = OPTIONAL_NSMAP["psc"]
+    return nsmap
 
 
 _CHANNEL_END = b"  </channel>\n"
@@ -164,5 +184,6 @@ def _item(show: Show, episode: Episode, enclosure: Enclosure) -> etree._Element:
     tags.number = episode.number
     tags.episode_type = episode.episode_type
     tags.cdata = _CDATA
+    tags.extra = episode.tags
     item: etree._Element = entry.rss_entry()
     return item

@@ -36,6 +36,19 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "duration": ("duration",),
     "length": ("length", "size"),
     "mime_type": ("mime_type", "audio_type"),
+    # issue 4: the optional tags, read in podcastfeed/episode_tags.py
+    "itunes_title": ("itunes_title",),
+    "block": ("block", "itunes_block"),
+    "season_name": ("season_name",),
+    "episode_display": ("episode_display",),
+    "transcript": ("transcript", "transcripts"),
+    "chapters": ("chapters",),
+    "persons": ("persons", "person", "guests"),
+    "soundbites": ("soundbites", "soundbite"),
+    "location": ("location",),
+    "license": ("license",),
+    "images": ("images",),
+    "alternate_enclosures": ("alternate_enclosures", "alternate_enclosure"),
 }
 
 

@@ -46,6 +46,110 @@ class Category:
 
 
 @dataclass(frozen=True)
+class Person:
+    """`podcast:person`: a host, guest or crew member (role and group from the namespace's
+    taxonomy, lower-cased)."""
+
+    name: str
+    role: str | None = None
+    group: str | None = None
+    img: str | None = None
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Location:
+    """`podcast:location`: a place the show or episode is about."""
+
+    name: str
+    geo: str | None = None  # "geo:lat,lon"
+    osm: str | None = None  # "R113314"
+
+
+@dataclass(frozen=True)
+class License:
+    """`podcast:license`: an id from the namespace's list, or any name with a URL."""
+
+    name: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Image:
+    """One entry of `podcast:images srcset`."""
+
+    url: str
+    width: int
+
+
+@dataclass(frozen=True)
+class Funding:
+    url: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Txt:
+    text: str
+    purpose: str | None = None
+
+
+@dataclass(frozen=True)
+class Trailer:
+    title: str
+    url: str
+    pub_date: datetime
+    length: int | None = None
+    mime_type: str | None = None
+    season: int | None = None
+
+
+@dataclass(frozen=True)
+class RemoteItem:
+    """One show of `podcast:podroll`."""
+
+    feed_guid: str
+    feed_url: str | None = None
+
+
+@dataclass(frozen=True)
+class UpdateFrequency:
+    text: str
+    rrule: str | None = None
+    complete: bool | None = None
+    dtstart: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ShowTags:
+    """The channel's optional tags beyond the basics (issue 4); empty when feed.toml sets none."""
+
+    itunes_title: str | None = None
+    is_blocked: bool = False
+    is_complete: bool = False
+    new_feed_url: str | None = None
+    is_locked: bool | None = None
+    locked_owner: str | None = None
+    funding: tuple[Funding, ...] = ()
+    persons: tuple[Person, ...] = ()
+    license: License | None = None
+    medium: str | None = None
+    location: Location | None = None
+    txt: tuple[Txt, ...] = ()
+    trailers: tuple[Trailer, ...] = ()
+    podroll: tuple[RemoteItem, ...] = ()
+    update_frequency: UpdateFrequency | None = None
+    images: tuple[Image, ...] = ()
+    country_of_origin: tuple[str, ...] = ()
+    spotify_limit: int | None = None
+    hubs: tuple[str, ...] = ()
+
+    @property
+    def uses_spotify(self) -> bool:
+        return bool(self.country_of_origin) or self.spotify_limit is not None
+
+
+@dataclass(frozen=True)
 class Show:
     """The channel, as feed.toml's `[show]` describes it."""
 
@@ -65,6 +169,7 @@ class Show:
     timezone: str = "UTC"
     guid: str | None = None  # a pinned podcast:guid; else derived from feed_url
     last_build_date: datetime | None = None  # else the newest episode's pubDate
+    tags: ShowTags = ShowTags()
 
 
 @dataclass(frozen=True)
@@ -96,6 +201,78 @@ class Audio:
 
 
 @dataclass(frozen=True)
+class Linked:
+    """A transcript or chapters file: a URL as written, or a local file published next to the
+    feed (`published_as`, relative to the feed's folder) and linked by absolute URL."""
+
+    url: str
+    mime_type: str
+    source: Path | None = None  # the local file to publish
+    published_as: str | None = None  # e.g. "transcripts/012-intro.vtt"
+    language: str | None = None
+    rel: str | None = None  # "captions"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One inline chapter from the front matter."""
+
+    start: float  # seconds
+    title: str
+    url: str | None = None
+    img: str | None = None
+
+
+@dataclass(frozen=True)
+class Soundbite:
+    start: float  # seconds
+    duration: float  # seconds
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Integrity:
+    type: str  # "sri" or "pgp-signature"
+    value: str
+
+
+@dataclass(frozen=True)
+class AlternateEnclosure:
+    """`podcast:alternateEnclosure`: the same episode in another format or bitrate."""
+
+    url: str
+    mime_type: str
+    length: int | None  # None: a local file, measured by the build
+    bitrate: float | None = None
+    title: str | None = None
+    integrity: Integrity | None = None
+    path: Path | None = None  # the local file, published under audio_base_url
+
+
+@dataclass(frozen=True)
+class EpisodeTags:
+    """An item's optional tags beyond the basics (issue 4); empty without front matter."""
+
+    itunes_title: str | None = None
+    is_blocked: bool = False
+    season_name: str | None = None
+    podcast_episode: str | None = None  # decimal allowed, as written ("100.5")
+    episode_display: str | None = None
+    transcripts: tuple[Linked, ...] = ()
+    chapters: Linked | None = None
+    inline_chapters: tuple[Chapter, ...] = ()  # also written as psc:chapters
+    persons: tuple[Person, ...] = ()
+    soundbites: tuple[Soundbite, ...] = ()
+    location: Location | None = None
+    license: License | None = None
+    images: tuple[Image, ...] = ()
+    alternate_enclosures: tuple[AlternateEnclosure, ...] = ()
+
+
+EMPTY_EPISODE_TAGS = EpisodeTags()
+
+
+@dataclass(frozen=True)
 class Episode:
     """One published (or unpublished) episode, as its file says."""
 
@@ -122,6 +299,7 @@ class Episode:
     duration: int | None = None  # front-matter override, seconds
     length: int | None = None  # front-matter override, bytes
     mime_type: str | None = None  # front-matter override
+    tags: EpisodeTags = EMPTY_EPISODE_TAGS
 
     @property
     def notes_html(self) -> str:

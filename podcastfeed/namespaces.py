@@ -7,20 +7,26 @@ artwork, so podcastfeed writes these tags itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from lxml import etree
 
-from podcastfeed.model import Category
+from podcastfeed.model import EMPTY_EPISODE_TAGS, Category, EpisodeTags, ShowTags
+from podcastfeed.podcast_ns import write_channel_tags, write_item_tags
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 ATOM = "http://www.w3.org/2005/Atom"
 
+SPOTIFY = "http://www.spotify.com/ns/rss"
+PSC = "http://podlove.org/simple-chapters"
+
 #: The namespaces every feed declares, in this order (feedgen adds atom and content itself).
 NSMAP = {"itunes": ITUNES, "podcast": PODCAST}
+#: Declared only by feeds that use them (spotify: tags on the channel, psc: inline chapters).
+OPTIONAL_NSMAP = {"spotify": SPOTIFY, "psc": PSC}
 
 
 def _sub(
@@ -48,6 +54,8 @@ class ChannelTags:
     is_explicit: bool = False
     type: str = "episodic"
     podcast_guid: str = ""
+    extra: ShowTags = field(default_factory=ShowTags)
+    nsmap: dict[str, str] = field(default_factory=lambda: dict(NSMAP))
 
 
 @dataclass
@@ -61,6 +69,7 @@ class ItemTags:
     number: int | None = None
     episode_type: str | None = None
     cdata: tuple[str, ...] = ()  # tags (Clark notation) whose text goes in CDATA
+    extra: EpisodeTags = EMPTY_EPISODE_TAGS
 
 
 class ChannelExtension(BaseExtension):  # type: ignore[misc]  # feedgen is untyped
@@ -70,7 +79,7 @@ class ChannelExtension(BaseExtension):  # type: ignore[misc]  # feedgen is untyp
         self.tags = ChannelTags()
 
     def extend_ns(self) -> dict[str, str]:
-        return dict(NSMAP)
+        return dict(self.tags.nsmap)
 
     def extend_rss(self, rss: etree._Element) -> etree._Element:
         channel = rss[0]
@@ -93,6 +102,8 @@ class ChannelExtension(BaseExtension):  # type: ignore[misc]  # feedgen is untyp
         _sub(channel, ITUNES, "explicit", _bool(t.is_explicit))
         _sub(channel, ITUNES, "type", t.type)
         _sub(channel, PODCAST, "guid", t.podcast_guid)
+        if t.extra != ShowTags():
+            write_channel_tags(channel, t.extra)
         return rss
 
 
@@ -121,4 +132,6 @@ class ItemExtension(BaseEntryExtension):  # type: ignore[misc]  # feedgen is unt
             _sub(item, ITUNES, "episode", str(t.number))
         if t.episode_type:
             _sub(item, ITUNES, "episodeType", t.episode_type)
+        if t.extra is not EMPTY_EPISODE_TAGS:
+            write_item_tags(item, t.extra, t.season, t.number)
         return item

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -227,3 +227,44 @@ def _measure_remote(
             etag=result.etag,
             last_modified=result.last_modified,
         )
+
+
+def measure_alternates(
+    episodes: Sequence[Episode], root: Path, store: cache.BuildCache
+) -> tuple[list[Episode], list[Problem]]:
+    """Local alternate enclosures (podcast:alternateEnclosure) probed like the main audio, through
+    the build cache; front-matter `length` wins. Episodes without them pass through untouched."""
+    problems: list[Problem] = []
+    measured: list[Episode] = []
+    for episode in episodes:
+        alternates = episode.tags.alternate_enclosures
+        if not any(alt.path is not None and alt.length is None for alt in alternates):
+            measured.append(episode)
+            continue
+        found = []
+        for alt in alternates:
+            if alt.path is None or alt.length is not None:
+                found.append(alt)
+                continue
+            try:
+                key = cache.file_key(alt.path)
+                store.used_audio.add(key)
+                probe = store.audio.get(key)
+                if probe is None:
+                    info = probe_file(alt.path)
+                    probe = Probe(info.duration, info.size, info.mime_type, info.method)
+                    store.audio[key] = probe
+                    store.changed = True
+            except (OSError, ProbeError) as exc:
+                why = exc.message if isinstance(exc, ProbeError) else exc.strerror
+                problems.append(
+                    ProbeError(
+                        f"'alternate_enclosures' {alt.path.name}: {why}",
+                        source=_display(episode.source, root),
+                    ).to_problem()
+                )
+                continue
+            found.append(replace(alt, length=probe.size))
+        tags = replace(episode.tags, alternate_enclosures=tuple(found))
+        measured.append(replace(episode, tags=tags))
+    return measured, problems

@@ -30,6 +30,7 @@ from podcastfeed.rangefile import BLOCK, RangeFile
 #: cover art after it is skipped, not downloaded.
 FIRST_BLOCK = BLOCK
 MAX_REDIRECTS = 10
+MAX_BODY = 64 * 1024 * 1024  # what ask() reads at most (a feed fetched for check --feed)
 RETRIES = 3  # for connection errors, 429 and 5xx
 MAX_RETRY_AFTER = 30.0  # seconds: a longer Retry-After fails sooner rather than stalling a build
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -375,6 +376,60 @@ class _Probe:
             raise self._fail(
                 f"the server sent an HTML page, not audio (it starts {head[:9]!r})", _HTML_HINT
             )
+
+
+@dataclass(frozen=True)
+class Answer:
+    """How a host answered one request (for `check --online`): redirects followed by hand."""
+
+    url: str
+    final_url: str
+    redirects: int
+    status: int  # 0 when no answer came (then `error` says why)
+    headers: dict[str, str]  # lower-case names
+    body: bytes  # at most the bytes asked for
+    error: str | None = None
+
+
+def ask(
+    session: requests.Session,
+    url: str,
+    *,
+    method: str = "GET",
+    first_bytes: int | None = None,
+    timeout: float = 15.0,
+) -> Answer:
+    """One request (GET, with `Range: bytes=0-(first_bytes-1)` when given; or HEAD), following
+    up to MAX_REDIRECTS redirects; a GET reads at most `first_bytes` (else MAX_BODY) of the
+    body. Never raises for HTTP or network trouble: `error` says what happened."""
+    current, hops = url, 0
+    headers = {"Accept-Encoding": "identity"}
+    if first_bytes:
+        headers["Range"] = f"bytes=0-{first_bytes - 1}"
+    while True:
+        try:
+            with session.request(
+                method,
+                current,
+                headers=headers,
+                stream=True,
+                allow_redirects=False,
+                timeout=(timeout, timeout),
+            ) as response:
+                found = {k.lower(): v for k, v in response.headers.items()}
+                location = found.get("location")
+                if response.status_code in _REDIRECTS and location and hops < MAX_REDIRECTS:
+                    current, hops = urljoin(current, location), hops + 1
+                    continue
+                body, limit = b"", first_bytes or MAX_BODY
+                if method == "GET":
+                    for chunk in response.iter_content(chunk_size=FIRST_BLOCK):
+                        body += chunk
+                        if len(body) >= limit:
+                            break
+                return Answer(url, current, hops, response.status_code, found, body[:limit])
+        except (requests.RequestException, ValueError) as exc:
+            return Answer(url, current, hops, 0, {}, b"", describe(exc, timeout))
 
 
 def _short(url: str, base: str) -> str:

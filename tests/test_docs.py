@@ -10,6 +10,7 @@ from conftest import REPO
 from podcastfeed.cli import app
 from podcastfeed.config import BUILD_KEYS, MAPPABLE_FIELDS, SHOW_KEYS
 from podcastfeed.fields import ALIASES
+from podcastfeed.tagvalues import TABLE_KEYS
 
 CONFIG_DOC = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -35,6 +36,15 @@ def test_docs_every_front_matter_field_and_alias() -> None:
     for field, keys in ALIASES.items():
         assert field in rows, field
         assert set(re.findall(r"`(\w+)`", rows[field])) == set(keys), field
+
+
+@pytest.mark.parametrize("key", sorted(TABLE_KEYS))
+def test_docs_every_key_of_a_table_valued_key(key: str) -> None:
+    """A table such as `persons = [{ name = …, role = … }]` documents each of its keys."""
+    rows = re.findall(rf"^\| `{key}` \|[^\n]*$", CONFIG_DOC, re.MULTILINE)
+    assert rows, f"{key} is not documented"
+    for sub in TABLE_KEYS[key]:
+        assert any(re.search(rf"\b{sub}(:| =)", row) for row in rows), f"{key}.{sub}"
 
 
 def _commands() -> dict[str, Any]:

@@ -228,12 +228,13 @@ def test_read_episode_strips_control_characters(site: Site) -> None:
     assert episode.title == "Bad title"
 
 
-def test_read_episode_warns_about_keys_not_supported_yet(site: Site) -> None:
-    path = site.episode("e", date="2024-01-01\ntranscript: t.vtt")
+def test_read_episode_tag_keys_are_read_not_ignored(site: Site) -> None:
+    path = site.episode("e", date="2024-01-01\ntranscript: t.vtt\nblock: true")
     episode, problems = _read(site, path)
-    assert episode is not None
+    assert episode is None
     assert [str(p) for p in problems] == [
-        "episodes/e.md: warning: 'transcript' is not supported yet and was ignored"
+        "episodes/e.md:4: error: 'transcript' file not found: 't.vtt' "
+        "(looked beside the episode and in the show)"
     ]
 
 

@@ -1,0 +1,276 @@
+"""Front-matter keys for an item's optional tags: itunes title/block, the Podcast Index
+namespace (transcripts, chapters, persons, soundbites …) and sibling files found beside the
+episode. Pure apart from checking that local files exist.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit
+
+from podcastfeed import assets
+from podcastfeed import tagvalues as tv
+from podcastfeed.chapters import JSON_CHAPTERS_TYPE, parse_time
+from podcastfeed.errors import Problem
+from podcastfeed.fields import ALIASES, FieldReader
+from podcastfeed.model import (
+    EMPTY_EPISODE_TAGS,
+    MIME_BY_EXTENSION,
+    AlternateEnclosure,
+    Chapter,
+    EpisodeTags,
+    Integrity,
+    Linked,
+    Show,
+    Soundbite,
+)
+
+T = TypeVar("T")
+
+#: The fields this module reads (their keys are in fields.ALIASES).
+TAG_FIELDS = (
+    "itunes_title",
+    "block",
+    "season_name",
+    "episode_display",
+    "transcript",
+    "chapters",
+    "persons",
+    "soundbites",
+    "location",
+    "license",
+    "images",
+    "alternate_enclosures",
+)
+
+_TAG_KEYS = frozenset(key for name in TAG_FIELDS for key in ALIASES[name])
+
+#: Transcript types by extension (docs/tags/transcript.md).
+TRANSCRIPT_TYPES = {
+    ".vtt": "text/vtt",
+    ".srt": "application/x-subrip",
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".json": "application/json",
+    ".txt": "text/plain",
+}
+#: Files next to `<slug>.md` that become its transcript or chapters without front matter.
+SIBLING_SUFFIXES = (".vtt", ".srt", ".chapters.json")
+
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+def read_number(f: FieldReader) -> tuple[int | None, str | None]:
+    """(itunes:episode, podcast:episode) from `episode`: a decimal such as 100.5 is only
+    podcast:episode (Apple's is a whole number)."""
+    written = _get(f, "episode", tv.decimal)
+    if written is None:
+        return None, None
+    return (int(written) if written.isdigit() else None), written
+
+
+def read_episode_tags(
+    f: FieldReader,
+    show: Show,
+    root: Path,
+    *,
+    slug: str,
+    duration: int | None,
+    siblings: tuple[str, ...] = (),
+) -> EpisodeTags:
+    """The optional tags of one episode; problems go to f.problems.
+
+    Args:
+        slug: the episode file's path in the episodes folder without its suffix
+            (`2024/intro`): where its local transcripts and chapters are published.
+    """
+    if not siblings and _TAG_KEYS.isdisjoint(f.meta) and not f.fields:
+        return EMPTY_EPISODE_TAGS  # the common case: one set operation
+
+    def get(name: str, parse: Callable[[Any], T]) -> T | None:
+        return _get(f, name, parse)
+
+    def local_or_url(ref: object) -> tuple[str | None, Path | None]:
+        if not isinstance(ref, str) or not ref.strip():
+            raise ValueError(f"must be an https:// URL or a file path (got {ref!r})")
+        ref = ref.strip()
+        if urlsplit(ref).scheme in ("http", "https"):
+            return tv.https_url(ref), None
+        found = _find(ref, f.path.parent, root)
+        if found is None:
+            raise ValueError(f"file not found: {ref!r} (looked beside the episode and in the show)")
+        return None, found
+
+    published: list[str] = []
+
+    def transcript(value: object) -> Linked:
+        data = (
+            {"url": value}
+            if isinstance(value, str)
+            else tv.table(value, tv.TABLE_KEYS["transcript"], {"url"})
+        )
+        url, path = local_or_url(data["url"])
+        suffix = Path(urlsplit(str(data["url"])).path).suffix.lower()
+        mime = tv.field(data, "type", lambda v: tv.text(v, 128)) or TRANSCRIPT_TYPES.get(suffix)
+        if mime is None or mime not in TRANSCRIPT_TYPES.values():
+            raise ValueError(
+                f"'type' must be one of {', '.join(sorted(set(TRANSCRIPT_TYPES.values())))} "
+                f"(got {mime or suffix or 'no extension'!r})"
+            )
+        language = tv.field(data, "language", str)
+        if language is not None and not _LANGUAGE.match(language):
+            raise ValueError(f"'language' must be a language code like 'en' (got {language!r})")
+        rel = tv.field(data, "rel", str)
+        if rel not in (None, "captions"):
+            raise ValueError(f"'rel' must be 'captions' (got {rel!r})")
+        if path is not None:
+            name = assets.transcript_name(slug, suffix, published)
+            published.append(name)
+            return Linked(assets.asset_url(show.feed_url, name), mime, path, name, language, rel)
+        assert url is not None
+        return Linked(url, mime, language=language, rel=rel)
+
+    inline: list[Chapter] = []
+
+    def chapters(value: object) -> Linked:
+        if isinstance(value, list):
+            inline.extend(tv.several(value, chapter))
+            name = assets.chapters_name(slug)
+            return Linked(assets.asset_url(show.feed_url, name), JSON_CHAPTERS_TYPE, None, name)
+        url, path = local_or_url(value)
+        if path is not None:
+            name = assets.chapters_name(slug)
+            return Linked(assets.asset_url(show.feed_url, name), JSON_CHAPTERS_TYPE, path, name)
+        assert url is not None
+        return Linked(url, JSON_CHAPTERS_TYPE)
+
+    def soundbite(value: object) -> Soundbite:
+        data = tv.table(value, tv.TABLE_KEYS["soundbites"], {"start", "duration"})
+        start = tv.field(data, "start", parse_time) or 0.0
+        length = tv.field(data, "duration", parse_time) or 0.0
+        if length <= 0:
+            raise ValueError(f"'duration' must be above 0 (got {data['duration']!r})")
+        if duration is not None and start + length > duration:
+            raise ValueError(_outside(start, length, duration))
+        return Soundbite(start, length, tv.field(data, "title", lambda v: tv.text(v, 128)))
+
+    def alternate(value: object) -> AlternateEnclosure:
+        data = tv.table(value, tv.TABLE_KEYS["alternate_enclosures"], {"url"})
+        ref, path = str(data["url"]).strip(), None
+        if urlsplit(ref).scheme in ("http", "https"):
+            url = ref
+            if "length" not in data:
+                raise ValueError(f"needs 'length' in bytes for a URL (got {value!r})")
+        else:
+            path = _find(ref, f.path.parent, root)
+            if path is None:
+                raise ValueError(
+                    f"file not found: {ref!r} (looked beside the episode and in the show)"
+                )
+            if show.audio_base_url is None:
+                raise ValueError("'url' is a local file, but feed.toml sets no audio_base_url")
+            url = show.audio_base_url + quote(ref.removeprefix("./"), safe="/")
+        suffix = Path(urlsplit(ref).path).suffix.lower()
+        mime = tv.field(data, "type", lambda v: tv.text(v, 128)) or MIME_BY_EXTENSION.get(suffix)
+        if mime is None:
+            raise ValueError(f"needs 'type': {suffix or 'no extension'!r} is not a known type")
+        integrity = None
+        if "integrity" in data:
+            raw = tv.table(data["integrity"], {"type", "value"}, {"type", "value"})
+            if raw["type"] not in ("sri", "pgp-signature"):
+                raise ValueError(
+                    f"'integrity.type' must be sri or pgp-signature (got {raw['type']!r})"
+                )
+            integrity = Integrity(str(raw["type"]), tv.text(raw["value"], 4000))
+        return AlternateEnclosure(
+            url=url,
+            mime_type=mime,
+            length=tv.field(data, "length", tv.positive_int),
+            bitrate=tv.field(data, "bitrate", lambda v: float(tv.decimal(v))),
+            title=tv.field(data, "title", lambda v: tv.text(v, 32)),
+            integrity=integrity,
+            path=path,
+        )
+
+    transcripts = get("transcript", lambda v: tv.several(v, transcript)) or ()
+    linked_chapters = get("chapters", chapters)
+    if f.key_for("transcript") is None:
+        transcripts = tuple(
+            transcript(name) for name in siblings if not name.endswith(".chapters.json")
+        )
+    if f.key_for("chapters") is None and f"{f.path.stem}.chapters.json" in siblings:
+        linked_chapters = chapters(f"{f.path.stem}.chapters.json")
+    return EpisodeTags(
+        itunes_title=get("itunes_title", lambda v: tv.text(v, 255)),
+        is_blocked=bool(get("block", _yes)),
+        season_name=get("season_name", lambda v: tv.text(v, 128)),
+        episode_display=get("episode_display", lambda v: tv.text(v, 32)),
+        transcripts=transcripts,
+        chapters=linked_chapters,
+        inline_chapters=tuple(inline),
+        persons=get("persons", lambda v: tv.several(v, tv.person)) or (),
+        soundbites=get("soundbites", lambda v: tv.several(v, soundbite)) or (),
+        location=get("location", tv.location),
+        license=get("license", tv.license_),
+        images=get("images", lambda v: tv.several(v, tv.image)) or (),
+        alternate_enclosures=get("alternate_enclosures", lambda v: tv.several(v, alternate)) or (),
+    )
+
+
+def chapter(value: object) -> Chapter:
+    data = tv.table(value, tv.TABLE_KEYS["chapters"], {"start", "title"})
+    return Chapter(
+        start=tv.field(data, "start", parse_time) or 0.0,
+        title=tv.text(data["title"], 128),
+        url=tv.field(data, "url", tv.https_url),
+        img=tv.field(data, "img", tv.https_url),
+    )
+
+
+def soundbite_problems(
+    display: str, soundbites: tuple[Soundbite, ...], duration: int
+) -> list[Problem]:
+    """A problem for each soundbite that ends after the episode (known once it is measured)."""
+    return [
+        Problem("error", "'soundbites' " + _outside(s.start, s.duration, duration), display)
+        for s in soundbites
+        if s.start + s.duration > duration
+    ]
+
+
+def _outside(start: float, length: float, duration: int) -> str:
+    return (
+        f"must lie inside the episode's {duration} s "
+        f"(got start {start:g} s + duration {length:g} s = {start + length:g} s)"
+    )
+
+
+def _find(ref: str, *folders: Path) -> Path | None:
+    """The first folder's file `ref`; None when there is none (or the name cannot be one)."""
+    for folder in folders:
+        try:
+            if (folder / ref).is_file():
+                return folder / ref
+        except OSError:  # e.g. a name too long for the file system
+            continue
+    return None
+
+
+def _yes(value: object) -> bool:
+    if isinstance(value, str) and value.strip().lower() in ("yes", "no"):
+        return value.strip().lower() == "yes"
+    return tv.flag(value)
+
+
+def _get(f: FieldReader, name: str, parse: Callable[[Any], T]) -> T | None:
+    value = f.raw(name)
+    if value is None:
+        return None
+    try:
+        return parse(value)
+    except ValueError as exc:
+        f.problem(name, str(exc))
+        return None

@@ -1,0 +1,146 @@
+"""Artwork rules on real images made here with Pillow: local files and URLs (--online)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from httpserver import AudioServer
+from PIL import Image
+from test_checks import NOW, make_feed
+
+from podcastfeed import artwork
+from podcastfeed.checks import run
+from podcastfeed.checks_online import Online
+from podcastfeed.checks_run import lint_data
+from podcastfeed.remote import make_session
+
+
+def _image(path: Path, mode: str, size: tuple[int, int], fmt: str, **save: object) -> Path:
+    color: object = {"CMYK": (0, 0, 0, 0), "P": 0, "L": 128}.get(mode, (200, 30, 30))
+    image = Image.new(mode, size, color)  # type: ignore[arg-type]
+    image.save(path, fmt, **save)
+    return path
+
+
+def _noise(path: Path) -> Path:
+    image = Image.frombytes("RGB", (1400, 1400), os.urandom(1400 * 1400 * 3))
+    image.save(path, "JPEG", quality=95)
+    return path
+
+
+def _rules(tmp_path: Path, name: str) -> dict[str, str]:
+    data = make_feed({"image": f'<itunes:image href="{name}"/>'})
+    found = run(lint_data(data, "feed.xml", NOW, base=tmp_path))
+    return {f.rule: f.message for f in found}
+
+
+def test_artwork_good_jpeg_and_png_pass(tmp_path: Path) -> None:
+    _image(tmp_path / "cover.jpg", "RGB", (1400, 1400), "JPEG")
+    _image(tmp_path / "cover.png", "RGB", (3000, 3000), "PNG")
+    assert _rules(tmp_path, "cover.jpg") == {}
+    assert _rules(tmp_path, "cover.png") == {}
+
+
+def test_artwork_reads_the_header_only(tmp_path: Path) -> None:
+    path = _image(tmp_path / "cover.png", "RGB", (1400, 1400), "PNG")
+    head = path.read_bytes()[:200]  # no pixel data at all
+    found = artwork.read_bytes(head, size=path.stat().st_size)
+    assert (found.format, found.width, found.height, found.mode) == ("PNG", 1400, 1400, "RGB")
+
+
+@pytest.mark.parametrize(
+    ("name", "mode", "size", "fmt", "rule", "message"),
+    [
+        (
+            "png-named.jpg",
+            "RGB",
+            (1400, 1400),
+            "PNG",
+            "apple/artwork-format",
+            "artwork png-named.jpg is a PNG file named as JPEG",
+        ),
+        (
+            "cover.gif",
+            "P",
+            (1400, 1400),
+            "GIF",
+            "apple/artwork-format",
+            "artwork cover.gif is GIF, not JPEG or PNG",
+        ),
+        (
+            "small.jpg",
+            "RGB",
+            (1080, 1080),
+            "JPEG",
+            "apple/artwork-size",
+            "artwork small.jpg is 1080 × 1080 px (must be 1400-3000 a side)",
+        ),
+        (
+            "wide.jpg",
+            "RGB",
+            (1500, 1400),
+            "JPEG",
+            "apple/artwork-size",
+            "artwork wide.jpg is not square (1500 × 1400 px)",
+        ),
+        (
+            "print.jpg",
+            "CMYK",
+            (1400, 1400),
+            "JPEG",
+            "apple/artwork-color",
+            "artwork print.jpg is CMYK, not RGB",
+        ),
+    ],
+)
+def test_artwork_rule_fails(
+    tmp_path: Path, name: str, mode: str, size: tuple[int, int], fmt: str, rule: str, message: str
+) -> None:
+    _image(tmp_path / name, mode, size, fmt)
+    assert _rules(tmp_path, name).get(rule) == message
+
+
+def test_artwork_palette_with_transparency_fails(tmp_path: Path) -> None:
+    _image(tmp_path / "logo.png", "P", (1400, 1400), "PNG", transparency=0)
+    assert _rules(tmp_path, "logo.png") == {
+        "apple/artwork-color": "artwork logo.png is a P image with a transparent colour"
+    }
+    _image(tmp_path / "opaque.png", "P", (1400, 1400), "PNG")
+    assert _rules(tmp_path, "opaque.png") == {}
+
+
+def test_artwork_file_size_warns_above_512_kb(tmp_path: Path) -> None:
+    path = _noise(tmp_path / "big.jpg")
+    assert path.stat().st_size > 512 * 1024
+    found = _rules(tmp_path, "big.jpg")
+    assert list(found) == ["apple/artwork-file-size"]
+    assert found["apple/artwork-file-size"].startswith("artwork big.jpg is ")
+
+
+def test_artwork_missing_or_not_an_image(tmp_path: Path) -> None:
+    (tmp_path / "text.jpg").write_text("hello")
+    assert _rules(tmp_path, "text.jpg")["apple/artwork-format"].startswith(
+        "artwork text.jpg cannot be read: not an image"
+    )
+    assert "cannot read" in _rules(tmp_path, "gone.jpg")["apple/artwork-format"]
+
+
+def test_artwork_url_needs_online_then_reads_a_range(
+    tmp_path: Path, http_server: AudioServer
+) -> None:
+    small = _image(tmp_path / "small.jpg", "RGB", (1000, 1000), "JPEG")
+    url = http_server.add("small.jpg", small.read_bytes())
+    audio = http_server.url("sine-3s-cbr.mp3")
+    item = {"enclosure": f'<enclosure url="{audio}" length="9" type="audio/mpeg"/>'}
+    data = make_feed({"image": f'<itunes:image href="{url}"/>'}, [item])
+    skip = ["podcastindex/https"]  # the loopback server is http
+    assert run(lint_data(data, "feed.xml", NOW), ignore=skip) == []  # offline: not fetched
+    with make_session("test") as session:
+        feed = lint_data(data, "feed.xml", NOW, online=Online(session, 5.0))
+        found = {f.rule for f in run(feed, online=True, ignore=skip)}
+    assert found == {"apple/artwork-size"}
+    assert [e.range for e in http_server.settle() if "small" in e.path and e.method == "GET"] == [
+        f"bytes=0-{artwork.HEAD_BYTES - 1}"
+    ]

@@ -1,0 +1,249 @@
+"""`podcastfeed check` and the build's check: formats, exit codes, sources, real feeds, docs."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import DATA, REPO, Site
+from httpserver import AudioServer
+from PIL import Image
+from typer.testing import CliRunner
+
+from podcastfeed.checks import Finding, all_rules
+from podcastfeed.checks_run import format_github
+from podcastfeed.cli import app
+
+runner = CliRunner()
+FEEDS = DATA / "realfeeds"
+
+
+def _json(result: object) -> list[dict[str, object]]:
+    return json.loads(result.stdout)  # type: ignore[attr-defined]
+
+
+def test_check_clean_show_exit_0(site: Site) -> None:
+    site.episode("a")
+    result = runner.invoke(app, ["check", "-c", str(site.config)])
+    assert (result.exit_code, result.stdout) == (0, "0 error(s), 0 warning(s), 0 note(s)\n")
+
+
+def test_check_maps_findings_to_the_episode_file_and_line(site: Site) -> None:
+    site.episode("loud", title="A VERY LOUD TITLE")
+    result = runner.invoke(app, ["check", "-c", str(site.config), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert _json(result) == [
+        {
+            "rule": "apple/all-caps",
+            "severity": "warning",
+            "message": "<title> is in capitals only: 'A VERY LOUD TITLE'",
+            "file": "episodes/loud.md",
+            "line": 2,
+            "hint": "write it as 'A Very Loud Title'",
+        }
+    ]
+    strict = runner.invoke(app, ["check", "-c", str(site.config), "--strict"])
+    assert strict.exit_code == 1
+    assert strict.stdout == (
+        "episodes/loud.md\n"
+        "  2: warning: <title> is in capitals only: 'A VERY LOUD TITLE' [apple/all-caps]\n"
+        "    hint: write it as 'A Very Loud Title'\n"
+        "0 error(s), 1 warning(s), 0 note(s)\n"
+    )
+
+
+def test_check_ignore_in_front_matter_feed_toml_and_option(site: Site) -> None:
+    path = site.episode("loud", title="A VERY LOUD TITLE")
+    args = ["check", "-c", str(site.config), "--strict"]
+    assert runner.invoke(app, [*args, "--ignore", "apple/all-caps"]).exit_code == 0
+    path.write_text(path.read_text().replace("---\n\n", "check_ignore: [apple/all-caps]\n---\n\n"))
+    assert runner.invoke(app, args).exit_code == 0
+    site.episode("loud", title="A VERY LOUD TITLE")
+    site.show('\n[check]\nignore = ["apple/all-caps"]\n')
+    result = runner.invoke(app, ["check", "-c", str(site.config)])
+    assert "apple/all-caps" not in result.stdout
+
+
+def test_check_notes_mp3_measured_by_frame_scan(site: Site) -> None:
+    site.episode("vbr", audio=site.audio("sine-13s-vbr-noxing.mp3"))
+    result = runner.invoke(app, ["check", "-c", str(site.config), "--format", "json"])
+    [finding] = _json(result)
+    assert (finding["rule"], finding["severity"], finding["file"], finding["line"]) == (
+        "podcastfeed/mp3-frame-scan",
+        "info",
+        "episodes/vbr.md",
+        4,
+    )
+    assert result.exit_code == 0
+
+
+def test_build_refuses_a_feed_with_errors_and_keeps_the_old_one(site: Site) -> None:
+    site.episode("a")
+    assert runner.invoke(app, ["build", "-c", str(site.config)]).exit_code == 0
+    feed = site.root / "public" / "feed.xml"
+    before = feed.read_bytes()
+    site.episode("a", date="2024-01-01\nmime_type: audio/mp3")
+    result = runner.invoke(app, ["build", "-c", str(site.config)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "episodes/a.md:4: error: enclosure type 'audio/mp3' does not fit 'sine-3s-cbr.mp3' "
+        "[apple/enclosure-type]\n"
+        '  hint: write type="audio/mpeg"\n'
+        "Error: build failed with 1 error(s); nothing was written\n"
+    )
+    assert feed.read_bytes() == before
+    assert runner.invoke(app, ["build", "-c", str(site.config), "--no-check"]).exit_code == 0
+    assert feed.read_bytes() != before
+
+
+#: Each real feed's known defects (tests/data/realfeeds/README.md): rule -> a message part.
+KNOWN = {
+    "resilientwebdesign.rss": {"apple/explicit-value": "(got 'no')"},
+    "changing-the-tide.xml": {
+        "apple/explicit-value": "(got 'no')",
+        "apple/enclosure-type": "enclosure type 'audio/mp3'",
+        "apple/required-tags": "the channel's <link> is missing",
+    },
+    "dk-podcast.xml": {
+        "apple/explicit-value": "(got 'clean')",
+        "podcastindex/item-guid": "has an empty guid",
+        "apple/block-value": "(got 'no')",
+    },
+    "homegrown-hits.xml": {"apple/duplicate-image": "a second channel itunes:image"},
+    "animated-no-agenda.xml": {
+        "apple/explicit-value": "(got 'no')",
+        "apple/required-tags": "<itunes:category> is missing",
+        "apple/duration": "has no itunes:duration",
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(KNOWN))
+def test_check_feed_reports_the_known_defects_of_real_feeds(name: str) -> None:
+    result = runner.invoke(app, ["check", "--feed", str(FEEDS / name), "--format", "json"])
+    assert result.exit_code == (0 if name == "homegrown-hits.xml" else 1)  # warnings only
+    found = _json(result)
+    for rule, part in KNOWN[name].items():
+        messages = [f["message"] for f in found if f["rule"] == rule]
+        assert any(part in str(m) for m in messages), (rule, messages)
+    assert all(f["file"] == str(FEEDS / name) and f["line"] for f in found)
+    if name == "animated-no-agenda.xml":
+        assert any("<language> is missing" in str(f["message"]) for f in found)
+
+
+def test_check_feed_by_url(http_server: AudioServer) -> None:
+    url = http_server.add("feed.xml", (FEEDS / "resilientwebdesign.rss").read_bytes())
+    result = runner.invoke(app, ["check", "--feed", url])
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"{url}\n  ")
+    assert "[apple/explicit-value]" in result.stdout
+
+
+def test_check_github_format_is_workflow_commands() -> None:
+    result = runner.invoke(
+        app, ["check", "--feed", str(FEEDS / "changing-the-tide.xml"), "--format", "github"]
+    )
+    lines = result.stdout.splitlines()
+    command = re.compile(r"^::(error|warning|notice) file=[^,:]+,line=\d+,title=[^,:]+::[^\r\n]+$")
+    assert lines
+    assert all(command.match(line) for line in lines), lines[:3]
+    assert lines[0] == (
+        f"::error file={FEEDS / 'changing-the-tide.xml'},line=4,title=apple/required-tags"
+        "::the channel's <link> is missing"
+    )
+
+
+def test_check_github_format_escapes_data_and_properties() -> None:
+    finding = Finding("a/b", "info", "100% sure\r\nnext", "dir,x/a:b.md", 3, "say: yes")
+    assert format_github([finding]) == (
+        "::notice file=dir%2Cx/a%3Ab.md,line=3,title=a/b::100%25 sure%0D%0Anext%0Ahint: say: yes\n"
+    )
+
+
+def test_check_bad_format_is_a_usage_error(site: Site) -> None:
+    result = runner.invoke(app, ["check", "-c", str(site.config), "--format", "xml"])
+    assert result.exit_code == 2
+    assert result.stderr == "Error: --format must be one of text, json, github (got 'xml')\n"
+
+
+def test_check_feed_not_found_exit_1(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["check", "--feed", str(tmp_path / "nope.xml")])
+    assert result.exit_code == 1
+    assert (
+        result.stderr == f"Error: {tmp_path / 'nope.xml'}: cannot read: No such file or directory\n"
+    )
+
+
+RULES_DOC = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
+
+
+def test_docs_rules_page_documents_every_rule_and_no_other() -> None:
+    documented = re.findall(r"^### `([a-z0-9/-]+)`", RULES_DOC, re.MULTILINE)
+    assert sorted(documented) == sorted(all_rules())
+    sections = re.split(r"^### ", RULES_DOC, flags=re.MULTILINE)[1:]
+    for section in sections:
+        section = section.split("\n## ", 1)[0]
+        rule = all_rules()[section.split("`")[1]]
+        assert f"**{rule.severity}**" in section, rule.id
+        assert rule.source in section, rule.id
+        assert ("--online" in section) == rule.online, rule.id
+
+
+def test_check_maps_show_findings_to_feed_toml_lines(site: Site) -> None:
+    site.show(title='"MY VERY LOUD SHOW"')
+    site.episode("a")
+    result = runner.invoke(app, ["check", "-c", str(site.config), "--format", "json"])
+    [finding] = _json(result)
+    lines = site.config.read_text().splitlines()
+    assert (finding["rule"], finding["file"]) == ("apple/all-caps", str(site.config))
+    assert lines[int(finding["line"]) - 1] == 'title = "MY VERY LOUD SHOW"'  # type: ignore[call-overload]
+
+
+def test_check_online_own_show_caches_host_answers_for_a_day(
+    site: Site, http_server: AudioServer
+) -> None:
+    stream = io.BytesIO()
+    Image.new("RGB", (1400, 1400), (1, 2, 3)).save(stream, "JPEG")
+    cover = http_server.add("cover.jpg", stream.getvalue())
+    http_server.add("media/audio/sine-3s-cbr.mp3", DATA / "audio" / "sine-3s-cbr.mp3")
+    site.show(image=f'"{cover}"', audio_base_url=f'"{http_server.url("media/")}"')
+    site.episode("a")
+    args = ["check", "-c", str(site.config), "--online", "--ignore", "podcastindex/https"]
+    result = runner.invoke(app, args)
+    assert (result.exit_code, result.stdout) == (0, "0 error(s), 0 warning(s), 0 note(s)\n")
+    assert (site.root / ".podcastfeed-cache" / "online.json").is_file()
+    assert http_server.requests("media/") == 1
+    http_server.clear()
+    assert runner.invoke(app, args).exit_code == 0
+    assert http_server.requests("media/") == 0
+
+
+def test_check_online_no_range_host_fails(tmp_path: Path, http_server: AudioServer) -> None:
+    url = http_server.url("no-range/sine-3s-cbr.mp3")
+    feed = tmp_path / "feed.xml"
+    text = (FEEDS / "resilientwebdesign.rss").read_text(encoding="utf-8")
+    text = re.sub(r"<itunes:image[^>]*>", "", text)  # no artwork hosts to ask (offline)
+    feed.write_text(re.sub(r'url="[^"]+\.mp3"', f'url="{url}"', text), encoding="utf-8")
+    result = runner.invoke(
+        app, ["check", "--feed", str(feed), "--online", "--sample", "1", "--format", "json"]
+    )
+    ranges = [f for f in _json(result) if f["rule"] == "apple/byte-range"]
+    assert len(ranges) == 1  # --sample 1: the newest episode only
+    assert result.exit_code == 1
+
+
+def test_check_feed_url_not_found_exit_3(http_server: AudioServer) -> None:
+    url = http_server.url("404/feed.xml")
+    result = runner.invoke(app, ["check", "--feed", url])
+    assert (result.exit_code, result.stderr) == (3, f"Error: {url}: HTTP 404\n")
+
+
+def test_check_text_is_colored_only_when_asked() -> None:
+    from podcastfeed.checks_run import format_text
+
+    finding = Finding("apple/duration", "warning", "no duration", "f.xml", 3)
+    assert "\033[" not in format_text([finding])
+    assert "\033[33mwarning\033[0m" in format_text([finding], color=True)
