@@ -140,29 +140,32 @@ def build(
 
     options = replace(probe or ProbeOptions(), processes=jobs)
     refresh = list(options.refresh)
+
+    def is_refreshed(episode: Episode) -> bool:
+        if not refresh:
+            return False
+        name = _relative(episode.source, settings.root)
+        return refresh == ["*"] or lock.allowed(refresh, name, episode.guid)
+
     measured = measure(
         published,
         root=settings.root,
         lock=old_lock,
         store=store,
         options=options,
-        is_refreshed=lambda e: (
-            bool(refresh)
-            and (
-                refresh == ["*"]
-                or lock.allowed(refresh, _relative(e.source, settings.root), e.guid)
-            )
-        ),
+        is_refreshed=is_refreshed,
     )
     problems += measured.problems
-    published, alternate_problems = measure_alternates(published, settings.root, store)
+    published, alternate_problems, alternate_probes = measure_alternates(
+        published, settings.root, store, old_lock, options, is_refreshed
+    )
     problems += alternate_problems
     problems += _check_tags(published, measured.probes, settings.root)
     if any(p.is_error for p in problems):
         raise BuildFailed(problems)
 
     report.audio = {url: probe.info for url, probe in measured.probes.items()}
-    report.lock = _new_lock(published, settings.root, measured.probes)
+    report.lock = _new_lock(published, settings.root, measured.probes, alternate_probes)
     report.published = published
     report.problems = problems
     if check:
@@ -247,7 +250,12 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _new_lock(episodes: list[Episode], root: Path, probes: dict[str, lock.Probe]) -> lock.Lock:
+def _new_lock(
+    episodes: list[Episode],
+    root: Path,
+    probes: dict[str, lock.Probe],
+    alternates: dict[str, lock.Probe],
+) -> lock.Lock:
     entries = []
     for episode in sort_episodes(episodes):
         assert episode.guid is not None  # resolved by _resolve_guids
@@ -260,6 +268,11 @@ def _new_lock(episodes: list[Episode], root: Path, probes: dict[str, lock.Probe]
                 pub_date=episode.date.isoformat(),
                 permalink=episode.permalink,
                 probe=probes.get(episode.audio.url),
+                alternates=tuple(
+                    alternates[alt.url]
+                    for alt in episode.tags.alternate_enclosures
+                    if alt.url in alternates
+                ),
             )
         )
     return lock.Lock(entries)

@@ -161,9 +161,7 @@ def read_episode_tags(
         data = tv.table(value, tv.TABLE_KEYS["alternate_enclosures"], {"url"})
         ref, path = str(data["url"]).strip(), None
         if urlsplit(ref).scheme in ("http", "https"):
-            url = ref
-            if "length" not in data:
-                raise ValueError(f"needs 'length' in bytes for a URL (got {value!r})")
+            url = ref  # without `length`, the build measures it (and the lock keeps it)
         else:
             path = _find(ref, f.path.parent, root)
             if path is None:

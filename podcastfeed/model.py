@@ -242,7 +242,7 @@ class AlternateEnclosure:
 
     url: str
     mime_type: str
-    length: int | None  # None: a local file, measured by the build
+    length: int | None  # None: measured by the build (a local file, or a URL by Range reads)
     bitrate: float | None = None
     title: str | None = None
     integrity: Integrity | None = None

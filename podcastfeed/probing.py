@@ -230,41 +230,72 @@ def _measure_remote(
 
 
 def measure_alternates(
-    episodes: Sequence[Episode], root: Path, store: cache.BuildCache
-) -> tuple[list[Episode], list[Problem]]:
-    """Local alternate enclosures (podcast:alternateEnclosure) probed like the main audio, through
-    the build cache; front-matter `length` wins. Episodes without them pass through untouched."""
+    episodes: Sequence[Episode],
+    root: Path,
+    store: cache.BuildCache,
+    lock: Lock,
+    options: ProbeOptions,
+    is_refreshed: Callable[[Episode], bool],
+) -> tuple[list[Episode], list[Problem], dict[str, Probe]]:
+    """Alternate enclosures (podcast:alternateEnclosure) measured like the main audio: local
+    files through the build cache, URLs from the lock or by Range reads; front-matter `length`
+    wins. Returns the episodes with lengths filled in, the problems, and the URL probes (for the
+    lock). Episodes without alternates to measure pass through untouched."""
     problems: list[Problem] = []
+    remote: dict[str, Probe] = {}
+    wanted: dict[str, list[Episode]] = {}
+    for episode in episodes:
+        for alt in episode.tags.alternate_enclosures:
+            if alt.path is None and alt.length is None:
+                known = None if is_refreshed(episode) else lock.probe_for_url(alt.url)
+                if known is not None:
+                    remote[alt.url] = known
+                else:
+                    wanted.setdefault(alt.url, []).append(episode)
+    if wanted:
+        results = ProbeResults()
+        _measure_remote(wanted, root, options, results)
+        problems += results.problems
+        remote.update(results.probes)
     measured: list[Episode] = []
     for episode in episodes:
         alternates = episode.tags.alternate_enclosures
-        if not any(alt.path is not None and alt.length is None for alt in alternates):
+        if all(alt.length is not None for alt in alternates):
             measured.append(episode)
             continue
         found = []
         for alt in alternates:
-            if alt.path is None or alt.length is not None:
+            if alt.length is not None:
                 found.append(alt)
-                continue
-            try:
-                key = cache.file_key(alt.path)
-                store.used_audio.add(key)
-                probe = store.audio.get(key)
-                if probe is None:
-                    info = probe_file(alt.path)
-                    probe = Probe(info.duration, info.size, info.mime_type, info.method)
-                    store.audio[key] = probe
-                    store.changed = True
-            except (OSError, ProbeError) as exc:
-                why = exc.message if isinstance(exc, ProbeError) else exc.strerror
-                problems.append(
-                    ProbeError(
-                        f"'alternate_enclosures' {alt.path.name}: {why}",
-                        source=_display(episode.source, root),
-                    ).to_problem()
-                )
-                continue
-            found.append(replace(alt, length=probe.size))
+            elif alt.path is None:
+                probe = remote.get(alt.url)
+                found.append(alt if probe is None else replace(alt, length=probe.size))
+            else:
+                size = _local_alternate_size(episode, alt.path, root, store, problems)
+                found.append(alt if size is None else replace(alt, length=size))
         tags = replace(episode.tags, alternate_enclosures=tuple(found))
         measured.append(replace(episode, tags=tags))
-    return measured, problems
+    return measured, problems, remote
+
+
+def _local_alternate_size(
+    episode: Episode, path: Path, root: Path, store: cache.BuildCache, problems: list[Problem]
+) -> int | None:
+    try:
+        key = cache.file_key(path)
+        store.used_audio.add(key)
+        probe = store.audio.get(key)
+        if probe is None:
+            info = probe_file(path)
+            probe = Probe(info.duration, info.size, info.mime_type, info.method)
+            store.audio[key] = probe
+            store.changed = True
+    except (OSError, ProbeError) as exc:
+        why = exc.message if isinstance(exc, ProbeError) else exc.strerror
+        problems.append(
+            ProbeError(
+                f"'alternate_enclosures' {path.name}: {why}", source=_display(episode.source, root)
+            ).to_problem()
+        )
+        return None
+    return probe.size

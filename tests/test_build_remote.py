@@ -2,21 +2,25 @@
 pinned in the lock, and never fetched again."""
 
 import re
+import shutil
 from datetime import UTC, datetime
 
 import pytest
 from conftest import Site
 from feedcheck import parse_both
 from httpserver import AudioServer
+from lxml import etree
 from typer.testing import CliRunner
 
 from podcastfeed import lock
 from podcastfeed.build import BuildReport, build, write_report
 from podcastfeed.cli import app
 from podcastfeed.errors import BuildFailed, ExitCode
+from podcastfeed.namespaces import PODCAST
 from podcastfeed.probing import ProbeOptions
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
+NS = {"podcast": PODCAST}
 FILES = {"sine-3s-cbr.mp3": 3, "sine-2s-moov-end.m4a": 2, "sine-2s.opus": 2}
 
 
@@ -139,3 +143,43 @@ def test_remote_progress_lines_when_not_a_terminal(site: Site, server: AudioServ
     quiet = CliRunner().invoke(app, ["build", "-c", str(site.config), "--quiet"])
     assert quiet.exit_code == 0
     assert quiet.stderr.startswith("Wrote ")
+
+
+def test_remote_alternate_enclosures_measured_once_and_kept_in_the_lock(
+    site: Site, server: AudioServer
+) -> None:
+    ogg, flac = server.url("sine-2s.ogg"), server.url("redirect/1/sine-2s.flac")
+    site.episode(
+        "alt",
+        date=f"2024-01-01\nalternate_enclosures:\n  - {{url: '{ogg}'}}\n  - {{url: '{flac}'}}",
+    )
+    first = _publish(site)
+    root = etree.fromstring(first.feed)
+    found = {
+        e.find("podcast:source", NS).get("uri"): (e.get("type"), e.get("length"))
+        for e in root.iter(f"{{{PODCAST}}}alternateEnclosure")
+    }
+    assert found == {
+        ogg: ("audio/ogg", str(len(server.data("sine-2s.ogg") or b""))),
+        flac: ("audio/flac", str(len(server.data("sine-2s.flac") or b""))),
+    }
+    (entry,) = lock.load(site.root / lock.LOCK_NAME).entries
+    assert [a.url for a in entry.alternates] == [ogg, flac]
+    server.clear()
+    shutil.rmtree(site.root / ".podcastfeed-cache")
+    again = _publish(site, probe=ProbeOptions(offline=True))
+    assert (again.feed, server.requests()) == (first.feed, 0)
+
+
+def test_remote_alternate_offline_without_the_lock_is_an_error(
+    site: Site, server: AudioServer
+) -> None:
+    url = server.url("sine-2s.ogg")
+    site.episode("alt", date=f"2024-01-01\nalternate_enclosures:\n  - {{url: '{url}'}}")
+    with pytest.raises(BuildFailed) as info:
+        build(site.config, now=NOW, probe=ProbeOptions(offline=True))
+    assert any(
+        f"audio {url} has not been measured yet and --offline forbids" in str(p)
+        for p in info.value.problems
+    )
+    assert server.requests() == 0

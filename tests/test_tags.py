@@ -419,9 +419,8 @@ def test_show_tag_errors_name_key_line_and_value(site: Site, toml: str, expected
             "'soundbites' needs 'duration' (got {'start': 10})",
         ),
         (
-            "alternate_enclosures:\n  - {url: https://x.org/a.ogg}",
-            "'alternate_enclosures' needs 'length' in bytes for a URL "
-            "(got {'url': 'https://x.org/a.ogg'})",
+            "alternate_enclosures:\n  - {url: https://x.org/a.ogg, length: -1}",
+            "'alternate_enclosures' 'length' must be a whole number above 0 (got -1)",
         ),
         (
             "alternate_enclosures:\n  - {url: https://x.org/a, length: 5}",
