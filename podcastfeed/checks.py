@@ -4,7 +4,7 @@ Rules read an lxml tree, so the same rules lint our own build and any existing f
 (`check --feed`). For our own build an `Origin` maps findings back to feed.toml or the episode
 file and the line of the key that sets the value; otherwise a finding points at the feed file and
 the XML element's line. The rules live in checks_channel.py, checks_items.py, checks_text.py,
-checks_artwork.py and checks_online.py; docs/rules.md documents each one.
+checks_namespaces.py, checks_artwork.py and checks_online.py; docs/rules.md documents each one.
 """
 
 from __future__ import annotations
@@ -117,6 +117,7 @@ def all_rules() -> dict[str, Rule]:
         checks_artwork,
         checks_channel,
         checks_items,
+        checks_namespaces,
         checks_online,
         checks_text,
     )

@@ -13,6 +13,7 @@ from lxml import etree
 
 from podcastfeed.checks import Feed, Hit, rule, text_of
 from podcastfeed.checks_channel import PSP1
+from podcastfeed.model import MIME_BY_EXTENSION
 
 PI_RECOMMENDATIONS = (
     "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/other-recommendations.md"
@@ -20,7 +21,7 @@ PI_RECOMMENDATIONS = (
 #: The MIME types an extension may be served as.
 TYPES_BY_EXTENSION: dict[str, frozenset[str]] = {
     ".mp3": frozenset({"audio/mpeg"}),
-    ".m4a": frozenset({"audio/x-m4a", "audio/mp4", "audio/m4a"}),
+    ".m4a": frozenset({"audio/x-m4a", "audio/mp4"}),
     ".m4b": frozenset({"audio/x-m4a", "audio/mp4", "audio/x-m4b"}),
     ".mp4": frozenset({"video/mp4", "audio/mp4"}),
     ".m4v": frozenset({"video/x-m4v", "video/mp4"}),
@@ -135,7 +136,15 @@ def enclosure_type(feed: Feed) -> Iterator[Hit]:
         fix = TYPE_FIXES.get(kind)
         allowed = TYPES_BY_EXTENSION.get(extension)
         if fix or (allowed and kind not in allowed):
-            better = fix if fix and (not allowed or fix in allowed) else sorted(allowed or [])[0]
+            # the fix for a known misspelling, else the type podcastfeed itself writes
+            canonical = MIME_BY_EXTENSION.get(extension)
+            better = (
+                fix
+                if fix and (not allowed or fix in allowed)
+                else canonical
+                if canonical in (allowed or ())
+                else sorted(allowed or [])[0]
+            )
             name = PurePosixPath(urlsplit(url).path).name
             yield Hit(
                 element,

@@ -42,6 +42,13 @@ ITEM = {
 }
 
 
+ENCLOSURE = '<enclosure url="https://cdn.example.org/ep{n}.mp3" length="1234" type="audio/mpeg"/>'
+SRT_URL = "https://e.org/t.srt"
+SRT, CHAPTERS = "application/x-subrip", "application/json+chapters"
+TRAILER, DATE = "https://e.org/trailer.mp3", "Mon, 01 Jan 2024 09:00:00 +0000"
+SPOTIFY = 'xmlns:spotify="http://www.spotify.com/ns/rss"'
+
+
 def make_feed(
     channel: dict[str, str] | None = None, items: list[dict[str, str]] | None = None
 ) -> bytes:
@@ -243,6 +250,144 @@ CASES: list[tuple[str, dict[str, object], dict[str, object]]] = [
         {IT: [{"title": "<title>Lucaâ€™s LinkedIn</title>"}]},
         {IT: [{"title": "<title>Luca’s café — Ça va</title>"}]},
     ),
+    ("apple/enclosure-reused", {IT: [{"enclosure": ENCLOSURE.format(n=1)}] * 2}, {IT: [{}, {}]}),
+    (
+        "apple/new-feed-url",
+        {CH: {"moved": "<itunes:new-feed-url>https://example.org/feed.xml</itunes:new-feed-url>"}},
+        {CH: {"moved": "<itunes:new-feed-url>https://new.example.org/rss</itunes:new-feed-url>"}},
+    ),
+    (
+        "apple/new-feed-url",
+        {CH: {"moved": "<itunes:new-feed-url>new.example.org/rss</itunes:new-feed-url>"}},
+        {},
+    ),
+    (
+        "apple/new-feed-url",
+        {IT: [{"moved": "<itunes:new-feed-url>https://e.org/rss</itunes:new-feed-url>"}]},
+        {},
+    ),
+    (
+        "apple/feed-moved",
+        {CH: {"moved": "<itunes:new-feed-url>https://new.example.org/rss</itunes:new-feed-url>"}},
+        {},
+    ),
+    (
+        "spotify/tags",
+        {CH: {"limit": f'<spotify:limit {SPOTIFY} recentCount="ten"/>'}},
+        {CH: {"limit": f'<spotify:limit {SPOTIFY} recentCount="10"/>'}},
+    ),
+    (
+        "spotify/tags",
+        {CH: {"country": f"<spotify:countryOfOrigin {SPOTIFY}>GB, us</spotify:countryOfOrigin>"}},
+        {CH: {"country": f"<spotify:countryOfOrigin {SPOTIFY}>gb us</spotify:countryOfOrigin>"}},
+    ),
+    (
+        "podcastindex/locked",
+        {CH: {"locked": "<podcast:locked>true</podcast:locked>"}},
+        {CH: {"locked": '<podcast:locked owner="ada@example.org">no</podcast:locked>'}},
+    ),
+    (
+        "podcastindex/locked",
+        {CH: {"locked": '<podcast:locked owner="Ada">yes</podcast:locked>'}},
+        {CH: {"locked": "<podcast:locked>yes</podcast:locked>"}},
+    ),
+    (
+        "podcastindex/transcript",
+        {IT: [{"t": '<podcast:transcript url="https://e.org/t.srt" type="text/srt"/>'}]},
+        {IT: [{"t": f'<podcast:transcript url="{SRT_URL}" type="{SRT}" rel="captions"/>'}]},
+    ),
+    (
+        "podcastindex/transcript",
+        {IT: [{"t": '<podcast:transcript url="http://e.org/t.vtt" type="text/vtt"/>'}]},
+        {IT: [{"t": '<podcast:transcript url="https://e.org/t.vtt" type="text/vtt"/>'}]},
+    ),
+    (
+        "podcastindex/transcript",
+        {IT: [{"t": '<podcast:transcript url="https://e.org/t.vtt" type="text/vtt" rel="x"/>'}]},
+        {},
+    ),
+    (
+        "podcastindex/chapters",
+        {IT: [{"c": '<podcast:chapters url="https://e.org/c.json" type="application/json"/>'}]},
+        {IT: [{"c": f'<podcast:chapters url="https://e.org/c.json" type="{CHAPTERS}"/>'}]},
+    ),
+    ("podcastindex/chapters", {IT: [{"c": f'<podcast:chapters type="{CHAPTERS}"/>'}]}, {}),
+    (
+        "podcastindex/text-length",
+        {IT: [{"e": f'<podcast:episode display="{"x" * 33}">1</podcast:episode>'}]},
+        {IT: [{"e": f'<podcast:episode display="{"x" * 32}">1</podcast:episode>'}]},
+    ),
+    (
+        "podcastindex/text-length",
+        {CH: {"f": f'<podcast:funding url="https://e.org">{"x" * 129}</podcast:funding>'}},
+        {CH: {"f": f'<podcast:funding url="https://e.org">{"x" * 128}</podcast:funding>'}},
+    ),
+    (
+        "podcastindex/text-length",
+        {CH: {"txt": f"<podcast:txt>{'x' * 4001}</podcast:txt>"}},
+        {CH: {"txt": f"<podcast:txt>{'x' * 4000}</podcast:txt>"}},
+    ),
+    (
+        "podcastindex/season-episode",
+        {IT: [{"s": "<podcast:season>1.5</podcast:season>"}]},
+        {IT: [{"s": '<podcast:season name="One">1</podcast:season>'}]},
+    ),
+    (
+        "podcastindex/season-episode",
+        {IT: [{"e": "<podcast:episode>Pilot</podcast:episode>"}]},
+        {IT: [{"e": "<podcast:episode>100.5</podcast:episode>"}]},
+    ),
+    (
+        "podcastindex/soundbite",
+        {IT: [{"b": '<podcast:soundbite startTime="1:00" duration="30"/>'}]},
+        {IT: [{"b": '<podcast:soundbite startTime="60.5" duration="30"/>'}]},
+    ),
+    ("podcastindex/soundbite", {IT: [{"b": '<podcast:soundbite startTime="60"/>'}]}, {}),
+    (
+        "podcastindex/soundbite-length",
+        {IT: [{"b": '<podcast:soundbite startTime="60" duration="121"/>'}]},
+        {IT: [{"b": '<podcast:soundbite startTime="60" duration="120"/>'}]},
+    ),
+    (
+        "podcastindex/trailer",
+        {CH: {"tr": f'<podcast:trailer url="{TRAILER}" pubdate="2024-01-01">T</podcast:trailer>'}},
+        {CH: {"tr": f'<podcast:trailer url="{TRAILER}" pubdate="{DATE}">T</podcast:trailer>'}},
+    ),
+    (
+        "podcastindex/trailer",
+        {CH: {"tr": f'<podcast:trailer pubdate="{DATE}">T</podcast:trailer>'}},
+        {},
+    ),
+    (
+        "podcastindex/license",
+        {CH: {"lic": "<podcast:license>CC-BY-4.0</podcast:license>"}},
+        {CH: {"lic": "<podcast:license>cc-by-4.0</podcast:license>"}},
+    ),
+    (
+        "podcastindex/license",
+        {CH: {"lic": "<podcast:license>my-license</podcast:license>"}},
+        {CH: {"lic": '<podcast:license url="https://e.org/l">my-license</podcast:license>'}},
+    ),
+    (
+        "podcastindex/medium",
+        {CH: {"m": "<podcast:medium>Music</podcast:medium>"}},
+        {CH: {"m": "<podcast:medium>musicL</podcast:medium>"}},
+    ),
+    (
+        "podcastindex/image",
+        {IT: [{"i": '<podcast:image width="1500"/>'}]},
+        {IT: [{"i": '<podcast:image href="https://e.org/i.jpg" width="1500"/>'}]},
+    ),
+    (
+        "podcastindex/image",
+        {CH: {"i": "<podcast:images/>"}},
+        {CH: {"i": '<podcast:images srcset="https://e.org/i.jpg 1500w"/>'}},
+    ),
+    (
+        "spotify/video",
+        {IT: [{"enclosure": '<enclosure url="https://e.org/a.mp4" length="9" type="video/mp4"/>'}]},
+        {IT: [{"enclosure": '<enclosure url="https://e.org/a.m4a" length="9" type="audio/mp4"/>'}]},
+    ),
 ]
 
 
@@ -265,7 +410,9 @@ def test_checks_every_offline_rule_has_a_case() -> None:
         "apple/artwork-file-size",
     }  # in test_checks_artwork.py
     own_build = {"podcastfeed/mp3-frame-scan"}  # in test_checks_cli.py: needs the probe method
-    assert offline - artwork - own_build == {c[0] for c in CASES}
+    # below: they need the XML declaration or the namespace declarations changed
+    namespaces = {"apple/itunes-namespace", "podcastindex/namespace"}
+    assert offline - artwork - own_build - namespaces == {c[0] for c in CASES}
 
 
 def test_checks_messages_name_value_and_hint() -> None:
@@ -337,3 +484,127 @@ def test_checks_parse_pieces_drops_the_full_notes() -> None:
     [encoded] = root.iter("{http://purl.org/rss/1.0/modules/content/}encoded")
     assert encoded.text is None
     assert run(lint_data(data, "feed.xml", NOW)) == []
+
+
+@pytest.mark.parametrize(
+    ("declaration", "bad"),
+    [
+        ('<?xml version="1.0" encoding="UTF-8"?>', None),
+        ('<?xml version="1.0" encoding="ISO-8859-1"?>', "encoded as ISO-8859-1, not UTF-8"),
+    ],
+)
+def test_checks_itunes_namespace_encoding(declaration: str, bad: str | None) -> None:
+    data = make_feed().replace(b'<?xml version="1.0" encoding="UTF-8"?>', declaration.encode())
+    messages = [f.message for f in findings(data) if f.rule == "apple/itunes-namespace"]
+    assert messages == ([f"the feed is {bad}"] if bad else [])
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "https://www.itunes.com/dtds/podcast-1.0.dtd",
+        "http://www.itunes.com/DTDs/Podcast-1.0.dtd",
+        "http://itunes.com/dtds/podcast-1.0.dtd/",
+    ],
+)
+def test_checks_itunes_namespace_must_be_exact(uri: str) -> None:
+    data = make_feed().replace(b"http://www.itunes.com/dtds/podcast-1.0.dtd", uri.encode())
+    [finding] = [f for f in findings(data) if f.rule == "apple/itunes-namespace"]
+    assert finding.severity == "error"
+    assert finding.message.startswith("the itunes namespace must be exactly http://www.itunes")
+    assert (finding.line, finding.hint) == (
+        2,
+        'declare xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"',
+    )
+
+
+def test_checks_itunes_namespace_ignores_other_itunes_namespaces() -> None:
+    data = make_feed().replace(
+        b"<channel>", b'<channel xmlns:itunesu="http://www.itunesu.com/feed">'
+    )
+    assert "apple/itunes-namespace" not in rules_of(data)
+
+
+@pytest.mark.parametrize(
+    ("uri", "message"),
+    [
+        (
+            "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md",
+            "the podcast namespace is the legacy URI https://github.com/Podcastindex-org/"
+            "podcast-namespace/blob/main/docs/1.0.md",
+        ),
+        (
+            "http://podcastindex.org/namespace/1.0",
+            "the podcast namespace must be https://podcastindex.org/namespace/1.0 "
+            "(got 'http://podcastindex.org/namespace/1.0')",
+        ),
+    ],
+)
+def test_checks_podcast_namespace(uri: str, message: str) -> None:
+    data = make_feed().replace(b"https://podcastindex.org/namespace/1.0", uri.encode())
+    [finding] = [f for f in findings(data) if f.rule == "podcastindex/namespace"]
+    assert (finding.severity, finding.message) == ("warning", message)
+    assert finding.hint == 'declare xmlns:podcast="https://podcastindex.org/namespace/1.0"'
+    assert "podcastindex/namespace" not in rules_of(make_feed())
+
+
+def test_checks_new_feed_url_messages() -> None:
+    moved = "<itunes:new-feed-url>https://example.org/feed.xml/</itunes:new-feed-url>"
+    got = {f.rule: f for f in findings(make_feed({"moved": moved}))}
+    assert got["apple/new-feed-url"].message == (
+        "itunes:new-feed-url is the feed's own URL (https://example.org/feed.xml): it moves nothing"
+    )
+    assert got["apple/feed-moved"].hint == (
+        "keep the old URL redirecting (301) to the new one for at least two weeks"
+    )
+    in_item = make_feed(items=[{"m": "<itunes:new-feed-url>https://e.org/x</itunes:new-feed-url>"}])
+    [finding] = [f for f in findings(in_item) if f.rule == "apple/new-feed-url"]
+    assert finding.message.startswith("itunes:new-feed-url inside an episode is ignored")
+    assert "apple/feed-moved" not in rules_of(in_item)
+
+
+def test_checks_video_is_reported_once_with_a_count() -> None:
+    video = '<enclosure url="https://e.org/a{n}.mp4" length="9" type="video/mp4"/>'
+    data = make_feed(items=[{"enclosure": video}] * 3)
+    [finding] = [f for f in findings(data) if f.rule == "spotify/video"]
+    assert finding.message == (
+        "video enclosure (video/mp4) (and 2 more episode(s)): "
+        "Spotify does not process video from RSS feeds"
+    )
+
+
+def test_checks_podcast_tags_in_the_legacy_namespace_are_read() -> None:
+    data = make_feed({"m": "<podcast:medium>radio</podcast:medium>"}).replace(
+        b"https://podcastindex.org/namespace/1.0",
+        b"https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md",
+    )
+    [finding] = [f for f in findings(data) if f.rule == "podcastindex/medium"]
+    assert finding.message == "podcast:medium must be one of the namespace's mediums (got 'radio')"
+
+
+def test_checks_podcast_tag_hints() -> None:
+    data = make_feed(
+        {
+            "m": "<podcast:medium>Music</podcast:medium>",
+            "lic": "<podcast:license>CC-BY-4.0</podcast:license>",
+        }
+    )
+    hints = {f.rule: f.hint for f in findings(data)}
+    assert hints == {
+        "podcastindex/medium": "write 'music'",
+        "podcastindex/license": "write 'cc-by-4.0'",
+    }
+
+
+def test_checks_country_of_origin_hint() -> None:
+    country = "<spotify:countryOfOrigin {}>GB, us</spotify:countryOfOrigin>"
+    [finding] = findings(make_feed({"country": country.format(SPOTIFY)}))
+    assert (finding.rule, finding.hint) == ("spotify/tags", "write 'gb us'")
+
+
+def test_enclosure_type_hint_is_the_type_podcastfeed_writes() -> None:
+    """audio/m4a is a misspelling: the hint says audio/x-m4a, never audio/m4a itself."""
+    from podcastfeed.checks_items import TYPE_FIXES, TYPES_BY_EXTENSION
+
+    assert "audio/m4a" not in TYPES_BY_EXTENSION[".m4a"]
+    assert TYPE_FIXES["audio/m4a"] in TYPES_BY_EXTENSION[".m4a"]

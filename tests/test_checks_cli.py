@@ -112,11 +112,16 @@ KNOWN = {
         "podcastindex/item-guid": "has an empty guid",
         "apple/block-value": "(got 'no')",
     },
-    "homegrown-hits.xml": {"apple/duplicate-image": "a second channel itunes:image"},
+    "homegrown-hits.xml": {
+        "apple/duplicate-image": "a second channel itunes:image",
+        "podcastindex/namespace": "the podcast namespace is the legacy URI",
+    },
     "animated-no-agenda.xml": {
         "apple/explicit-value": "(got 'no')",
         "apple/required-tags": "<itunes:category> is missing",
         "apple/duration": "has no itunes:duration",
+        "spotify/video": "video enclosure (video/mp4) (and 19 more episode(s))",
+        "podcastindex/namespace": "the podcast namespace is the legacy URI",
     },
 }
 
@@ -247,3 +252,22 @@ def test_check_text_is_colored_only_when_asked() -> None:
     finding = Finding("apple/duration", "warning", "no duration", "f.xml", 3)
     assert "\033[" not in format_text([finding])
     assert "\033[33mwarning\033[0m" in format_text([finding], color=True)
+
+
+def test_check_own_full_feed_passes_the_namespace_and_podcast_tag_rules(site: Site) -> None:
+    """The show of tests/golden/full.xml (every tag podcastfeed writes) breaks none of the rules
+    of checks_namespaces.py: only the note its new_feed_url asks for, and the advice on its
+    2-second soundbite (the show's choice, written as given)."""
+    from test_tags import NOW, _full_site
+
+    from podcastfeed.build import build
+    from podcastfeed.checks import run
+    from podcastfeed.checks_run import feed_for
+
+    report = build(_full_site(site).config, now=NOW, use_cache=False)
+    ours = {r.id for r in all_rules().values() if r.check.__module__.endswith("checks_namespaces")}
+    found = [(f.rule, f.message) for f in run(feed_for(report, NOW)) if f.rule in ours]
+    assert found == [
+        ("apple/feed-moved", "the feed announces a move to https://new.example.org/feed.xml"),
+        ("podcastindex/soundbite-length", "podcast:soundbite lasts 2 s (15 to 120 s advised)"),
+    ]
