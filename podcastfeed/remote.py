@@ -62,13 +62,18 @@ class _Retry(Retry):
 
 
 def make_session(
-    user_agent: str, *, retries: int = RETRIES, backoff: float = 0.5
+    user_agent: str,
+    *,
+    retries: int = RETRIES,
+    backoff: float = 0.5,
+    methods: Sequence[str] = ("GET", "HEAD"),
 ) -> requests.Session:
     """A session for probing: up to `retries` retries with exponential backoff (0, 2×backoff,
     4×backoff ... seconds, at most 10 s) for connection errors, 429 and 5xx, honouring
     Retry-After up to 30 s; none for other statuses (404, 403, 410). Read errors get one
     retry: a kept-alive connection the server has closed meanwhile fails on first use (and
-    more would multiply a dead server's timeout)."""
+    more would multiply a dead server's timeout). `methods` are the ones retried on a status or
+    a read error (add POST for idempotent pings such as WebSub's)."""
     retry = _Retry(
         total=retries,
         connect=retries,
@@ -79,7 +84,7 @@ def make_session(
         backoff_factor=backoff,
         backoff_max=10.0,
         status_forcelist=(429, 500, 502, 503, 504),
-        allowed_methods=("GET", "HEAD"),
+        allowed_methods=tuple(methods),
         respect_retry_after_header=True,
         raise_on_status=False,  # hand back the last response: its status goes in the error
     )
@@ -398,10 +403,12 @@ def ask(
     method: str = "GET",
     first_bytes: int | None = None,
     timeout: float = 15.0,
+    form: dict[str, str] | None = None,
 ) -> Answer:
-    """One request (GET, with `Range: bytes=0-(first_bytes-1)` when given; or HEAD), following
-    up to MAX_REDIRECTS redirects; a GET reads at most `first_bytes` (else MAX_BODY) of the
-    body. Never raises for HTTP or network trouble: `error` says what happened."""
+    """One request (GET, with `Range: bytes=0-(first_bytes-1)` when given; HEAD; or POST of
+    `form`, URL-encoded), following up to MAX_REDIRECTS redirects; a GET or POST reads at most
+    `first_bytes` (else MAX_BODY) of the body. Never raises for HTTP or network trouble:
+    `error` says what happened."""
     current, hops = url, 0
     headers = {"Accept-Encoding": "identity"}
     if first_bytes:
@@ -412,6 +419,7 @@ def ask(
                 method,
                 current,
                 headers=headers,
+                data=form,
                 stream=True,
                 allow_redirects=False,
                 timeout=(timeout, timeout),
@@ -422,7 +430,7 @@ def ask(
                     current, hops = urljoin(current, location), hops + 1
                     continue
                 body, limit = b"", first_bytes or MAX_BODY
-                if method == "GET":
+                if method != "HEAD":
                     for chunk in response.iter_content(chunk_size=FIRST_BLOCK):
                         body += chunk
                         if len(body) >= limit:

@@ -22,6 +22,9 @@ Routes (FILE is a name under the served folder or registered with `add`):
     /delay/SECONDS/FILE       waits SECONDS, then the file (with Range)
     /html/FILE                200 text/html: a login page
     /wrong-length/FILE        Content-Length 1,000 bytes more than the body, then closes
+    .../ping, .../pubnotify   a notification endpoint (GET or POST): 204 for POST, 200 with
+                              {"status": "true"} for GET; the request body is logged. The
+                              prefixes above (/500/, /500-then-ok/, /429/ ...) work before it.
 """
 
 from __future__ import annotations
@@ -80,6 +83,7 @@ class Entry:
     status: int = 0
     sent: int = 0  # body bytes written to the socket (a closed client may not have read them)
     ranges: list[tuple[int, int]] = field(default_factory=list)  # body byte spans [start, end)
+    body: bytes = b""  # the request's body (POST)
 
 
 class AudioServer:
@@ -219,6 +223,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._handle(head=True)
 
+    def do_POST(self) -> None:
+        self._handle(head=False)
+
     def _handle(self, *, head: bool) -> None:
         owner = self.owner
         self.entry = Entry(
@@ -228,6 +235,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.headers.get("User-Agent"),
             self.client_address[1],
         )
+        length = self.headers.get("Content-Length", "")
+        if length.isdigit():
+            self.entry.body = self.rfile.read(int(length))
         with owner.lock:
             owner.log.append(self.entry)
             owner.active += 1
@@ -261,6 +271,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send_simple(500, b"Internal Server Error", head, "text/plain")
         if route == "429" and self.owner.hit(path) == 0:
             return self._send_simple(429, b"slow down", head, "text/plain", {"Retry-After": "0"})
+        if path.rsplit("/", 1)[-1] in ("ping", "pubnotify"):
+            if self.command == "POST":
+                return self._send_simple(204, b"", head)
+            return self._send_simple(200, b'{"status": "true"}', head, "application/json")
         if route == "slow":
             self.owner.sleep(self.owner.slow)
         if route == "head-405" and head:

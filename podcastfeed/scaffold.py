@@ -1,0 +1,167 @@
+"""Starting files: a new episode (`podcastfeed new`) and a new show (`podcastfeed init`).
+
+The texts are built here without I/O; `create` writes a file only if it does not exist yet.
+Prompting for answers is the CLI's job.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from podcastfeed.errors import PodcastfeedError
+from podcastfeed.model import AudioInfo
+
+
+def slugify(title: str) -> str:
+    """A file-name slug: lower-case ASCII letters and digits joined by hyphens (at most 60)."""
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:60].rstrip("-") or "episode"
+
+
+def _yaml_string(value: str) -> str:
+    """A double-quoted YAML scalar (JSON strings are valid YAML)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _clock(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+def episode_text(
+    title: str,
+    *,
+    when: date | datetime,
+    guid: str,
+    audio: str | None = None,
+    info: AudioInfo | None = None,
+    publish: bool = False,
+) -> str:
+    """The front matter and a stub of show notes for a new episode file."""
+    status = "publish" if publish else "draft  # change to publish when it is ready"
+    if audio:
+        measured = (
+            f"  # {_clock(info.seconds)}, {info.size:,} bytes, {info.mime_type} "
+            "(measured by podcastfeed new; the build measures it again)"
+            if info
+            else ""
+        )
+        audio_line = f"audio: {_yaml_string(audio)}{measured}"
+    else:
+        audio_line = "audio:  # a file (relative to this one) or a URL; needed to publish"
+    return (
+        "---\n"
+        f"title: {_yaml_string(title)}\n"
+        f"date: {when.isoformat()}\n"
+        f"status: {status}\n"
+        f"guid: {guid}  # never change it once published\n"
+        f"{audio_line}\n"
+        'excerpt: ""  # one or two sentences for podcast apps; default: from the notes\n'
+        "---\n\n"
+        f"Show notes for {title} in **Markdown**.\n"
+    )
+
+
+def episode_name(title: str, when: date | datetime) -> str:
+    day = when.date() if isinstance(when, datetime) else when
+    return f"{day.isoformat()}-{slugify(title)}.md"
+
+
+def create(path: Path, text: str) -> None:
+    """Write `text` to a new file at `path` (folders made as needed).
+
+    Raises:
+        PodcastfeedError: the file exists already, or cannot be written.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as stream:
+            stream.write(text)
+    except FileExistsError:
+        raise PodcastfeedError(
+            "exists already; not overwritten", source=path, hint="choose another title or --date"
+        ) from None
+    except OSError as exc:
+        raise PodcastfeedError(f"cannot write: {exc.strerror}", source=path) from exc
+
+
+@dataclass(frozen=True)
+class ShowAnswers:
+    """What `podcastfeed init` asks for."""
+
+    title: str
+    description: str
+    author: str
+    email: str
+    link: str
+    language: str
+    category: str
+    image: str
+    explicit: bool = False
+
+    @property
+    def feed_url(self) -> str:
+        return self.link.rstrip("/") + "/feed.xml"
+
+
+def _toml(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+def feed_toml(answers: ShowAnswers) -> str:
+    """A commented feed.toml for the answers (docs/configuration.md has every key)."""
+    a = answers
+    return f"""\
+# The show. Every key is documented in podcastfeed's docs/configuration.md.
+# `podcastfeed check` says what the directories will think of it; `podcastfeed build` builds.
+
+[show]
+title = {_toml(a.title)}
+description = {_toml(a.description)}
+# The show's website, and where the feed will be published.
+link = {_toml(a.link)}
+feed_url = {_toml(a.feed_url)}
+# A language code: en, en-US, de ...
+language = {_toml(a.language)}
+author = {_toml(a.author)}
+# Apple and Spotify write to this address (to verify the show, for example).
+owner = {{ name = {_toml(a.author)}, email = {_toml(a.email)} }}
+# Square JPEG or PNG, 1400-3000 px.
+image = {_toml(a.image)}
+# Apple's list: "Parent" or "Parent > Child", e.g. "Technology", "Arts > Books".
+categories = [{_toml(a.category)}]
+explicit = {"true" if a.explicit else "false"}
+# Where local audio files (`audio: audio/ep1.mp3`) are published; not used for audio URLs.
+audio_base_url = {_toml(a.link.rstrip("/") + "/media/")}
+# WebSub hubs that `podcastfeed notify` pings after publishing:
+# hubs = ["https://pubsubhubbub.appspot.com/"]
+
+[build]
+# One Markdown file per episode: `podcastfeed new "Title"` starts one.
+episodes = "episodes"
+# The feed; publish this folder.
+output = "public/feed.xml"
+"""
+
+
+EXAMPLE_EPISODE = """\
+---
+title: "Welcome to the show"
+date: {date}
+status: draft  # change to publish when it has audio and is ready
+guid: {guid}  # never change it once published
+audio:  # a file (relative to this one, published under audio_base_url) or a URL
+excerpt: "What the show is about, and who is talking."
+---
+
+An example episode: edit it, or delete it and run `podcastfeed new "My first episode"
+--audio path/to/audio.mp3`.
+
+Show notes are **Markdown**; [links](https://example.org) are kept.
+"""
