@@ -7,7 +7,8 @@ from httpserver import AudioServer
 from typer.testing import CliRunner
 
 from podcastfeed import notify
-from podcastfeed.cli import app, notify_command
+from podcastfeed.cli import app
+from podcastfeed.cli_workflow import notify_command
 
 runner = CliRunner()
 FEED = "https://example.org/feed.xml"

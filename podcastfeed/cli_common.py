@@ -1,0 +1,46 @@
+"""What the command modules share: the typer app, the --debug option, printing to stderr and
+turning a PodcastfeedError into its message and exit code."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from podcastfeed.errors import BuildFailed, PodcastfeedError
+
+app = typer.Typer(
+    help="Turn a folder of podcast episode files and their audio into a podcast RSS feed.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    add_completion=True,
+)
+
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")]
+
+
+def err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def fail(exc: PodcastfeedError, debug: bool) -> NoReturn:
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    if isinstance(exc, BuildFailed):
+        for problem in exc.problems:
+            err(str(problem))
+        err(f"Error: {exc.message}")
+    else:
+        err(f"Error: {exc}")
+    raise typer.Exit(int(exc.exit_code))
+
+
+def shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
