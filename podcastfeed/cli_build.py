@@ -25,7 +25,7 @@ from rich.progress import (
 from podcastfeed import lock
 from podcastfeed.audio import probe_file
 from podcastfeed.build import BuildReport, build, write_report
-from podcastfeed.cli_common import DebugOption, app, err, fail, shown
+from podcastfeed.cli_common import ConfigOption, DebugOption, app, err, fail, shown
 from podcastfeed.config import CONFIG_NAME
 from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError
 from podcastfeed.probing import USER_AGENT, ProbeOptions
@@ -33,10 +33,7 @@ from podcastfeed.probing import USER_AGENT, ProbeOptions
 
 @app.command("build")
 def build_command(
-    config: Annotated[
-        Path,
-        typer.Option("--config", "-c", help="The show's feed.toml.", dir_okay=False),
-    ] = Path(CONFIG_NAME),
+    config: ConfigOption = Path(CONFIG_NAME),
     output: Annotated[
         str | None,
         typer.Option(

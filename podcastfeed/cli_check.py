@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from podcastfeed.build import build
-from podcastfeed.cli_common import DebugOption, app, err, fail
+from podcastfeed.cli_common import ConfigOption, DebugOption, app, err, fail
 from podcastfeed.config import CONFIG_NAME
 from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError
 from podcastfeed.probing import USER_AGENT, ProbeOptions
@@ -19,10 +19,7 @@ from podcastfeed.probing import USER_AGENT, ProbeOptions
 
 @app.command("check")
 def check_command(
-    config: Annotated[
-        Path,
-        typer.Option("--config", "-c", help="The show's feed.toml.", dir_okay=False),
-    ] = Path(CONFIG_NAME),
+    config: ConfigOption = Path(CONFIG_NAME),
     feed: Annotated[
         str | None,
         typer.Option(

@@ -21,6 +21,9 @@ app = typer.Typer(
 )
 
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")]
+ConfigOption = Annotated[
+    Path, typer.Option("--config", "-c", help="The show's feed.toml.", dir_okay=False)
+]
 
 
 def err(text: str) -> None:

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from podcastfeed.audio import probe_file
-from podcastfeed.cli_common import DebugOption, app, err, fail, shown
+from podcastfeed.cli_common import ConfigOption, DebugOption, app, err, fail, shown
 from podcastfeed.config import CONFIG_NAME
 from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError
 from podcastfeed.probing import USER_AGENT
@@ -226,10 +226,7 @@ def new_command(
 
 @app.command("notify")
 def notify_command(
-    config: Annotated[
-        Path,
-        typer.Option("--config", "-c", help="The show's feed.toml.", dir_okay=False),
-    ] = Path(CONFIG_NAME),
+    config: ConfigOption = Path(CONFIG_NAME),
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the requests; send nothing.")
     ] = False,

@@ -24,6 +24,22 @@ from podcastfeed.shownotes import strip_control_chars
 
 CONFIG_NAME = "feed.toml"
 
+#: The optional tags' front-matter fields (issue 4), read by episode_tags.
+TAG_FIELDS = (
+    "itunes_title",
+    "block",
+    "season_name",
+    "episode_display",
+    "transcript",
+    "chapters",
+    "persons",
+    "soundbites",
+    "location",
+    "license",
+    "images",
+    "alternate_enclosures",
+)
+
 #: Canonical front-matter fields a `[fields]` table may map to a site's own key names.
 MAPPABLE_FIELDS = (
     "title",
@@ -44,18 +60,7 @@ MAPPABLE_FIELDS = (
     "duration",
     "length",
     "mime_type",
-    "itunes_title",
-    "block",
-    "season_name",
-    "episode_display",
-    "transcript",
-    "chapters",
-    "persons",
-    "soundbites",
-    "location",
-    "license",
-    "images",
-    "alternate_enclosures",
+    *TAG_FIELDS,
 )
 
 SHOW_KEYS = {

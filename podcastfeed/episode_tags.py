@@ -14,6 +14,7 @@ from urllib.parse import quote, urlsplit
 from podcastfeed import assets
 from podcastfeed import tagvalues as tv
 from podcastfeed.chapters import JSON_CHAPTERS_TYPE, parse_time
+from podcastfeed.config import TAG_FIELDS
 from podcastfeed.errors import Problem
 from podcastfeed.fields import ALIASES, FieldReader
 from podcastfeed.model import (
@@ -30,22 +31,7 @@ from podcastfeed.model import (
 
 T = TypeVar("T")
 
-#: The fields this module reads (their keys are in fields.ALIASES).
-TAG_FIELDS = (
-    "itunes_title",
-    "block",
-    "season_name",
-    "episode_display",
-    "transcript",
-    "chapters",
-    "persons",
-    "soundbites",
-    "location",
-    "license",
-    "images",
-    "alternate_enclosures",
-)
-
+#: The front-matter keys of the fields this module reads (config.TAG_FIELDS; fields.ALIASES).
 _TAG_KEYS = frozenset(key for name in TAG_FIELDS for key in ALIASES[name])
 
 #: Transcript types by extension (docs/tags/transcript.md).
