@@ -428,6 +428,8 @@ def ask(
                 location = found.get("location")
                 if response.status_code in _REDIRECTS and location and hops < MAX_REDIRECTS:
                     current, hops = urljoin(current, location), hops + 1
+                    if method == "POST" and response.status_code == 303:
+                        method, form = "GET", None  # 303 See Other: fetch the answer with GET
                     continue
                 body, limit = b"", first_bytes or MAX_BODY
                 if method != "HEAD":

@@ -11,6 +11,7 @@ Routes (FILE is a name under the served folder or registered with `add`):
     /FILE                     the file, with Range
     /redirect/N/FILE          N redirect hops (302), then the file
     /loop/FILE                /loop/FILE → /loop-back/FILE → /loop/FILE ...
+    /see-other/FILE           303 See Other to /FILE (a POST is then fetched with GET)
     /404/FILE                 404 with an HTML body
     /500/FILE                 500, always
     /500-then-ok/FILE         500 on the first request for that path, then the file
@@ -261,6 +262,12 @@ class _Handler(BaseHTTPRequestHandler):
             target = f"/redirect/{hops - 1}/{name}" if hops > 1 else f"/{name}"
             return self._redirect(target)
         route, _, name = path.partition("/")
+        if route == "see-other":  # 303: fetch the answer at /NAME with GET
+            self.send_response(303)
+            self.send_header("Location", f"/{name}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
         if route == "loop":
             return self._redirect(f"/loop-back/{name}")
         if route == "loop-back":

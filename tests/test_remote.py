@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mutagen.id3 import APIC, ID3
 
-from podcastfeed import audio
+from podcastfeed import audio, remote
 from podcastfeed.errors import ProbeError
 from podcastfeed.rangefile import RangeFile, ShortReadError
 from podcastfeed.remote import FIRST_BLOCK, RemoteAudio, make_session, probe_url, probe_urls
@@ -565,3 +565,12 @@ def test_server_speaks_http_ranges(http_server: AudioServer) -> None:
     assert [e.status for e in log] == [206, 206, 416, 200, 200, 405]
     assert [e.sent for e in log] == [10, 100, 0, 0, len(data), 0]
     assert len({e.port for e in log}) == 1  # one kept-alive connection
+
+
+def test_ask_post_after_303_fetches_the_answer_with_get(http_server: AudioServer, session) -> None:
+    answer = remote.ask(session, http_server.url("see-other/ping"), method="POST", form={"a": "1"})
+    assert (answer.status, answer.redirects, answer.error) == (200, 1, None)
+    assert [(e.method, e.path) for e in http_server.settle()] == [
+        ("POST", "/see-other/ping"),
+        ("GET", "/ping"),
+    ]
