@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from podcastfeed import assets, cache, lock
+import jinja2
+
+from podcastfeed import assets, cache, lock, page
 from podcastfeed.chapters import validate_json_chapters
 from podcastfeed.checks_run import check_build
 from podcastfeed.config import Config, load_config
 from podcastfeed.episode_tags import soundbite_problems
 from podcastfeed.episodes import find_episodes_and_siblings, read_episode
-from podcastfeed.errors import BuildFailed, EpisodeError, Problem
+from podcastfeed.errors import BuildFailed, ConfigError, EpisodeError, Problem
 from podcastfeed.feed import enclosure_for, iter_feed, sort_episodes
 from podcastfeed.files import write_atomic
 from podcastfeed.ids import episode_guid, podcast_guid
@@ -65,6 +67,35 @@ class BuildReport:
     def feed(self) -> bytes:
         """The whole feed in memory (rendered on each access)."""
         return b"".join(self.feed_pieces())
+
+    def pages(self, audio_src: Callable[[Episode], str] | None = None) -> list[page.Page]:
+        """The show page and episode pages (paths relative to the output folder).
+
+        Raises:
+            ConfigError: a template of the show's own folder is broken or missing.
+        """
+        settings = self.config.build
+        try:
+            return page.render_pages(
+                self.config.show,
+                self.published,
+                self.audio,
+                pages=settings.pages,
+                templates_dir=settings.templates_dir,
+                audio_src=audio_src,
+            )
+        except jinja2.TemplateSyntaxError as exc:
+            where = Path(exc.filename) if exc.filename else settings.templates_dir
+            raise ConfigError(f"template: {exc.message}", source=where, line=exc.lineno) from exc
+        except jinja2.TemplateError as exc:
+            source = settings.templates_dir or settings.config_path
+            raise ConfigError(f"template: {exc}", source=source) from exc
+        except RecursionError as exc:
+            raise ConfigError(
+                "template: a template extends or includes itself",
+                source=settings.templates_dir,
+                hint='extend the packaged one by name: {% extends "podcastfeed/index.html" %}',
+            ) from exc
 
 
 def build(
@@ -188,18 +219,33 @@ def build(
     return report
 
 
-def write_report(report: BuildReport, output: Path | None = None) -> Path:
-    """Write the transcript and chapters files, the feed, then the lock, each atomically; on
-    failure the old files stay intact."""
+def write_report(
+    report: BuildReport,
+    output: Path | None = None,
+    *,
+    audio_src: Callable[[Episode], str] | None = None,
+    save_lock: bool = True,
+) -> Path:
+    """Write the transcript and chapters files, the show page (and episode pages), the feed,
+    then the lock, each atomically; on failure the old files stay intact.
+
+    Args:
+        audio_src: the page's player source for an episode (`serve`); default the enclosure.
+        save_lock: write podcastfeed.lock (not for a preview).
+    """
     target = output or report.output
+    pages = report.pages(audio_src)  # rendered first: a broken template writes nothing
     for asset in assets.plan(report.published, target.parent):  # transcripts, chapters
         try:
             data = asset.content if asset.source is None else asset.source.read_bytes()
         except OSError as exc:
             raise EpisodeError(f"cannot read: {exc.strerror}", source=asset.source) from exc
         write_atomic(asset.target, data)
+    for built in pages:
+        write_atomic(target.parent / built.path, built.content)
     write_atomic(target, report.feed_pieces())
-    lock.save(report.config.build.root / lock.LOCK_NAME, report.lock)
+    if save_lock:
+        lock.save(report.config.build.root / lock.LOCK_NAME, report.lock)
     return target
 
 

@@ -2,7 +2,8 @@
 
 Each command is load -> core -> write -> map errors to exit codes. Diagnostics go to stderr;
 stdout carries data only (the feed with `-o -`, `probe --json`). The commands live in
-cli_build, cli_workflow, cli_check and cli_import; importing them registers them on `app`.
+cli_build, cli_workflow, cli_check, cli_import and cli_serve; importing them registers them on
+`app`.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from typing import Annotated
 
 import typer
 
-from podcastfeed import __version__, cli_build, cli_check, cli_import, cli_workflow
+from podcastfeed import __version__, cli_build, cli_check, cli_import, cli_serve, cli_workflow
 from podcastfeed.cli_common import app
 
-__all__ = ["app", "cli_build", "cli_check", "cli_import", "cli_workflow"]
+__all__ = ["app", "cli_build", "cli_check", "cli_import", "cli_serve", "cli_workflow"]
 
 
 def _version(value: bool) -> None:

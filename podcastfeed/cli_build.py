@@ -187,6 +187,18 @@ def _check_current(report: BuildReport, output: Path | None, debug: bool) -> Non
             current, wanted = None, b""
         if current != wanted:
             stale.append(f"{shown(asset.target, root)} is out of date")
+    try:
+        pages = report.pages()
+    except PodcastfeedError as exc:
+        fail(exc, debug)
+    for page in pages:  # the show page and episode pages
+        path = target.parent / page.path
+        try:
+            current = path.read_bytes()
+        except OSError:
+            current = None
+        if current != page.content:
+            stale.append(f"{shown(path, root)} is out of date")
     lock_path = root / lock.LOCK_NAME
     try:
         lock_text: str | None = lock_path.read_text(encoding="utf-8")

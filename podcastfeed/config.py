@@ -80,9 +80,11 @@ SHOW_KEYS = {
     "timezone",
     "guid",
     "last_build_date",
+    "page_url",
+    "subscribe",
     *TAG_KEYS,
 }
-BUILD_KEYS = {"episodes", "output", "cache"}
+BUILD_KEYS = {"episodes", "output", "cache", "pages", "templates"}
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # BCP 47 in the shape directories accept: a 2-3 letter language, optional subtags.
@@ -99,6 +101,8 @@ class BuildSettings:
     output: Path
     cache_dir: Path
     fields: dict[str, str] = field(default_factory=dict)  # canonical name -> the site's key
+    pages: bool = True  # per-episode pages beside the show page
+    templates_dir: Path | None = None  # the show's own page templates, searched first
 
 
 @dataclass(frozen=True)
@@ -335,6 +339,14 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
         if last_build is None:
             r.problem("last_build_date", "'last_build_date' must be a TOML date or datetime")
     tags = read_show_tags(r, timezone)
+    page_url = r.url("page_url")
+    subscribe: list[tuple[str, str]] = []
+    apps = r.get("subscribe", dict, what='a table { apple = "https://…" }') or {}
+    for app, url in apps.items():
+        if not isinstance(url, str) or not url.startswith("https://"):
+            r.problem("subscribe", f"'subscribe.{app}' must be an https URL (got {url!r})")
+        else:
+            subscribe.append((app, url))
 
     if any(p.is_error for p in r.problems):
         return None, r.problems
@@ -358,6 +370,8 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
         guid=guid,
         last_build_date=last_build,
         tags=tags,
+        page_url=page_url,
+        subscribe=tuple(subscribe),
     )
     return show, r.problems
 
@@ -387,6 +401,8 @@ def _read_build(path: Path, text: str, data: dict[str, Any]) -> tuple[BuildSetti
     episodes = r.get("episodes", str) or "episodes"
     output = r.get("output", str) or "public/feed.xml"
     cache_dir = r.get("cache", str) or ".podcastfeed-cache"
+    pages = r.get("pages", bool)
+    templates = r.get("templates", str)
 
     fields_table = data.get("fields", {})
     fr = _Reader(path, text, "fields", fields_table if isinstance(fields_table, dict) else {})
@@ -412,5 +428,7 @@ def _read_build(path: Path, text: str, data: dict[str, Any]) -> tuple[BuildSetti
         output=root / output,
         cache_dir=root / cache_dir,
         fields=fields,
+        pages=True if pages is None else pages,
+        templates_dir=root / templates if templates else None,
     )
     return settings, problems + r.problems + fr.problems

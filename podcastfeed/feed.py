@@ -116,6 +116,7 @@ def iter_feed(
     tags.is_explicit = show.is_explicit
     tags.type = show.type
     tags.podcast_guid = show.guid or podcast_guid(show.feed_url)
+    tags.page_url = show.page_url
     tags.extra = show.tags
     tags.nsmap = channel_nsmap(show, items)
 

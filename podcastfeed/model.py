@@ -170,6 +170,8 @@ class Show:
     guid: str | None = None  # a pinned podcast:guid; else derived from feed_url
     last_build_date: datetime | None = None  # else the newest episode's pubDate
     tags: ShowTags = ShowTags()
+    page_url: str | None = None  # where the show page is published (atom:link alternate)
+    subscribe: tuple[tuple[str, str], ...] = ()  # (app, URL) links on the show page
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ class ChannelTags:
     is_explicit: bool = False
     type: str = "episodic"
     podcast_guid: str = ""
+    page_url: str | None = None  # atom:link rel="alternate" type="text/html"
     extra: ShowTags = field(default_factory=ShowTags)
     nsmap: dict[str, str] = field(default_factory=lambda: dict(NSMAP))
 
@@ -84,6 +85,15 @@ class ChannelExtension(BaseExtension):  # type: ignore[misc]  # feedgen is untyp
     def extend_rss(self, rss: etree._Element) -> etree._Element:
         channel = rss[0]
         t = self.tags
+        if t.page_url:
+            self_link = channel.find(f"{{{ATOM}}}link")
+            page = etree.Element(
+                f"{{{ATOM}}}link", href=t.page_url, rel="alternate", type="text/html"
+            )
+            if self_link is not None:
+                self_link.addnext(page)
+            else:
+                channel.append(page)
         _sub(channel, ITUNES, "author", t.author)
         owner = _sub(channel, ITUNES, "owner")
         _sub(owner, ITUNES, "name", t.owner_name)

@@ -41,7 +41,7 @@ Notes for {title}.
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
-        "--update-golden", action="store_true", help="rewrite tests/golden/*.xml from the output"
+        "--update-golden", action="store_true", help="rewrite tests/golden/ from the output"
     )
 
 
@@ -106,7 +106,8 @@ def sample_show(tmp_path: Path) -> Path:
 
 
 def assert_golden(name: str, data: bytes, update: bool) -> None:
-    path = GOLDEN / f"{name}.xml"
+    """`name` is a file in tests/golden; without a suffix, `<name>.xml`."""
+    path = GOLDEN / (name if "." in name else f"{name}.xml")
     if update:
         path.write_bytes(data)
     assert path.exists(), f"no golden file {path}; run pytest --update-golden and review it"

@@ -1,0 +1,167 @@
+"""PURE: the static show page, `index.html` beside the feed, and a page per episode.
+
+Rendered with Jinja2 (autoescaping on) from the templates in podcastfeed/templates/, or from a
+show's own folder searched first. Show notes are HTML already sanitized by shownotes.py: they are
+the one value marked safe. Same inputs, same bytes: no clock, episodes in feed order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup
+
+from podcastfeed.feed import enclosure_for, sort_episodes
+from podcastfeed.model import AudioInfo, Episode, Show
+
+#: How the page names the apps of `[show] subscribe`; any other key is shown as written.
+APP_NAMES = {
+    "apple": "Apple Podcasts",
+    "spotify": "Spotify",
+    "podcastindex": "Podcast Index",
+    "pocketcasts": "Pocket Casts",
+    "overcast": "Overcast",
+    "youtube": "YouTube Music",
+    "amazon": "Amazon Music",
+    "castbox": "Castbox",
+    "podcastaddict": "Podcast Addict",
+    "antennapod": "AntennaPod",
+    "fountain": "Fountain",
+}
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML file of the site: where it goes (relative to the output folder) and its bytes."""
+
+    path: str
+    content: bytes
+
+
+def format_clock(seconds: float) -> str:
+    """H:MM:SS (1:02:03, 0:04:05)."""
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def episode_slug(episode: Episode) -> str:
+    """The episode's page folder: its file name without the suffix."""
+    return episode.source.stem
+
+
+def render_pages(
+    show: Show,
+    episodes: Sequence[Episode],
+    audio: Mapping[str, AudioInfo],
+    *,
+    pages: bool = True,
+    templates_dir: Path | None = None,
+    audio_src: Callable[[Episode], str] | None = None,
+) -> list[Page]:
+    """The show page and (with `pages`) one page per episode.
+
+    Args:
+        audio_src: the player's source for an episode; default the enclosure URL (`serve`
+            points it at the local file).
+
+    Raises:
+        jinja2.TemplateError: a template of the show's own folder is broken.
+        RecursionError: a template of the show's own folder extends itself.
+    """
+    env = _environment(templates_dir)
+    views, slugs = [], set[str]()
+    for episode in sort_episodes(episodes):
+        slug = base = episode_slug(episode)
+        count = 1
+        while slug in slugs:  # the same file name in two subfolders
+            count += 1
+            slug = f"{base}-{count}"
+        slugs.add(slug)
+        views.append(_episode_view(episode, slug, audio, audio_src, pages))
+    apps = [(APP_NAMES.get(key.lower(), key), url) for key, url in show.subscribe]
+    if not any(key.lower() == "podcastindex" for key, _url in show.subscribe):
+        search = "https://podcastindex.org/search?type=url&q=" + quote(show.feed_url, safe="")
+        apps.append(("Podcast Index", search))
+    context = {"show": show, "episodes": views, "root": "", "apps": apps}
+    found = [Page("index.html", _render(env, "index.html", context))]
+    if pages:
+        for view in views:
+            page = {"show": show, "e": view, "root": "../../", "apps": apps}
+            page["home"] = "../../index.html"
+            found.append(
+                Page(f"episodes/{view['slug']}/index.html", _render(env, "episode.html", page))
+            )
+    return found
+
+
+def _environment(templates_dir: Path | None) -> jinja2.Environment:
+    # The package's templates also answer as "podcastfeed/<name>", so a show's own index.html
+    # can extend the one it replaces.
+    package = jinja2.PackageLoader("podcastfeed", "templates")
+    loaders: list[jinja2.BaseLoader] = [package, jinja2.PrefixLoader({"podcastfeed": package})]
+    if templates_dir is not None:
+        loaders.insert(0, jinja2.FileSystemLoader(templates_dir))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> bytes:
+    return env.get_template(name).render(context).encode("utf-8")
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+
+
+def _demote(html: str, level: int) -> str:
+    """The notes' headings go below the episode title's level (`level`), their levels made
+    consecutive (h2, h4 -> h4, h5 under an h3), so the page's outline stays in order."""
+    used = sorted({int(m[2]) for m in _HEADING.finditer(html)})
+    new = {old: min(6, level + 1 + rank) for rank, old in enumerate(used)}
+    return _HEADING.sub(lambda m: f"<{m[1]}h{new[int(m[2])]}", html)
+
+
+def _episode_view(
+    episode: Episode,
+    slug: str,
+    audio: Mapping[str, AudioInfo],
+    audio_src: Callable[[Episode], str] | None,
+    pages: bool,
+) -> dict[str, Any]:
+    assert episode.audio is not None  # published episodes have audio
+    enclosure = enclosure_for(episode, audio.get(episode.audio.url))
+    tags = episode.tags
+    day = episode.date
+    return {
+        "slug": slug,
+        "title": episode.title,
+        "iso_date": day.date().isoformat(),
+        "date": f"{day.day} {_MONTHS[day.month - 1]} {day.year}",
+        "duration": format_clock(enclosure.duration),
+        "number": episode.number,
+        "audio_src": audio_src(episode) if audio_src else enclosure.url,
+        "mime_type": enclosure.mime_type,
+        # sanitized by shownotes.py (nh3): the one value not escaped
+        "notes": Markup(_demote(episode.notes_html, 3)),  # under the index's <h3> title
+        "page_notes": Markup(_demote(episode.notes_html, 1)),  # under the page's <h1>
+        "chapters": [
+            {"seconds": int(c.start), "start": format_clock(c.start), "title": c.title}
+            for c in tags.inline_chapters
+        ],
+        "chapters_file": tags.chapters,
+        "transcripts": list(tags.transcripts),
+        "persons": list(tags.persons),
+        "page_href": f"episodes/{slug}/index.html" if pages else None,
+    }
