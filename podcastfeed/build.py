@@ -50,6 +50,7 @@ class BuildReport:
     lock: lock.Lock = field(default_factory=lambda: lock.Lock())
     parsed: int = 0  # episode files read this time (the rest came from the cache)
     checked: bool = False  # the error rules ran (not skipped: same inputs as a passing build)
+    inputs: str = ""  # digest of everything the feed and pages are made of (_inputs_digest)
     probed: int = 0  # audio files and URLs probed this time
     requests: int = 0  # HTTP requests made
     bytes_read: int = 0  # bytes downloaded for probing
@@ -199,18 +200,19 @@ def build(
     report.lock = _new_lock(published, settings.root, measured.probes, alternate_probes)
     report.published = published
     report.problems = problems
+    report.inputs = _inputs_digest(config_path, published, store, report)
     if check:
         # The rules see a second rendering of the feed (a third of a warm build at 10,000
         # episodes), so a feed whose inputs are those of the last one that passed is not
         # checked again. Its dates are all past unless --include-future: nothing else in the
         # error rules depends on the clock.
-        digest = None if include_future else _inputs_digest(config_path, published, store, report)
-        if digest is None or digest != store.checked:
+        digest = report.inputs
+        if include_future or digest != store.checked:
             report.checked = True
             problems += [finding.to_problem() for finding in check_build(report, now)]
             if any(p.is_error for p in problems):
                 raise BuildFailed(problems)
-            store.checked, store.changed = digest or "", True
+            store.checked, store.changed = ("" if include_future else digest), True
     report.probed = measured.local + measured.remote
     report.requests, report.bytes_read = measured.requests, measured.bytes_read
     if use_cache:
@@ -234,19 +236,51 @@ def write_report(
         save_lock: write podcastfeed.lock (not for a preview).
     """
     target = output or report.output
-    pages = report.pages(audio_src)  # rendered first: a broken template writes nothing
+    pages = report.pages(audio_src)  # templates loaded first: a broken one writes nothing
     for asset in assets.plan(report.published, target.parent):  # transcripts, chapters
         try:
             data = asset.content if asset.source is None else asset.source.read_bytes()
         except OSError as exc:
             raise EpisodeError(f"cannot read: {exc.strerror}", source=asset.source) from exc
         write_atomic(asset.target, data)
-    for built in pages:
-        write_atomic(target.parent / built.path, built.content)
+    # Pages whose inputs are those of the pages last written here are left as they are: at
+    # 10,000 episodes they are hundreds of MB to render and write again.
+    settings = report.config.build
+    marker = settings.cache_dir / "pages.digest"
+    written = _pages_digest(report, target, audio_src is None)
+    if not (_read_marker(marker) == written and (target.parent / "index.html").exists()):
+        for built in pages:
+            # no fsync per page: 10,000 of them cost seconds, and the feed and lock are synced
+            write_atomic(target.parent / built.path, built.pieces(), durable=False)
+        if written:
+            write_atomic(marker, written.encode())
     write_atomic(target, report.feed_pieces())
     if save_lock:
         lock.save(report.config.build.root / lock.LOCK_NAME, report.lock)
     return target
+
+
+def _pages_digest(report: BuildReport, target: Path, default_audio: bool) -> str:
+    """The pages' inputs: the build's, where they go, and the show's own templates ("" when
+    they cannot be trusted to repeat: a custom audio source, or no inputs digest)."""
+    settings = report.config.build
+    if not report.inputs or not default_audio:
+        return ""
+    templates: list[tuple[str, int, int]] = []
+    if settings.templates_dir is not None and settings.templates_dir.is_dir():
+        for path in sorted(settings.templates_dir.rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                templates.append((str(path), stat.st_size, stat.st_mtime_ns))
+    data = repr((report.inputs, str(target.resolve()), settings.pages, templates))
+    return hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+
+def _read_marker(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _inputs_digest(

@@ -40,8 +40,9 @@ def atomic_writer(path: Path, *, durable: bool = True) -> Iterator[BinaryIO]:
         raise
 
 
-def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
-    """Replace `path` with `data`: bytes, or pieces written as they come."""
-    with atomic_writer(path) as stream:
+def write_atomic(path: Path, data: bytes | Iterable[bytes], *, durable: bool = True) -> None:
+    """Replace `path` with `data`: bytes, or pieces written as they come (`durable=False`
+    skips the fsync)."""
+    with atomic_writer(path, durable=durable) as stream:
         for piece in [data] if isinstance(data, bytes) else data:
             stream.write(piece)

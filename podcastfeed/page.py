@@ -8,10 +8,9 @@ the one value marked safe. Same inputs, same bytes: no clock, episodes in feed o
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 import jinja2
@@ -39,10 +38,20 @@ _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 @dataclass(frozen=True)
 class Page:
-    """One HTML file of the site: where it goes (relative to the output folder) and its bytes."""
+    """One HTML file of the site: where it goes (relative to the output folder) and how to
+    render it. Rendered on demand and in pieces: the index of a 10,000-episode show is hundreds
+    of MB, which is never held whole unless `content` is asked for."""
 
     path: str
-    content: bytes
+    render: Callable[[], Iterator[str]]
+
+    def pieces(self) -> Iterator[bytes]:
+        for piece in self.render():
+            yield piece.encode("utf-8")
+
+    @property
+    def content(self) -> bytes:
+        return b"".join(self.pieces())
 
 
 def format_clock(seconds: float) -> str:
@@ -84,19 +93,24 @@ def render_pages(
             count += 1
             slug = f"{base}-{count}"
         slugs.add(slug)
-        views.append(_episode_view(episode, slug, audio, audio_src, pages))
+        views.append(_EpisodeView(episode, slug, audio, audio_src, pages))
     apps = [(APP_NAMES.get(key.lower(), key), url) for key, url in show.subscribe]
     if not any(key.lower() == "podcastindex" for key, _url in show.subscribe):
         search = "https://podcastindex.org/search?type=url&q=" + quote(show.feed_url, safe="")
         apps.append(("Podcast Index", search))
     context = {"show": show, "episodes": views, "root": "", "apps": apps}
-    found = [Page("index.html", _render(env, "index.html", context))]
+    index, episode_page = env.get_template("index.html"), env.get_template("episode.html")
+    found = [Page("index.html", lambda: index.generate(context))]
     if pages:
         for view in views:
             page = {"show": show, "e": view, "root": "../../", "apps": apps}
             page["home"] = "../../index.html"
             found.append(
-                Page(f"episodes/{view['slug']}/index.html", _render(env, "episode.html", page))
+                Page(
+                    f"episodes/{view.slug}/index.html",
+                    # one piece: a page is small, and a write per template fragment is slow
+                    lambda page=page: iter((episode_page.render(page),)),  # type: ignore[misc]
+                )
             )
     return found
 
@@ -118,10 +132,6 @@ def _environment(templates_dir: Path | None) -> jinja2.Environment:
     )
 
 
-def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> bytes:
-    return env.get_template(name).render(context).encode("utf-8")
-
-
 _HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
 
 
@@ -133,35 +143,51 @@ def _demote(html: str, level: int) -> str:
     return _HEADING.sub(lambda m: f"<{m[1]}h{new[int(m[2])]}", html)
 
 
-def _episode_view(
-    episode: Episode,
-    slug: str,
-    audio: Mapping[str, AudioInfo],
-    audio_src: Callable[[Episode], str] | None,
-    pages: bool,
-) -> dict[str, Any]:
-    assert episode.audio is not None  # published episodes have audio
-    enclosure = enclosure_for(episode, audio.get(episode.audio.url))
-    tags = episode.tags
-    day = episode.date
-    return {
-        "slug": slug,
-        "title": episode.title,
-        "iso_date": day.date().isoformat(),
-        "date": f"{day.day} {_MONTHS[day.month - 1]} {day.year}",
-        "duration": format_clock(enclosure.duration),
-        "number": episode.number,
-        "audio_src": audio_src(episode) if audio_src else enclosure.url,
-        "mime_type": enclosure.mime_type,
-        # sanitized by shownotes.py (nh3): the one value not escaped
-        "notes": Markup(_demote(episode.notes_html, 3)),  # under the index's <h3> title
-        "page_notes": Markup(_demote(episode.notes_html, 1)),  # under the page's <h1>
-        "chapters": [
+class _EpisodeView:
+    """What the templates read of an episode; the notes are made only when a template asks
+    (holding them for every episode of a large show at once would take GBs)."""
+
+    def __init__(
+        self,
+        episode: Episode,
+        slug: str,
+        audio: Mapping[str, AudioInfo],
+        audio_src: Callable[[Episode], str] | None,
+        pages: bool,
+    ) -> None:
+        assert episode.audio is not None  # published episodes have audio
+        enclosure = enclosure_for(episode, audio.get(episode.audio.url))
+        tags = episode.tags
+        day = episode.date
+        self._episode = episode
+        self.slug = slug
+        self.title = episode.title
+        self.iso_date = day.date().isoformat()
+        self.date = f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+        self.duration = format_clock(enclosure.duration)
+        self.number = episode.number
+        self.audio_src = audio_src(episode) if audio_src else enclosure.url
+        self.mime_type = enclosure.mime_type
+        self.chapters = [
             {"seconds": int(c.start), "start": format_clock(c.start), "title": c.title}
             for c in tags.inline_chapters
-        ],
-        "chapters_file": tags.chapters,
-        "transcripts": list(tags.transcripts),
-        "persons": list(tags.persons),
-        "page_href": f"episodes/{slug}/index.html" if pages else None,
-    }
+        ]
+        self.chapters_file = tags.chapters
+        self.transcripts = list(tags.transcripts)
+        self.persons = list(tags.persons)
+        self.page_href = f"episodes/{slug}/index.html" if pages else None
+
+    # sanitized by shownotes.py (nh3): the one value not escaped
+    @property
+    def notes(self) -> Markup:
+        return Markup(_demote(self._episode.notes_html, 3))  # under the index's <h3> title
+
+    @property
+    def summary(self) -> Markup:
+        """The short description (sanitized, <= 4,000 bytes): what the index shows when the
+        episode has a page of its own for the full notes."""
+        return Markup(self._episode.description or "")
+
+    @property
+    def page_notes(self) -> Markup:
+        return Markup(_demote(self._episode.notes_html, 1))  # under the page's <h1>

@@ -91,7 +91,7 @@ def test_page_shows_titles_durations_and_players(sample_show: Path) -> None:
 def test_page_is_deterministic(sample_show: Path) -> None:
     first = build(sample_show / "feed.toml", now=NOW, use_cache=False).pages()
     second = build(sample_show / "feed.toml", now=NOW, use_cache=True).pages()
-    assert first == second
+    assert [(p.path, p.content) for p in first] == [(p.path, p.content) for p in second]
     assert next(p.path for p in first) == "index.html"
 
 
@@ -279,3 +279,19 @@ def test_page_same_file_name_in_two_folders(site: Site) -> None:
     (site.episodes / "old" / "a.md").write_text(text)
     paths = [p.path for p in build(site.config, now=NOW, check=False).pages()]
     assert paths == ["index.html", "episodes/a/index.html", "episodes/a-2/index.html"]
+
+
+def test_pages_are_written_again_only_when_their_inputs_change(site: Site) -> None:
+    site.episode("a")
+    write_report(build(site.config, now=NOW))
+    index = site.root / "public" / "index.html"
+    page = site.root / "public" / "episodes" / "a" / "index.html"
+    stamps = (index.stat().st_mtime_ns, page.stat().st_mtime_ns)
+    write_report(build(site.config, now=NOW))  # nothing changed: the pages stay as they are
+    assert (index.stat().st_mtime_ns, page.stat().st_mtime_ns) == stamps
+    site.episode("a", title="Renamed")
+    write_report(build(site.config, now=NOW))
+    assert "Renamed" in index.read_text(encoding="utf-8")
+    index.unlink()  # a missing page is written again even when nothing changed
+    write_report(build(site.config, now=NOW))
+    assert "Renamed" in index.read_text(encoding="utf-8")
