@@ -272,7 +272,7 @@ def _pages_digest(report: BuildReport, target: Path, default_audio: bool) -> str
             if path.is_file():
                 stat = path.stat()
                 templates.append((str(path), stat.st_size, stat.st_mtime_ns))
-    data = repr((report.inputs, str(target.resolve()), settings.pages, templates))
+    data = repr((report.inputs, str(target.parent.resolve()), settings.pages, templates))
     return hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
 
