@@ -217,6 +217,20 @@ class Feed:
         return list(parent.findall(path, NS))
 
 
+def repeats(
+    feed: Feed, value_of: Callable[[etree._Element], tuple[etree._Element | None, str | None]]
+) -> Iterator[tuple[etree._Element | None, str, etree._Element]]:
+    """(element, value, first item) for each item whose value an earlier item already has."""
+    seen: dict[str, etree._Element] = {}
+    for item in feed.items:
+        element, value = value_of(item)
+        if not value:
+            continue
+        first = seen.setdefault(value, item)
+        if first is not item:
+            yield element, value, first
+
+
 def text_of(element: etree._Element | None) -> str | None:
     """The element's text, stripped; None when there is no element."""
     if element is None:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from podcastfeed.checks import Feed, Hit, rule, text_of
+from podcastfeed.checks import Feed, Hit, repeats, rule, text_of
 from podcastfeed.checks_channel import PSP1
 from podcastfeed.model import MIME_BY_EXTENSION
 
@@ -198,19 +198,17 @@ def item_guid(feed: Feed) -> Iterator[Hit]:
 @rule("podcastindex/guid-unique", "error", "No two episodes share a guid", PI_RECOMMENDATIONS)
 def guid_unique(feed: Feed) -> Iterator[Hit]:
     """Two episodes with one `guid` are one episode to every app: one of them disappears."""
-    seen: dict[str, etree._Element] = {}
-    for item in feed.items:
+
+    def guid(item: etree._Element) -> tuple[etree._Element | None, str | None]:
         element = item.find("guid")
-        value = text_of(element)
-        if not value:
-            continue
-        first = seen.setdefault(value, item)
-        if first is not item:
-            yield Hit(
-                element,
-                f"guid {value!r} is used by an earlier episode too (line {first.sourceline})",
-                key="guid",
-            )
+        return element, text_of(element)
+
+    for element, value, first in repeats(feed, guid):
+        yield Hit(
+            element,
+            f"guid {value!r} is used by an earlier episode too (line {first.sourceline})",
+            key="guid",
+        )
 
 
 @rule(

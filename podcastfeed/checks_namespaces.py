@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from podcastfeed.checks import ITUNES, PODCAST, PODCAST_LEGACY, Feed, Hit, rule, text_of
+from podcastfeed.checks import ITUNES, PODCAST, PODCAST_LEGACY, Feed, Hit, repeats, rule, text_of
 from podcastfeed.checks_channel import PSP1
 
 SPOTIFY = "http://www.spotify.com/ns/rss"
@@ -113,20 +113,18 @@ def enclosure_reused(feed: Feed) -> Iterator[Hit]:
     """Apple ignores an episode whose enclosure URL an earlier episode already used, and other
     directories drop or merge the two. Every episode needs its own media URL (upload a new file
     under a new name rather than reusing one)."""
-    seen: dict[str, etree._Element] = {}
-    for item in feed.items:
+
+    def url(item: etree._Element) -> tuple[etree._Element | None, str | None]:
         element = item.find("enclosure")
-        url = (element.get("url") or "").strip() if element is not None else ""
-        if not url:
-            continue
-        first = seen.setdefault(url, item)
-        if first is not item:
-            yield Hit(
-                element,
-                f"enclosure {url} is used by an earlier episode too (line {first.sourceline})",
-                hint="give every episode its own media file and URL",
-                key="audio",
-            )
+        return element, (element.get("url") or "").strip() if element is not None else None
+
+    for element, value, first in repeats(feed, url):
+        yield Hit(
+            element,
+            f"enclosure {value} is used by an earlier episode too (line {first.sourceline})",
+            hint="give every episode its own media file and URL",
+            key="audio",
+        )
 
 
 def _self_href(feed: Feed) -> str | None:
