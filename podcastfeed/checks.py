@@ -23,6 +23,7 @@ from lxml import etree
 
 from podcastfeed.config import key_line
 from podcastfeed.errors import PodcastfeedError, Problem
+from podcastfeed.feedxml import rss_root
 from podcastfeed.fields import ALIASES, key_lines
 
 if TYPE_CHECKING:
@@ -240,28 +241,6 @@ def text_of(element: etree._Element | None) -> str | None:
     return "".join(str(part) for part in element.itertext()).strip()
 
 
-def parse_feed(data: bytes, source: str) -> etree._Element:
-    """The root element of a feed.
-
-    Raises:
-        PodcastfeedError: not well-formed XML, or not RSS.
-    """
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-    try:
-        root = etree.fromstring(data, parser=parser)
-    except etree.XMLSyntaxError as exc:
-        raise PodcastfeedError(
-            f"not well-formed XML: {exc.msg}", source=source, line=exc.lineno
-        ) from exc
-    return _rss(root, source)
-
-
-def _rss(root: etree._Element, source: str) -> etree._Element:
-    if root.tag != "rss" or root.find("channel") is None:
-        raise PodcastfeedError(f"not an RSS feed (the root element is <{root.tag}>)", source=source)
-    return root
-
-
 #: Elements no rule reads, dropped while parsing our own feed: most of its bytes are notes.
 _UNREAD = ("{http://purl.org/rss/1.0/modules/content/}encoded",)
 
@@ -287,7 +266,7 @@ def parse_pieces(pieces: Iterable[bytes], source: str) -> etree._Element:
         raise PodcastfeedError(
             f"not well-formed XML: {exc.msg}", source=source, line=exc.lineno
         ) from exc
-    return _rss(root, source)
+    return rss_root(root, source)
 
 
 def run(

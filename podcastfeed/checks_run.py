@@ -19,11 +19,11 @@ from podcastfeed.checks import (
     Finding,
     Origin,
     count,
-    parse_feed,
     parse_pieces,
     read_ignore,
     run,
 )
+from podcastfeed.feedxml import parse_feed
 
 if TYPE_CHECKING:
     from podcastfeed.build import BuildReport

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from podcastfeed.errors import PodcastfeedError
+from podcastfeed.feedxml import parse_feed
 
 #: Prefixes for the namespaces a podcast feed uses, for readable field names.
 PREFIXES = {
@@ -127,14 +127,8 @@ Fields = dict[str, str]
 
 
 def _read(data: bytes, name: str) -> tuple[Fields, dict[str, tuple[str, Fields]]]:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise PodcastfeedError(f"not an XML feed: {exc}", source=name) from exc
-    channel = root.find("channel")
-    if root.tag != "rss" or channel is None:
-        raise PodcastfeedError("not an RSS feed (no <rss><channel>)", source=name)
+    channel = parse_feed(data, name).find("channel")
+    assert channel is not None  # parse_feed checked it
     items: dict[str, tuple[str, Fields]] = {}
     for item in channel.iterfind("item"):
         fields = _fields(item)

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from podcastfeed.errors import PodcastfeedError
+from podcastfeed.feedxml import parse_feed
 from podcastfeed.values import TRUE_WORDS, parse_date, parse_duration
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -74,20 +74,8 @@ class Import:
 
 def parse_xml(data: bytes, source: str) -> etree._Element:
     """The feed's <channel>, parsed without network, DTD or entity expansion."""
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise PodcastfeedError(f"not well-formed XML: {exc}", source=source) from exc
-    channel = root.find("channel")
-    if root.tag != "rss" or channel is None:
-        raise PodcastfeedError(
-            f"not an RSS feed (root element <{root.tag}>)",
-            source=source,
-            hint="import reads RSS 2.0 podcast feeds",
-        )
+    channel = parse_feed(data, source).find("channel")
+    assert channel is not None  # parse_feed checked it
     return channel
 
 
