@@ -24,7 +24,7 @@ from podcastfeed.episode_tags import soundbite_problems
 from podcastfeed.episodes import find_episodes_and_siblings, read_episode
 from podcastfeed.errors import BuildFailed, ConfigError, EpisodeError, Problem
 from podcastfeed.feed import enclosure_for, iter_feed, sort_episodes
-from podcastfeed.files import write_atomic
+from podcastfeed.files import relative_name, write_atomic
 from podcastfeed.ids import episode_guid, podcast_guid
 from podcastfeed.model import AudioInfo, Episode
 from podcastfeed.probing import ProbeOptions, measure, measure_alternates
@@ -165,7 +165,7 @@ def build(
         else:
             published.append(episode)
     old_lock = lock.load(settings.root / lock.LOCK_NAME)
-    pairs = [(e, _relative(e.source, settings.root)) for e in published]
+    pairs = [(e, relative_name(e.source, settings.root)) for e in published]
     matches, removed = lock.match(old_lock, pairs)
     problems += lock.protect(matches, removed, allow_changes)
     published = _resolve_guids(config, lock.pin(matches), problems)
@@ -176,7 +176,7 @@ def build(
     def is_refreshed(episode: Episode) -> bool:
         if not refresh:
             return False
-        name = _relative(episode.source, settings.root)
+        name = relative_name(episode.source, settings.root)
         return refresh == ["*"] or lock.allowed(refresh, name, episode.guid)
 
     measured = measure(
@@ -308,9 +308,11 @@ def _check_tags(
                 duration = enclosure_for(episode, probe.info if probe else None).duration
             except ValueError:
                 continue  # not measured: reported already
-            found += soundbite_problems(_relative(episode.source, root), tags.soundbites, duration)
+            found += soundbite_problems(
+                relative_name(episode.source, root), tags.soundbites, duration
+            )
         if tags.chapters is not None and tags.chapters.source is not None:
-            source = _relative(tags.chapters.source, root)
+            source = relative_name(tags.chapters.source, root)
             try:
                 validate_json_chapters(tags.chapters.source.read_bytes())
             except OSError as exc:
@@ -318,16 +320,9 @@ def _check_tags(
                     EpisodeError(f"cannot read: {exc.strerror}", source=source).to_problem()
                 )
             except ValueError as exc:
-                message = f"chapters file {exc} (read for {_relative(episode.source, root)})"
+                message = f"chapters file {exc} (read for {relative_name(episode.source, root)})"
                 found.append(EpisodeError(message, source=source).to_problem())
     return found
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _new_lock(
@@ -343,7 +338,7 @@ def _new_lock(
         entries.append(
             lock.Entry(
                 guid=episode.guid,
-                file=_relative(episode.source, root),
+                file=relative_name(episode.source, root),
                 url=episode.audio.url,
                 pub_date=episode.date.isoformat(),
                 permalink=episode.permalink,

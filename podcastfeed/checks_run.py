@@ -24,6 +24,7 @@ from podcastfeed.checks import (
     run,
 )
 from podcastfeed.feedxml import parse_feed
+from podcastfeed.files import relative_name
 
 if TYPE_CHECKING:
     from podcastfeed.build import BuildReport
@@ -31,18 +32,11 @@ if TYPE_CHECKING:
 FORMATS = ("text", "json", "github")
 
 
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def origin_for(report: BuildReport) -> Origin:
     """Where each part of the report's feed comes from."""
     settings = report.config.build
     episodes = {
-        episode.guid: (episode.source, _relative(episode.source, settings.root))
+        episode.guid: (episode.source, relative_name(episode.source, settings.root))
         for episode in report.published
         if episode.guid is not None
     }
@@ -58,7 +52,7 @@ def origin_for(report: BuildReport) -> Origin:
 def feed_for(report: BuildReport, now: datetime, **options: Any) -> Feed:
     """The report's feed, parsed, with its origin. Rendered without the full show notes
     (content:encoded), which no rule reads and which are most of a big feed's bytes."""
-    shown = _relative(report.output, report.config.build.root)
+    shown = relative_name(report.output, report.config.build.root)
     light = replace(report, published=[replace(e, notes=b"") for e in report.published])
     root = parse_pieces(light.feed_pieces(), shown)
     return Feed(root, shown, now, origin_for(report), base=report.config.build.root, **options)

@@ -22,6 +22,7 @@ from podcastfeed.config import BuildSettings, clean_text
 from podcastfeed.episode_tags import SIBLING_SUFFIXES, read_episode_tags, read_number
 from podcastfeed.errors import EpisodeError, Problem
 from podcastfeed.fields import ALIASES, FieldReader, yaml_error_line
+from podcastfeed.files import relative_name
 from podcastfeed.model import EMPTY_EPISODE_TAGS, MIME_BY_EXTENSION, Audio, Episode, Show
 from podcastfeed.shownotes import make_description, render_notes
 from podcastfeed.values import parse_bool, parse_date, parse_duration, parse_positive_int
@@ -86,7 +87,7 @@ def read_episode(
     """Read one episode file (or its `data`, already read); returns the Episode (None when it
     has errors) and its problems. `siblings`: its transcript/chapters files, as
     find_episodes_and_siblings lists them; None looks for them."""
-    display = _display(path, settings.root)
+    display = relative_name(path, settings.root)
     if data is None:
         try:
             data = path.read_bytes()
@@ -148,13 +149,6 @@ def read_episode(
     if any(p.is_error for p in f.problems):
         return None, f.problems
     return episode, f.problems
-
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
 
 
 def _episode(
@@ -315,7 +309,7 @@ def _audio(
     if local is None:
         f.problem(
             "audio",
-            f"file not found: {ref!r} (looked in {_display(f.path.parent, settings.root) or '.'}"
+            f"file not found: {ref!r} (looked in {relative_name(f.path.parent, settings.root)}"
             " and the show folder)",
             probe=True,
         )

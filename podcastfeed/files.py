@@ -46,3 +46,11 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], *, durable: bool = T
     with atomic_writer(path, durable=durable) as stream:
         for piece in [data] if isinstance(data, bytes) else data:
             stream.write(piece)
+
+
+def relative_name(path: Path, root: Path) -> str:
+    """`path` as the user knows it: relative to the show folder `root` when inside it."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

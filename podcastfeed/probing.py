@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from podcastfeed import __version__, cache
 from podcastfeed.audio import probe_file
 from podcastfeed.errors import ProbeError, Problem
+from podcastfeed.files import relative_name
 from podcastfeed.lock import Lock, Probe, fingerprint
 from podcastfeed.model import AudioInfo, Episode
 
@@ -85,13 +86,6 @@ def measure(
     return results
 
 
-def _display(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
-
-
 def _measure_local(
     episodes: list[tuple[Episode, Path]],
     root: Path,
@@ -114,7 +108,7 @@ def _measure_local(
                 with path.open("rb") as stream:
                     size = os.fstat(stream.fileno()).st_size
                     mark = fingerprint(stream, size)
-                known = None if refresh else lock.probe_for_path(_display(path, root), size)
+                known = None if refresh else lock.probe_for_path(relative_name(path, root), size)
                 if known is None or known.fingerprint != mark:
                     todo.append((episode, path, key, mark))
                     continue
@@ -140,7 +134,7 @@ def _measure_local(
             result.size,
             result.mime_type,
             result.method,
-            path=_display(path, root),
+            path=relative_name(path, root),
             fingerprint=mark,
         )
         store.audio[key] = probe
@@ -163,7 +157,7 @@ def _url(episode: Episode) -> str:
 
 def _local_problem(episode: Episode, root: Path, exc: OSError | ProbeError) -> Problem:
     assert episode.audio is not None
-    ref, source = episode.audio.ref, _display(episode.source, root)
+    ref, source = episode.audio.ref, relative_name(episode.source, root)
     if isinstance(exc, FileNotFoundError):
         return ProbeError(f"audio file not found: {ref}", source=source).to_problem()
     if isinstance(exc, OSError):
@@ -182,7 +176,7 @@ def _measure_remote(
                 results.problems.append(
                     ProbeError(
                         f"audio {url} has not been measured yet and --offline forbids fetching it",
-                        source=_display(episode.source, root),
+                        source=relative_name(episode.source, root),
                         hint="build once online (the lock then keeps the result), or set duration "
                         "and length in the front matter",
                     ).to_problem()
@@ -210,7 +204,7 @@ def _measure_remote(
             for episode in wanted[url]:
                 results.problems.append(
                     ProbeError(
-                        result.message, source=_display(episode.source, root), hint=result.hint
+                        result.message, source=relative_name(episode.source, root), hint=result.hint
                     ).to_problem()
                 )
             continue
@@ -294,7 +288,8 @@ def _local_alternate_size(
         why = exc.message if isinstance(exc, ProbeError) else exc.strerror
         problems.append(
             ProbeError(
-                f"'alternate_enclosures' {path.name}: {why}", source=_display(episode.source, root)
+                f"'alternate_enclosures' {path.name}: {why}",
+                source=relative_name(episode.source, root),
             ).to_problem()
         )
         return None
