@@ -81,18 +81,16 @@ def read_episode(
     path: Path,
     show: Show,
     settings: BuildSettings,
-    data: bytes | None = None,
     siblings: tuple[str, ...] | None = None,
 ) -> tuple[Episode | None, list[Problem]]:
-    """Read one episode file (or its `data`, already read); returns the Episode (None when it
-    has errors) and its problems. `siblings`: its transcript/chapters files, as
-    find_episodes_and_siblings lists them; None looks for them."""
+    """Read one episode file; returns the Episode (None when it has errors) and its problems.
+    `siblings`: its transcript/chapters files, as find_episodes_and_siblings lists them; None
+    looks for them."""
     display = relative_name(path, settings.root)
-    if data is None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            return None, [EpisodeError(f"cannot read: {exc.strerror}", source=display).to_problem()]
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [EpisodeError(f"cannot read: {exc.strerror}", source=display).to_problem()]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
