@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 
-from podcastfeed import assets, cache, lock, page
+from podcastfeed import cache, commit, lock, outputs, page, showlock
 from podcastfeed.chapters import validate_json_chapters
 from podcastfeed.checks_run import check_build
 from podcastfeed.config import Config, load_config
@@ -24,7 +24,7 @@ from podcastfeed.episode_tags import soundbite_problems
 from podcastfeed.episodes import find_episodes_and_siblings, read_episode
 from podcastfeed.errors import BuildFailed, ConfigError, EpisodeError, Problem
 from podcastfeed.feed import enclosure_for, iter_feed, sort_episodes
-from podcastfeed.files import relative_name, write_atomic
+from podcastfeed.files import relative_name
 from podcastfeed.ids import episode_guid, podcast_guid
 from podcastfeed.model import AudioInfo, Episode
 from podcastfeed.probing import ProbeOptions, measure, measure_alternates
@@ -55,6 +55,7 @@ class BuildReport:
     requests: int = 0  # HTTP requests made
     bytes_read: int = 0  # bytes downloaded for probing
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # what write_report decided, for the user
 
     @property
     def warnings(self) -> list[Problem]:
@@ -69,8 +70,11 @@ class BuildReport:
         """The whole feed in memory (rendered on each access)."""
         return b"".join(self.feed_pieces())
 
-    def pages(self, audio_src: Callable[[Episode], str] | None = None) -> list[page.Page]:
-        """The show page and episode pages (paths relative to the output folder).
+    def pages(
+        self, audio_src: Callable[[Episode], str] | None = None, *, assets_path: str = ""
+    ) -> list[page.Page]:
+        """The show page and episode pages (paths relative to the pages' folder; `assets_path`
+        leads from there to the feed's folder, with its transcripts and chapters).
 
         Raises:
             ConfigError: a template of the show's own folder is broken or missing.
@@ -84,6 +88,7 @@ class BuildReport:
                 pages=settings.pages,
                 templates_dir=settings.templates_dir,
                 audio_src=audio_src,
+                assets_path=assets_path,
             )
         except jinja2.TemplateSyntaxError as exc:
             where = Path(exc.filename) if exc.filename else settings.templates_dir
@@ -124,11 +129,38 @@ def build(
             fails the build.
 
     Raises:
-        ConfigError: feed.toml is missing or unreadable.
+        ConfigError: feed.toml is missing or unreadable; another build is running.
         BuildFailed: with every problem found, when any is an error.
     """
     started = time.perf_counter()
     config = load_config(config_path)
+    with showlock.hold(config.build.cache_dir):
+        return _build(
+            config,
+            started,
+            now=now,
+            include_future=include_future,
+            use_cache=use_cache,
+            jobs=jobs,
+            probe=probe,
+            allow_changes=allow_changes,
+            check=check,
+        )
+
+
+def _build(
+    config: Config,
+    started: float,
+    *,
+    now: datetime,
+    include_future: bool,
+    use_cache: bool,
+    jobs: int,
+    probe: ProbeOptions | None,
+    allow_changes: Sequence[str],
+    check: bool,
+) -> BuildReport:
+    config_path = config.build.config_path
     show, settings = config.show, config.build
     problems: list[Problem] = list(config.warnings)
     if not settings.episodes_dir.is_dir():
@@ -228,59 +260,71 @@ def write_report(
     audio_src: Callable[[Episode], str] | None = None,
     save_lock: bool = True,
 ) -> Path:
-    """Write the transcript and chapters files, the show page (and episode pages), the feed,
-    then the lock, each atomically; on failure the old files stay intact.
+    """Write the feed, its transcripts and chapters, the show page and episode pages, and the
+    lock, as one step (see commit.py): on failure, or when killed, the old files stay intact.
+    Only files the build wrote before (its manifest) are replaced or removed. What the build
+    decided about where files go (pages not written ...) is added to `report.notes`.
 
     Args:
         audio_src: the page's player source for an episode (`serve`); default the enclosure.
         save_lock: write podcastfeed.lock (not for a preview).
+
+    Raises:
+        ConfigError: an output would overwrite a file the build did not write, or land in a
+            folder it reads; a template is broken; another build is running.
+        EpisodeError: a transcript or chapters file cannot be read.
+        OSError: a file cannot be written (nothing was replaced).
     """
-    target = output or report.output
-    pages = report.pages(audio_src)  # templates loaded first: a broken one writes nothing
-    for asset in assets.plan(report.published, target.parent):  # transcripts, chapters
-        try:
-            data = asset.content if asset.source is None else asset.source.read_bytes()
-        except OSError as exc:
-            raise EpisodeError(f"cannot read: {exc.strerror}", source=asset.source) from exc
-        write_atomic(asset.target, data)
-    # Pages whose inputs are those of the pages last written here are left as they are: at
-    # 10,000 episodes they are hundreds of MB to render and write again.
     settings = report.config.build
-    marker = settings.cache_dir / "pages.digest"
-    written = _pages_digest(report, target, audio_src is None)
-    if not (_read_marker(marker) == written and (target.parent / "index.html").exists()):
-        for built in pages:
-            # no fsync per page: 10,000 of them cost seconds, and the feed and lock are synced
-            write_atomic(target.parent / built.path, built.pieces(), durable=False)
-        if written:
-            write_atomic(marker, written.encode())
-    write_atomic(target, report.feed_pieces())
-    if save_lock:
-        lock.save(report.config.build.root / lock.LOCK_NAME, report.lock)
-    return target
-
-
-def _pages_digest(report: BuildReport, target: Path, default_audio: bool) -> str:
-    """The pages' inputs: the build's, where they go, and the show's own templates ("" when
-    they cannot be trusted to repeat: a custom audio source, or no inputs digest)."""
-    settings = report.config.build
-    if not report.inputs or not default_audio:
-        return ""
-    templates: list[tuple[str, int, int]] = []
-    if settings.templates_dir is not None and settings.templates_dir.is_dir():
-        for path in sorted(settings.templates_dir.rglob("*")):
-            if path.is_file():
-                stat = path.stat()
-                templates.append((str(path), stat.st_size, stat.st_mtime_ns))
-    data = repr((report.inputs, str(target.parent.resolve()), settings.pages, templates))
-    return hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
-
-
-def _read_marker(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return ""
+    with showlock.hold(settings.cache_dir):
+        plan = outputs.make_plan(
+            settings,
+            report.published,
+            output or report.output,
+            lambda way: report.pages(audio_src, assets_path=way),
+        )
+        commit.recover(settings.cache_dir, [plan.folder])
+        manifest = commit.read_manifest(plan.folder)
+        writes: list[commit.Output] = []
+        keep: list[Path] = []
+        for asset in plan.assets:  # transcripts and chapters: written when they change
+            data = outputs.asset_bytes(asset)
+            if commit.same_bytes(asset.target, data):
+                keep.append(asset.target)
+            else:
+                writes.append(commit.Output(asset.target, commit.given(data)))
+        if plan.site is not None:
+            # Pages whose inputs are those of the pages last written are left as they are:
+            # at 10,000 episodes they are hundreds of MB to render and write again.
+            digest = (
+                outputs.pages_digest(settings, report.inputs, plan) if audio_src is None else ""
+            )
+            paths = [plan.site / built.path for built in plan.pages]
+            if (
+                digest
+                and digest == manifest.pages
+                and all(manifest.owns(p) for p in paths)
+                and (plan.site / "index.html").exists()
+            ):
+                keep += paths
+            else:
+                # no fsync per page: 10,000 of them cost seconds; lost ones are rebuilt
+                writes += [
+                    commit.Output(path, built.pieces, durable=False)
+                    for path, built in zip(paths, plan.pages, strict=True)
+                ]
+            manifest.pages = digest
+        if save_lock:
+            text = lock.dumps(report.lock).encode("utf-8")
+            lock_path = settings.root / lock.LOCK_NAME
+            if not commit.same_bytes(lock_path, text):
+                writes.append(commit.Output(lock_path, commit.given(text), listed=False))
+        # The feed last: it is switched after the files it links to (see commit.commit).
+        writes.append(commit.Output(plan.feed, report.feed_pieces))
+        commit.check_writable(writes, manifest, lambda path: relative_name(path, settings.root))
+        commit.commit(manifest, writes, keep, settings.cache_dir)
+    report.notes = plan.notes
+    return plan.feed
 
 
 def _inputs_digest(
@@ -381,7 +425,7 @@ def _read_all(
         except OSError as exc:
             problems.append(EpisodeError(f"cannot read: {exc.strerror}", source=path).to_problem())
             continue
-        relative = str(path.relative_to(settings.root))
+        relative = relative_name(path, settings.root)
         if siblings[path]:  # a transcript added beside the episode changes what it reads
             relative += "\0" + "\0".join(siblings[path])
         key = cache.content_key(relative, data)
@@ -439,8 +483,8 @@ def _resolve_guids(
             if other is not episode:
                 problems.append(
                     EpisodeError(
-                        f"{what} {other.source.relative_to(root)} has it too",
-                        source=episode.source.relative_to(root),
+                        f"{what} {relative_name(other.source, root)} has it too",
+                        source=relative_name(episode.source, root),
                         hint=hint,
                     ).to_problem()
                 )

@@ -22,7 +22,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from podcastfeed import lock
+from podcastfeed import lock, outputs
 from podcastfeed.audio import probe_file
 from podcastfeed.build import BuildReport, build, write_report
 from podcastfeed.cli_common import ConfigOption, DebugOption, app, err, fail, shown
@@ -144,9 +144,17 @@ def build_command(
         return
     try:
         target = write_report(report, Path(output) if output else None)
+    except PodcastfeedError as exc:
+        fail(exc, debug)
     except OSError as exc:
-        err(f"Error: cannot write {output or report.output}: {exc.strerror}")
+        err(f"Error: cannot write {exc.filename or output or report.output}: {exc.strerror}")
+        err("Nothing was replaced: the previous feed, lock and pages are as they were")
         raise typer.Exit(int(ExitCode.CONTENT)) from None
+    except KeyboardInterrupt:
+        err("Interrupted; the previous feed, lock and pages are as they were")
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    for note in report.notes:
+        err(f"note: {note}")
     err(_summary(report, shown(target, report.config.build.root)))
 
 
@@ -177,35 +185,18 @@ def _check_current(report: BuildReport, output: Path | None, debug: bool) -> Non
             fail(exc, debug)
         stale.append(f"{feed_name} is out of date:")
         stale += ["  " + line for line in lines] or ["  (same content, different bytes)"]
-    from podcastfeed import assets
-
-    for asset in assets.plan(report.published, target.parent):  # transcripts, chapters
-        try:
-            wanted = asset.content if asset.source is None else asset.source.read_bytes()
-            current = asset.target.read_bytes()
-        except OSError:
-            current, wanted = None, b""
-        if current != wanted:
-            stale.append(f"{shown(asset.target, root)} is out of date")
     try:
-        pages = report.pages()
+        plan = outputs.make_plan(
+            report.config.build,
+            report.published,
+            target,
+            lambda way: report.pages(assets_path=way),
+        )
+        stale += outputs.stale(
+            plan, report.config.build, report.lock, lambda path: shown(path, root)
+        )
     except PodcastfeedError as exc:
         fail(exc, debug)
-    for page in pages:  # the show page and episode pages
-        path = target.parent / page.path
-        try:
-            current = path.read_bytes()
-        except OSError:
-            current = None
-        if current != page.content:
-            stale.append(f"{shown(path, root)} is out of date")
-    lock_path = root / lock.LOCK_NAME
-    try:
-        lock_text: str | None = lock_path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        lock_text = None
-    if lock_text != lock.dumps(report.lock):
-        stale.append(f"{shown(lock_path, root)} is out of date")
     if stale:
         for line in stale:
             err(line)

@@ -6,6 +6,7 @@ errors naming the key, the file and the line.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 import uuid
@@ -84,7 +85,7 @@ SHOW_KEYS = {
     "subscribe",
     *TAG_KEYS,
 }
-BUILD_KEYS = {"episodes", "output", "cache", "pages", "templates"}
+BUILD_KEYS = {"episodes", "output", "site", "cache", "pages", "templates"}
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # BCP 47 in the shape directories accept: a 2-3 letter language, optional subtags.
@@ -103,6 +104,16 @@ class BuildSettings:
     fields: dict[str, str] = field(default_factory=dict)  # canonical name -> the site's key
     pages: bool = True  # per-episode pages beside the show page
     templates_dir: Path | None = None  # the show's own page templates, searched first
+    site: Path | None = None  # the show page's folder (default: the feed's, if it is its own)
+
+    @property
+    def source_folders(self) -> tuple[Path, ...]:
+        """Where files an episode names may be: the show's folder and the folders feed.toml
+        names as sources (resolved: symbolic links followed)."""
+        found = [self.root, self.episodes_dir.resolve()]
+        if self.templates_dir is not None:
+            found.append(self.templates_dir.resolve())
+        return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -403,6 +414,7 @@ def _read_build(path: Path, text: str, data: dict[str, Any]) -> tuple[BuildSetti
     cache_dir = r.get("cache", str) or ".podcastfeed-cache"
     pages = r.get("pages", bool)
     templates = r.get("templates", str)
+    site = r.get("site", str)
 
     fields_table = data.get("fields", {})
     fr = _Reader(path, text, "fields", fields_table if isinstance(fields_table, dict) else {})
@@ -424,11 +436,18 @@ def _read_build(path: Path, text: str, data: dict[str, Any]) -> tuple[BuildSetti
     settings = BuildSettings(
         root=root,
         config_path=path,
-        episodes_dir=root / episodes,
-        output=root / output,
-        cache_dir=root / cache_dir,
+        episodes_dir=_absolute(root, episodes),
+        output=_absolute(root, output),
+        cache_dir=_absolute(root, cache_dir),
         fields=fields,
         pages=True if pages is None else pages,
-        templates_dir=root / templates if templates else None,
+        templates_dir=_absolute(root, templates) if templates else None,
+        site=_absolute(root, site) if site else None,
     )
     return settings, problems + r.problems + fr.problems
+
+
+def _absolute(root: Path, written: str) -> Path:
+    """A path from feed.toml, relative to the show's folder unless absolute, with `..` and
+    `~` resolved once here (symbolic links are kept: the user named this path)."""
+    return Path(os.path.abspath(root / Path(written).expanduser()))

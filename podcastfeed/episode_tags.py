@@ -14,9 +14,10 @@ from urllib.parse import quote, urlsplit
 from podcastfeed import assets
 from podcastfeed import tagvalues as tv
 from podcastfeed.chapters import JSON_CHAPTERS_TYPE, parse_time
-from podcastfeed.config import TAG_FIELDS
+from podcastfeed.config import TAG_FIELDS, BuildSettings
 from podcastfeed.errors import Problem
 from podcastfeed.fields import ALIASES, FieldReader
+from podcastfeed.localref import find_local, url_path
 from podcastfeed.model import (
     EMPTY_EPISODE_TAGS,
     MIME_BY_EXTENSION,
@@ -61,7 +62,7 @@ def read_number(f: FieldReader) -> tuple[int | None, str | None]:
 def read_episode_tags(
     f: FieldReader,
     show: Show,
-    root: Path,
+    settings: BuildSettings,
     *,
     slug: str,
     duration: int | None,
@@ -85,10 +86,7 @@ def read_episode_tags(
         ref = ref.strip()
         if urlsplit(ref).scheme in ("http", "https"):
             return tv.https_url(ref), None
-        found = _find(ref, f.path.parent, root)
-        if found is None:
-            raise ValueError(f"file not found: {ref!r} (looked beside the episode and in the show)")
-        return None, found
+        return None, _find(ref, f.path.parent, settings)
 
     published: list[str] = []
 
@@ -149,14 +147,11 @@ def read_episode_tags(
         if urlsplit(ref).scheme in ("http", "https"):
             url = ref  # without `length`, the build measures it (and the lock keeps it)
         else:
-            path = _find(ref, f.path.parent, root)
-            if path is None:
-                raise ValueError(
-                    f"file not found: {ref!r} (looked beside the episode and in the show)"
-                )
+            path = _find(ref, f.path.parent, settings)
             if show.audio_base_url is None:
                 raise ValueError("'url' is a local file, but feed.toml sets no audio_base_url")
-            url = show.audio_base_url + quote(ref.removeprefix("./"), safe="/")
+            written = url_path(ref, path, settings.source_folders)
+            url = show.audio_base_url + quote(written, safe="/")
         suffix = Path(urlsplit(ref).path).suffix.lower()
         mime = tv.field(data, "type", lambda v: tv.text(v, 128)) or MIME_BY_EXTENSION.get(suffix)
         if mime is None:
@@ -181,12 +176,19 @@ def read_episode_tags(
 
     transcripts = get("transcript", lambda v: tv.several(v, transcript)) or ()
     linked_chapters = get("chapters", chapters)
+
+    def sibling(name: str, read: Callable[[str], Linked]) -> Linked | None:
+        try:
+            return read(name)
+        except ValueError as exc:
+            f.problem(None, f"{name} (beside the episode) {exc}")
+            return None
+
     if f.key_for("transcript") is None:
-        transcripts = tuple(
-            transcript(name) for name in siblings if not name.endswith(".chapters.json")
-        )
+        found = (sibling(n, transcript) for n in siblings if not n.endswith(".chapters.json"))
+        transcripts = tuple(linked for linked in found if linked is not None)
     if f.key_for("chapters") is None and f"{f.path.stem}.chapters.json" in siblings:
-        linked_chapters = chapters(f"{f.path.stem}.chapters.json")
+        linked_chapters = sibling(f"{f.path.stem}.chapters.json", chapters)
     return EpisodeTags(
         itunes_title=get("itunes_title", lambda v: tv.text(v, 255)),
         is_blocked=bool(get("block", _yes)),
@@ -232,15 +234,18 @@ def _outside(start: float, length: float, duration: int) -> str:
     )
 
 
-def _find(ref: str, *folders: Path) -> Path | None:
-    """The first folder's file `ref`; None when there is none (or the name cannot be one)."""
-    for folder in folders:
-        try:
-            if (folder / ref).is_file():
-                return folder / ref
-        except OSError:  # e.g. a name too long for the file system
-            continue
-    return None
+def _find(ref: str, beside: Path, settings: BuildSettings) -> Path:
+    """The file `ref` beside the episode or in the show (inside the show's source folders).
+
+    Raises:
+        ValueError: there is none, or it lies outside them.
+    """
+    try:
+        return find_local(ref, (beside, settings.root), settings.source_folders)
+    except ValueError as exc:
+        if str(exc).startswith("file not found"):
+            raise ValueError(f"{exc} (looked beside the episode and in the show)") from None
+        raise
 
 
 def _yes(value: object) -> bool:

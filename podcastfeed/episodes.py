@@ -18,11 +18,13 @@ from zoneinfo import ZoneInfo
 import frontmatter
 import yaml
 
+from podcastfeed.commit import MANIFEST_NAME
 from podcastfeed.config import BuildSettings, clean_text
 from podcastfeed.episode_tags import SIBLING_SUFFIXES, read_episode_tags, read_number
 from podcastfeed.errors import EpisodeError, Problem
 from podcastfeed.fields import ALIASES, FieldReader, yaml_error_line
 from podcastfeed.files import relative_name
+from podcastfeed.localref import find_local, url_path
 from podcastfeed.model import EMPTY_EPISODE_TAGS, MIME_BY_EXTENSION, Audio, Episode, Show
 from podcastfeed.shownotes import make_description, render_notes
 from podcastfeed.values import parse_bool, parse_date, parse_duration, parse_positive_int
@@ -43,9 +45,13 @@ def find_episode_files(folder: Path) -> list[Path]:
 
 def find_episodes_and_siblings(folder: Path) -> dict[Path, tuple[str, ...]]:
     """Every episode file under `folder`, in a stable order, with the names of its sibling
-    transcript/chapters files (`<slug>.vtt`, `.srt`, `.chapters.json`), from the same listing."""
+    transcript/chapters files (`<slug>.vtt`, `.srt`, `.chapters.json`), from the same listing.
+    Hidden folders, `_folders` and folders holding a podcastfeed manifest are skipped."""
     found: list[tuple[str, tuple[str, ...]]] = []
     for directory, folders, names in os.walk(folder):  # os.walk: pathlib is slow at 10,000
+        if MANIFEST_NAME in names and directory != str(folder):
+            folders[:] = []  # a folder a build writes into (pages are .html): not a source
+            continue
         folders[:] = [name for name in folders if not name.startswith((".", "_"))]
         extras = {name for name in names if name.endswith(SIBLING_SUFFIXES)}
         for name in names:
@@ -212,11 +218,9 @@ def _episode(
     duration = f.parsed("duration", parse_duration)
     try:
         slug = f.path.relative_to(settings.episodes_dir).with_suffix("").as_posix()
-    except ValueError:
+    except ValueError:  # a file read on its own (podcastfeed new, tests)
         slug = f.path.stem
-    tags = read_episode_tags(
-        f, show, settings.root, slug=slug, duration=duration, siblings=siblings
-    )
+    tags = read_episode_tags(f, show, settings, slug=slug, duration=duration, siblings=siblings)
     if podcast_episode is not None and podcast_episode != str(number):
         tags = replace(tags, podcast_episode=podcast_episode)
     season = f.parsed("season", parse_positive_int)
@@ -252,6 +256,7 @@ def _episode(
         length=f.parsed("length", parse_positive_int),
         mime_type=mime_type,
         tags=tags,
+        slug=slug,
     )
 
 
@@ -302,15 +307,14 @@ def _audio(
     if scheme and len(scheme) > 1:  # "c:" is a Windows drive, not a scheme
         f.problem("audio", f"must be an http(s) URL or a local path (got {ref!r})")
         return None
-    candidates = [f.path.parent / ref, settings.root / ref]
-    local = next((c for c in candidates if c.is_file()), None)
-    if local is None:
-        f.problem(
-            "audio",
-            f"file not found: {ref!r} (looked in {relative_name(f.path.parent, settings.root)}"
-            " and the show folder)",
-            probe=True,
-        )
+    try:
+        local = find_local(ref, (f.path.parent, settings.root), settings.source_folders)
+    except ValueError as exc:
+        message, missing = str(exc), str(exc).startswith("file not found")
+        if missing:
+            where = relative_name(f.path.parent, settings.root)
+            message += f" (looked in {where} and the show folder)"
+        f.problem("audio", message, probe=missing)
         return None
     if show.audio_base_url is None:
         f.problem(
@@ -319,14 +323,8 @@ def _audio(
             hint='add audio_base_url = "https://…/", where the audio files are published',
         )
         return None
-    written = Path(ref.replace("\\", "/"))
-    if written.is_absolute() or ".." in written.parts:
-        try:
-            written = local.resolve().relative_to(settings.root)
-        except ValueError:
-            f.problem("audio", f"is outside the show folder (got {ref!r})")
-            return None
-    url = show.audio_base_url + quote(written.as_posix().removeprefix("./"), safe="/")
+    written = url_path(ref, local, settings.source_folders)
+    url = show.audio_base_url + quote(written, safe="/")
     return Audio(ref=ref, url=url, path=local)
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 
-def _umask() -> int:
+def current_umask() -> int:
+    """The process's umask (reading it means setting it: set it back at once)."""
     mask = os.umask(0)
     os.umask(mask)
     return mask
@@ -32,7 +33,7 @@ def atomic_writer(path: Path, *, durable: bool = True) -> Iterator[BinaryIO]:
             stream.flush()
             if durable:
                 os.fsync(stream.fileno())
-        os.chmod(temp, 0o666 & ~_umask())
+        os.chmod(temp, 0o666 & ~current_umask())
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):

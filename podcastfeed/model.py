@@ -302,6 +302,7 @@ class Episode:
     length: int | None = None  # front-matter override, bytes
     mime_type: str | None = None  # front-matter override
     tags: EpisodeTags = EMPTY_EPISODE_TAGS
+    slug: str = ""  # the file's path in the episodes folder without suffix (`2024/intro`)
 
     @property
     def notes_html(self) -> str:

@@ -61,8 +61,10 @@ def format_clock(seconds: float) -> str:
 
 
 def episode_slug(episode: Episode) -> str:
-    """The episode's page folder: its file name without the suffix."""
-    return episode.source.stem
+    """The episode's page folder: its path in the episodes folder without the suffix, so
+    `season1/intro.md` and `season2/intro.md` get pages of their own, which stay where they
+    are when other episodes come and go."""
+    return episode.slug or episode.source.stem
 
 
 def render_pages(
@@ -73,38 +75,37 @@ def render_pages(
     pages: bool = True,
     templates_dir: Path | None = None,
     audio_src: Callable[[Episode], str] | None = None,
+    assets_path: str = "",
 ) -> list[Page]:
     """The show page and (with `pages`) one page per episode.
 
     Args:
         audio_src: the player's source for an episode; default the enclosure URL (`serve`
             points it at the local file).
+        assets_path: the feed's folder (where transcripts and chapters are) relative to the
+            pages' folder, "" when they are the same, else ending in "/".
 
     Raises:
         jinja2.TemplateError: a template of the show's own folder is broken.
         RecursionError: a template of the show's own folder extends itself.
     """
     env = _environment(templates_dir)
-    views, slugs = [], set[str]()
-    for episode in sort_episodes(episodes):
-        slug = base = episode_slug(episode)
-        count = 1
-        while slug in slugs:  # the same file name in two subfolders
-            count += 1
-            slug = f"{base}-{count}"
-        slugs.add(slug)
-        views.append(_EpisodeView(episode, slug, audio, audio_src, pages))
+    views = [
+        _EpisodeView(episode, episode_slug(episode), audio, audio_src, pages)
+        for episode in sort_episodes(episodes)
+    ]
     apps = [(APP_NAMES.get(key.lower(), key), url) for key, url in show.subscribe]
     if not any(key.lower() == "podcastindex" for key, _url in show.subscribe):
         search = "https://podcastindex.org/search?type=url&q=" + quote(show.feed_url, safe="")
         apps.append(("Podcast Index", search))
-    context = {"show": show, "episodes": views, "root": "", "apps": apps}
+    context = {"show": show, "episodes": views, "root": "", "assets": assets_path, "apps": apps}
     index, episode_page = env.get_template("index.html"), env.get_template("episode.html")
     found = [Page("index.html", lambda: index.generate(context))]
     if pages:
         for view in views:
-            page = {"show": show, "e": view, "root": "../../", "apps": apps}
-            page["home"] = "../../index.html"
+            up = "../" * (2 + view.slug.count("/"))  # episodes/<slug>/index.html
+            page = {"show": show, "e": view, "root": up, "assets": up + assets_path, "apps": apps}
+            page["home"] = up + "index.html"
             found.append(
                 Page(
                     f"episodes/{view.slug}/index.html",

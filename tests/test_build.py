@@ -150,7 +150,14 @@ def test_write_report_is_atomic_and_failed_builds_leave_the_feed(site: Site) -> 
         build(site.config, now=NOW)
     assert target.read_bytes() == before
     written = sorted(p.relative_to(target.parent).as_posix() for p in target.parent.rglob("*"))
-    assert written == ["episodes", "episodes/a", "episodes/a/index.html", "feed.xml", "index.html"]
+    assert written == [
+        ".podcastfeed-manifest",
+        "episodes",
+        "episodes/a",
+        "episodes/a/index.html",
+        "feed.xml",
+        "index.html",
+    ]
 
 
 def test_build_local_audio_needs_audio_base_url(site: Site) -> None:

@@ -278,7 +278,7 @@ def test_page_same_file_name_in_two_folders(site: Site) -> None:
     text = f"---\ntitle: Old a\ndate: 2020-01-01\npermalink: /old-a\naudio: ../{audio}\n---\n"
     (site.episodes / "old" / "a.md").write_text(text)
     paths = [p.path for p in build(site.config, now=NOW, check=False).pages()]
-    assert paths == ["index.html", "episodes/a/index.html", "episodes/a-2/index.html"]
+    assert paths == ["index.html", "episodes/a/index.html", "episodes/old/a/index.html"]
 
 
 def test_pages_are_written_again_only_when_their_inputs_change(site: Site) -> None:

@@ -1,0 +1,279 @@
+"""Writing a build's files as one step, and only the files the build owns.
+
+Every file is first written beside its target under a temporary name (`.NAME.TOKEN.tmp`); a
+journal in the cache folder lists them; then they are moved into place, files of episodes that
+left the feed are removed, and the manifest is updated. A build killed at any moment leaves
+either the previous files (the journal still says "prepare": the next build deletes the
+temporary files) or the journal saying "commit", which the next build finishes first. No
+temporary file outlives the next build.
+
+The manifest (`.podcastfeed-manifest` in the feed's folder, published and committed with the
+files it lists, so a fresh clone has it) names every file a build wrote. A build never
+overwrites or deletes a file that is not in it: it stops and names the file. A file an earlier
+podcastfeed wrote before manifests existed (the same bytes, or podcastfeed's generator mark) is
+taken over.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from podcastfeed.errors import ConfigError
+from podcastfeed.files import current_umask, write_atomic
+
+MANIFEST_NAME = ".podcastfeed-manifest"
+JOURNAL_NAME = "commit.json"
+FORMAT = 1
+#: Marks of files podcastfeed wrote before it kept a manifest (its feed and its pages).
+_MARKS = (b"<generator>podcastfeed", b'<meta name="generator" content="podcastfeed">')
+#: Temporary files of `files.atomic_writer` (mkstemp: 8 random characters).
+_STRAY = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+
+
+@dataclass
+class Output:
+    """One file to write: its path and a function that makes its content."""
+
+    path: Path
+    content: Callable[[], Iterable[bytes]]
+    durable: bool = True  # fsync before the commit (feed, lock); pages are only rebuilt if lost
+    listed: bool = True  # in the manifest (the lock is ours by its name and format instead)
+
+
+def given(data: bytes) -> Callable[[], Iterable[bytes]]:
+    """The content function of an Output whose bytes are known already."""
+    return lambda: (data,)
+
+
+@dataclass
+class Manifest:
+    """What the last build wrote under `folder` (paths relative to it, POSIX style)."""
+
+    folder: Path
+    files: set[str] = field(default_factory=set)
+    pages: str = ""  # digest of the inputs of the pages last written (build._pages_digest)
+
+    def name(self, path: Path) -> str:
+        return Path(os.path.relpath(path, self.folder)).as_posix()
+
+    def owns(self, path: Path) -> bool:
+        return self.name(path) in self.files
+
+
+def read_manifest(folder: Path) -> Manifest:
+    """The manifest of `folder`; an empty one when there is none.
+
+    Raises:
+        ConfigError: the file exists but is not a podcastfeed manifest.
+    """
+    path = folder / MANIFEST_NAME
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Manifest(folder)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ConfigError(
+            f"unreadable manifest ({type(exc).__name__})",
+            source=path,
+            hint="delete the output folder's files and this manifest, then build again",
+        ) from exc
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != FORMAT
+        or not isinstance(data.get("files"), list)
+        or not all(isinstance(name, str) for name in data["files"])
+    ):
+        raise ConfigError(
+            "not a podcastfeed manifest this version can read",
+            source=path,
+            hint="delete the output folder's files and this manifest, then build again",
+        )
+    return Manifest(folder, set(data["files"]), str(data.get("pages", "")))
+
+
+def manifest_bytes(manifest: Manifest) -> bytes:
+    data = {"format": FORMAT, "pages": manifest.pages, "files": sorted(manifest.files)}
+    return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def check_writable(
+    outputs: Iterable[Output], manifest: Manifest, shown: Callable[[Path], str]
+) -> None:
+    """Stop before anything is written when an output cannot be written or is not the build's.
+
+    Raises:
+        ConfigError: naming the first such file and how to resolve it.
+    """
+    for output in outputs:
+        path = output.path
+        for parent in reversed(path.parents):
+            if parent.exists() and not parent.is_dir():
+                raise ConfigError(
+                    f"cannot write {shown(path)}: {shown(parent)} is a file, not a folder",
+                    hint="move it away, or choose another output folder ([build] output)",
+                )
+        if not os.path.lexists(path):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            raise ConfigError(
+                f"cannot write {shown(path)}: a folder is in the way",
+                hint="move it away, or choose another output folder ([build] output)",
+            )
+        if output.listed and not manifest.owns(path) and not _looks_ours(path, output):
+            raise ConfigError(
+                f"{shown(path)} exists and was not written by podcastfeed; not overwriting it",
+                hint="move it away, or choose another output folder ([build] output, or "
+                "[build] site for the show page)",
+            )
+
+
+def _looks_ours(path: Path, output: Output) -> bool:
+    """A file an earlier podcastfeed wrote: its generator mark, or the very bytes it would get."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(4096)
+    except OSError:
+        return False
+    if any(mark in head for mark in _MARKS):
+        return True
+    try:
+        return path.read_bytes() == b"".join(output.content())
+    except OSError:
+        return False
+
+
+def commit(
+    manifest: Manifest,
+    outputs: list[Output],
+    keep: Iterable[Path],
+    journal_dir: Path,
+) -> list[Path]:
+    """Write `outputs`, keep the files `keep` as they are, remove what the manifest lists and
+    neither names, and write the new manifest: all as one step (see the module docstring).
+    Files are switched in the order of `outputs`, then the manifest, then the removals.
+
+    Returns:
+        The files removed.
+    """
+    new = Manifest(manifest.folder, pages=manifest.pages)
+    new.files = {new.name(o.path) for o in outputs if o.listed} | {new.name(p) for p in keep}
+    removed = [manifest.folder / name for name in sorted(manifest.files - new.files)]
+    body = manifest_bytes(new)
+    manifest_path = manifest.folder / MANIFEST_NAME
+    writes = list(outputs)
+    if not same_bytes(manifest_path, body):
+        writes.append(Output(manifest_path, given(body), listed=False))
+    token = secrets.token_hex(4)
+    journal = {
+        "format": FORMAT,
+        "token": token,
+        "folder": str(manifest.folder),
+        "writes": [str(o.path) for o in writes],
+        "removes": [str(p) for p in removed],
+    }
+    journal_path = journal_dir / JOURNAL_NAME
+    _write_journal(journal_path, journal, "prepare")
+    try:
+        for output in writes:
+            temp = _temp(output.path, token)
+            temp.parent.mkdir(parents=True, exist_ok=True)
+            with open(temp, "wb") as stream:
+                for piece in output.content():
+                    stream.write(piece)
+                if output.durable:
+                    stream.flush()
+                    os.fsync(stream.fileno())
+            os.chmod(temp, 0o666 & ~current_umask())
+        _write_journal(journal_path, journal, "commit")
+    except BaseException:
+        _roll_back(journal)
+        with contextlib.suppress(OSError):
+            journal_path.unlink()
+        raise
+    _roll_forward(journal, manifest.folder)
+    journal_path.unlink()
+    return removed
+
+
+def recover(journal_dir: Path, folders: Iterable[Path] = ()) -> None:
+    """Finish or undo a build that was killed while writing (the journal says which), and
+    delete temporary files of killed writes in the cache folder and `folders`."""
+    path = journal_dir / JOURNAL_NAME
+    try:
+        journal = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        journal = None
+    if isinstance(journal, dict) and journal.get("format") == FORMAT:
+        if journal.get("state") == "commit":
+            _roll_forward(journal, Path(str(journal["folder"])))
+        else:
+            _roll_back(journal)
+    with contextlib.suppress(OSError):
+        path.unlink()
+    for folder in (journal_dir, *folders):
+        _sweep(folder)
+
+
+def _write_journal(path: Path, journal: dict[str, object], state: str) -> None:
+    journal["state"] = state
+    write_atomic(path, json.dumps(journal).encode("utf-8"))
+
+
+def _temp(path: Path, token: str) -> Path:
+    return path.with_name(f".{path.name}.{token}.tmp")
+
+
+def _roll_back(journal: dict[str, object]) -> None:
+    for name in journal["writes"]:  # type: ignore[attr-defined]
+        with contextlib.suppress(OSError):
+            _temp(Path(name), str(journal["token"])).unlink()
+
+
+def _roll_forward(journal: dict[str, object], folder: Path) -> None:
+    token = str(journal["token"])
+    for name in journal["writes"]:  # type: ignore[attr-defined]
+        temp = _temp(Path(name), token)
+        if temp.exists():  # else moved already, by the build that was killed
+            os.replace(temp, name)
+    for name in journal["removes"]:  # type: ignore[attr-defined]
+        path = Path(name)
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        _prune(path.parent, folder)
+
+
+def same_bytes(path: Path, data: bytes) -> bool:
+    """Whether `path` holds exactly `data` (False when it cannot be read)."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _prune(folder: Path, top: Path) -> None:
+    """Remove `folder` and its parents up to `top` while they are empty."""
+    while folder != top and top in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (or not ours to remove)
+            return
+        folder = folder.parent
+
+
+def _sweep(folder: Path) -> None:
+    """Delete leftovers of `files.atomic_writer` killed mid-write in `folder` (not below)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        if _STRAY.match(name):
+            with contextlib.suppress(OSError):
+                os.unlink(folder / name)

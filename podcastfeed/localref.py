@@ -1,0 +1,47 @@
+"""Local files an episode names (audio, transcripts, chapters, alternate enclosures): found
+beside the episode or in the show's folder, and only published when, with every symbolic link
+followed, they lie inside the show's folder or a source folder feed.toml names.
+
+That one rule keeps `/etc/passwd`, `../../secret.mp3`, a sibling `.vtt` that links outside and
+a path through a linked folder out of the feed and the published folder.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+
+
+def find_local(ref: str, looked_in: Sequence[Path], allowed: Sequence[Path]) -> Path:
+    """The file `ref` names, first in `looked_in` order, as it was found (not resolved).
+
+    Raises:
+        ValueError: no such file, or it lies outside every folder of `allowed` (resolved).
+    """
+    for folder in looked_in:
+        candidate = folder / ref
+        try:
+            if not candidate.is_file():
+                continue
+            real = candidate.resolve()
+        except (OSError, RuntimeError, ValueError):  # a name too long, a link loop, a NUL
+            continue
+        if not any(real.is_relative_to(base) for base in allowed):
+            raise ValueError(
+                f"is outside the show folder (got {ref!r}"
+                + (f", which leads to {str(real)!r})" if str(real) != ref else ")")
+            )
+        return candidate
+    raise ValueError(f"file not found: {ref!r}")
+
+
+def url_path(ref: str, found: Path, allowed: Sequence[Path]) -> str:
+    """The path under `[show] audio_base_url` that publishes `found`: `ref` as written when
+    it is a plain relative path, else the file's place in the folder of `allowed` it is in."""
+    written = PurePosixPath(ref.replace("\\", "/"))
+    if not written.is_absolute() and ".." not in written.parts:
+        return str(written).removeprefix("./")
+    real = found.resolve()
+    base = next(base for base in allowed if real.is_relative_to(base))
+    return Path(os.path.relpath(real, base)).as_posix()

@@ -1,0 +1,115 @@
+"""One build at a time in a show: an exclusive lock on a file in the cache folder, held by the
+operating system (fcntl on POSIX, msvcrt on Windows), so a killed build never leaves it taken.
+
+A second build in the same show fails at once with "another build is running" (it does not
+wait: a CI job or an editor's save should not queue behind a build that may be stuck). The lock
+is re-entrant within a process: `build()` and `write_report()` each take it, and a caller that
+wants both under one hold (the CLI) wraps them in `hold()` too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from podcastfeed.errors import ConfigError
+
+LOCK_NAME = "build.lock"
+
+_held: dict[str, tuple[int, int]] = {}  # lock file -> (descriptor, depth) in this process
+_guard = threading.Lock()
+
+
+class BusyError(ConfigError):
+    """Another build holds the show's lock."""
+
+
+@contextlib.contextmanager
+def hold(cache_dir: Path) -> Iterator[None]:
+    """Hold the show's build lock (`<cache_dir>/build.lock`) for the block.
+
+    Raises:
+        BusyError: another process holds it.
+        ConfigError: the lock file cannot be created (the cache folder is a file, read-only ...).
+    """
+    path = cache_dir / LOCK_NAME
+    key = os.path.abspath(path)
+    with _guard:
+        if key in _held:
+            fd, depth = _held[key]
+            _held[key] = (fd, depth + 1)
+        else:
+            _held[key] = (_acquire(path), 1)
+    try:
+        yield
+    finally:
+        with _guard:
+            fd, depth = _held[key]
+            if depth > 1:
+                _held[key] = (fd, depth - 1)
+            else:
+                del _held[key]
+                _release(fd)
+
+
+def _acquire(path: Path) -> int:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot create the build lock {path}: {exc.strerror}",
+            hint="the cache folder ([build] cache) must be a folder podcastfeed can write to",
+        ) from exc
+    try:
+        _lock(fd)
+    except OSError:
+        holder = _read_holder(fd)
+        os.close(fd)
+        raise BusyError(
+            "another build is running in this show" + (f" (process {holder})" if holder else ""),
+            source=path.parent.parent,
+            hint="wait for it to finish and build again",
+        ) from None
+    with contextlib.suppress(
+        OSError, AttributeError
+    ):  # who holds it: shown to a second build, nothing more
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+    return fd
+
+
+def _release(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        _unlock(fd)
+    os.close(fd)
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        return os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+    except (OSError, AttributeError):  # no pread on Windows
+        return ""
+
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _lock(fd: int) -> None:
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+
+    def _unlock(fd: int) -> None:
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _lock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)

@@ -1,0 +1,306 @@
+"""A build touches only what it owns (issue 11): no overwritten files, nothing written into the
+sources, paths from anywhere, and files named by episodes only from inside the show (issue 12)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from conftest import DATA, Site
+from typer.testing import CliRunner
+
+from podcastfeed import commit, showlock
+from podcastfeed.build import build, write_report
+from podcastfeed.cli import app
+from podcastfeed.errors import BuildFailed, ConfigError
+
+runner = CliRunner()
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def snapshot(folder: Path, *names: str) -> dict[str, str]:
+    """Every file under `folder`'s `names` (files or folders), by path, with its digest."""
+    found = {}
+    for name in names:
+        top = folder / name
+        for path in [top] if top.is_file() else sorted(top.rglob("*")):
+            if path.is_file():
+                digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+                found[path.relative_to(folder).as_posix()] = digest
+    return found
+
+
+def _cli(site: Site, *args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["build", "-c", str(site.config), "-q", *args])
+    return result.exit_code, result.stderr
+
+
+def test_build_into_the_show_folder_leaves_index_and_episodes_alone(tmp_path: Path) -> None:
+    """The new user's `podcastfeed build -o feed.xml` beside their own index.html."""
+    show = tmp_path / "show"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "podcastfeed", *args],
+            cwd=show,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+
+    show.mkdir()
+    assert run("init", ".", "--yes").returncode == 0
+    shutil.copyfile(DATA / "audio" / "sine-3s-cbr.mp3", show / "episodes" / "hello.mp3")
+    (show / "episodes" / "hello.md").write_text(
+        "---\ntitle: Hello\ndate: 2024-01-01\naudio: hello.mp3\n---\nHi.\n", encoding="utf-8"
+    )
+    (show / "index.html").write_text("<h1>my own site</h1>\n", encoding="utf-8")
+    before = snapshot(show, "index.html", "episodes")
+
+    first = run("build", "-o", "feed.xml")
+    assert first.returncode == 0, first.stderr
+    assert "the show page and episode pages were not written" in first.stderr
+    assert 'set [build] site = "public"' in first.stderr
+    assert snapshot(show, "index.html", "episodes") == before
+    feed = (show / "feed.xml").read_bytes()
+
+    second = run("build", "-o", "feed.xml")
+    assert second.returncode == 0, second.stderr
+    assert (show / "feed.xml").read_bytes() == feed
+    assert run("build", "-o", "feed.xml", "--check").returncode == 0
+    shutil.copyfile(DATA / "audio" / "sine-3s-cbr.mp3", show / "episodes" / "second.mp3")
+    new = run("new", "Second", "--audio", "episodes/second.mp3", "--publish")
+    assert new.returncode == 0, new.stderr
+    third = run("build", "-o", "feed.xml", "--allow-changes", "*")
+    assert third.returncode == 0, third.stderr
+    assert (show / "index.html").read_text(encoding="utf-8") == "<h1>my own site</h1>\n"
+    assert not list((show / "episodes").rglob("index.html"))
+
+
+def test_site_setting_publishes_pages_beside_a_root_feed(site: Site) -> None:
+    site.show('[build]\noutput = "feed.xml"\nsite = "public"\n')
+    site.episode("a")
+    (site.episodes / "a.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nHi\n")
+    (site.root / "index.html").write_text("mine")
+    code, stderr = _cli(site)
+    assert code == 0, stderr
+    assert "not written" not in stderr
+    assert (site.root / "index.html").read_text() == "mine"
+    page = (site.root / "public" / "episodes" / "a" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../../transcripts/a.vtt"' in page  # the feed's folder, from the page
+    assert (site.root / "transcripts" / "a.vtt").is_file()
+    manifest = commit.read_manifest(site.root)
+    assert {"feed.xml", "transcripts/a.vtt", "public/index.html"} <= manifest.files
+
+
+def test_site_that_holds_the_sources_is_refused(site: Site) -> None:
+    site.show('[build]\nsite = "."\n')
+    site.episode("a")
+    code, stderr = _cli(site)
+    assert code == 1
+    assert "[build] site must be a folder of its own: . holds the show's sources" in stderr
+
+
+@pytest.mark.parametrize("output", ["episodes/feed.xml", "episodes/sub/feed.xml", "tpl/feed.xml"])
+def test_output_inside_a_folder_the_build_reads_is_refused(site: Site, output: str) -> None:
+    site.show('[build]\ntemplates = "tpl"\n')
+    (site.root / "tpl").mkdir()
+    site.episode("a")
+    code, stderr = _cli(site, "-o", str(site.root / output))
+    assert code == 1, stderr
+    assert "would be written into the" in stderr
+    assert "the build reads that folder" in stderr
+    assert not (site.root / output).exists()
+
+
+def test_hand_written_file_where_a_page_goes_stops_the_build(site: Site) -> None:
+    site.episode("a")
+    page = site.root / "public" / "episodes" / "a" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<p>my notes</p>")
+    code, stderr = _cli(site)
+    assert code == 1
+    assert (
+        f"Error: {Path('public/episodes/a/index.html')} exists and was not written by "
+        "podcastfeed; not overwriting it"
+    ) in stderr
+    assert "hint: move it away, or choose another output folder" in stderr
+    assert page.read_text() == "<p>my notes</p>"
+    assert not (site.root / "public" / "feed.xml").exists()  # nothing was written
+    assert not (site.root / "public" / "index.html").exists()
+    assert not (site.root / "podcastfeed.lock").exists()
+
+
+def test_a_file_from_an_earlier_podcastfeed_is_taken_over(site: Site) -> None:
+    site.episode("a")
+    assert _cli(site)[0] == 0
+    (site.root / "public" / commit.MANIFEST_NAME).unlink()  # as before manifests existed
+    site.episode("a", title="Renamed")
+    assert _cli(site)[0] == 0
+    assert "Renamed" in (site.root / "public" / "index.html").read_text(encoding="utf-8")
+
+
+def test_unpublishing_removes_its_page_and_transcript_only(site: Site) -> None:
+    site.episode("a")
+    site.episode("b", audio=site.audio("sine-3s-cbr.mp3", "b.mp3"))
+    (site.episodes / "b.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nHi\n")
+    public = site.root / "public"
+    (public / "episodes").mkdir(parents=True)
+    (public / "episodes" / "mine.txt").write_text("mine")
+    assert _cli(site)[0] == 0
+    assert (public / "episodes" / "b" / "index.html").is_file()
+    assert (public / "transcripts" / "b.vtt").is_file()
+    (site.episodes / "b.md").unlink()
+    code, stderr = _cli(site, "--allow-changes", "b")
+    assert code == 0, stderr
+    assert not (public / "episodes" / "b").exists()
+    assert not (public / "transcripts").exists()
+    assert (public / "episodes" / "a" / "index.html").is_file()
+    assert (public / "episodes" / "mine.txt").read_text() == "mine"
+    assert "episodes/b/index.html" not in commit.read_manifest(public).files
+
+
+@pytest.mark.parametrize("where", ["absolute", "relative"])
+def test_episodes_folder_outside_the_show_builds(site: Site, tmp_path: Path, where: str) -> None:
+    outside = tmp_path / "elsewhere" / "posts"
+    outside.mkdir(parents=True)
+    shutil.copyfile(DATA / "audio" / "sine-3s-cbr.mp3", outside / "a.mp3")
+    (outside / "a.md").write_text("---\ntitle: A\ndate: 2024-01-01\naudio: a.mp3\n---\nA.\n")
+    (outside / "b.md").write_text("---\ntitle: B\ndate: nope\naudio: a.mp3\n---\n")
+    written = str(outside) if where == "absolute" else "../elsewhere/posts"
+    site.show(f'[build]\nepisodes = "{written}"\n')
+    with pytest.raises(BuildFailed) as failed:
+        build(site.config, now=NOW)
+    assert any(str(p.source) == str(outside / "b.md") for p in failed.value.problems)
+    (outside / "b.md").unlink()
+    report = build(site.config, now=NOW)
+    write_report(report)
+    assert [e.title for e in report.published] == ["A"]
+    assert report.lock.entries[0].file == str(outside / "a.md")
+    assert (site.root / "public" / "episodes" / "a" / "index.html").is_file()
+
+
+def test_same_file_name_in_two_folders_gets_two_pages(site: Site) -> None:
+    for season in ("season1", "season2"):
+        (site.episodes / season).mkdir()
+        audio = site.audio("sine-3s-cbr.mp3", f"{season}.mp3")
+        (site.episodes / season / "intro.md").write_text(
+            f"---\ntitle: {season}\ndate: 2024-01-01\npermalink: /{season}/\n"
+            f"audio: ../{audio}\n---\n"
+        )
+    assert _cli(site)[0] == 0
+    pages = site.root / "public" / "episodes"
+    for season in ("season1", "season2"):
+        page = (pages / season / "intro" / "index.html").read_text(encoding="utf-8")
+        assert f"<title>{season}" in page
+        assert 'href="../../../index.html"' in page  # back to the show page, one level deeper
+
+
+def test_pages_written_into_the_episodes_folder_by_an_old_build_are_not_read(
+    site: Site,
+) -> None:
+    """`episodes = "."`: the output folder is inside the episodes folder, and skipped."""
+    site.show('[build]\nepisodes = "."\n')
+    site.episode("a")
+    code, stderr = _cli(site)
+    assert code == 0, stderr
+    # the slug is the file's path in the episodes folder, which is the show's folder here
+    assert (site.root / "public" / "episodes" / "episodes" / "a" / "index.html").is_file()
+    code, stderr = _cli(site)
+    assert code == 0, stderr
+
+
+def test_second_build_while_one_holds_the_lock_fails_at_once(site: Site) -> None:
+    site.episode("a")
+    with showlock.hold(site.root / ".podcastfeed-cache"):
+        done = subprocess.run(
+            [sys.executable, "-m", "podcastfeed", "build", "-c", str(site.config)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert f"another build is running in this show (process {os.getpid()})" in done.stderr
+    assert not (site.root / "public").exists()
+    assert _cli(site)[0] == 0  # released
+
+
+def test_lock_in_a_cache_that_is_a_file_is_a_clear_error(site: Site) -> None:
+    site.episode("a")
+    (site.root / ".podcastfeed-cache").write_text("not a folder")
+    with pytest.raises(ConfigError, match="cannot create the build lock"):
+        build(site.config, now=NOW)
+
+
+# --- files an episode names must lie inside the show (issue 12) ------------------------------
+
+
+def _secret(tmp_path: Path) -> Path:
+    secret = tmp_path / "secret"
+    secret.mkdir(exist_ok=True)
+    (secret / "passwd.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nroot:x:0:0\n")
+    shutil.copyfile(DATA / "audio" / "sine-3s-cbr.mp3", secret / "secret.mp3")
+    (secret / "chapters.json").write_text('{"version": "1.2.0", "chapters": []}')
+    return secret
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "transcript: {{url: {secret}/passwd.vtt, type: text/vtt}}",
+        "transcript: {{url: /etc/passwd, type: text/plain}}",
+        "transcript: ../../secret/passwd.vtt",
+        "transcript: linked/passwd.vtt",
+        "chapters: {secret}/chapters.json",
+        "chapters: ../../secret/chapters.json",
+        "alternate_enclosures: [{{url: {secret}/secret.mp3}}]",
+        "alternate_enclosures: [{{url: ../../secret/secret.mp3}}]",
+        "alternate_enclosures: [{{url: linked/secret.mp3}}]",
+        "audio: linked/secret.mp3",
+        "audio: {secret}/secret.mp3",
+    ],
+)
+def test_files_outside_the_show_are_not_published(site: Site, tmp_path: Path, front: str) -> None:
+    secret = _secret(tmp_path)
+    (site.episodes / "linked").symlink_to(secret, target_is_directory=True)
+    line = front.format(secret=secret)
+    audio = "" if line.startswith("audio:") else f"audio: {site.audio('sine-3s-cbr.mp3')}\n"
+    (site.episodes / "e.md").write_text(f"---\ntitle: E\ndate: 2024-01-01\n{audio}{line}\n---\n")
+    with pytest.raises(BuildFailed) as failed:
+        build(site.config, now=NOW)
+    messages = [str(p) for p in failed.value.problems]
+    assert any("is outside the show folder" in m for m in messages), messages
+    assert not (site.root / "public").exists()
+
+
+def test_sibling_transcript_that_links_outside_is_refused(site: Site, tmp_path: Path) -> None:
+    secret = _secret(tmp_path)
+    site.episode("e")
+    (site.episodes / "e.vtt").symlink_to(secret / "passwd.vtt")
+    with pytest.raises(BuildFailed) as failed:
+        build(site.config, now=NOW)
+    assert any("is outside the show folder" in str(p) for p in failed.value.problems)
+
+
+def test_local_alternate_enclosure_url_never_holds_the_local_path(site: Site) -> None:
+    audio = site.audio("sine-2s.ogg")
+    site.episode("e", text=None)
+    text = (
+        (site.episodes / "e.md")
+        .read_text()
+        .replace("---\n\n", f"alternate_enclosures: [{{url: ../episodes/{audio}}}]\n---\n\n", 1)
+    )
+    (site.episodes / "e.md").write_text(text)
+    report = build(site.config, now=NOW)
+    (alternate,) = report.published[0].tags.alternate_enclosures
+    assert alternate.url == "https://cdn.example.org/media/episodes/audio/sine-2s.ogg"
