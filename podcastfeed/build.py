@@ -6,6 +6,7 @@ unless the whole build succeeds.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -19,7 +20,7 @@ import jinja2
 from podcastfeed import cache, commit, lock, outputs, page, showlock
 from podcastfeed.chapters import validate_json_chapters
 from podcastfeed.checks_run import check_build
-from podcastfeed.config import Config, load_config
+from podcastfeed.config import BuildSettings, Config, load_config
 from podcastfeed.episode_tags import soundbite_problems
 from podcastfeed.episodes import find_episodes_and_siblings, read_episode
 from podcastfeed.errors import BuildFailed, ConfigError, EpisodeError, Problem
@@ -80,8 +81,8 @@ class BuildReport:
             ConfigError: a template of the show's own folder is broken or missing.
         """
         settings = self.config.build
-        try:
-            return page.render_pages(
+        with template_errors(settings):
+            found = page.render_pages(
                 self.config.show,
                 self.published,
                 self.audio,
@@ -90,18 +91,37 @@ class BuildReport:
                 audio_src=audio_src,
                 assets_path=assets_path,
             )
-        except jinja2.TemplateSyntaxError as exc:
-            where = Path(exc.filename) if exc.filename else settings.templates_dir
-            raise ConfigError(f"template: {exc.message}", source=where, line=exc.lineno) from exc
-        except jinja2.TemplateError as exc:
-            source = settings.templates_dir or settings.config_path
-            raise ConfigError(f"template: {exc}", source=source) from exc
-        except RecursionError as exc:
-            raise ConfigError(
-                "template: a template extends or includes itself",
-                source=settings.templates_dir,
-                hint='extend the packaged one by name: {% extends "podcastfeed/index.html" %}',
-            ) from exc
+        # Templates a template includes are loaded while it renders, lazily, when written.
+        return [page.Page(p.path, _guarded(p.render, settings)) for p in found]
+
+
+def _guarded(
+    render: Callable[[], Iterator[str]], settings: BuildSettings
+) -> Callable[[], Iterator[str]]:
+    def run() -> Iterator[str]:
+        with template_errors(settings):
+            yield from render()
+
+    return run
+
+
+@contextlib.contextmanager
+def template_errors(settings: BuildSettings) -> Iterator[None]:
+    """Jinja2's errors as ConfigErrors naming the template and line."""
+    try:
+        yield
+    except jinja2.TemplateSyntaxError as exc:
+        where = Path(exc.filename) if exc.filename else settings.templates_dir
+        raise ConfigError(f"template: {exc.message}", source=where, line=exc.lineno) from exc
+    except jinja2.TemplateError as exc:
+        source = settings.templates_dir or settings.config_path
+        raise ConfigError(f"template: {exc}", source=source) from exc
+    except RecursionError as exc:
+        raise ConfigError(
+            "template: a template extends or includes itself",
+            source=settings.templates_dir,
+            hint='extend the packaged one by name: {% extends "podcastfeed/index.html" %}',
+        ) from exc
 
 
 def build(

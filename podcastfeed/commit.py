@@ -180,10 +180,11 @@ def commit(
     }
     journal_path = journal_dir / JOURNAL_NAME
     _write_journal(journal_path, journal, "prepare")
+    created: list[Path] = []  # folders made for the new files, removed again on failure
     try:
         for output in writes:
             temp = _temp(output.path, token)
-            temp.parent.mkdir(parents=True, exist_ok=True)
+            _make_folders(temp.parent, created)
             with open(temp, "wb") as stream:
                 for piece in output.content():
                     stream.write(piece)
@@ -194,6 +195,9 @@ def commit(
         _write_journal(journal_path, journal, "commit")
     except BaseException:
         _roll_back(journal)
+        for folder in reversed(created):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         with contextlib.suppress(OSError):
             journal_path.unlink()
         raise
@@ -214,7 +218,7 @@ def recover(journal_dir: Path, folders: Iterable[Path] = ()) -> None:
         if journal.get("state") == "commit":
             _roll_forward(journal, Path(str(journal["folder"])))
         else:
-            _roll_back(journal)
+            _roll_back(journal, prune=True)
     with contextlib.suppress(OSError):
         path.unlink()
     for folder in (journal_dir, *folders):
@@ -230,10 +234,25 @@ def _temp(path: Path, token: str) -> Path:
     return path.with_name(f".{path.name}.{token}.tmp")
 
 
-def _roll_back(journal: dict[str, object]) -> None:
+def _make_folders(folder: Path, created: list[Path]) -> None:
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir()
+        created.append(path)
+
+
+def _roll_back(journal: dict[str, object], *, prune: bool = False) -> None:
+    """Delete the new files' temporary copies (and, with `prune`, the folders that leaves
+    empty: a killed build's, whose new folders are not known)."""
+    top = Path(str(journal["folder"])).parent
     for name in journal["writes"]:  # type: ignore[attr-defined]
         with contextlib.suppress(OSError):
             _temp(Path(name), str(journal["token"])).unlink()
+        if prune:
+            _prune(Path(name).parent, top)
 
 
 def _roll_forward(journal: dict[str, object], folder: Path) -> None:

@@ -88,12 +88,18 @@ def pages_digest(settings: BuildSettings, inputs: str, plan: Plan) -> str:
     if not inputs or plan.site is None:
         return ""
     templates: list[tuple[str, int, int]] = []
-    if settings.templates_dir is not None and settings.templates_dir.is_dir():
-        for path in sorted(settings.templates_dir.rglob("*")):
+    folder = settings.templates_dir
+    if folder is not None and folder.is_dir():
+        for path in sorted(folder.rglob("*")):
             if path.is_file():
                 stat = path.stat()
-                templates.append((str(path), stat.st_size, stat.st_mtime_ns))
-    data = repr((inputs, str(plan.site), settings.pages, templates))
+                templates.append((relative_name(path, folder), stat.st_size, stat.st_mtime_ns))
+    # Relative paths only: the manifest that keeps this digest is committed, and a clone of
+    # the show in another folder has the same pages.
+    site = relative_name(plan.site, settings.root)
+    data = repr(
+        (inputs, site, relative_name(plan.folder, settings.root), settings.pages, templates)
+    )
     return hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
 

@@ -116,13 +116,33 @@ def render_pages(
     return found
 
 
+class _InsideLoader(jinja2.FileSystemLoader):
+    """The show's templates, refusing a template that a symbolic link leads out of the folder
+    (it would be published: `{% include "notes.txt" %}` linked to /etc/passwd)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.folder = folder.resolve()
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if not Path(filename).resolve().is_relative_to(self.folder):
+            raise jinja2.TemplateError(
+                f"{template} is outside the templates folder (a link leads to "
+                f"{Path(filename).resolve()})"
+            )
+        return source, filename, uptodate
+
+
 def _environment(templates_dir: Path | None) -> jinja2.Environment:
     # The package's templates also answer as "podcastfeed/<name>", so a show's own index.html
     # can extend the one it replaces.
     package = jinja2.PackageLoader("podcastfeed", "templates")
     loaders: list[jinja2.BaseLoader] = [package, jinja2.PrefixLoader({"podcastfeed": package})]
     if templates_dir is not None:
-        loaders.insert(0, jinja2.FileSystemLoader(templates_dir))
+        loaders.insert(0, _InsideLoader(templates_dir))
     return jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,

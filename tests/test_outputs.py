@@ -304,3 +304,18 @@ def test_local_alternate_enclosure_url_never_holds_the_local_path(site: Site) ->
     report = build(site.config, now=NOW)
     (alternate,) = report.published[0].tags.alternate_enclosures
     assert alternate.url == "https://cdn.example.org/media/episodes/audio/sine-2s.ogg"
+
+
+def test_template_linked_outside_the_templates_folder_is_refused(
+    site: Site, tmp_path: Path
+) -> None:
+    secret = _secret(tmp_path)
+    (site.root / "tpl").mkdir()
+    (site.root / "tpl" / "notes.txt").symlink_to(secret / "passwd.vtt")
+    (site.root / "tpl" / "index.html").write_text('{% include "notes.txt" %}')
+    site.show('[build]\ntemplates = "tpl"\n')
+    site.episode("a")
+    code, stderr = _cli(site)
+    assert code == 1
+    assert "notes.txt is outside the templates folder" in stderr
+    assert not (site.root / "public").exists()
