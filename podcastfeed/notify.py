@@ -34,7 +34,8 @@ class Ping:
     def __str__(self) -> str:
         """The ping as people read it, with passwords in URLs masked."""
         if self.form:
-            return mask_url(f"{self.what}: {self.method} {self.url} ({urlencode(self.form)})")
+            form = urlencode({key: mask_url(value) for key, value in self.form.items()})
+            return mask_url(f"{self.what}: {self.method} {self.url} ({form})")
         return mask_url(f"{self.what}: {self.method} {self.url}")
 
 
