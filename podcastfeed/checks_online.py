@@ -17,6 +17,7 @@ from podcastfeed import artwork
 from podcastfeed.artwork import Artwork, ArtworkError
 from podcastfeed.checks import Feed, Hit, rule
 from podcastfeed.files import write_atomic
+from podcastfeed.netlimits import DEFAULT_DEADLINE, mask_url
 
 if TYPE_CHECKING:
     from requests import Session  # noqa: TID251 - for the type only
@@ -36,6 +37,7 @@ class Online:
     cache_file: Path | None = None
     now: float = field(default_factory=time.time)
     requests: int = 0
+    deadline: float = DEFAULT_DEADLINE  # per request, in all (connect, headers, body)
     _cache: dict[str, dict[str, Any]] | None = None
 
     def _entries(self) -> dict[str, dict[str, Any]]:
@@ -68,6 +70,7 @@ class Online:
                 method=method,
                 first_bytes=2 if method == "GET" else None,
                 timeout=self.timeout,
+                deadline=self.deadline,
             )
             entries[key] = {
                 "at": self.now,
@@ -86,7 +89,13 @@ class Online:
         from podcastfeed import remote
 
         self.requests += 1
-        got = remote.ask(self.session, url, first_bytes=artwork.HEAD_BYTES, timeout=self.timeout)
+        got = remote.ask(
+            self.session,
+            url,
+            first_bytes=artwork.HEAD_BYTES,
+            timeout=self.timeout,
+            deadline=self.deadline,
+        )
         if got.error or not 200 <= got.status < 300:
             return None
         total = got.headers.get("content-range", "").rpartition("/")[2]
@@ -141,7 +150,7 @@ def media_reachable(feed: Feed) -> Iterator[Hit]:
     for element, url, found in _enclosures(feed):
         if not _ok(found):
             why = found["error"] or f"HTTP {found['status']}"
-            yield Hit(element, f"{url}: {why}", key="audio")
+            yield Hit(element, f"{mask_url(url)}: {why}", key="audio")
 
 
 @rule(
@@ -161,12 +170,14 @@ def byte_range(feed: Feed) -> Iterator[Hit]:
         if int(found["status"]) != 206:
             yield Hit(
                 element,
-                f"{url}: a Range request got HTTP {found['status']}, not 206",
+                f"{mask_url(url)}: a Range request got HTTP {found['status']}, not 206",
                 hint="host the audio where byte ranges work (most CDNs and S3 do)",
                 key="audio",
             )
         elif not found["content_range"]:
-            yield Hit(element, f"{url}: HTTP 206 without a Content-Range header", key="audio")
+            yield Hit(
+                element, f"{mask_url(url)}: HTTP 206 without a Content-Range header", key="audio"
+            )
 
 
 @rule(
@@ -186,7 +197,8 @@ def media_content_type(feed: Feed) -> Iterator[Hit]:
         if not _is_media(found):
             yield Hit(
                 element,
-                f"{url}: the host sends Content-Type {kind or '(none)'!r}, not audio or video",
+                f"{mask_url(url)}: the host sends Content-Type {kind or '(none)'!r}, "
+                "not audio or video",
                 hint="a login or error page? open it in a browser",
                 key="audio",
             )
@@ -208,7 +220,8 @@ def redirects(feed: Feed) -> Iterator[Hit]:
         if hops:
             yield Hit(
                 element,
-                f"{url}: {hops} redirect{'s' * (hops != 1)} to {found['final_url']}",
+                f"{mask_url(url)}: {hops} redirect{'s' * (hops != 1)} to "
+                f"{mask_url(found['final_url'])}",
                 key="audio",
             )
 
@@ -233,4 +246,4 @@ def artwork_head(feed: Feed) -> Iterator[Hit]:
             found = feed.online.answer(href, "HEAD")
             if not _ok(found):
                 why = found["error"] or f"HTTP {found['status']}"
-                yield Hit(element, f"artwork {href}: HEAD got {why}", key="image")
+                yield Hit(element, f"artwork {mask_url(href)}: HEAD got {why}", key="image")

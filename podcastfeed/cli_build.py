@@ -25,9 +25,18 @@ from rich.progress import (
 from podcastfeed import lock, outputs
 from podcastfeed.audio import probe_file
 from podcastfeed.build import BuildReport, build, write_report
-from podcastfeed.cli_common import ConfigOption, DebugOption, app, err, fail, shown
+from podcastfeed.cli_common import (
+    ConfigOption,
+    DeadlineOption,
+    DebugOption,
+    app,
+    err,
+    fail,
+    shown,
+)
 from podcastfeed.config import CONFIG_NAME
 from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError
+from podcastfeed.netlimits import DEFAULT_DEADLINE, mask_url
 from podcastfeed.probing import USER_AGENT, ProbeOptions
 
 
@@ -85,6 +94,7 @@ def build_command(
             help="Write nothing; exit 1 with a short diff if the feed or lock on disk is stale.",
         ),
     ] = False,
+    deadline: DeadlineOption = DEFAULT_DEADLINE,
     debug: DebugOption = False,
 ) -> None:
     """Build the feed: read feed.toml and the episodes, measure the audio, write the RSS file
@@ -107,6 +117,7 @@ def build_command(
         offline=offline,
         refresh=refresh or (),
         jobs=jobs,
+        deadline=deadline,
         on_start=progress.start,
         on_progress=progress.advance,
     )
@@ -273,6 +284,7 @@ def probe_command(
     timeout: Annotated[
         float, typer.Option("--timeout", min=0.1, help="Seconds to wait for a server.")
     ] = 15.0,
+    deadline: DeadlineOption = DEFAULT_DEADLINE,
     debug: DebugOption = False,
 ) -> None:
     """Measure audio: duration, size, MIME type, and how it was measured (for a URL, also the
@@ -294,7 +306,7 @@ def probe_command(
                 from podcastfeed import remote  # requests only when a URL is probed
 
                 session = session or remote.make_session(USER_AGENT)
-                found = remote.probe_url(session, source, timeout=timeout)
+                found = remote.probe_url(session, source, timeout=timeout, deadline=deadline)
                 info, cost = found.info, found.cost
             else:
                 info = probe_file(Path(source))
@@ -305,7 +317,7 @@ def probe_command(
             failed = True
             continue
         result = {
-            "file": source,
+            "file": mask_url(source),
             "duration": round(info.duration, 3),
             "seconds": info.seconds,
             "size": info.size,
@@ -317,8 +329,9 @@ def probe_command(
         results.append(result)
         if not as_json:
             print(
-                f"{source}: {_clock(info.seconds)} ({info.duration:.2f} s), {info.size:,} bytes, "
-                f"{info.mime_type}, by {info.method}" + (f" ({cost})" if cost else "")
+                f"{mask_url(source)}: {_clock(info.seconds)} ({info.duration:.2f} s), "
+                f"{info.size:,} bytes, {info.mime_type}, by {info.method}"
+                + (f" ({cost})" if cost else "")
             )
     if as_json:
         print(json.dumps(results, indent=2))

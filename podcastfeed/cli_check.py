@@ -11,9 +11,10 @@ from typing import Annotated
 import typer
 
 from podcastfeed.build import build
-from podcastfeed.cli_common import ConfigOption, DebugOption, app, err, fail
+from podcastfeed.cli_common import ConfigOption, DeadlineOption, DebugOption, app, err, fail
 from podcastfeed.config import CONFIG_NAME
 from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError
+from podcastfeed.netlimits import DEFAULT_DEADLINE, feed_limit, mask_url, mask_urls
 from podcastfeed.probing import USER_AGENT, ProbeOptions
 
 
@@ -46,6 +47,7 @@ def check_command(
     timeout: Annotated[
         float, typer.Option("--timeout", min=0.1, help="Seconds to wait for a server.")
     ] = 15.0,
+    deadline: DeadlineOption = DEFAULT_DEADLINE,
     debug: DebugOption = False,
 ) -> None:
     """Check the feed against what Apple Podcasts, Spotify and the Podcast Index require
@@ -81,9 +83,11 @@ def check_command(
                 from podcastfeed import remote
 
                 assert session is not None
-                got = remote.ask(session, feed, timeout=timeout)
+                got = remote.ask(
+                    session, feed, timeout=timeout, deadline=deadline, max_body=feed_limit()
+                )
                 if got.error or got.status != 200:
-                    raise ProbeError(f"{feed}: {got.error or f'HTTP {got.status}'}")
+                    raise ProbeError(f"{mask_url(feed)}: {got.error or f'HTTP {got.status}'}")
                 data, base = got.body, None
             else:
                 try:
@@ -91,15 +95,16 @@ def check_command(
                 except OSError as exc:
                     raise PodcastfeedError(f"cannot read: {exc.strerror}", source=feed) from exc
             if session is not None and online:
-                checker = Online(session, timeout)
-            parsed = lint_data(data, feed, now, base=base, online=checker, sample=sample)
+                checker = Online(session, timeout, deadline=deadline)
+            parsed = lint_data(data, mask_url(feed), now, base=base, online=checker, sample=sample)
         else:
-            report = build(config, now=now, check=False, probe=ProbeOptions(timeout=timeout))
+            options = ProbeOptions(timeout=timeout, deadline=deadline)
+            report = build(config, now=now, check=False, probe=options)
             for problem in report.warnings:
                 err(str(problem))
             if session is not None:
                 cache_file = report.config.build.cache_dir / CACHE_NAME
-                checker = Online(session, timeout, cache_file=cache_file)
+                checker = Online(session, timeout, cache_file=cache_file, deadline=deadline)
             parsed = feed_for(report, now, online=checker, sample=sample)
         findings = run(parsed, online=online, ignore=ignore or ())
     except PodcastfeedError as exc:
@@ -110,7 +115,7 @@ def check_command(
         if session is not None:
             session.close()
     color = output_format == "text" and sys.stdout.isatty()
-    sys.stdout.write(render(findings, output_format, color=color))
+    sys.stdout.write(mask_urls(render(findings, output_format, color=color)))
     totals = count(findings)
     if totals["error"] or (strict and totals["warning"]):
         raise typer.Exit(int(ExitCode.CONTENT))

@@ -11,6 +11,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from podcastfeed.errors import BuildFailed, PodcastfeedError
+from podcastfeed.netlimits import DEFAULT_DEADLINE, mask_urls
 
 app = typer.Typer(
     help="Turn a folder of podcast episode files and their audio into a podcast RSS feed.",
@@ -21,13 +22,24 @@ app = typer.Typer(
 )
 
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")]
+DeadlineOption = Annotated[
+    float,
+    typer.Option(
+        "--deadline",
+        min=0.1,
+        metavar="SECONDS",
+        help="Seconds one HTTP request may take in all: connect, headers and body "
+        f"(default {DEFAULT_DEADLINE:g}; docs/limits.md).",
+    ),
+]
 ConfigOption = Annotated[
     Path, typer.Option("--config", "-c", help="The show's feed.toml.", dir_okay=False)
 ]
 
 
 def err(text: str) -> None:
-    print(text, file=sys.stderr)
+    """A diagnostic line on stderr; passwords in URLs are masked (the feed keeps them)."""
+    print(mask_urls(text), file=sys.stderr)
 
 
 def fail(exc: PodcastfeedError, debug: bool) -> NoReturn:

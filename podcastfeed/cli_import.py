@@ -10,9 +10,10 @@ from typing import Annotated
 import typer
 
 from podcastfeed.build import build
-from podcastfeed.cli_common import DebugOption, app, err, fail
+from podcastfeed.cli_common import DeadlineOption, DebugOption, app, err, fail
 from podcastfeed.config import CONFIG_NAME
 from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError
+from podcastfeed.netlimits import DEFAULT_DEADLINE, feed_limit, mask_url
 from podcastfeed.probing import USER_AGENT, ProbeOptions
 
 
@@ -46,6 +47,7 @@ def import_command(
     timeout: Annotated[
         float, typer.Option("--timeout", min=0.1, help="Seconds to wait for a server.")
     ] = 15.0,
+    deadline: DeadlineOption = DEFAULT_DEADLINE,
     debug: DebugOption = False,
 ) -> None:
     """Migrate an existing show: read its RSS feed (file or URL) and write feed.toml, one
@@ -65,9 +67,11 @@ def import_command(
             from podcastfeed import remote
 
             with remote.make_session(USER_AGENT) as session:
-                got = remote.ask(session, source, timeout=timeout)
+                got = remote.ask(
+                    session, source, timeout=timeout, deadline=deadline, max_body=feed_limit()
+                )
             if got.error or got.status != 200:
-                raise ProbeError(f"{source}: {got.error or f'HTTP {got.status}'}")
+                raise ProbeError(f"{mask_url(source)}: {got.error or f'HTTP {got.status}'}")
             data, source_url = got.body, source
         else:
             try:

@@ -12,9 +12,18 @@ from typing import Annotated
 import typer
 
 from podcastfeed.audio import probe_file
-from podcastfeed.cli_common import ConfigOption, DebugOption, app, err, fail, shown
+from podcastfeed.cli_common import (
+    ConfigOption,
+    DeadlineOption,
+    DebugOption,
+    app,
+    err,
+    fail,
+    shown,
+)
 from podcastfeed.config import CONFIG_NAME
 from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError
+from podcastfeed.netlimits import DEFAULT_DEADLINE, feed_limit, mask_url, mask_urls
 from podcastfeed.probing import USER_AGENT
 
 
@@ -153,6 +162,7 @@ def new_command(
     timeout: Annotated[
         float, typer.Option("--timeout", min=0.1, help="Seconds to wait for a server.")
     ] = 15.0,
+    deadline: DeadlineOption = DEFAULT_DEADLINE,
     debug: DebugOption = False,
 ) -> None:
     """Start an episode file, episodes/YYYY-MM-DD-slug.md, with its front matter filled in: a
@@ -200,7 +210,7 @@ def new_command(
             from podcastfeed import remote
 
             with remote.make_session(USER_AGENT) as session:
-                info = remote.probe_url(session, audio, timeout=timeout).info
+                info = remote.probe_url(session, audio, timeout=timeout, deadline=deadline).info
         elif audio:
             info = probe_file(Path(audio))
             reference = Path(os.path.relpath(Path(audio).resolve(), folder.resolve())).as_posix()
@@ -249,6 +259,7 @@ def notify_command(
     timeout: Annotated[
         float, typer.Option("--timeout", min=0.1, help="Seconds to wait for a server.")
     ] = 15.0,
+    deadline: DeadlineOption = DEFAULT_DEADLINE,
     debug: DebugOption = False,
 ) -> None:
     """After publishing: tell the WebSub hubs of [show] hubs (POST hub.mode=publish) and the
@@ -276,14 +287,15 @@ def notify_command(
         return
     if dry_run:
         for ping in pings:
-            print(f"would send {ping}")
+            print(f"would send {mask_urls(str(ping))}")
         return
     from podcastfeed import remote
 
     with remote.make_session(USER_AGENT, retries=retries, methods=("GET", "POST")) as session:
-        results = notify.send(session, pings, timeout=timeout)
+        results = notify.send(session, pings, timeout=timeout, deadline=deadline)
     for result in results:
-        print(f"{'ok' if result.ok else 'FAILED'}: {result.ping} -> {result.detail}")
+        line = f"{'ok' if result.ok else 'FAILED'}: {result.ping} -> {result.detail}"
+        print(mask_urls(line))
     failed = sum(not result.ok for result in results)
     if failed:
         err(f"Error: {failed} of {len(results)} notification(s) failed; run it again later")
@@ -298,6 +310,7 @@ def diff_command(
     timeout: Annotated[
         float, typer.Option("--timeout", min=0.1, help="Seconds to wait for a server.")
     ] = 15.0,
+    deadline: DeadlineOption = DEFAULT_DEADLINE,
     debug: DebugOption = False,
 ) -> None:
     """Show what changed between two feeds: episodes added, removed or changed (by guid, with
@@ -320,9 +333,11 @@ def diff_command(
                 from podcastfeed import remote
 
                 session = session or remote.make_session(USER_AGENT)
-                got = remote.ask(session, source, timeout=timeout)
+                got = remote.ask(
+                    session, source, timeout=timeout, deadline=deadline, max_body=feed_limit()
+                )
                 if got.error or got.status != 200:
-                    raise ProbeError(f"{source}: {got.error or f'HTTP {got.status}'}")
+                    raise ProbeError(f"{mask_url(source)}: {got.error or f'HTTP {got.status}'}")
                 data.append(got.body)
             else:
                 try:
@@ -339,6 +354,6 @@ def diff_command(
         err("The feeds have the same channel and episodes")
         return
     for line in format_diff(found):
-        print(line)
+        print(mask_urls(line))
     err(summary(found))
     raise typer.Exit(int(ExitCode.CONTENT))

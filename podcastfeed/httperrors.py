@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 import requests
 from urllib3 import exceptions as u3
 
+from podcastfeed.netlimits import mask_urls
+
 
 def retried(response: requests.Response) -> int:
     """How many times urllib3 retried before this response (429, 5xx, connection errors)."""
@@ -29,7 +31,11 @@ def status_text(response: requests.Response) -> str:
 
 
 def describe(exc: BaseException, timeout: float) -> str:
-    """What a requests/urllib3 exception means, in a few words."""
+    """What a requests/urllib3 exception means, in a few words (passwords in URLs masked)."""
+    return mask_urls(_describe(exc, timeout))
+
+
+def _describe(exc: BaseException, timeout: float) -> str:
     causes = _causes(exc)
 
     def has(*kinds: type[BaseException]) -> bool:

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from podcastfeed import remote
 from podcastfeed.model import Show
+from podcastfeed.netlimits import DEFAULT_DEADLINE, MAX_PING_ANSWER_BYTES, mask_url
 
 if TYPE_CHECKING:
     from requests import Session  # noqa: TID251 - for the type only
@@ -31,9 +32,11 @@ class Ping:
     form: dict[str, str] | None = None
 
     def __str__(self) -> str:
+        """The ping as people read it, with passwords in URLs masked."""
         if self.form:
-            return f"{self.what}: {self.method} {self.url} ({urlencode(self.form)})"
-        return f"{self.what}: {self.method} {self.url}"
+            form = urlencode({key: mask_url(value) for key, value in self.form.items()})
+            return mask_url(f"{self.what}: {self.method} {self.url} ({form})")
+        return mask_url(f"{self.what}: {self.method} {self.url}")
 
 
 @dataclass(frozen=True)
@@ -56,12 +59,26 @@ def plan(show: Show, *, pubnotify_url: str | None = PODCAST_INDEX) -> list[Ping]
     return pings
 
 
-def send(session: Session, pings: list[Ping], *, timeout: float = 15.0) -> list[Result]:
-    """Send each ping; a 2xx answer is success (hubs answer 202 or 204, the index 200)."""
+def send(
+    session: Session,
+    pings: list[Ping],
+    *,
+    timeout: float = 15.0,
+    deadline: float = DEFAULT_DEADLINE,
+) -> list[Result]:
+    """Send each ping; a 2xx answer is success (hubs answer 202 or 204, the index 200). Each
+    ping must be answered within `deadline` seconds, with at most MAX_PING_ANSWER_BYTES."""
     results = []
     for ping in pings:
         answer = remote.ask(
-            session, ping.url, method=ping.method, form=ping.form, timeout=timeout, first_bytes=None
+            session,
+            ping.url,
+            method=ping.method,
+            form=ping.form,
+            timeout=timeout,
+            deadline=deadline,
+            max_body=MAX_PING_ANSWER_BYTES,
+            limit_name="ping answer",
         )
         if answer.error:
             results.append(Result(ping, False, answer.error))

@@ -19,6 +19,7 @@ from podcastfeed.errors import ProbeError, Problem
 from podcastfeed.files import relative_name
 from podcastfeed.lock import Lock, Probe, fingerprint
 from podcastfeed.model import AudioInfo, Episode
+from podcastfeed.netlimits import DEFAULT_DEADLINE
 
 if TYPE_CHECKING:
     from requests import Session  # noqa: TID251 - for the type only
@@ -37,7 +38,8 @@ class ProbeOptions:
     refresh: Collection[str] = ()  # episode names (file, stem, guid) to measure again
     jobs: int = 8  # concurrent remote probes
     processes: int = 1  # processes for probing many local files
-    timeout: float = 15.0
+    timeout: float = 15.0  # per wait for data
+    deadline: float = DEFAULT_DEADLINE  # per request, in all (connect, headers, body)
     session: Session | None = None  # made on first need when None
     on_progress: ProbeProgress | None = None
     on_start: Callable[[int], None] | None = None  # how many remote probes are about to run
@@ -194,7 +196,12 @@ def _measure_remote(
 
     try:
         found = remote.probe_urls(
-            session, list(wanted), jobs=options.jobs, timeout=options.timeout, on_done=done
+            session,
+            list(wanted),
+            jobs=options.jobs,
+            timeout=options.timeout,
+            deadline=options.deadline,
+            on_done=done,
         )
     finally:
         if options.session is None:

@@ -1,10 +1,13 @@
 """Measure remote audio by URL: read only the bytes mutagen needs, through HTTP Range requests.
 
-The one module that talks HTTP. A `RangeFile` (rangefile.py) gives `audio.probe_stream` a
-seekable file whose reads become ranged GETs; the first request (`Range: bytes=0-16383`) brings
-the size (Content-Range) and the first block together. Redirects are followed by hand, so loops
+With fetch.py (the session, and ask() for whole answers), the modules that talk HTTP. A
+`RangeFile` (rangefile.py) gives `audio.probe_stream` a seekable file whose reads become ranged
+GETs; the first request (`Range: bytes=0-16383`) brings the size (Content-Range) and the first
+block together. Redirects are followed by hand, so loops
 and hops can be counted; the enclosure keeps the URL as written. A server that ignores Range is
 read as a stream, as far as needed (mutagen looks at the last bytes of every file, so: to the end).
+Every request runs under a wall-clock deadline and every body under a size cap (deadline.py,
+netlimits.py); messages show URLs with their passwords masked.
 """
 
 from __future__ import annotations
@@ -17,23 +20,42 @@ from typing import BinaryIO, cast
 from urllib.parse import urljoin, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
 from podcastfeed import audio
+from podcastfeed.deadline import Deadline, making
 from podcastfeed.errors import ProbeError
+
+# The session and ask() live in fetch.py; callers keep using remote.make_session, remote.ask.
+from podcastfeed.fetch import (
+    MAX_BODY as MAX_BODY,
+)
+from podcastfeed.fetch import (
+    MAX_REDIRECTS as MAX_REDIRECTS,
+)
+from podcastfeed.fetch import (
+    REDIRECTS,
+    short,
+)
+from podcastfeed.fetch import (
+    RETRIES as RETRIES,
+)
+from podcastfeed.fetch import (
+    Answer as Answer,
+)
+from podcastfeed.fetch import (
+    ask as ask,
+)
+from podcastfeed.fetch import (
+    make_session as make_session,
+)
 from podcastfeed.httperrors import describe, retried, status_text
 from podcastfeed.model import AudioInfo
+from podcastfeed.netlimits import DEFAULT_DEADLINE, deadline_text, mask_url
 from podcastfeed.rangefile import BLOCK, RangeFile
 
 #: The first request's size: big enough for most headers, small enough that an ID3v2 tag with
 #: cover art after it is skipped, not downloaded.
 FIRST_BLOCK = BLOCK
-MAX_REDIRECTS = 10
-MAX_BODY = 64 * 1024 * 1024  # what ask() reads at most (a feed fetched for check --feed)
-RETRIES = 3  # for connection errors, 429 and 5xx
-MAX_RETRY_AFTER = 30.0  # seconds: a longer Retry-After fails sooner rather than stalling a build
-_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)", re.IGNORECASE)
 _UNSATISFIED_RANGE = re.compile(r"bytes\s+\*/(\d+)", re.IGNORECASE)
@@ -54,58 +76,23 @@ class RemoteAudio:
     bytes_read: int  # body bytes received
 
 
-class _Retry(Retry):
-    """urllib3's Retry with a bounded Retry-After (urllib3 < 2.6 has no retry_after_max)."""
-
-    def parse_retry_after(self, retry_after: str) -> float:
-        return min(super().parse_retry_after(retry_after), MAX_RETRY_AFTER)
-
-
-def make_session(
-    user_agent: str,
+def probe_url(
+    session: requests.Session,
+    url: str,
     *,
-    retries: int = RETRIES,
-    backoff: float = 0.5,
-    methods: Sequence[str] = ("GET", "HEAD"),
-) -> requests.Session:
-    """A session for probing: up to `retries` retries with exponential backoff (0, 2×backoff,
-    4×backoff ... seconds, at most 10 s) for connection errors, 429 and 5xx, honouring
-    Retry-After up to 30 s; none for other statuses (404, 403, 410). Read errors get one
-    retry: a kept-alive connection the server has closed meanwhile fails on first use (and
-    more would multiply a dead server's timeout). `methods` are the ones retried on a status or
-    a read error (add POST for idempotent pings such as WebSub's)."""
-    retry = _Retry(
-        total=retries,
-        connect=retries,
-        read=1,
-        status=retries,
-        other=0,
-        redirect=False,  # redirects are followed by hand (see _open)
-        backoff_factor=backoff,
-        backoff_max=10.0,
-        status_forcelist=(429, 500, 502, 503, 504),
-        allowed_methods=tuple(methods),
-        respect_retry_after_header=True,
-        raise_on_status=False,  # hand back the last response: its status goes in the error
-    )
-    session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry, pool_connections=16, pool_maxsize=16)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    session.headers["User-Agent"] = user_agent
-    return session
-
-
-def probe_url(session: requests.Session, url: str, *, timeout: float = 15.0) -> RemoteAudio:
+    timeout: float = 15.0,
+    deadline: float = DEFAULT_DEADLINE,
+) -> RemoteAudio:
     """Measure the audio at `url` (http or https) with as few bytes as the format allows.
 
-    `timeout` applies to connecting and to each wait for data.
+    `timeout` applies to connecting and to each wait for data; `deadline` to each request as a
+    whole (connect, headers and body).
 
     Raises:
         ProbeError: naming the URL and what happened (status, timeout, DNS or connection
             error, redirect loop, HTML instead of audio, unreadable audio).
     """
-    probe = _Probe(session, url, timeout)
+    probe = _Probe(session, url, timeout, deadline)
     try:
         return probe.run()
     finally:
@@ -118,6 +105,7 @@ def probe_urls(
     *,
     jobs: int = 8,
     timeout: float = 15.0,
+    deadline: float = DEFAULT_DEADLINE,
     on_done: Callable[[str, RemoteAudio | ProbeError], None] | None = None,
 ) -> dict[str, RemoteAudio | ProbeError]:
     """Probe `urls` with `jobs` threads; every URL (duplicates once) gets a result, in order.
@@ -131,7 +119,8 @@ def probe_urls(
     pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="probe")
     try:
         futures: dict[Future[RemoteAudio], str] = {
-            pool.submit(probe_url, session, url, timeout=timeout): url for url in unique
+            pool.submit(probe_url, session, url, timeout=timeout, deadline=deadline): url
+            for url in unique
         }
         for future in as_completed(futures):
             url = futures[future]
@@ -150,8 +139,11 @@ def probe_urls(
 class _Probe:
     """One URL's probe: the requests made, the bytes received, the errors translated."""
 
-    def __init__(self, session: requests.Session, url: str, timeout: float) -> None:
-        self.session, self.url, self.timeout = session, url, timeout
+    def __init__(
+        self, session: requests.Session, url: str, timeout: float, deadline: float
+    ) -> None:
+        self.session, self.url, self.timeout, self.deadline = session, url, timeout, deadline
+        self._limits: dict[int, Deadline] = {}  # by id() of each open response
         self.final_url = url
         self.requests = 0
         self.bytes_read = 0
@@ -171,11 +163,13 @@ class _Probe:
             ranged=ranged,
         )
         try:
-            info = audio.probe_stream(cast(BinaryIO, fileobj), name=self.url, size=self.size)
+            info = audio.probe_stream(
+                cast(BinaryIO, fileobj), name=mask_url(self.url), size=self.size
+            )
         except ProbeError as exc:
             if self.error is not None:  # the network failed, not the audio
                 raise self.error from exc
-            raise ProbeError(f"{self.url}: {exc.message}", hint=exc.hint) from exc
+            raise ProbeError(f"{mask_url(self.url)}: {exc.message}", hint=exc.hint) from exc
         finally:
             fileobj.close()
         if self.error is not None:
@@ -196,13 +190,27 @@ class _Probe:
 
     def close(self) -> None:
         if self._response is not None:
-            self._response.close()
+            self._done(self._response)
+
+    def _done(self, response: requests.Response) -> None:
+        """Close a response and disarm its deadline."""
+        response.close()
+        limit = self._limits.pop(id(response), None)
+        if limit is not None:
+            limit.cancel()
+
+    def _why(self, exc: BaseException, limit: Deadline | None) -> str:
+        if limit is not None and limit.expired:
+            return deadline_text(limit.seconds)
+        return describe(exc, self.timeout)
 
     # -- requests --
 
     def _fail(self, what: str, hint: str | None = None) -> ProbeError:
         """The error to raise; the first one is kept, as mutagen may swallow or wrap it."""
-        where = self.url if self.final_url == self.url else f"{self.url} (at {self.final_url})"
+        where = mask_url(
+            self.url if self.final_url == self.url else f"{self.url} (at {self.final_url})"
+        )
         error = ProbeError(f"{where}: {what}", hint=hint)
         self.error = self.error or error
         return error
@@ -211,17 +219,21 @@ class _Probe:
         headers = {"Accept-Encoding": "identity"}
         if range_header:
             headers["Range"] = range_header
+        limit = Deadline(self.deadline).start()
         try:
-            response = self.session.get(
-                url,
-                headers=headers,
-                stream=True,
-                allow_redirects=False,
-                timeout=(self.timeout, self.timeout),
-            )
+            with making(limit):
+                response = self.session.get(
+                    url,
+                    headers=headers,
+                    stream=True,
+                    allow_redirects=False,
+                    timeout=limit.timeout(self.timeout),
+                )
         except requests.RequestException as exc:
+            limit.cancel()
             self.requests += 1
-            raise self._fail(describe(exc, self.timeout)) from exc
+            raise self._fail(self._why(exc, limit)) from exc
+        self._limits[id(response)] = limit
         self.requests += 1 + retried(response)
         return response
 
@@ -235,6 +247,11 @@ class _Probe:
                 scheme = urlsplit(url).scheme.lower()
             except ValueError as exc:  # urlsplit's only complaint: a bad [IPv6] host
                 raise self._fail(f"not a valid URL ({exc})") from exc
+            if scheme not in ("http", "https") and len(seen) > 1:
+                self.final_url = seen[-2]
+                raise self._fail(
+                    f"refuses to follow a redirect to {mask_url(url)} (only http and https)"
+                )
             if scheme not in ("http", "https"):
                 raise self._fail(
                     "only http and https URLs can be probed "
@@ -242,12 +259,12 @@ class _Probe:
                     hint="publish the audio on a web server, or give a local path",
                 )
             response = self._get(url, f"bytes=0-{FIRST_BLOCK - 1}")
-            if response.status_code not in _REDIRECTS:
+            if response.status_code not in REDIRECTS:
                 break
             length = response.headers.get("Content-Length", "")
             if length.isdigit() and int(length) <= 64 * 1024:
                 _ = response.content  # read, so the connection can be reused for the next hop
-            response.close()
+            self._done(response)
             location = response.headers.get("Location")
             if not location:
                 raise self._fail(f"HTTP {response.status_code} redirect without a Location")
@@ -256,7 +273,7 @@ class _Probe:
             except ValueError as exc:
                 raise self._fail(f"redirected to an invalid URL ({location!r}: {exc})") from exc
             if url in seen:
-                path = " → ".join(_short(u, self.url) for u in [*seen[seen.index(url) :], url])
+                path = " → ".join(short(u, self.url) for u in [*seen[seen.index(url) :], url])
                 raise self._fail(f"redirect loop ({path})")
             seen.append(url)
             if len(seen) > MAX_REDIRECTS + 1:
@@ -278,6 +295,7 @@ class _Probe:
             if start != 0:
                 raise self._fail(f"asked for bytes 0-{FIRST_BLOCK - 1}, got {start}-{end}")
             head = self._read_all(response, end + 1)
+            self._done(response)  # read: disarm its deadline before the next request
             self._sniff(head)
             return head, None
         if status != 200:
@@ -298,7 +316,8 @@ class _Probe:
 
     def _fetch(self, start: int, end: int) -> Iterator[bytes]:
         """Bytes [start, end) by a ranged GET."""
-        with self._get(self.final_url, f"bytes={start}-{end - 1}") as response:
+        response = self._get(self.final_url, f"bytes={start}-{end - 1}")
+        try:
             if response.status_code == 200:
                 raise self._fail("the server stopped honouring Range requests mid-probe")
             if response.status_code != 206:
@@ -313,10 +332,13 @@ class _Probe:
             if self.etag and etag and etag != self.etag:
                 raise self._fail("the file changed while it was probed (its ETag changed)")
             yield self._read_all(response, end - start)
+        finally:
+            self._done(response)
 
     def _refetch(self, start: int, end: int) -> Iterator[bytes]:
         """Bytes from `start` on, from a server that ignores Range: from the top again."""
-        with self._get(self.final_url, None) as response:
+        response = self._get(self.final_url, None)
+        try:
             if response.status_code != 200:
                 raise self._fail(status_text(response))
             if self._content_length(response) != self.size:
@@ -326,17 +348,26 @@ class _Probe:
                 if skip < len(chunk):
                     yield chunk[skip:]
                 skip = max(0, skip - len(chunk))
+        finally:
+            self._done(response)
 
     def _counted(self, response: requests.Response) -> Iterator[bytes]:
         """The body's chunks as they arrive, counted, with errors translated."""
+        limit = self._limits.get(id(response))
         try:
             for chunk in response.iter_content(chunk_size=FIRST_BLOCK):
                 self.bytes_read += len(chunk)
                 if self.bytes_read > 3 * self.size + FIRST_BLOCK:  # a bound, whatever happens
                     raise self._fail(f"read {_amount(self.bytes_read)}, giving up")
+                if limit is not None:
+                    limit.check()
+                    if limit.expired:
+                        break
                 yield chunk
         except requests.RequestException as exc:
-            raise self._fail(describe(exc, self.timeout)) from exc
+            raise self._fail(self._why(exc, limit)) from exc
+        if limit is not None and limit.expired:  # the deadline cut the body short
+            raise self._fail(deadline_text(limit.seconds))
 
     def _read_all(self, response: requests.Response, length: int) -> bytes:
         data = bytearray()
@@ -381,73 +412,6 @@ class _Probe:
             raise self._fail(
                 f"the server sent an HTML page, not audio (it starts {head[:9]!r})", _HTML_HINT
             )
-
-
-@dataclass(frozen=True)
-class Answer:
-    """How a host answered one request (for `check --online`): redirects followed by hand."""
-
-    url: str
-    final_url: str
-    redirects: int
-    status: int  # 0 when no answer came (then `error` says why)
-    headers: dict[str, str]  # lower-case names
-    body: bytes  # at most the bytes asked for
-    error: str | None = None
-
-
-def ask(
-    session: requests.Session,
-    url: str,
-    *,
-    method: str = "GET",
-    first_bytes: int | None = None,
-    timeout: float = 15.0,
-    form: dict[str, str] | None = None,
-) -> Answer:
-    """One request (GET, with `Range: bytes=0-(first_bytes-1)` when given; HEAD; or POST of
-    `form`, URL-encoded), following up to MAX_REDIRECTS redirects; a GET or POST reads at most
-    `first_bytes` (else MAX_BODY) of the body. Never raises for HTTP or network trouble:
-    `error` says what happened."""
-    current, hops = url, 0
-    headers = {"Accept-Encoding": "identity"}
-    if first_bytes:
-        headers["Range"] = f"bytes=0-{first_bytes - 1}"
-    while True:
-        try:
-            with session.request(
-                method,
-                current,
-                headers=headers,
-                data=form,
-                stream=True,
-                allow_redirects=False,
-                timeout=(timeout, timeout),
-            ) as response:
-                found = {k.lower(): v for k, v in response.headers.items()}
-                location = found.get("location")
-                if response.status_code in _REDIRECTS and location and hops < MAX_REDIRECTS:
-                    current, hops = urljoin(current, location), hops + 1
-                    if method == "POST" and response.status_code == 303:
-                        method, form = "GET", None  # 303 See Other: fetch the answer with GET
-                    continue
-                body, limit = b"", first_bytes or MAX_BODY
-                if method != "HEAD":
-                    for chunk in response.iter_content(chunk_size=FIRST_BLOCK):
-                        body += chunk
-                        if len(body) >= limit:
-                            break
-                return Answer(url, current, hops, response.status_code, found, body[:limit])
-        except (requests.RequestException, ValueError) as exc:
-            return Answer(url, current, hops, 0, {}, b"", describe(exc, timeout))
-
-
-def _short(url: str, base: str) -> str:
-    """A URL as a path when it is on the same host as `base`."""
-    parts, origin = urlsplit(url), urlsplit(base)
-    if (parts.scheme, parts.netloc) == (origin.scheme, origin.netloc):
-        return parts.path + (f"?{parts.query}" if parts.query else "")
-    return url
 
 
 def _amount(count: int) -> str:

@@ -23,6 +23,13 @@ Routes (FILE is a name under the served folder or registered with `add`):
     /delay/SECONDS/FILE       waits SECONDS, then the file (with Range)
     /html/FILE                200 text/html: a login page
     /wrong-length/FILE        Content-Length 1,000 bytes more than the body, then closes
+    /trickle-status/ANY       the status line and headers one byte per `trickle` seconds, forever
+    /trickle-body/FILE        the headers at once (200, the file's length), the body one byte
+                              per `trickle` seconds
+    /endless/ANY              200 with no length, then an RSS start and comments without end
+    /gzip/FILE                the file gzip-compressed (Content-Encoding: gzip), whatever the
+                              client accepts: register a gzip bomb with `add`
+    /to-file/ANY              302 to file:///etc/passwd
     .../ping, .../pubnotify   a notification endpoint (GET or POST): 204 for POST, 200 with
                               {"status": "true"} for GET; the request body is logged. The
                               prefixes above (/500/, /500-then-ok/, /429/ ...) work before it.
@@ -97,10 +104,13 @@ class AudioServer:
         latency: float = 0.0,
         slow: float = 2.0,
         rate: float | None = None,
+        trickle: float = 0.2,
     ) -> None:
         """`latency`: seconds of sleep before each answer; `slow`: the /slow/ route's sleep;
-        `rate`: bytes per second per response (None: as fast as loopback goes)."""
+        `rate`: bytes per second per response (None: as fast as loopback goes); `trickle`:
+        seconds between the bytes of the /trickle-*/ routes."""
         self.root, self.latency, self.slow, self.rate = root, latency, slow, rate
+        self.trickle = trickle
         self.files: dict[str, bytes | Path] = {}
         self.log: list[Entry] = []
         self.lock = threading.Lock()
@@ -262,6 +272,8 @@ class _Handler(BaseHTTPRequestHandler):
             target = f"/redirect/{hops - 1}/{name}" if hops > 1 else f"/{name}"
             return self._redirect(target)
         route, _, name = path.partition("/")
+        if route in ("trickle-status", "trickle-body", "endless", "gzip", "to-file"):
+            return self._misbehave(route, name, head)
         if route == "see-other":  # 303: fetch the answer at /NAME with GET
             self.send_response(303)
             self.send_header("Location", f"/{name}")
@@ -307,6 +319,47 @@ class _Handler(BaseHTTPRequestHandler):
         if data is None:
             return self._send_simple(404, b"<!DOCTYPE html><title>Not Found</title>", head)
         self._send_file(name, data, head, route)
+
+    def _misbehave(self, route: str, name: str, head: bool) -> None:
+        """The routes that would keep a client without a deadline or a size cap forever."""
+        owner = self.owner
+        self.close_connection = True
+        if route == "to-file":
+            return self._redirect("file:///etc/passwd")
+        if route == "trickle-status":  # a status line (then headers) that never ends
+            self.entry.status = 200
+            start = b"HTTP/1.1 200 OK\r\nContent-Type: audio/mpeg\r\nX-Padding: "
+            return self._drip(start + b"a" * 100_000)
+        if route == "endless":
+            self.entry.status = 200
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n\r\n")
+            self.wfile.write(b'<?xml version="1.0"?>\n<rss version="2.0"><channel>')
+            comment = b"<!-- " + b"x" * (_CHUNK - 9) + b" -->"
+            while not owner._stopping.is_set():
+                self.wfile.write(comment)
+                with owner.lock:
+                    self.entry.sent += len(comment)
+            return None
+        data = owner.data(name)
+        if data is None:
+            return self._send_simple(404, b"<!DOCTYPE html><title>Not Found</title>", head)
+        kind = _TYPES.get(Path(name).suffix.lower(), "application/rss+xml")
+        if route == "gzip":
+            return self._send_simple(200, data, head, kind, {"Content-Encoding": "gzip"})
+        self.entry.status = 200  # trickle-body
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        return None if head else self._drip(data)
+
+    def _drip(self, data: bytes) -> None:
+        for at in range(len(data)):
+            if self.owner._stopping.wait(self.owner.trickle):
+                return
+            self.wfile.write(data[at : at + 1])
+            with self.owner.lock:
+                self.entry.sent += 1
 
     def _redirect(self, location: str) -> None:
         self.entry.status = 302
