@@ -14,7 +14,7 @@ import typer
 from podcastfeed.audio import probe_file
 from podcastfeed.cli_common import ConfigOption, DebugOption, app, err, fail, shown
 from podcastfeed.config import CONFIG_NAME
-from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError
+from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError, shorten
 from podcastfeed.probing import USER_AGENT
 
 
@@ -181,7 +181,7 @@ def new_command(
             )
         )
     except ValueError:
-        err(f"Error: --date must be YYYY-MM-DD or an ISO 8601 date-time (got {when!r})")
+        err(f"Error: --date must be YYYY-MM-DD or an ISO 8601 date-time (got {shorten(when)})")
         raise typer.Exit(int(ExitCode.USAGE)) from None
     if folder is None:
         folder = Path("episodes")

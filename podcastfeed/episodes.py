@@ -20,7 +20,7 @@ import yaml
 
 from podcastfeed.config import BuildSettings, clean_text
 from podcastfeed.episode_tags import SIBLING_SUFFIXES, read_episode_tags, read_number
-from podcastfeed.errors import EpisodeError, Problem
+from podcastfeed.errors import EpisodeError, Problem, quote_name, shorten
 from podcastfeed.fields import ALIASES, FieldReader, yaml_error_line
 from podcastfeed.files import relative_name
 from podcastfeed.model import EMPTY_EPISODE_TAGS, MIME_BY_EXTENSION, Audio, Episode, Show
@@ -167,7 +167,7 @@ def _episode(
             f.problem(
                 "status",
                 f"must be publish or one of {', '.join(sorted(UNPUBLISHED_STATUSES))} "
-                f"(got {status!r})",
+                f"(got {shorten(status)})",
             )
     if f.parsed("draft", parse_bool):
         is_published = False
@@ -198,7 +198,8 @@ def _episode(
     episode_type = f.text("episode_type")
     if episode_type is not None and episode_type.lower() not in EPISODE_TYPES:
         f.problem(
-            "episode_type", f"must be one of {', '.join(EPISODE_TYPES)} (got {episode_type!r})"
+            "episode_type",
+            f"must be one of {', '.join(EPISODE_TYPES)} (got {shorten(episode_type)})",
         )
         episode_type = None
     number, podcast_episode = read_number(f)
@@ -206,7 +207,7 @@ def _episode(
         f.problem(
             "episode" if f.raw("episode") is not None else None,
             "'episode' must be a whole number: the show is serial, so Apple needs "
-            f"itunes:episode on every full episode (got {f.raw('episode')!r})",
+            f"itunes:episode on every full episode (got {shorten(f.raw('episode'))})",
             hint="add episode: 1 (or episode_type: bonus / trailer)",
         )
     duration = f.parsed("duration", parse_duration)
@@ -300,15 +301,15 @@ def _audio(
     if scheme in ("http", "https"):
         return Audio(ref=ref, url=ref)
     if scheme and len(scheme) > 1:  # "c:" is a Windows drive, not a scheme
-        f.problem("audio", f"must be an http(s) URL or a local path (got {ref!r})")
+        f.problem("audio", f"must be an http(s) URL or a local path (got {shorten(ref)})")
         return None
     candidates = [f.path.parent / ref, settings.root / ref]
-    local = next((c for c in candidates if c.is_file()), None)
+    local = next((c for c in candidates if _is_file(c)), None)
     if local is None:
         f.problem(
             "audio",
-            f"file not found: {ref!r} (looked in {relative_name(f.path.parent, settings.root)}"
-            " and the show folder)",
+            f"file not found: {shorten(ref)} (looked in "
+            f"{quote_name(relative_name(f.path.parent, settings.root))} and the show folder)",
             probe=True,
         )
         return None
@@ -324,10 +325,17 @@ def _audio(
         try:
             written = local.resolve().relative_to(settings.root)
         except ValueError:
-            f.problem("audio", f"is outside the show folder (got {ref!r})")
+            f.problem("audio", f"is outside the show folder (got {shorten(ref)})")
             return None
     url = show.audio_base_url + quote(written.as_posix().removeprefix("./"), safe="/")
     return Audio(ref=ref, url=url, path=local)
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # e.g. a name too long for the file system (issue 12)
+        return False
 
 
 def _check_remote_audio(f: FieldReader, audio: Audio, mime_type: str | None) -> None:
@@ -338,7 +346,7 @@ def _check_remote_audio(f: FieldReader, audio: Audio, mime_type: str | None) -> 
     if stated and mime_type is None and suffix not in MIME_BY_EXTENSION:
         f.problem(
             "audio",
-            f"has no known audio extension (got {suffix or 'none'!r}) and is not fetched, "
+            f"has no known audio extension (got {shorten(suffix or 'none')}) and is not fetched, "
             "since duration and length are set",
             hint="set mime_type: audio/mpeg (or the right type)",
         )

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from podcastfeed.config import clean_text
-from podcastfeed.errors import EpisodeError, ProbeError, Problem
+from podcastfeed.errors import EpisodeError, ProbeError, Problem, shorten
 
 #: Canonical field -> the keys that may hold it, first match wins. `type` is not here on purpose:
 #: WordPress exports use it for the post type (`type: post`).
@@ -121,7 +121,7 @@ class FieldReader:
         try:
             return parse(value)
         except ValueError as exc:
-            self.problem(name, f"{exc} (got {value!r})")
+            self.problem(name, f"{exc} (got {shorten(value)})")
             return None
 
     def text(self, name: str) -> str | None:
