@@ -21,7 +21,7 @@ import yaml
 from podcastfeed.config import BuildSettings, clean_text
 from podcastfeed.episode_tags import SIBLING_SUFFIXES, read_episode_tags, read_number
 from podcastfeed.errors import EpisodeError, Problem, quote_name, shorten
-from podcastfeed.fields import ALIASES, FieldReader, yaml_error_line
+from podcastfeed.fields import ALIASES, FieldReader, LimitedLoader, YAMLLimitError, yaml_error_line
 from podcastfeed.files import relative_name
 from podcastfeed.model import EMPTY_EPISODE_TAGS, MIME_BY_EXTENSION, Audio, Episode, Show
 from podcastfeed.shownotes import make_description, render_notes
@@ -114,7 +114,16 @@ def read_episode(
         ]
     fm_text, body = parts
     try:
-        meta = _YAML.load(fm_text) if fm_text.strip() else {}
+        meta = _YAML.load(fm_text, Loader=LimitedLoader) if fm_text.strip() else {}
+    except YAMLLimitError as exc:  # alias bomb or deep nesting: refused unbuilt (issue 12)
+        return None, [
+            EpisodeError(
+                f"front matter refused: {exc.problem}",
+                source=display,
+                line=yaml_error_line(exc, fm_text),
+                hint="write the value out instead of through aliases (docs/limits.md)",
+            ).to_problem()
+        ]
     except yaml.YAMLError as exc:
         line = yaml_error_line(exc, fm_text)
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]

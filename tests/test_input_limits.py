@@ -3,6 +3,8 @@ control characters in file names. Each test failed (or hung) on the code before 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -79,3 +81,76 @@ def test_build_reports_a_newline_file_name_on_one_line(site: Site) -> None:
     assert result.exit_code == 1
     lines = [line for line in result.stderr.splitlines() if "'date' is required" in line]
     assert lines == ["'episodes/two\\nlines.md': error: 'date' is required"], result.stderr
+
+
+# --- YAML alias budget -------------------------------------------------------------------
+
+
+def _alias_bomb(key: str) -> str:
+    """Nine levels of `&a [*a, …]` under `key`: 2 KB of YAML, 9**9 strings once expanded."""
+    levels = ["&l0 [" + ", ".join(["lol"] * 9) + "]"]
+    levels += [f"&l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    return f"{key}: [{', '.join(levels)}]\n"
+
+
+def _bomb_show(site: Site, key: str) -> Path:
+    audio = site.audio("sine-3s-cbr.mp3")
+    fields = f"title: Bomb\ndate: 2024-01-01\naudio: {audio}\n"
+    fields = "".join(line + "\n" for line in fields.splitlines() if not line.startswith(key))
+    return site.episode("bomb", f"---\n{_alias_bomb(key)}{fields}---\nNotes.\n")
+
+
+@pytest.mark.parametrize("key", ["date", "duration", "season", "episode", "location", "license"])
+def test_read_episode_refuses_a_yaml_alias_bomb(site: Site, key: str) -> None:
+    path = _bomb_show(site, key)
+    episode, problems = _read(site, path)
+    assert episode is None
+    assert [str(p).splitlines()[0] for p in problems] == [
+        f"episodes/bomb.md:2: error: front matter refused: '{key}' uses YAML aliases that "
+        "expand past 10,000 nodes"
+    ]
+
+
+def test_read_episode_refuses_a_self_referring_alias(site: Site) -> None:
+    path = site.episode("loop", "---\ntitle: t\ndate: 2024-01-01\npersons: &p [*p]\n---\n")
+    _, problems = _read(site, path)
+    assert [str(p).splitlines()[0] for p in problems] == [
+        "episodes/loop.md:4: error: front matter refused: 'persons' uses a YAML alias inside "
+        "its own anchor"
+    ]
+
+
+def test_read_episode_keeps_small_aliases(site: Site) -> None:
+    audio = site.audio("sine-3s-cbr.mp3")
+    text = f"---\ntitle: &t Small\ndate: 2024-01-01\naudio: {audio}\nitunes_title: *t\n---\n"
+    episode, problems = _read(site, site.episode("small", text))
+    assert problems == []
+    assert episode is not None
+    assert episode.title == "Small"
+
+
+def test_check_refuses_a_yaml_alias_bomb(site: Site) -> None:
+    _bomb_show(site, "date")
+    result = runner.invoke(app, ["check", "-c", str(site.config)])
+    assert result.exit_code == 1
+    assert "uses YAML aliases that expand past 10,000 nodes" in result.output + result.stderr
+
+
+@pytest.mark.parametrize("key", ["date", "duration"])
+def test_build_process_refuses_a_yaml_alias_bomb_quickly(site: Site, key: str) -> None:
+    """The real command, in its own process: refused in well under a second before; it ran
+    62 s and took 8.3 GB (date) or never finished (duration)."""
+    _bomb_show(site, key)
+    result = subprocess.run(
+        [sys.executable, "-m", "podcastfeed", "build", "-c", str(site.config)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        f"episodes/bomb.md:2: error: front matter refused: '{key}' uses YAML aliases that "
+        "expand past 10,000 nodes"
+    )
+    assert len(result.stderr) < 1000
