@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from podcastfeed.config import load_config
 from podcastfeed.episodes import read_episode
 from podcastfeed.errors import EpisodeError, Problem, shorten
 from podcastfeed.model import Episode
+from podcastfeed.shownotes import html_to_text, make_description, render_notes
 
 runner = CliRunner()
 
@@ -154,3 +156,58 @@ def test_build_process_refuses_a_yaml_alias_bomb_quickly(site: Site, key: str) -
         "expand past 10,000 nodes"
     )
     assert len(result.stderr) < 1000
+
+
+# --- show notes nesting --------------------------------------------------------------------
+
+_PATHOLOGICAL = {  # ~250-300 KB each; the first five took 10-40 s or more before the cap
+    "block quotes": ">" * 50_000,
+    "spaced block quotes": "> " * 50_000,
+    "html block quotes": "<blockquote>" * 25_000,
+    "divs": "<div>" * 50_000,
+    "lists": "<ul><li>" * 30_000,
+    "quoted lists": "> - " * 60_000,
+    "markdown lists": "- " * 100_000,
+    "emphasis": "*a " * 100_000,
+    "brackets": "[" * 250_000,
+    "backticks": "`" * 250_000,
+    "backtick runs": "".join("`" * n + " " for n in range(1, 700)),
+    "less-thans": "<" * 100_000,
+    "links in italics": "<i><a href='x'>" * 20_000,
+    "tables": "<table><tr><td>" * 20_000,
+    "balanced divs": "<div>" * 25_000 + "</div>" * 25_000,
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("body", _PATHOLOGICAL.values(), ids=_PATHOLOGICAL.keys())
+def test_render_notes_pathological_body_is_fast(body: str) -> None:
+    """Every pass a build makes over the notes, within a budget 10x what it takes here."""
+    start = time.perf_counter()
+    notes = render_notes(body, base_url="https://example.org/e/", warnings=[])
+    make_description(notes)
+    html_to_text(notes)
+    assert time.perf_counter() - start < 5
+
+
+def test_read_episode_warns_about_deep_nesting(site: Site) -> None:
+    audio = site.audio("sine-3s-cbr.mp3")
+    text = f"---\ntitle: t\ndate: 2024-01-01\naudio: {audio}\n---\n{'>' * 50_000}x\n"
+    path = site.episode("deep", text)
+    start = time.perf_counter()
+    episode, problems = _read(site, path)
+    assert time.perf_counter() - start < 5  # 43 s before
+    assert episode is not None
+    assert [str(p) for p in problems] == [
+        "episodes/deep.md: warning: the show notes nest 50,000 levels deep; tags past level "
+        "100 were dropped (their text is kept)"
+    ]
+    assert episode.notes_html.count("<blockquote>") == 100
+    assert "x" in episode.notes_html
+
+
+def test_render_notes_keeps_ordinary_nesting() -> None:
+    warnings: list[str] = []
+    html = render_notes("> " * 20 + "deep enough", base_url=None, warnings=warnings)
+    assert warnings == []
+    assert html.count("<blockquote>") == 20
