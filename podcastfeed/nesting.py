@@ -26,6 +26,8 @@ def cap_nesting(markup: str, limit: int = NESTING_LIMIT) -> tuple[str, int]:
 
     Counts opening against closing tags as written (a fast estimate, in C for typical notes);
     only a body that goes past the limit is rewritten."""
+    if markup.count("<") <= limit:  # most show notes: too few tags to nest that deep
+        return markup, 0
     deepest = max(accumulate(map(_STEP.__getitem__, _LEVEL.findall(markup))), default=0)
     if deepest <= limit:
         return markup, 0
