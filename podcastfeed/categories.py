@@ -6,6 +6,7 @@ import json
 from functools import cache
 from importlib import resources
 
+from podcastfeed.errors import shorten
 from podcastfeed.model import Category
 
 #: Pre-2019 names (and common mistakes) mapped to the current category they became.
@@ -71,7 +72,7 @@ def parse_category(text: str) -> Category:
     """
     parts = [p.strip() for p in text.split(">")]
     if len(parts) > 2 or not all(parts):
-        raise ValueError(f"must be 'Category' or 'Category > Subcategory' (got {text!r})")
+        raise ValueError(f"must be 'Category' or 'Category > Subcategory' (got {shorten(text)})")
     tree = apple_tree()
     parent = _canonical(parts[0], list(tree))
     sub = None
@@ -82,8 +83,9 @@ def parse_category(text: str) -> Category:
         legacy = LEGACY.get(key) or LEGACY.get(parts[0].casefold())
         if legacy:
             raise ValueError(
-                f"{text!r} is a pre-2019 Apple category; Apple now calls it {legacy!r}"
+                f"{shorten(text)} is a pre-2019 Apple category; "
+                f"Apple now calls it {shorten(legacy)}"
             )
-        where = f"under {parent!r}" if parent else "in Apple's list"
-        raise ValueError(f"{text!r} is not a category {where}")
+        where = f"under {shorten(parent)}" if parent else "in Apple's list"
+        raise ValueError(f"{shorten(text)} is not a category {where}")
     return Category(parent, sub)

@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Sequence
 
+from podcastfeed.errors import shorten
 from podcastfeed.model import Chapter
 
 JSON_CHAPTERS_TYPE = "application/json+chapters"
@@ -24,7 +25,7 @@ def parse_time(value: object) -> float:
     YAML 1.1 reads an unquoted 00:03:10 as the number 190 already (base 60); both work.
     """
     if isinstance(value, bool):
-        raise ValueError(f"must be seconds or HH:MM:SS (got {value!r})")
+        raise ValueError(f"must be seconds or HH:MM:SS (got {shorten(value)})")
     if isinstance(value, int | float) and value >= 0:
         return float(value)
     if isinstance(value, str):
@@ -35,7 +36,7 @@ def parse_time(value: object) -> float:
         if found and int(found.group(2)) < 60 and float(found.group(3)) < 60:
             hours, minutes, seconds = found.groups()
             return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
-    raise ValueError(f"must be seconds or HH:MM:SS (got {value!r})")
+    raise ValueError(f"must be seconds or HH:MM:SS (got {shorten(value)})")
 
 
 def chapters_json(chapters: Sequence[Chapter]) -> bytes:
@@ -83,4 +84,6 @@ def validate_json_chapters(data: bytes) -> None:
     for number, chapter in enumerate(chapters, start=1):
         start = chapter.get("startTime") if isinstance(chapter, dict) else None
         if isinstance(start, bool) or not isinstance(start, int | float) or start < 0:
-            raise ValueError(f"chapter {number} needs a 'startTime' in seconds (got {start!r})")
+            raise ValueError(
+                f"chapter {number} needs a 'startTime' in seconds (got {shorten(start)})"
+            )

@@ -24,7 +24,7 @@ from lxml import etree
 from podcastfeed.config import key_line
 from podcastfeed.errors import PodcastfeedError, Problem
 from podcastfeed.feedxml import rss_root
-from podcastfeed.fields import ALIASES, key_lines
+from podcastfeed.fields import ALIASES, key_lines, load_yaml
 
 if TYPE_CHECKING:
     from podcastfeed.artwork import Artwork, ArtworkError
@@ -163,8 +163,8 @@ def read_front_matter(path: Path) -> tuple[dict[str, int], frozenset[str]]:
     if parts is None:
         return {}, frozenset()
     try:
-        meta = yaml.safe_load(parts[0]) or {}
-    except yaml.YAMLError:
+        meta = load_yaml(parts[0]) or {}
+    except (yaml.YAMLError, ValueError, TypeError):  # as read_episode reports them
         meta = {}
     ignore = meta.get("check_ignore") if isinstance(meta, dict) else None
     if isinstance(ignore, str):

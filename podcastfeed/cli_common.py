@@ -10,7 +10,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from podcastfeed.errors import BuildFailed, PodcastfeedError
+from podcastfeed.errors import BuildFailed, PodcastfeedError, quote_name
 from podcastfeed.netlimits import DEFAULT_DEADLINE, mask_urls
 
 app = typer.Typer(
@@ -55,7 +55,9 @@ def fail(exc: PodcastfeedError, debug: bool) -> NoReturn:
 
 
 def shown(path: Path, root: Path) -> str:
+    """`path` for a message: relative to the working folder when inside it, quoted when it
+    holds a control character such as a newline (issue 12)."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return quote_name(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
-        return str(path)
+        return quote_name(path)

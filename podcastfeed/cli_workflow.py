@@ -22,7 +22,7 @@ from podcastfeed.cli_common import (
     shown,
 )
 from podcastfeed.config import CONFIG_NAME
-from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError
+from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError, shorten
 from podcastfeed.netlimits import DEFAULT_DEADLINE, feed_limit, mask_url, mask_urls
 from podcastfeed.probing import USER_AGENT
 
@@ -191,7 +191,7 @@ def new_command(
             )
         )
     except ValueError:
-        err(f"Error: --date must be YYYY-MM-DD or an ISO 8601 date-time (got {when!r})")
+        err(f"Error: --date must be YYYY-MM-DD or an ISO 8601 date-time (got {shorten(when)})")
         raise typer.Exit(int(ExitCode.USAGE)) from None
     if folder is None:
         folder = Path("episodes")

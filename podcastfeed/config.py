@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from podcastfeed.categories import parse_category
-from podcastfeed.errors import BuildFailed, ConfigError, Problem
+from podcastfeed.errors import BuildFailed, ConfigError, Problem, shorten
 from podcastfeed.model import Category, Owner, Show
 from podcastfeed.show_tags import TAG_KEYS, read_show_tags
 from podcastfeed.shownotes import strip_control_chars
@@ -180,7 +180,7 @@ class _Reader:
             return value
         names: dict[type, str] = {str: "text", dict: "a table", list: "a list"}
         self.problem(
-            key, f"'{key}' must be {what or names.get(kind, kind.__name__)} (got {value!r})"
+            key, f"'{key}' must be {what or names.get(kind, kind.__name__)} (got {shorten(value)})"
         )
         return None
 
@@ -189,15 +189,15 @@ class _Reader:
         if value is None:
             return None
         if not re.match(r"^https?://[^/\s]+", value):
-            self.problem(key, f"'{key}' must be an absolute http(s) URL (got {value!r})")
+            self.problem(key, f"'{key}' must be an absolute http(s) URL (got {shorten(value)})")
             return None
         return str(value)
 
     def check(self, key: str, value: Any, test: Callable[[Any], Any], message: str) -> Any:
         try:
             return test(value)
-        except (ValueError, KeyError, TypeError, ZoneInfoNotFoundError) as exc:
-            self.problem(key, f"'{key}' {message.format(value=value, error=exc)}")
+        except (ValueError, KeyError, TypeError, ZoneInfoNotFoundError, OSError) as exc:
+            self.problem(key, f"'{key}' {message.format(value=shorten(value), error=exc)}")
             return None
 
 
@@ -282,7 +282,7 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
     if language and not _LANGUAGE.match(language):
         r.problem(
             "language",
-            f"'language' must be a language code like 'en' or 'en-US' (got {language!r})",
+            f"'language' must be a language code like 'en' or 'en-US' (got {shorten(language)})",
         )
 
     owner = None
@@ -294,7 +294,7 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
         elif not isinstance(email, str) or not _EMAIL.match(email.strip()):
             r.problem(
                 "owner",
-                f"'owner.email' must be an e-mail address (got {email!r})",
+                f"'owner.email' must be an e-mail address (got {shorten(email)})",
                 hint="Apple and Spotify send ownership mail to it",
             )
         else:
@@ -307,7 +307,9 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
             r.problem("categories", "'categories' needs at least one Apple category")
         for item in raw_categories:
             if not isinstance(item, str):
-                r.problem("categories", f"'categories' entries must be strings (got {item!r})")
+                r.problem(
+                    "categories", f"'categories' entries must be strings (got {shorten(item)})"
+                )
                 continue
             try:
                 category = parse_category(item)
@@ -331,18 +333,18 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
     elif not isinstance(explicit, bool):
         r.problem(
             "explicit",
-            f"'explicit' must be true or false (got {explicit!r})",
+            f"'explicit' must be true or false (got {shorten(explicit)})",
             hint="Apple's spec now wants true/false, not yes/no/clean",
         )
 
     show_type = r.get("type", str) or "episodic"
     if show_type not in ("episodic", "serial"):
-        r.problem("type", f"'type' must be 'episodic' or 'serial' (got {show_type!r})")
+        r.problem("type", f"'type' must be 'episodic' or 'serial' (got {shorten(show_type)})")
 
     timezone = r.get("timezone", str) or "UTC"
-    r.check("timezone", timezone, ZoneInfo, "is not a known time zone (got {value!r})")
+    r.check("timezone", timezone, ZoneInfo, "is not a known time zone (got {value})")
     guid = r.get("guid", str)
-    if guid is not None and r.check("guid", guid, uuid.UUID, "must be a UUID (got {value!r})"):
+    if guid is not None and r.check("guid", guid, uuid.UUID, "must be a UUID (got {value})"):
         guid = str(uuid.UUID(guid))
     last_build = table.get("last_build_date")
     if last_build is not None:
@@ -355,7 +357,7 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
     apps = r.get("subscribe", dict, what='a table { apple = "https://…" }') or {}
     for app, url in apps.items():
         if not isinstance(url, str) or not url.startswith("https://"):
-            r.problem("subscribe", f"'subscribe.{app}' must be an https URL (got {url!r})")
+            r.problem("subscribe", f"'subscribe.{app}' must be an https URL (got {shorten(url)})")
         else:
             subscribe.append((app, url))
 
@@ -430,7 +432,7 @@ def _read_build(path: Path, text: str, data: dict[str, Any]) -> tuple[BuildSetti
                     hint="mappable fields: " + ", ".join(MAPPABLE_FIELDS),
                 )
             elif not isinstance(value, str) or not value:
-                fr.problem(name, f"'{name}' must name a front-matter key (got {value!r})")
+                fr.problem(name, f"'{name}' must name a front-matter key (got {shorten(value)})")
             else:
                 fields[name] = value
     settings = BuildSettings(

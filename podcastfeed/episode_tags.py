@@ -15,7 +15,7 @@ from podcastfeed import assets
 from podcastfeed import tagvalues as tv
 from podcastfeed.chapters import JSON_CHAPTERS_TYPE, parse_time
 from podcastfeed.config import TAG_FIELDS, BuildSettings
-from podcastfeed.errors import Problem
+from podcastfeed.errors import Problem, shorten
 from podcastfeed.fields import ALIASES, FieldReader
 from podcastfeed.localref import find_local, url_path
 from podcastfeed.model import (
@@ -82,7 +82,7 @@ def read_episode_tags(
 
     def local_or_url(ref: object) -> tuple[str | None, Path | None]:
         if not isinstance(ref, str) or not ref.strip():
-            raise ValueError(f"must be an https:// URL or a file path (got {ref!r})")
+            raise ValueError(f"must be an https:// URL or a file path (got {shorten(ref)})")
         ref = ref.strip()
         if urlsplit(ref).scheme in ("http", "https"):
             return tv.https_url(ref), None
@@ -102,14 +102,16 @@ def read_episode_tags(
         if mime is None or mime not in TRANSCRIPT_TYPES.values():
             raise ValueError(
                 f"'type' must be one of {', '.join(sorted(set(TRANSCRIPT_TYPES.values())))} "
-                f"(got {mime or suffix or 'no extension'!r})"
+                f"(got {shorten(mime or suffix or 'no extension')})"
             )
         language = tv.field(data, "language", str)
         if language is not None and not _LANGUAGE.match(language):
-            raise ValueError(f"'language' must be a language code like 'en' (got {language!r})")
+            raise ValueError(
+                f"'language' must be a language code like 'en' (got {shorten(language)})"
+            )
         rel = tv.field(data, "rel", str)
         if rel not in (None, "captions"):
-            raise ValueError(f"'rel' must be 'captions' (got {rel!r})")
+            raise ValueError(f"'rel' must be 'captions' (got {shorten(rel)})")
         if path is not None:
             name = assets.transcript_name(slug, suffix, published)
             published.append(name)
@@ -136,7 +138,7 @@ def read_episode_tags(
         start = tv.field(data, "start", parse_time) or 0.0
         length = tv.field(data, "duration", parse_time) or 0.0
         if length <= 0:
-            raise ValueError(f"'duration' must be above 0 (got {data['duration']!r})")
+            raise ValueError(f"'duration' must be above 0 (got {shorten(data['duration'])})")
         if duration is not None and start + length > duration:
             raise ValueError(_outside(start, length, duration))
         return Soundbite(start, length, tv.field(data, "title", lambda v: tv.text(v, 128)))
@@ -155,13 +157,15 @@ def read_episode_tags(
         suffix = Path(urlsplit(ref).path).suffix.lower()
         mime = tv.field(data, "type", lambda v: tv.text(v, 128)) or MIME_BY_EXTENSION.get(suffix)
         if mime is None:
-            raise ValueError(f"needs 'type': {suffix or 'no extension'!r} is not a known type")
+            raise ValueError(
+                f"needs 'type': {shorten(suffix or 'no extension')} is not a known type"
+            )
         integrity = None
         if "integrity" in data:
             raw = tv.table(data["integrity"], {"type", "value"}, {"type", "value"})
             if raw["type"] not in ("sri", "pgp-signature"):
                 raise ValueError(
-                    f"'integrity.type' must be sri or pgp-signature (got {raw['type']!r})"
+                    f"'integrity.type' must be sri or pgp-signature (got {shorten(raw['type'])})"
                 )
             integrity = Integrity(str(raw["type"]), tv.text(raw["value"], 4000))
         return AlternateEnclosure(

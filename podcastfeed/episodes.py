@@ -21,8 +21,8 @@ import yaml
 from podcastfeed.commit import MANIFEST_NAME
 from podcastfeed.config import BuildSettings, clean_text
 from podcastfeed.episode_tags import SIBLING_SUFFIXES, read_episode_tags, read_number
-from podcastfeed.errors import EpisodeError, Problem
-from podcastfeed.fields import ALIASES, FieldReader, yaml_error_line
+from podcastfeed.errors import EpisodeError, Problem, quote_name, shorten
+from podcastfeed.fields import ALIASES, FieldReader, LimitedLoader, YAMLLimitError, yaml_error_line
 from podcastfeed.files import relative_name
 from podcastfeed.localref import find_local, url_path
 from podcastfeed.model import EMPTY_EPISODE_TAGS, MIME_BY_EXTENSION, Audio, Episode, Show
@@ -120,7 +120,16 @@ def read_episode(
         ]
     fm_text, body = parts
     try:
-        meta = _YAML.load(fm_text) if fm_text.strip() else {}
+        meta = _YAML.load(fm_text, Loader=LimitedLoader) if fm_text.strip() else {}
+    except YAMLLimitError as exc:  # alias bomb or deep nesting: refused unbuilt (issue 12)
+        return None, [
+            EpisodeError(
+                f"front matter refused: {exc.problem}",
+                source=display,
+                line=yaml_error_line(exc, fm_text),
+                hint="write the value out instead of through aliases (docs/limits.md)",
+            ).to_problem()
+        ]
     except yaml.YAMLError as exc:
         line = yaml_error_line(exc, fm_text)
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -173,7 +182,7 @@ def _episode(
             f.problem(
                 "status",
                 f"must be publish or one of {', '.join(sorted(UNPUBLISHED_STATUSES))} "
-                f"(got {status!r})",
+                f"(got {shorten(status)})",
             )
     if f.parsed("draft", parse_bool):
         is_published = False
@@ -194,7 +203,10 @@ def _episode(
     page = _page_url(show.link, permalink)
     summary = f.text("summary")
     is_html = f.path.suffix.lower() in (".html", ".htm")
-    notes = render_notes(body, base_url=page or show.link, is_html=is_html)
+    warnings: list[str] = []
+    notes = render_notes(body, base_url=page or show.link, is_html=is_html, warnings=warnings)
+    for warning in warnings:  # issue 12: nesting so deep the sanitizer would take minutes
+        f.problem(None, f"the show notes {warning}", level="warning")
 
     image = f.text("image")
     if image is not None:
@@ -204,7 +216,8 @@ def _episode(
     episode_type = f.text("episode_type")
     if episode_type is not None and episode_type.lower() not in EPISODE_TYPES:
         f.problem(
-            "episode_type", f"must be one of {', '.join(EPISODE_TYPES)} (got {episode_type!r})"
+            "episode_type",
+            f"must be one of {', '.join(EPISODE_TYPES)} (got {shorten(episode_type)})",
         )
         episode_type = None
     number, podcast_episode = read_number(f)
@@ -212,7 +225,7 @@ def _episode(
         f.problem(
             "episode" if f.raw("episode") is not None else None,
             "'episode' must be a whole number: the show is serial, so Apple needs "
-            f"itunes:episode on every full episode (got {f.raw('episode')!r})",
+            f"itunes:episode on every full episode (got {shorten(f.raw('episode'))})",
             hint="add episode: 1 (or episode_type: bonus / trailer)",
         )
     duration = f.parsed("duration", parse_duration)
@@ -305,7 +318,7 @@ def _audio(
     if scheme in ("http", "https"):
         return Audio(ref=ref, url=ref)
     if scheme and len(scheme) > 1:  # "c:" is a Windows drive, not a scheme
-        f.problem("audio", f"must be an http(s) URL or a local path (got {ref!r})")
+        f.problem("audio", f"must be an http(s) URL or a local path (got {shorten(ref)})")
         return None
     try:
         local = find_local(ref, (f.path.parent, settings.root), settings.source_folders)
@@ -313,7 +326,7 @@ def _audio(
         message, missing = str(exc), str(exc).startswith("file not found")
         if missing:
             where = relative_name(f.path.parent, settings.root)
-            message += f" (looked in {where} and the show folder)"
+            message += f" (looked in {quote_name(where)} and the show folder)"
         f.problem("audio", message, probe=missing)
         return None
     if show.audio_base_url is None:
@@ -328,6 +341,13 @@ def _audio(
     return Audio(ref=ref, url=url, path=local)
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # e.g. a name too long for the file system (issue 12)
+        return False
+
+
 def _check_remote_audio(f: FieldReader, audio: Audio, mime_type: str | None) -> None:
     """A URL episode whose front matter states duration and length is not fetched, so its type
     must come from the front matter or the URL's extension."""
@@ -336,7 +356,7 @@ def _check_remote_audio(f: FieldReader, audio: Audio, mime_type: str | None) -> 
     if stated and mime_type is None and suffix not in MIME_BY_EXTENSION:
         f.problem(
             "audio",
-            f"has no known audio extension (got {suffix or 'none'!r}) and is not fetched, "
+            f"has no known audio extension (got {shorten(suffix or 'none')}) and is not fetched, "
             "since duration and length are set",
             hint="set mime_type: audio/mpeg (or the right type)",
         )

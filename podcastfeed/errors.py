@@ -6,6 +6,7 @@ Every failure a user can fix is a `PodcastfeedError` that says where it happened
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -21,13 +22,40 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130  # 128 + SIGINT
 
 
+#: The most characters of a user's value a message shows (issue 12: a 2 GB value once was one).
+SHOWN_LIMIT = 80
+
+
+def shorten(value: object, limit: int = SHOWN_LIMIT) -> str:
+    """`repr(value)` for a message, at most `limit` characters (cut with "…").
+
+    Never builds the whole repr first: a YAML alias bomb's repr runs to gigabytes, and a 1 MB
+    string value must not become a 1 MB message (issue 12)."""
+    if isinstance(value, str):
+        text = repr(value[:limit])
+    else:  # lists, dicts, numbers, dates: reprlib bounds the items and levels it visits
+        bounded = reprlib.Repr()
+        bounded.maxlevel = 3
+        bounded.maxstring = bounded.maxother = bounded.maxlong = limit
+        text = bounded.repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quote_name(name: Path | str) -> str:
+    """A file name as a message shows it: as is, unless it holds a newline or another control
+    character, which would split or garble the `path:line:` line; then quoted like a Python
+    string literal (issue 12)."""
+    text = str(name)
+    return text if text.isprintable() else repr(text)
+
+
 def format_location(source: Path | str | None, line: int | None) -> str:
     """`path:line: `, `path: ` or nothing, the prefix every message starts with."""
     if source is None or source == "":
         return ""
     if line:
-        return f"{source}:{line}: "
-    return f"{source}: "
+        return f"{quote_name(source)}:{line}: "
+    return f"{quote_name(source)}: "
 
 
 class PodcastfeedError(Exception):

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from podcastfeed.config import clean_text
-from podcastfeed.errors import EpisodeError, ProbeError, Problem
+from podcastfeed.errors import EpisodeError, ProbeError, Problem, shorten
 
 #: Canonical field -> the keys that may hold it, first match wins. `type` is not here on purpose:
 #: WordPress exports use it for the post type (`type: post`).
@@ -52,10 +52,91 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Issue 12: the most nodes YAML aliases may add to a document (a 2 KB "billion laughs" adds
+#: 9**9); a scalar counts one node per 100 characters. Nesting is capped by libyaml (1,000).
+ALIAS_BUDGET = 10_000
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 10x faster
+
+
+class YAMLLimitError(yaml.MarkedYAMLError):
+    """YAML refused before it is built: aliases that expand too far, or refer to themselves."""
+
+
+class LimitedLoader(_SafeLoader):  # type: ignore[misc]
+    """yaml's safe loader, refusing alias bombs after composing, in milliseconds and before any
+    value is built (PyYAML builds shared values cheaply; our checks and messages then walked
+    them for minutes). Every YAML load in podcastfeed goes through it."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._has_anchor = "&" in stream  # no anchor, no alias: nothing to count (the hot path)
+
+    def get_single_node(self) -> yaml.Node | None:
+        node: yaml.Node | None = super().get_single_node()
+        if node is not None and self._has_anchor:
+            _check_aliases(node)
+        return node
+
+
+def load_yaml(text: str) -> Any:
+    """Safe YAML with the alias budget and depth limit (raises yaml.YAMLError)."""
+    return yaml.load(text, Loader=LimitedLoader)
+
+
+class _SelfReference(Exception):
+    pass
+
+
+def _check_aliases(root: yaml.Node) -> None:
+    """Refuse a document whose aliases add more than ALIAS_BUDGET nodes, or refer to
+    themselves; blames the top-level key whose value crosses the budget."""
+    sizes: dict[int, int] = {}  # id(node) -> expanded size, so shared nodes are counted once
+    active: set[int] = set()
+    own = 0  # the size of the document as written
+
+    def expanded(node: yaml.Node) -> int:
+        nonlocal own
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise _SelfReference
+        active.add(key)
+        if isinstance(node, yaml.ScalarNode):
+            size = 1 + len(node.value) // 100
+            own += size
+        elif isinstance(node, yaml.SequenceNode):
+            own += 1
+            size = 1 + sum(expanded(child) for child in node.value)
+        else:
+            own += 1
+            size = 1 + sum(expanded(k) + expanded(v) for k, v in node.value)
+        active.discard(key)
+        sizes[key] = size
+        return size
+
+    pairs = root.value if isinstance(root, yaml.MappingNode) else [(None, root)]
+    total = 0
+    for name, value in pairs:
+        label = f"{shorten(name.value)} " if isinstance(name, yaml.ScalarNode) else ""
+        mark = (name or value).start_mark
+        try:
+            total += (expanded(name) if name is not None else 0) + expanded(value)
+        except _SelfReference:
+            problem = f"{label}uses a YAML alias inside its own anchor"
+            raise YAMLLimitError(None, None, problem.strip(), mark) from None
+        except RecursionError:  # libyaml allows 1,000 levels, more than Python's stack here
+            problem = f"{label}nests too deeply to count its YAML aliases"
+            raise YAMLLimitError(None, None, problem.strip(), mark) from None
+        if total - own > ALIAS_BUDGET:
+            problem = f"{label}uses YAML aliases that expand past {ALIAS_BUDGET:,} nodes"
+            raise YAMLLimitError(None, None, problem.strip(), mark)
+
+
 def key_lines(front_matter: str) -> dict[str, int]:
     """Top-level front-matter keys -> their 1-based line in the file (the `---` is line 1)."""
     try:
-        node = yaml.compose(front_matter, Loader=yaml.SafeLoader)
+        node = yaml.compose(front_matter, Loader=LimitedLoader)
     except yaml.YAMLError:
         return {}
     lines: dict[str, int] = {}
@@ -121,7 +202,7 @@ class FieldReader:
         try:
             return parse(value)
         except ValueError as exc:
-            self.problem(name, f"{exc} (got {value!r})")
+            self.problem(name, f"{exc} (got {shorten(value)})")
             return None
 
     def text(self, name: str) -> str | None:

@@ -12,6 +12,8 @@ import os
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
+from podcastfeed.errors import shorten
+
 
 def find_local(ref: str, looked_in: Sequence[Path], allowed: Sequence[Path]) -> Path:
     """The file `ref` names, first in `looked_in` order, as it was found (not resolved).
@@ -29,11 +31,11 @@ def find_local(ref: str, looked_in: Sequence[Path], allowed: Sequence[Path]) -> 
             continue
         if not any(real.is_relative_to(base) for base in allowed):
             raise ValueError(
-                f"is outside the show folder (got {ref!r}"
-                + (f", which leads to {str(real)!r})" if str(real) != ref else ")")
+                f"is outside the show folder (got {shorten(ref)}"
+                + (f", which leads to {shorten(str(real))})" if str(real) != ref else ")")
             )
         return candidate
-    raise ValueError(f"file not found: {ref!r}")
+    raise ValueError(f"file not found: {shorten(ref)}")
 
 
 def url_path(ref: str, found: Path, allowed: Sequence[Path]) -> str:

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from podcastfeed.errors import EpisodeError, Problem
+from podcastfeed.errors import EpisodeError, Problem, shorten
 from podcastfeed.files import write_atomic
 from podcastfeed.model import AudioInfo, Episode
 
@@ -111,7 +111,7 @@ def load(path: Path) -> Lock:
     try:
         data = json.loads(text)
         if data.get("podcastfeed_lock") != FORMAT:
-            raise ValueError(f"unknown format {data.get('podcastfeed_lock')!r}")
+            raise ValueError(f"unknown format {shorten(data.get('podcastfeed_lock'))}")
         entries = [_entry(item) for item in data["episodes"]]
     except json.JSONDecodeError as exc:
         raise EpisodeError(
@@ -297,7 +297,9 @@ def protect(
             continue  # a different episode: its other differences say nothing more
         if episode.guid is not None and episode.guid != entry.guid:
             refuse(
-                m.file, f"changes its published guid from {entry.guid!r} to {episode.guid!r}", name
+                m.file,
+                f"changes its published guid from {shorten(entry.guid)} to {shorten(episode.guid)}",
+                name,
             )
         url = episode.audio.url if episode.audio else ""
         if url != entry.url:

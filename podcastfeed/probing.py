@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from podcastfeed import __version__, cache
 from podcastfeed.audio import probe_file
-from podcastfeed.errors import ProbeError, Problem
+from podcastfeed.errors import ProbeError, Problem, shorten
 from podcastfeed.files import relative_name
 from podcastfeed.lock import Lock, Probe, fingerprint
 from podcastfeed.model import AudioInfo, Episode
@@ -164,9 +164,11 @@ def _local_problem(episode: Episode, root: Path, exc: OSError | ProbeError) -> P
         return ProbeError(f"audio file not found: {ref}", source=source).to_problem()
     if isinstance(exc, OSError):
         return ProbeError(
-            f"audio {ref!r}: cannot read ({exc.strerror})", source=source
+            f"audio {shorten(ref)}: cannot read ({exc.strerror})", source=source
         ).to_problem()
-    return ProbeError(f"audio {ref!r}: {exc.message}", source=source, hint=exc.hint).to_problem()
+    return ProbeError(
+        f"audio {shorten(ref)}: {exc.message}", source=source, hint=exc.hint
+    ).to_problem()
 
 
 def _measure_remote(

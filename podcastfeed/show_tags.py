@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from podcastfeed import tagvalues as tv
+from podcastfeed.errors import shorten
 from podcastfeed.model import MIME_BY_EXTENSION, ShowTags, Trailer, UpdateFrequency
 
 if TYPE_CHECKING:
@@ -67,10 +68,10 @@ def read_show_tags(r: _Reader, timezone: str) -> ShowTags:
         data = tv.table(value, tv.TABLE_KEYS["trailers"], set())
         for needed in ("title", "url", "pubdate"):
             if needed not in data:
-                raise ValueError(f"needs {needed!r} (got {value!r})")
+                raise ValueError(f"needs {shorten(needed)} (got {shorten(value)})")
         url = data["url"]
         if not isinstance(url, str) or not re.match(r"^https?://[^/\s]+", url):
-            raise ValueError(f"'url' must be an http(s) URL (got {url!r})")
+            raise ValueError(f"'url' must be an http(s) URL (got {shorten(url)})")
         suffix = "." + url.split("?")[0].rsplit(".", 1)[-1].lower()
         mime = tv.field(data, "type", lambda v: tv.text(v, 128)) or MIME_BY_EXTENSION.get(suffix)
         return Trailer(
@@ -88,7 +89,9 @@ def read_show_tags(r: _Reader, timezone: str) -> ShowTags:
         data = tv.table(value, tv.TABLE_KEYS["update_frequency"], {"text"})
         rrule = tv.field(data, "rrule", lambda v: tv.text(v, 500))
         if rrule is not None and not re.match(r"^(FREQ|COUNT|UNTIL|INTERVAL|BY\w+)=", rrule):
-            raise ValueError(f"'rrule' must be an RFC 5545 rule like FREQ=WEEKLY (got {rrule!r})")
+            raise ValueError(
+                f"'rrule' must be an RFC 5545 rule like FREQ=WEEKLY (got {shorten(rrule)})"
+            )
         return UpdateFrequency(
             tv.text(data["text"], 128),
             rrule=rrule,
@@ -100,14 +103,16 @@ def read_show_tags(r: _Reader, timezone: str) -> ShowTags:
         found = tv.several(value, lambda v: str(v).strip().lower())
         for code in found:
             if not _COUNTRY.match(code):
-                raise ValueError(f"must list ISO 3166 country codes like 'us' (got {code!r})")
+                raise ValueError(
+                    f"must list ISO 3166 country codes like 'us' (got {shorten(code)})"
+                )
         if len(found) > 25:
             raise ValueError(f"lists at most 25 countries (got {len(found)})")
         return found
 
     def hub(value: object) -> str:
         if not isinstance(value, str) or not re.match(r"^https?://[^/\s]+", value):
-            raise ValueError(f"must be an http(s) URL (got {value!r})")
+            raise ValueError(f"must be an http(s) URL (got {shorten(value)})")
         return value
 
     is_locked = get("locked", tv.flag)

@@ -23,6 +23,8 @@ import nh3
 from cmarkgfm import _cmark
 from cmarkgfm.cmark import Options
 
+from podcastfeed.nesting import NESTING_LIMIT, cap_nesting
+
 DESCRIPTION_LIMIT = 4000  # bytes, Apple's limit for <description>
 Token = tuple[str, str, str]  # (kind: "start" "end" "void" "text", tag name, markup or text)
 
@@ -206,15 +208,28 @@ def _sanitize(markup: str, base_url: str | None) -> str:
     return out
 
 
-def render_notes(body: str, *, base_url: str | None, is_html: bool = False) -> str:
+def render_notes(
+    body: str, *, base_url: str | None, is_html: bool = False, warnings: list[str] | None = None
+) -> str:
     """Markdown (raw HTML allowed) -> sanitized HTML for content:encoded.
 
     `is_html=True` (for .html episode files) skips Markdown and only sanitizes. Relative href/src
     are resolved against `base_url` (the episode page URL) when given; "//host/x" becomes https.
     The result is also a well-formed XML fragment and holds no "]]>", so it fits in CDATA.
+    Nesting past NESTING_LIMIT levels is flattened, with a message added to `warnings`.
     """
     body = strip_control_chars(body)
-    return _sanitize(body if is_html else _markdown_to_html(body), base_url)
+    return _sanitize(_capped(body if is_html else _markdown_to_html(body), warnings), base_url)
+
+
+def _capped(markup: str, warnings: list[str] | None) -> str:
+    markup, depth = cap_nesting(markup)
+    if depth and warnings is not None:
+        warnings.append(
+            f"nest {depth:,} levels deep; tags past level {NESTING_LIMIT} were dropped "
+            "(their text is kept)"
+        )
+    return markup
 
 
 def _tokens(markup: str) -> Iterator[Token]:
@@ -353,7 +368,8 @@ def make_description(
     """
     tokens: list[Token] = []
     if summary and summary.strip():
-        summary_html = _sanitize(_markdown_to_html(strip_control_chars(summary)), None)
+        summary_html = _markdown_to_html(strip_control_chars(summary))
+        summary_html = _sanitize(_capped(summary_html, None), None)
         tokens, complete = _description_tokens(summary_html, limit)
     if not tokens:  # no summary, or one that sanitizes to nothing
         tokens, complete = _description_tokens(_sanitize(notes_html, None), limit)

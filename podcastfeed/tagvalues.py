@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, TypeVar
 
+from podcastfeed.errors import shorten
 from podcastfeed.model import Funding, Image, License, Location, Person, RemoteItem, Txt
 from podcastfeed.shownotes import strip_control_chars
 
@@ -93,10 +94,10 @@ def taxonomy() -> dict[str, tuple[str, ...]]:
 def text(value: object, limit: int, what: str = "text") -> str:
     """One line of text, at most `limit` characters."""
     if not isinstance(value, str | int | float) or isinstance(value, bool):
-        raise ValueError(f"must be {what} (got {value!r})")
+        raise ValueError(f"must be {what} (got {shorten(value)})")
     cleaned = " ".join(strip_control_chars(str(value)).split())
     if not cleaned:
-        raise ValueError(f"must not be empty (got {value!r})")
+        raise ValueError(f"must not be empty (got {shorten(value)})")
     if len(cleaned) > limit:
         raise ValueError(f"must be at most {limit} characters (got {len(cleaned)})")
     return cleaned
@@ -105,38 +106,40 @@ def text(value: object, limit: int, what: str = "text") -> str:
 def https_url(value: object) -> str:
     """A linked resource: the namespace wants https (docs/1.0.md)."""
     if not isinstance(value, str) or not re.match(r"^https://[^/\s]+", value.strip()):
-        raise ValueError(f"must be an https:// URL (got {value!r})")
+        raise ValueError(f"must be an https:// URL (got {shorten(value)})")
     return value.strip()
 
 
 def flag(value: object) -> bool:
     if not isinstance(value, bool):
-        raise ValueError(f"must be true or false (got {value!r})")
+        raise ValueError(f"must be true or false (got {shorten(value)})")
     return value
 
 
 def positive_int(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"must be a whole number above 0 (got {value!r})")
+        raise ValueError(f"must be a whole number above 0 (got {shorten(value)})")
     return value
 
 
 def email(value: object) -> str:
     if not isinstance(value, str) or not _EMAIL.match(value.strip()):
-        raise ValueError(f"must be an e-mail address (got {value!r})")
+        raise ValueError(f"must be an e-mail address (got {shorten(value)})")
     return value.strip()
 
 
 def table(value: object, keys: Collection[str], required: Collection[str]) -> dict[str, Any]:
     """A table (TOML) or mapping (YAML) with only `keys`, `required` among them."""
     if not isinstance(value, dict):
-        raise ValueError(f"must be a table with {', '.join(sorted(keys))} (got {value!r})")
+        raise ValueError(f"must be a table with {', '.join(sorted(keys))} (got {shorten(value)})")
     unknown = sorted(set(map(str, value)) - set(keys))
     if unknown:
-        raise ValueError(f"has unknown key {unknown[0]!r} (known: {', '.join(sorted(keys))})")
+        raise ValueError(
+            f"has unknown key {shorten(unknown[0])} (known: {', '.join(sorted(keys))})"
+        )
     missing = sorted(set(required) - set(value))
     if missing:
-        raise ValueError(f"needs {missing[0]!r} (got {value!r})")
+        raise ValueError(f"needs {shorten(missing[0])} (got {shorten(value)})")
     return {str(k): v for k, v in value.items()}
 
 
@@ -147,7 +150,7 @@ def field(data: dict[str, Any], key: str, parse: Callable[[Any], T]) -> T | None
     try:
         return parse(data[key])
     except ValueError as exc:
-        raise ValueError(f"{key!r} {exc}") from None
+        raise ValueError(f"{shorten(key)} {exc}") from None
 
 
 def several(value: object, parse: Callable[[Any], T]) -> tuple[T, ...]:
@@ -172,15 +175,15 @@ def person(value: object) -> Person:
     if group is not None and group not in groups:
         raise ValueError(
             f"'group' must be a group of the Podcast Index taxonomy, e.g. cast, writing, "
-            f"audio production (got {data['group']!r})"
+            f"audio production (got {shorten(data['group'])})"
         )
     if role is not None:
         allowed = groups[group] if group else tuple(r for rs in groups.values() for r in rs)
         if role not in allowed:
-            where = f"group {group!r} of " if group else ""
+            where = f"group {shorten(group)} of " if group else ""
             raise ValueError(
                 f"'role' must be a role in {where}the Podcast Index taxonomy, e.g. host, guest, "
-                f"producer (got {data['role']!r})"
+                f"producer (got {shorten(data['role'])})"
             )
     return Person(
         name=text(data["name"], 128),
@@ -205,7 +208,7 @@ def license_(value: object) -> License:
     url = field(data, "url", https_url)
     if url is None and name not in LICENSES:
         raise ValueError(
-            f"{name!r} is not a known licence id (e.g. cc-by-4.0, cc0-1.0, arr); "
+            f"{shorten(name)} is not a known licence id (e.g. cc-by-4.0, cc0-1.0, arr); "
             "give a url for another licence"
         )
     return License(name, url)
@@ -213,7 +216,9 @@ def license_(value: object) -> License:
 
 def medium(value: object) -> str:
     if value not in MEDIUM_VALUES:
-        raise ValueError(f"must be one of {', '.join(MEDIUMS)} (or a list form) (got {value!r})")
+        raise ValueError(
+            f"must be one of {', '.join(MEDIUMS)} (or a list form) (got {shorten(value)})"
+        )
     return str(value)
 
 
@@ -225,10 +230,10 @@ def location(value: object) -> Location:
     )
     geo = field(data, "geo", str)
     if geo is not None and not _GEO.match(geo):
-        raise ValueError(f"'geo' must be a geo: URI like geo:30.2672,97.7431 (got {geo!r})")
+        raise ValueError(f"'geo' must be a geo: URI like geo:30.2672,97.7431 (got {shorten(geo)})")
     osm = field(data, "osm", str)
     if osm is not None and not _OSM.match(osm):
-        raise ValueError(f"'osm' must be an OpenStreetMap id like R113314 (got {osm!r})")
+        raise ValueError(f"'osm' must be an OpenStreetMap id like R113314 (got {shorten(osm)})")
     return Location(text(data["name"], 128), geo, osm)
 
 
@@ -246,17 +251,21 @@ def remote_item(value: object) -> RemoteItem:
     data = table(value, TABLE_KEYS["podroll"], {"feed_guid"})
     guid = data["feed_guid"]
     if not isinstance(guid, str) or not _UUID.match(guid):
-        raise ValueError(f"'feed_guid' must be the show's podcast:guid, a UUID (got {guid!r})")
+        raise ValueError(
+            f"'feed_guid' must be the show's podcast:guid, a UUID (got {shorten(guid)})"
+        )
     return RemoteItem(guid.lower(), field(data, "feed_url", https_url))
 
 
 def decimal(value: object) -> str:
     """A number above 0 as written, fractions allowed (podcast:episode 100.5)."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ValueError(f"must be a number (got {value!r})")
+        raise ValueError(f"must be a number (got {shorten(value)})")
     written = str(value).strip()
+    if len(written) > 20:  # float() of more becomes inf or loses digits (issue 12)
+        raise ValueError(f"must be a number of at most 20 digits (got {shorten(value)})")
     if not re.fullmatch(r"\d+(\.\d+)?", written) or float(written) <= 0:
-        raise ValueError(f"must be a number above 0, like 12 or 12.5 (got {value!r})")
+        raise ValueError(f"must be a number above 0, like 12 or 12.5 (got {shorten(value)})")
     return str(int(float(written))) if float(written).is_integer() else written
 
 
@@ -266,4 +275,4 @@ def aware(value: object, zone: tzinfo) -> datetime:
         return value if value.tzinfo else value.replace(tzinfo=zone)
     if isinstance(value, date):
         return datetime.combine(value, time(), zone)
-    raise ValueError(f"must be a date or datetime (got {value!r})")
+    raise ValueError(f"must be a date or datetime (got {shorten(value)})")

@@ -14,6 +14,9 @@ _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:\.\d+)?$")
 # Jekyll writes `2023-03-21 05:31:18 +0000`; fromisoformat wants the offset without the space.
 _SPACED_OFFSET = re.compile(r"^(.*\d)\s+(Z|UTC|GMT|[+-]\d{2}:?\d{2})$")
 
+# Longer than any recording (31 years): a bigger number is a typo, or an attempt to overflow.
+MAX_DURATION = 10**9
+
 TRUE_WORDS = frozenset({"true", "yes", "y", "on", "1", "explicit"})
 FALSE_WORDS = frozenset({"false", "no", "n", "off", "0", "clean"})
 
@@ -22,14 +25,16 @@ def parse_duration(value: object) -> int:
     """Seconds from `3723`, `"3723"`, `"1:02:03"`, `"62:03"` or `"02:03"`; fractions round."""
     if isinstance(value, bool):
         raise ValueError("must be seconds or HH:MM:SS")
+    if isinstance(value, str) and re.fullmatch(r"\d+(\.\d+)?", value.strip()):
+        value = float(value.strip())  # "1e999"-sized digit strings become inf, caught below
     if isinstance(value, int | float):
         if value < 0 or value != value:  # NaN check
             raise ValueError("must not be negative")
+        if value > MAX_DURATION:  # also inf, which round() cannot take (issue 12)
+            raise ValueError(f"must be at most {MAX_DURATION:,} seconds")
         return round(value)
     if isinstance(value, str):
         text = value.strip()
-        if re.fullmatch(r"\d+(\.\d+)?", text):
-            return round(float(text))
         found = _CLOCK.match(text)
         if found:
             hours, minutes, seconds = (int(part or 0) for part in found.groups())
@@ -59,6 +64,8 @@ def parse_positive_int(value: object) -> int:
     if isinstance(value, bool):
         raise ValueError("must be a whole number")
     if isinstance(value, str) and value.strip().isdigit():
+        if len(value.strip()) > 20:  # int() refuses past 4,300 digits, with a long message
+            raise ValueError("must be a whole number of at most 20 digits")
         value = int(value.strip())
     if isinstance(value, int) and value > 0:
         return value

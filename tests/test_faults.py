@@ -1,0 +1,176 @@
+"""Builds killed with SIGKILL at random moments, and builds started together (issue 11): the
+files on disk are always the previous complete build's or the new one's, and the next build
+makes the same bytes as one that was never interrupted."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import SHOW_TOML
+from lxml import etree
+
+from podcastfeed import commit, lock
+
+CACHE = ".podcastfeed-cache"
+EPISODE = """\
+---
+title: Episode {n}{suffix}
+date: {date}
+status: {status}
+audio: https://cdn.example.org/media/ep{n:05d}.mp3
+duration: 600
+length: {length}
+---
+
+Notes for episode {n}, with a [link](https://example.org/{n}) and *emphasis*.
+"""
+
+
+def _write_show(root: Path, count: int) -> None:
+    (root / "episodes").mkdir(parents=True)
+    (root / "feed.toml").write_text(SHOW_TOML, encoding="utf-8")
+    for n in range(count):
+        _episode(root, n)
+
+
+def _episode(root: Path, n: int, suffix: str = "", status: str = "publish") -> None:
+    day = 1 + n % 28
+    month = 1 + n // 28 % 12
+    year = 2000 + n // 336
+    date = f"{year}-{month:02d}-{day:02d}T{n % 24:02d}:00:00Z"
+    text = EPISODE.format(n=n, suffix=suffix, date=date, status=status, length=1_000_000 + n)
+    (root / "episodes" / f"ep{n:05d}.md").write_text(text, encoding="utf-8")
+
+
+def _edit(root: Path, count: int) -> list[str]:
+    """Add episodes, retitle some, unpublish a few; returns the --allow-changes arguments."""
+    for n in range(count, count + 40):
+        _episode(root, n)
+    for n in range(0, count, count // 40):
+        _episode(root, n, suffix=" (revised)")
+    allow = []
+    for n in range(3, count, count // 4):
+        _episode(root, n, status="draft")
+        allow += ["--allow-changes", f"ep{n:05d}"]
+    return allow
+
+
+def _build(root: Path, *args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "podcastfeed", "build", "-q", "-c", str(root / "feed.toml"), *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _finish(process: subprocess.Popen[bytes]) -> tuple[int, str]:
+    _out, err = process.communicate(timeout=120)
+    return process.returncode, err.decode()
+
+
+def _state(root: Path) -> dict[str, str]:
+    """Every output file (feed, pages, assets, manifest, lock) by path, with its digest."""
+    found = {}
+    for path in sorted((root / "public").rglob("*")):
+        if path.is_file():
+            found[path.relative_to(root).as_posix()] = _digest(path.read_bytes())
+    found["podcastfeed.lock"] = _digest((root / "podcastfeed.lock").read_bytes())
+    return found
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _guids(feed: bytes) -> set[str]:
+    tree = etree.fromstring(feed)
+    return {guid.text or "" for guid in tree.iterfind("channel/item/guid")}
+
+
+def _assert_consistent(root: Path, old: dict[str, str], new: dict[str, str]) -> str:
+    """The state right after a kill: the old one, or the new one once the journal is
+    finished (as the next build does first). Returns which."""
+    feed = (root / "public" / "feed.xml").read_bytes()
+    etree.fromstring(feed)  # the feed parses at any instant
+    parsed = lock.load(root / "podcastfeed.lock")  # and the lock is valid
+    journal = root / CACHE / commit.JOURNAL_NAME
+    state = json.loads(journal.read_text())["state"] if journal.exists() else None
+    if state == "commit":  # killed while switching: the next build finishes the switch
+        commit.recover(root / CACHE, [root / "public"])
+        feed = (root / "public" / "feed.xml").read_bytes()
+        parsed = lock.load(root / "podcastfeed.lock")
+    current = {k: v for k, v in _state(root).items() if k in old or k in new}
+    stray = [p for p in (root / "public").rglob("*") if p.name.endswith(".tmp")]
+    if state is None:  # nothing half done: no temporary file of the killed build is left
+        assert not stray, stray
+    assert current in (old, new), "a mix of two builds"
+    assert {entry.guid for entry in parsed.entries} == _guids(feed)  # lock agrees with feed
+    return "old" if current == old else "new"
+
+
+@pytest.mark.slow
+def test_build_killed_at_20_random_moments_leaves_the_old_or_the_new_build(
+    tmp_path: Path,
+) -> None:
+    count = 2000
+    base = tmp_path / "base"
+    _write_show(base, count)
+    assert _finish(_build(base))[0] == 0
+    old = _state(base)
+
+    reference = tmp_path / "reference"
+    shutil.copytree(base, reference)
+    allow = _edit(reference, count)
+    started = time.monotonic()
+    code, stderr = _finish(_build(reference, *allow))
+    duration = time.monotonic() - started
+    assert code == 0, stderr
+    new = _state(reference)
+    assert new != old
+
+    rng = random.Random(20261130)
+    seen = []
+    for attempt in range(20):
+        work = tmp_path / f"kill{attempt}"
+        shutil.copytree(base, work)
+        _edit(work, count)
+        process = _build(work, *allow)
+        # Half the moments in the last third, where the files are written.
+        moment = rng.uniform(0, duration) if attempt % 2 else rng.uniform(duration * 0.6, duration)
+        time.sleep(moment)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        seen.append(_assert_consistent(work, old, new))
+        code, stderr = _finish(_build(work, *allow))
+        assert code == 0, stderr
+        assert _state(work) == new
+        assert not [p for p in work.rglob("*.tmp")]
+        assert not (work / CACHE / commit.JOURNAL_NAME).exists()
+        shutil.rmtree(work)
+    assert "old" in seen  # the moments did land before and after the switch
+
+
+def test_two_builds_started_together_one_fails_clearly_and_one_wins(tmp_path: Path) -> None:
+    root = tmp_path / "show"
+    _write_show(root, 300)
+    reference = tmp_path / "reference"
+    shutil.copytree(root, reference)
+    assert _finish(_build(reference))[0] == 0
+    first, second = _build(root), _build(root)
+    results = [_finish(first), _finish(second)]
+    assert any(code == 0 for code, _err in results), results
+    for code, stderr in results:
+        if code != 0:
+            assert code == 1
+            assert "another build is running in this show (process " in stderr
+    assert _state(root) == _state(reference)
