@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from podcastfeed import tagvalues as tv
 from podcastfeed.model import MIME_BY_EXTENSION, ShowTags, Trailer, UpdateFrequency
+from podcastfeed.values import parse_link
 
 if TYPE_CHECKING:
     from podcastfeed.config import _Reader
@@ -69,8 +70,10 @@ def read_show_tags(r: _Reader, timezone: str) -> ShowTags:
             if needed not in data:
                 raise ValueError(f"needs {needed!r} (got {value!r})")
         url = data["url"]
-        if not isinstance(url, str) or not re.match(r"^https?://[^/\s]+", url):
-            raise ValueError(f"'url' must be an http(s) URL (got {url!r})")
+        try:
+            url = parse_link(url)
+        except ValueError:
+            raise ValueError(f"'url' must be an http(s) URL (got {url!r})") from None
         suffix = "." + url.split("?")[0].rsplit(".", 1)[-1].lower()
         mime = tv.field(data, "type", lambda v: tv.text(v, 128)) or MIME_BY_EXTENSION.get(suffix)
         return Trailer(
@@ -106,9 +109,10 @@ def read_show_tags(r: _Reader, timezone: str) -> ShowTags:
         return found
 
     def hub(value: object) -> str:
-        if not isinstance(value, str) or not re.match(r"^https?://[^/\s]+", value):
-            raise ValueError(f"must be an http(s) URL (got {value!r})")
-        return value
+        try:
+            return parse_link(value)
+        except ValueError:
+            raise ValueError(f"must be an http(s) URL (got {value!r})") from None
 
     is_locked = get("locked", tv.flag)
     locked_owner = get("locked_owner", tv.email)

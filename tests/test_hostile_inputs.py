@@ -12,6 +12,11 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+from conftest import Site
+
+from podcastfeed.config import load_config
+from podcastfeed.episodes import read_episode
 from podcastfeed.importer import Item
 from podcastfeed.importer_write import plan
 
@@ -109,3 +114,122 @@ def test_import_suffixes_skip_a_name_another_title_has() -> None:
     ]
     names = [name for name, _item in plan(items, {}, "f").episodes]
     assert len(set(names)) == 4
+
+
+# -- links must be http(s) ----------------------------------------------------------------
+
+
+def _episode(site: Site, extra: str, name: str = "ep") -> Path:
+    audio = site.audio("sine-3s-cbr.mp3", f"{name}.mp3")
+    return site.episode(
+        name, f"---\ntitle: T\ndate: 2024-01-01\naudio: {audio}\n{extra}\n---\nNotes.\n"
+    )
+
+
+def _problems(site: Site, path: Path) -> list[str]:
+    config = load_config(site.config)
+    _episode_read, problems = read_episode(path, config.show, config.build)
+    return [str(p) for p in problems]
+
+
+def test_build_refuses_a_javascript_permalink(site: Site) -> None:
+    """The issue's case, end to end: no `<link>javascript:…</link>`, a message, exit 1."""
+    _episode(site, "permalink: 'javascript:alert(1)'")
+    result = podcastfeed("build", "-c", site.config)
+    assert result.returncode == 1
+    assert (
+        "episodes/ep.md:5: error: 'permalink' must be an http(s) URL (got 'javascript:alert(1)')"
+        in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("extra", "key"),
+    [
+        ("permalink: ' JavaScript:alert(1)'", "permalink"),
+        ("link: 'data:text/html,<script>alert(1)</script>'", "link"),
+        ("permalink: 'vbscript:msgbox(1)'", "permalink"),
+        ("thumbnail: 'file:///etc/passwd'", "thumbnail"),
+        ("image: 'javascript:alert(1)'", "image"),
+        ("transcript: 'javascript:alert(1)'", "transcript"),
+        ("chapters: 'data:application/json,{}'", "chapters"),
+        (
+            "alternate_enclosures: [{url: 'file:///etc/passwd', length: 1, type: audio/mpeg}]",
+            "alternate_enclosures",
+        ),
+        ("guid: 'javascript:alert(1)'\nguid_is_permalink: true", "guid"),
+    ],
+)
+def test_episode_links_must_be_http(site: Site, extra: str, key: str) -> None:
+    problems = _problems(site, _episode(site, extra))
+    assert any(f"'{key}'" in p and "http" in p and "URL" in p for p in problems), problems
+
+
+def test_relative_permalink_still_resolves_against_the_show_link(site: Site) -> None:
+    config = load_config(site.config)
+    path = _episode(site, "permalink: /2023/03/slug/\nthumbnail: /art.jpg")
+    episode, problems = read_episode(path, config.show, config.build)
+    assert problems == []
+    assert episode is not None
+    assert episode.link == "https://example.org/2023/03/slug/"
+    assert episode.image == "https://example.org/art.jpg"
+
+
+# -- dates from 1970 to 2100 ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written", ["0001-01-01T00:00:00+14:00", "0001-01-01", "1969-12-31", "2101-01-01"]
+)
+def test_build_refuses_dates_outside_1970_2100(site: Site, written: str) -> None:
+    """No `Mon, 01 Jan 1 …` in a feed, no `+010521` offset made up from a 1-AD time zone."""
+    site.show(timezone='"Asia/Kolkata"')
+    site.episode("ep", date=written)
+    result = podcastfeed("build", "-c", site.config)
+    assert result.returncode == 1
+    assert (
+        f"episodes/ep.md:3: error: 'date' must be between 1970 and 2100 (got '{written}')"
+        in result.stderr
+    ), result.stderr
+
+
+def test_rfc822_year_one_is_not_read_as_2001(site: Site) -> None:
+    problems = _problems(site, site.episode("ep", date="'Mon, 01 Jan 0001 00:00:00 +0000'"))
+    assert problems == [
+        "episodes/ep.md:3: error: 'date' must be between 1970 and 2100 "
+        "(got 'Mon, 01 Jan 0001 00:00:00 +0000')"
+    ]
+
+
+def test_date_in_the_file_name_outside_the_range_is_a_problem(site: Site) -> None:
+    audio = site.audio("sine-3s-cbr.mp3")
+    path = site.episodes / "0001-01-01-old.md"
+    path.write_text(f"---\ntitle: Old\naudio: {audio}\n---\n", encoding="utf-8")
+    problems = _problems(site, path)
+    assert problems == [
+        "episodes/0001-01-01-old.md: error: the date in the file name must be between "
+        "1970 and 2100 "
+        "(got '0001-01-01')"
+    ]
+
+
+def test_last_build_date_outside_the_range_is_refused(site: Site) -> None:
+    site.episode("ep")
+    site.show(last_build_date="1900-01-01")
+    result = podcastfeed("build", "-c", site.config)
+    assert result.returncode == 1
+    assert "'last_build_date' must be between 1970 and 2100 (got '1900-01-01')" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_lock_with_a_date_outside_the_range_is_damaged(site: Site) -> None:
+    site.episode("ep")
+    assert podcastfeed("build", "-c", site.config).returncode == 0
+    lock = site.root / "podcastfeed.lock"
+    text = lock.read_text(encoding="utf-8")
+    lock.write_text(text.replace('"2024-01-01T00:00:00+00:00"', '"0001-01-01T00:00:00+14:00"'))
+    result = podcastfeed("build", "-c", site.config)
+    assert result.returncode == 1
+    assert "the lock is damaged: pub_date must be between 1970 and 2100" in result.stderr
+    assert "Traceback" not in result.stderr
