@@ -252,7 +252,7 @@ def write_report(
         for built in pages:
             # no fsync per page: 10,000 of them cost seconds, and the feed and lock are synced
             write_atomic(target.parent / built.path, built.pieces(), durable=False)
-        if written:
+        if written and cache.unusable(marker.parent) is None:  # a file there: no marker
             write_atomic(marker, written.encode())
     write_atomic(target, report.feed_pieces())
     if save_lock:

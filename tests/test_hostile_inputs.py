@@ -6,15 +6,20 @@ the issue saw the problem in one (a traceback on the terminal, a server that nev
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import requests
 from conftest import Site
+from serving import Served
 
+from podcastfeed.checks_online import Online
 from podcastfeed.config import load_config
 from podcastfeed.episodes import read_episode
 from podcastfeed.importer import Item
@@ -233,3 +238,76 @@ def test_lock_with_a_date_outside_the_range_is_damaged(site: Site) -> None:
     assert result.returncode == 1
     assert "the lock is damaged: pub_date must be between 1970 and 2100" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# -- a cache folder that is a file ----------------------------------------------------------
+
+
+def test_cache_folder_that_is_a_file_warns_and_builds(site: Site) -> None:
+    site.episode("ep")
+    (site.root / ".podcastfeed-cache").write_text("not a folder\n", encoding="utf-8")
+    for args in (["build"], ["build"], ["check"]):
+        result = podcastfeed(*args, "-c", site.config)
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+        assert (
+            f"warning: {site.root / '.podcastfeed-cache'}: the cache folder is a file; "
+            "building without it"
+        ) in result.stderr
+    assert (site.root / "public" / "feed.xml").is_file()
+    assert (site.root / ".podcastfeed-cache").read_text(encoding="utf-8") == "not a folder\n"
+
+
+def test_check_online_answers_are_not_kept_in_a_cache_file(tmp_path: Path) -> None:
+    """`check --online` keeps its answers in the cache folder (online.json): a file there means
+    they are not kept, not a traceback after every check was made."""
+    in_the_way = tmp_path / ".podcastfeed-cache"
+    in_the_way.write_text("", encoding="utf-8")
+    with requests.Session() as session:
+        online = Online(session, 1.0, cache_file=in_the_way / "online.json")
+        assert online._entries() == {}
+        online.save()
+    assert in_the_way.read_text(encoding="utf-8") == ""
+
+
+# -- serve answers every request -------------------------------------------------------------
+
+
+@pytest.fixture
+def served(site: Site) -> Iterator[Served]:
+    site.episode("ep")
+    with Served(site.config) as server:
+        server.wait_for(r"Built 1 episode")
+        yield server
+
+
+def _get(server: Served, target: bytes) -> int:
+    """The status of `GET target` sent as raw bytes (http.client would quote it)."""
+    host, port = server.url.removeprefix("http://").rstrip("/").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1."), answer[:200]
+    return int(answer.split(b" ", 2)[1])
+
+
+@pytest.mark.slow
+def test_serve_answers_hostile_paths(served: Served) -> None:
+    targets = {
+        b"/%00": 400,
+        b"/index.html%00.xml": 400,
+        b"/%ff": 400,
+        b"/%c3%28": 400,
+        b"/..%2f..%2f..%2fetc%2fpasswd": 404,
+        b"/" + b"a" * 5000: 400,
+        b"/" + b"a/" * 1500: 404,
+        b"/" + b"b" * 300: 404,
+        b"/?q=%00": 200,
+        b"/feed.xml?x=%00%ff": 200,
+    }
+    for target, status in targets.items():
+        assert _get(served, target) == status, target[:40]
+    assert _get(served, b"/") == 200  # still serving
+    assert not any("Traceback" in line for line in served.lines), served.lines
