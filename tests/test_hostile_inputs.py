@@ -6,6 +6,7 @@ the issue saw the problem in one (a traceback on the terminal, a server that nev
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -311,3 +312,33 @@ def test_serve_answers_hostile_paths(served: Served) -> None:
         assert _get(served, target) == status, target[:40]
     assert _get(served, b"/") == 200  # still serving
     assert not any("Traceback" in line for line in served.lines), served.lines
+
+
+def test_check_feed_reports_pubdates_outside_1970_2100(tmp_path: Path) -> None:
+    feed = tmp_path / "foreign.xml"
+    data = make_feed(3).decode()
+    data = data.replace("Mon, 01 Jan 2024 09:00:00 +0000", "Mon, 01 Jan 1 00:00:00 +1400", 1)
+    data = data.replace("Mon, 01 Jan 2024 08:00:00 +0000", "Fri, 01 Jan 2150 08:00:00 +0000", 1)
+    feed.write_text(data, encoding="utf-8")
+    result = podcastfeed("check", "--feed", feed, "--format", "json")
+    found = [f for f in json.loads(result.stdout) if f["rule"] == "podcastfeed/date-range"]
+    assert [f["message"] for f in found] == [
+        "pubDate must be between 1970 and 2100 (got 'Mon, 01 Jan 1 00:00:00 +1400')",
+        "pubDate must be between 1970 and 2100 (got 'Fri, 01 Jan 2150 08:00:00 +0000')",
+    ]
+    assert result.returncode == 1
+
+
+def test_import_skips_an_item_dated_outside_1970_2100_with_a_todo(tmp_path: Path) -> None:
+    source = tmp_path / "feed.xml"
+    data = make_feed(2).decode()
+    data = data.replace("Mon, 01 Jan 2024 09:00:00 +0000", "Mon, 01 Jan 0001 00:00:00 +1400")
+    source.write_text(data, encoding="utf-8")
+    result = podcastfeed("import", source, "--dir", tmp_path / "show")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "warning: item 1 ('Daily news'): pubDate 'Mon, 01 Jan 0001 00:00:00 +1400' must be "
+        "between 1970 and 2100; skipped: TODO add it by hand with its real date"
+    ) in result.stderr
+    assert "Imported 1 episode(s)" in result.stderr
+    assert "2001" not in " ".join(p.name for p in (tmp_path / "show" / "episodes").iterdir())
