@@ -154,7 +154,7 @@ def build(
     """
     started = time.perf_counter()
     config = load_config(config_path)
-    with showlock.hold(config.build.cache_dir):
+    with showlock.hold(config.build.cache_dir, config.build.config_path):
         return _build(
             config,
             started,
@@ -296,14 +296,14 @@ def write_report(
         OSError: a file cannot be written (nothing was replaced).
     """
     settings = report.config.build
-    with showlock.hold(settings.cache_dir):
+    with showlock.hold(settings.cache_dir, settings.config_path):
         plan = outputs.make_plan(
             settings,
             report.published,
             output or report.output,
             lambda way: report.pages(audio_src, assets_path=way),
         )
-        commit.recover(settings.cache_dir, [plan.folder])
+        commit.recover(plan.folder, settings.cache_dir)
         manifest = commit.read_manifest(plan.folder)
         writes: list[commit.Output] = []
         keep: list[Path] = []
@@ -342,7 +342,7 @@ def write_report(
         # The feed last: it is switched after the files it links to (see commit.commit).
         writes.append(commit.Output(plan.feed, report.feed_pieces))
         commit.check_writable(writes, manifest, lambda path: relative_name(path, settings.root))
-        commit.commit(manifest, writes, keep, settings.cache_dir)
+        commit.commit(manifest, writes, keep)
     report.notes = plan.notes
     return plan.feed
 

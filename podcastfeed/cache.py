@@ -6,7 +6,9 @@ ever a shortcut: a missing, corrupt or old-format cache is rebuilt, never truste
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +35,7 @@ class BuildCache:
     used_audio: set[str] = field(default_factory=set, repr=False)
     keys: dict[Path, str] = field(default_factory=dict, repr=False)  # this build's content keys
     changed: bool = False
+    usable: bool = True  # False: the folder is a file or not writable; never saved
 
 
 def content_key(relative: str, data: bytes) -> str:
@@ -47,6 +50,9 @@ def file_key(path: Path) -> str:
 
 def load(folder: Path, fingerprint: str) -> tuple[BuildCache, str | None]:
     """The cache for this configuration, and a warning when an unusable one was found."""
+    problem = unusable(folder)
+    if problem:
+        return BuildCache(fingerprint, usable=False), f"{folder}: {problem}; building without it"
     path = folder / FILE_NAME
     try:
         with path.open("rb") as stream:
@@ -70,8 +76,25 @@ def load(folder: Path, fingerprint: str) -> tuple[BuildCache, str | None]:
     return found, None
 
 
+def unusable(folder: Path) -> str | None:
+    """Why the cache folder cannot be used (issue 12: a file of that name was a traceback)."""
+    if folder.exists() and not folder.is_dir():
+        return "the cache folder is a file"
+    if folder.is_dir() and not os.access(folder, os.R_OK | os.W_OK | os.X_OK):
+        return "the cache folder is not writable"
+    return None
+
+
 def save(folder: Path, cache: BuildCache) -> None:
-    """Keep what this build used (so deleted files do not pile up), if anything changed."""
+    """Keep what this build used (so deleted files do not pile up), if anything changed.
+    A cache that cannot be written is skipped: it is only ever a shortcut."""
+    if not cache.usable:
+        return
+    with contextlib.suppress(OSError):  # the next load() warns if the folder stays unusable
+        _save(folder, cache)
+
+
+def _save(folder: Path, cache: BuildCache) -> None:
     stale = len(cache.used_episodes) < len(cache.episodes) or len(cache.used_audio) < len(
         cache.audio
     )

@@ -14,6 +14,7 @@ from lxml import etree
 from podcastfeed.checks import Feed, Hit, repeats, rule, text_of
 from podcastfeed.checks_channel import PSP1
 from podcastfeed.model import MIME_BY_EXTENSION
+from podcastfeed.values import check_date_range, check_rfc822_year
 
 PI_RECOMMENDATIONS = (
     "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/other-recommendations.md"
@@ -238,6 +239,30 @@ def _date(value: str | None) -> datetime | None:
     except (TypeError, ValueError, IndexError):
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@rule(
+    "podcastfeed/date-range",
+    "error",
+    "Every pubDate is between 1970 and 2100",
+    "https://www.rfc-editor.org/rfc/rfc2822#section-4.3",
+)
+def date_range(feed: Feed) -> Iterator[Hit]:
+    """A `pubDate` before 1970 or after 2100 is a mistake (podcasts did not exist earlier), and
+    readers cannot agree on it: `Mon, 01 Jan 1 …` or `0001` is read as 2001 or 2000 (RFC 2822's
+    rule for short years), so the episode lands in the wrong place. An error, like a pubDate
+    apps cannot read at all (issue 12; podcastfeed build refuses such dates too)."""
+    for item in feed.items:
+        element = item.find("pubDate")
+        value = text_of(element)
+        when = _date(value)
+        if element is None or value is None or when is None:
+            continue  # apple/pubdate reports it
+        try:
+            check_rfc822_year(value, when.year)
+            check_date_range(when)
+        except ValueError:
+            yield Hit(element, f"pubDate must be between 1970 and 2100 (got {value!r})", key="date")
 
 
 @rule(

@@ -109,9 +109,12 @@ class Online:
     def save(self) -> None:
         if self.cache_file is None or self._cache is None:
             return
-        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"format": 1, "answers": self._cache}, indent=1, sort_keys=True)
-        write_atomic(self.cache_file, text.encode("utf-8"))
+        try:
+            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.cache_file, text.encode("utf-8"))
+        except OSError:
+            pass  # a cache folder that is a file or read-only: the answers are not kept
 
 
 def _enclosures(feed: Feed) -> Iterator[tuple[etree._Element, str, dict[str, Any]]]:

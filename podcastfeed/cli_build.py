@@ -112,7 +112,7 @@ def build_command(
 
       podcastfeed build --check            # CI: is the committed feed current?
     """
-    progress = _Progress(quiet=quiet)
+    progress = StepProgress(quiet=quiet)
     options = ProbeOptions(
         offline=offline,
         refresh=refresh or (),
@@ -217,22 +217,24 @@ def _check_current(report: BuildReport, output: Path | None, debug: bool) -> Non
     err(f"{feed_name} and {lock.LOCK_NAME} are current ({count} episode{'s' * (count != 1)})")
 
 
-class _Progress:
-    """Remote probing progress on stderr: a bar on a terminal, plain lines otherwise."""
+class StepProgress:
+    """Progress on stderr: a bar on a terminal, plain lines otherwise (each step, or every
+    `every` steps and the last); remote probing in `build`, writing episodes in `import`."""
 
-    def __init__(self, *, quiet: bool) -> None:
-        self.quiet = quiet
+    def __init__(self, *, quiet: bool, label: str = "Probing audio", every: int = 1) -> None:
+        self.quiet, self.label, self.every = quiet, label, every
         self.total = self.done = 0
         self.bar: Progress | None = None
         self.task: TaskID | None = None
 
-    def start(self, total: int) -> None:
+    def start(self, total: int, line: str | None = None) -> None:
+        """`line`: what plain output says first (default: the number of audio URLs)."""
         self.total = total
         if self.quiet:
             return
         if sys.stderr.isatty():
             self.bar = Progress(
-                TextColumn("Probing audio"),
+                TextColumn(self.label),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
@@ -240,17 +242,17 @@ class _Progress:
                 transient=True,
             )
             self.bar.start()
-            self.task = self.bar.add_task("probe", total=total)
+            self.task = self.bar.add_task("step", total=total)
         else:
-            err(f"Probing {total} audio URL{'s' if total != 1 else ''}")
+            err(line or f"Probing {total} audio URL{'s' if total != 1 else ''}")
 
-    def advance(self, url: str, error: str | None) -> None:
+    def advance(self, url: str, error: str | None = None) -> None:
         self.done += 1
         if self.quiet:
             return
         if self.bar is not None and self.task is not None:
             self.bar.advance(self.task)
-        else:
+        elif self.done % self.every == 0 or self.done == self.total:
             err(f"  [{self.done}/{self.total}] {url}: {'failed' if error else 'ok'}")
 
     def stop(self) -> None:

@@ -10,11 +10,17 @@ from typing import Annotated
 import typer
 
 from podcastfeed.build import build
+from podcastfeed.cli_build import StepProgress
 from podcastfeed.cli_common import DeadlineOption, DebugOption, app, err, fail
 from podcastfeed.config import CONFIG_NAME
 from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError
 from podcastfeed.netlimits import DEFAULT_DEADLINE, feed_limit, mask_url
 from podcastfeed.probing import USER_AGENT, ProbeOptions
+
+#: Imports of this many items or more show their progress (issue 12: 100,000 items ran for
+#: minutes without a word); feeds this large say so before they are read.
+PROGRESS_FROM = 200
+LARGE_FEED_BYTES = 20_000_000
 
 
 @app.command("import")
@@ -78,16 +84,32 @@ def import_command(
                 data, source_url = Path(source).read_bytes(), None
             except OSError as exc:
                 raise PodcastfeedError(f"cannot read: {exc.strerror}", source=source) from exc
-        result = import_feed(
-            data,
-            source,
-            directory,
-            source_url=source_url,
-            feed_url=feed_url,
-            redirect=redirect_old_feed,
-            markdown=markdown,
-            force=force,
-        )
+        if len(data) >= LARGE_FEED_BYTES:
+            err(f"Reading {source} ({len(data) / 1e6:,.0f} MB)…")
+        progress = StepProgress(quiet=False, label="Writing episodes")
+
+        def advance(done: int, total: int) -> None:
+            if total < PROGRESS_FROM:
+                return  # a small import is over before a bar would show anything
+            if done == 1:
+                progress.every = max(100, total // 10)
+                progress.start(total, f"Writing {total} episode files")
+            progress.advance("episode files")
+
+        try:
+            result = import_feed(
+                data,
+                source,
+                directory,
+                source_url=source_url,
+                feed_url=feed_url,
+                redirect=redirect_old_feed,
+                markdown=markdown,
+                force=force,
+                progress=advance,
+            )
+        finally:
+            progress.stop()
         for text in result.normalizations:
             err(f"normalized: {text}")
         for text in result.warnings:

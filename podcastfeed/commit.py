@@ -1,11 +1,11 @@
 """Writing a build's files as one step, and only the files the build owns.
 
 Every file is first written beside its target under a temporary name (`.NAME.TOKEN.tmp`); a
-journal in the cache folder lists them; then they are moved into place, files of episodes that
-left the feed are removed, and the manifest is updated. A build killed at any moment leaves
-either the previous files (the journal still says "prepare": the next build deletes the
-temporary files) or the journal saying "commit", which the next build finishes first. No
-temporary file outlives the next build.
+journal beside the manifest (`.podcastfeed-journal`) lists them; then they are moved into
+place, files of episodes that left the feed are removed, and the manifest is updated. A build
+killed at any moment leaves either the previous files (the journal still says "prepare": the
+next build deletes the temporary files) or the journal saying "commit", which the next build
+finishes first. No temporary file outlives the next build.
 
 The manifest (`.podcastfeed-manifest` in the feed's folder, published and committed with the
 files it lists, so a fresh clone has it) names every file a build wrote. A build never
@@ -29,7 +29,7 @@ from podcastfeed.errors import ConfigError
 from podcastfeed.files import current_umask, write_atomic
 
 MANIFEST_NAME = ".podcastfeed-manifest"
-JOURNAL_NAME = "commit.json"
+JOURNAL_NAME = ".podcastfeed-journal"
 FORMAT = 1
 #: Marks of files podcastfeed wrote before it kept a manifest (its feed and its pages).
 _MARKS = (b"<generator>podcastfeed", b'<meta name="generator" content="podcastfeed">')
@@ -149,12 +149,7 @@ def _looks_ours(path: Path, output: Output) -> bool:
         return False
 
 
-def commit(
-    manifest: Manifest,
-    outputs: list[Output],
-    keep: Iterable[Path],
-    journal_dir: Path,
-) -> list[Path]:
+def commit(manifest: Manifest, outputs: list[Output], keep: Iterable[Path]) -> list[Path]:
     """Write `outputs`, keep the files `keep` as they are, remove what the manifest lists and
     neither names, and write the new manifest: all as one step (see the module docstring).
     Files are switched in the order of `outputs`, then the manifest, then the removals.
@@ -178,10 +173,11 @@ def commit(
         "writes": [str(o.path) for o in writes],
         "removes": [str(p) for p in removed],
     }
-    journal_path = journal_dir / JOURNAL_NAME
-    _write_journal(journal_path, journal, "prepare")
+    journal_path = manifest.folder / JOURNAL_NAME
     created: list[Path] = []  # folders made for the new files, removed again on failure
     try:
+        _make_folders(manifest.folder, created)
+        _write_journal(journal_path, journal, "prepare")
         for output in writes:
             temp = _temp(output.path, token)
             _make_folders(temp.parent, created)
@@ -195,21 +191,21 @@ def commit(
         _write_journal(journal_path, journal, "commit")
     except BaseException:
         _roll_back(journal)
+        with contextlib.suppress(OSError):
+            journal_path.unlink()
         for folder in reversed(created):
             with contextlib.suppress(OSError):
                 folder.rmdir()
-        with contextlib.suppress(OSError):
-            journal_path.unlink()
         raise
     _roll_forward(journal, manifest.folder)
     journal_path.unlink()
     return removed
 
 
-def recover(journal_dir: Path, folders: Iterable[Path] = ()) -> None:
-    """Finish or undo a build that was killed while writing (the journal says which), and
-    delete temporary files of killed writes in the cache folder and `folders`."""
-    path = journal_dir / JOURNAL_NAME
+def recover(folder: Path, *others: Path) -> None:
+    """Finish or undo a build that was killed while writing into `folder` (its journal says
+    which), and delete temporary files of killed writes in `folder` and `others`."""
+    path = folder / JOURNAL_NAME
     try:
         journal = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
@@ -221,8 +217,8 @@ def recover(journal_dir: Path, folders: Iterable[Path] = ()) -> None:
             _roll_back(journal, prune=True)
     with contextlib.suppress(OSError):
         path.unlink()
-    for folder in (journal_dir, *folders):
-        _sweep(folder)
+    for each in (folder, *others):
+        _sweep(each)
 
 
 def _write_journal(path: Path, journal: dict[str, object], state: str) -> None:

@@ -12,7 +12,7 @@ import tomllib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -22,6 +22,7 @@ from podcastfeed.errors import BuildFailed, ConfigError, Problem, shorten
 from podcastfeed.model import Category, Owner, Show
 from podcastfeed.show_tags import TAG_KEYS, read_show_tags
 from podcastfeed.shownotes import strip_control_chars
+from podcastfeed.values import parse_date, parse_link
 
 CONFIG_NAME = "feed.toml"
 
@@ -188,10 +189,11 @@ class _Reader:
         value = self.get(key, str, required=required, what="a URL")
         if value is None:
             return None
-        if not re.match(r"^https?://[^/\s]+", value):
+        try:
+            return parse_link(value)  # the one URL rule (values.py): http(s), absolute
+        except ValueError:
             self.problem(key, f"'{key}' must be an absolute http(s) URL (got {shorten(value)})")
             return None
-        return str(value)
 
     def check(self, key: str, value: Any, test: Callable[[Any], Any], message: str) -> Any:
         try:
@@ -348,9 +350,13 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
         guid = str(uuid.UUID(guid))
     last_build = table.get("last_build_date")
     if last_build is not None:
-        last_build = _aware(last_build, timezone)
-        if last_build is None:
-            r.problem("last_build_date", "'last_build_date' must be a TOML date or datetime")
+        try:
+            last_build = _aware(last_build, timezone)
+        except ValueError as exc:
+            r.problem("last_build_date", f"'last_build_date' {exc} (got {str(last_build)!r})")
+        else:
+            if last_build is None:
+                r.problem("last_build_date", "'last_build_date' must be a TOML date or datetime")
     tags = read_show_tags(r, timezone)
     page_url = r.url("page_url")
     subscribe: list[tuple[str, str]] = []
@@ -394,10 +400,8 @@ def _aware(value: Any, timezone: str) -> datetime | None:
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo("UTC")
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=zone)
     if isinstance(value, date):
-        return datetime.combine(value, time(), zone)
+        return parse_date(value, zone)  # ValueError: before 1970 or after 2100
     return None
 
 

@@ -29,6 +29,7 @@ from podcastfeed.model import (
     Show,
     Soundbite,
 )
+from podcastfeed.values import LINK_SCHEMES, parse_link, url_scheme
 
 T = TypeVar("T")
 
@@ -84,8 +85,10 @@ def read_episode_tags(
         if not isinstance(ref, str) or not ref.strip():
             raise ValueError(f"must be an https:// URL or a file path (got {shorten(ref)})")
         ref = ref.strip()
-        if urlsplit(ref).scheme in ("http", "https"):
+        if url_scheme(ref) in LINK_SCHEMES:
             return tv.https_url(ref), None
+        if url_scheme(ref):  # javascript:, data:, file: … (issue 12)
+            raise ValueError(f"must be an https:// URL or a file path (got {shorten(ref)})")
         return None, _find(ref, f.path.parent, settings)
 
     published: list[str] = []
@@ -146,8 +149,10 @@ def read_episode_tags(
     def alternate(value: object) -> AlternateEnclosure:
         data = tv.table(value, tv.TABLE_KEYS["alternate_enclosures"], {"url"})
         ref, path = str(data["url"]).strip(), None
-        if urlsplit(ref).scheme in ("http", "https"):
-            url = ref  # without `length`, the build measures it (and the lock keeps it)
+        if url_scheme(ref) in LINK_SCHEMES:
+            url = parse_link(ref)  # without `length`, the build measures it (the lock keeps it)
+        elif url_scheme(ref):  # javascript:, data:, file: … (issue 12)
+            raise ValueError(f"'url' must be an http(s) URL or a file path (got {ref!r})")
         else:
             path = _find(ref, f.path.parent, settings)
             if show.audio_base_url is None:

@@ -27,7 +27,15 @@ from podcastfeed.files import relative_name
 from podcastfeed.localref import find_local, url_path
 from podcastfeed.model import EMPTY_EPISODE_TAGS, MIME_BY_EXTENSION, Audio, Episode, Show
 from podcastfeed.shownotes import make_description, render_notes
-from podcastfeed.values import parse_bool, parse_date, parse_duration, parse_positive_int
+from podcastfeed.values import (
+    LINK_SCHEMES,
+    parse_bool,
+    parse_date,
+    parse_duration,
+    parse_link,
+    parse_positive_int,
+    url_scheme,
+)
 
 EPISODE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
 
@@ -191,7 +199,10 @@ def _episode(
     if date is None and f.raw("date") is None:
         dated = _DATED_NAME.match(f.path.name)
         if dated:  # Jekyll's convention: the date is in the file name
-            date = parse_date(dated.group(1), zone)
+            try:
+                date = parse_date(dated.group(1), zone)
+            except ValueError as exc:
+                f.problem(None, f"the date in the file name {exc} (got {dated.group(1)!r})")
         else:
             f.problem(
                 None,
@@ -199,7 +210,8 @@ def _episode(
                 hint="add date: 2024-03-12 (or name the file 2024-03-12-slug.md)",
             )
 
-    permalink = f.text("permalink")
+    # http(s), or relative to the show's link (the seed's `/2023/03/slug/`): never javascript:
+    permalink = f.parsed("permalink", lambda value: parse_link(_text(value), relative=True))
     page = _page_url(show.link, permalink)
     summary = f.text("summary")
     is_html = f.path.suffix.lower() in (".html", ".htm")
@@ -208,7 +220,7 @@ def _episode(
     for warning in warnings:  # issue 12: nesting so deep the sanitizer would take minutes
         f.problem(None, f"the show notes {warning}", level="warning")
 
-    image = f.text("image")
+    image = f.parsed("image", lambda value: parse_link(_text(value), relative=True))
     if image is not None:
         image = _absolute(image, page or show.link)
 
@@ -255,7 +267,7 @@ def _episode(
         description=make_description(notes, summary=summary),
         is_published=is_published,
         guid=f.text("guid"),
-        guid_is_permalink=bool(f.parsed("guid_is_permalink", parse_bool)),
+        guid_is_permalink=_guid_is_link(f),
         permalink=permalink,
         link=page,
         author=f.text("author"),
@@ -271,6 +283,28 @@ def _episode(
         tags=tags,
         slug=slug,
     )
+
+
+def _guid_is_link(f: FieldReader) -> bool:
+    """`guid_is_permalink: true` makes readers follow the guid: it must be a link then."""
+    is_link = bool(f.parsed("guid_is_permalink", parse_bool))
+    guid = f.text("guid")
+    if is_link and guid is not None:
+        try:
+            parse_link(guid)
+        except ValueError:
+            f.problem(
+                "guid", f"must be an http(s) URL, as guid_is_permalink is true (got {guid!r})"
+            )
+            return False
+    return is_link
+
+
+def _text(value: object) -> str:
+    """A scalar front-matter value as text (a list or table is no link)."""
+    if isinstance(value, list | dict):
+        raise ValueError(f"must be text (got {type(value).__name__})")
+    return clean_text(str(value))
 
 
 def _page_url(site: str, permalink: str | None) -> str | None:
@@ -314,10 +348,10 @@ def _audio(
                 hint="keys read: " + ", ".join(ALIASES["audio"]),
             )
         return None
-    scheme = urlsplit(ref).scheme.lower()
-    if scheme in ("http", "https"):
+    scheme = url_scheme(ref)
+    if scheme in LINK_SCHEMES:
         return Audio(ref=ref, url=ref)
-    if scheme and len(scheme) > 1:  # "c:" is a Windows drive, not a scheme
+    if scheme:  # javascript:, file: … (issue 12)
         f.problem("audio", f"must be an http(s) URL or a local path (got {shorten(ref)})")
         return None
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -135,16 +136,22 @@ def _check_aliases(root: yaml.Node) -> None:
 
 def key_lines(front_matter: str) -> dict[str, int]:
     """Top-level front-matter keys -> their 1-based line in the file (the `---` is line 1)."""
+    return {key: line for key, (line, _text) in _keys(front_matter).items()}
+
+
+def _keys(front_matter: str) -> dict[str, tuple[int, str | None]]:
+    """Top-level keys -> (line, the value's text as written when it is a scalar)."""
     try:
         node = yaml.compose(front_matter, Loader=LimitedLoader)
     except yaml.YAMLError:
         return {}
-    lines: dict[str, int] = {}
+    found: dict[str, tuple[int, str | None]] = {}
     if isinstance(node, yaml.MappingNode):
-        for key, _value in node.value:
+        for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
-                lines.setdefault(str(key.value), key.start_mark.line + 2)
-    return lines
+                text = str(value.value) if isinstance(value, yaml.ScalarNode) else None
+                found.setdefault(str(key.value), (key.start_mark.line + 2, text))
+    return found
 
 
 @dataclass
@@ -202,6 +209,9 @@ class FieldReader:
         try:
             return parse(value)
         except ValueError as exc:
+            if isinstance(value, date):  # YAML made it a date: show it as the file has it
+                written = _keys(self.front_matter).get(self.key_for(name) or "", (0, None))[1]
+                value = written or value.isoformat()
             self.problem(name, f"{exc} (got {shorten(value)})")
             return None
 

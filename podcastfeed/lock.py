@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 from podcastfeed.errors import EpisodeError, Problem, shorten
 from podcastfeed.files import write_atomic
 from podcastfeed.model import AudioInfo, Episode
+from podcastfeed.values import check_date_range
 
 LOCK_NAME = "podcastfeed.lock"
 FORMAT = 1
@@ -127,13 +128,25 @@ def load(path: Path) -> Lock:
     return Lock(entries)
 
 
+def _pub_date(text: str) -> str:
+    """A published date as the lock keeps it: ISO 8601 with an offset, 1970 to 2100."""
+    moment = datetime.fromisoformat(text)  # ValueError: the lock is damaged
+    if moment.tzinfo is None:
+        raise ValueError(f"pub_date has no offset (got {text!r})")
+    try:
+        check_date_range(moment)
+    except ValueError as exc:
+        raise ValueError(f"pub_date {exc} (got {text!r})") from None
+    return text
+
+
 def _entry(item: dict[str, Any]) -> Entry:
     probe = item.get("audio")
     return Entry(
         guid=str(item["guid"]),
         file=str(item["file"]),
         url=str(item["url"]),
-        pub_date=str(item["pub_date"]),
+        pub_date=_pub_date(str(item["pub_date"])),
         permalink=item.get("permalink"),
         probe=Probe(**probe) if probe else None,
         alternates=tuple(Probe(**alt) for alt in item.get("alternates", ())),

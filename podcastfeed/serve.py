@@ -30,6 +30,7 @@ from podcastfeed.errors import BuildFailed, PodcastfeedError
 from podcastfeed.model import Episode
 
 POLL_SECONDS = 0.5
+MAX_PATH = 4096  # longer request paths are refused (400): no file name is that long
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _TYPES = {".m4a": "audio/mp4", ".mp3": "audio/mpeg", ".vtt": "text/vtt", ".opus": "audio/ogg"}
 
@@ -180,8 +181,17 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve(body=True)
 
     def _serve(self, *, body: bool) -> None:
+        path = _request_path(self.path)
+        if path is None:  # issue 12: `GET /%00` was a traceback and no answer
+            self._send(HTTPStatus.BAD_REQUEST, "text/plain", b"bad request\n", body)
+            return
+        try:
+            self._serve_path(path, body=body)
+        except (OSError, ValueError):  # a name the file system refuses (too long, ...)
+            self._send(HTTPStatus.NOT_FOUND, "text/plain", b"not found\n", body)
+
+    def _serve_path(self, path: str, *, body: bool) -> None:
         site, errors, audio = self.preview.state()
-        path = unquote(urlsplit(self.path).path)
         if path in audio:
             self._send_file(audio[path], body)
             return
@@ -254,6 +264,20 @@ class _Handler(BaseHTTPRequestHandler):
                 handle.seek(start)
                 for chunk in _chunks(handle, end - start):
                     self.wfile.write(chunk)
+
+
+def _request_path(target: str) -> str | None:
+    """The decoded path of a request target; None for one no file can have: invalid UTF-8
+    after percent-decoding, a NUL or other control character, or over MAX_PATH bytes."""
+    if len(target) > MAX_PATH:
+        return None
+    try:
+        path = unquote(urlsplit(target).path, errors="strict")
+    except ValueError:  # UnicodeDecodeError included
+        return None
+    if any(ord(char) < 32 or ord(char) == 127 for char in path):
+        return None
+    return path
 
 
 def _parse_range(header: str | None, size: int) -> tuple[int, int] | str | None:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from podcastfeed import tagvalues as tv
 from podcastfeed.errors import shorten
 from podcastfeed.model import MIME_BY_EXTENSION, ShowTags, Trailer, UpdateFrequency
+from podcastfeed.values import parse_link
 
 if TYPE_CHECKING:
     from podcastfeed.config import _Reader
@@ -70,8 +71,10 @@ def read_show_tags(r: _Reader, timezone: str) -> ShowTags:
             if needed not in data:
                 raise ValueError(f"needs {shorten(needed)} (got {shorten(value)})")
         url = data["url"]
-        if not isinstance(url, str) or not re.match(r"^https?://[^/\s]+", url):
-            raise ValueError(f"'url' must be an http(s) URL (got {shorten(url)})")
+        try:
+            url = parse_link(url)
+        except ValueError:
+            raise ValueError(f"'url' must be an http(s) URL (got {shorten(url)})") from None
         suffix = "." + url.split("?")[0].rsplit(".", 1)[-1].lower()
         mime = tv.field(data, "type", lambda v: tv.text(v, 128)) or MIME_BY_EXTENSION.get(suffix)
         return Trailer(
@@ -111,9 +114,10 @@ def read_show_tags(r: _Reader, timezone: str) -> ShowTags:
         return found
 
     def hub(value: object) -> str:
-        if not isinstance(value, str) or not re.match(r"^https?://[^/\s]+", value):
-            raise ValueError(f"must be an http(s) URL (got {shorten(value)})")
-        return value
+        try:
+            return parse_link(value)
+        except ValueError:
+            raise ValueError(f"must be an http(s) URL (got {shorten(value)})") from None
 
     is_locked = get("locked", tv.flag)
     locked_owner = get("locked_owner", tv.email)

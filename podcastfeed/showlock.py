@@ -1,5 +1,6 @@
-"""One build at a time in a show: an exclusive lock on a file in the cache folder, held by the
-operating system (fcntl on POSIX, msvcrt on Windows), so a killed build never leaves it taken.
+"""One build at a time in a show: an exclusive lock on a file in the cache folder (or, when the
+cache folder cannot be used, on feed.toml itself), held by the operating system (fcntl on
+POSIX, msvcrt on Windows), so a killed build never leaves it taken.
 
 A second build in the same show fails at once with "another build is running" (it does not
 wait: a CI job or an editor's save should not queue behind a build that may be stuck). The lock
@@ -29,14 +30,21 @@ class BusyError(ConfigError):
 
 
 @contextlib.contextmanager
-def hold(cache_dir: Path) -> Iterator[None]:
-    """Hold the show's build lock (`<cache_dir>/build.lock`) for the block.
+def hold(cache_dir: Path, config_path: Path) -> Iterator[None]:
+    """Hold the show's build lock (`<cache_dir>/build.lock`, or feed.toml when the cache folder
+    cannot hold it) for the block.
 
     Raises:
         BusyError: another process holds it.
-        ConfigError: the lock file cannot be created (the cache folder is a file, read-only ...).
+        ConfigError: no lock can be taken.
     """
     path = cache_dir / LOCK_NAME
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        if not os.access(cache_dir, os.W_OK):
+            path = config_path
+    except OSError:
+        path = config_path
     key = os.path.abspath(path)
     with _guard:
         if key in _held:
@@ -57,29 +65,24 @@ def hold(cache_dir: Path) -> Iterator[None]:
 
 
 def _acquire(path: Path) -> int:
+    mine = path.name == LOCK_NAME  # else feed.toml, which is only read and locked
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666) if mine else os.open(path, os.O_RDONLY)
     except OSError as exc:
-        raise ConfigError(
-            f"cannot create the build lock {path}: {exc.strerror}",
-            hint="the cache folder ([build] cache) must be a folder podcastfeed can write to",
-        ) from exc
+        raise ConfigError(f"cannot take the build lock: {exc.strerror}", source=path) from exc
     try:
         _lock(fd)
     except OSError:
-        holder = _read_holder(fd)
+        holder = _read_holder(fd) if mine else ""
         os.close(fd)
         raise BusyError(
             "another build is running in this show" + (f" (process {holder})" if holder else ""),
-            source=path.parent.parent,
             hint="wait for it to finish and build again",
         ) from None
-    with contextlib.suppress(
-        OSError, AttributeError
-    ):  # who holds it: shown to a second build, nothing more
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
+    if mine:
+        with contextlib.suppress(OSError, AttributeError):  # who holds it, for a second build
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
     return fd
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Collection
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, tzinfo
 from functools import cache
 from importlib import resources
 from typing import Any, TypeVar
@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from podcastfeed.errors import shorten
 from podcastfeed.model import Funding, Image, License, Location, Person, RemoteItem, Txt
 from podcastfeed.shownotes import strip_control_chars
+from podcastfeed.values import parse_date, parse_link
 
 T = TypeVar("T")
 
@@ -104,10 +105,15 @@ def text(value: object, limit: int, what: str = "text") -> str:
 
 
 def https_url(value: object) -> str:
-    """A linked resource: the namespace wants https (docs/1.0.md)."""
-    if not isinstance(value, str) or not re.match(r"^https://[^/\s]+", value.strip()):
+    """A linked resource: an http(s) link (values.parse_link), and https, as the namespace
+    wants (docs/1.0.md)."""
+    try:
+        url = parse_link(value)
+    except ValueError:
+        url = ""
+    if not url.lower().startswith("https://"):
         raise ValueError(f"must be an https:// URL (got {shorten(value)})")
-    return value.strip()
+    return url
 
 
 def flag(value: object) -> bool:
@@ -270,9 +276,10 @@ def decimal(value: object) -> str:
 
 
 def aware(value: object, zone: tzinfo) -> datetime:
-    """A TOML/YAML date or datetime; no offset means `zone`."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=zone)
+    """A TOML/YAML date or datetime from 1970 to 2100; no offset means `zone`."""
     if isinstance(value, date):
-        return datetime.combine(value, time(), zone)
+        try:
+            return parse_date(value, zone)
+        except ValueError as exc:
+            raise ValueError(f"{exc} (got {value.isoformat()!r})") from None
     raise ValueError(f"must be a date or datetime (got {shorten(value)})")

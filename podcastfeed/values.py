@@ -1,4 +1,4 @@
-"""Parsers for the values people type into front matter: dates, durations, yes/no. Pure.
+"""Parsers for the values people type into front matter: dates, links, durations, yes/no. Pure.
 
 Each raises ValueError with a message that says what was expected; the loaders add the file and
 line.
@@ -9,13 +9,24 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, tzinfo
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:\.\d+)?$")
 # Jekyll writes `2023-03-21 05:31:18 +0000`; fromisoformat wants the offset without the space.
+# The year of an RFC 2822 date as written: email.utils reads `0001` and `1` as 2001.
+_RFC822_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]{3,}\.?\s+(\d+)\b")
 _SPACED_OFFSET = re.compile(r"^(.*\d)\s+(Z|UTC|GMT|[+-]\d{2}:?\d{2})$")
 
 # Longer than any recording (31 years): a bigger number is a typo, or an attempt to overflow.
 MAX_DURATION = 10**9
+#: Every date podcastfeed reads or writes is in these years (issue 12): podcasts did not exist
+#: earlier, RFC 822 readers take `Mon, 01 Jan 1` for 2001, and time zones before 1970 are
+#: local mean times with offsets no feed can state (`+000921`). docs/limits.md.
+FIRST_YEAR, LAST_YEAR = 1970, 2100
+DATE_RANGE_MESSAGE = f"must be between {FIRST_YEAR} and {LAST_YEAR}"
+#: The only schemes a link may have: `javascript:`, `data:`, `file:`, `vbscript:` … would run
+#: or read something in the reader that follows it (issue 12). docs/limits.md.
+LINK_SCHEMES = frozenset({"http", "https"})
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "on", "1", "explicit"})
 FALSE_WORDS = frozenset({"false", "no", "n", "off", "0", "clean"})
@@ -72,14 +83,37 @@ def parse_positive_int(value: object) -> int:
     raise ValueError("must be a whole number above 0")
 
 
-def parse_date(value: object, zone: tzinfo) -> datetime:
-    """An aware datetime from a YAML date/datetime or an ISO 8601 / RFC 2822 string.
+class DateRangeError(ValueError):
+    """A readable date outside FIRST_YEAR..LAST_YEAR (import keeps such an item as a draft)."""
 
-    A value without an offset is in `zone` (the show's timezone).
+
+def check_date_range(moment: date) -> None:
+    """Raises DateRangeError unless `moment`'s calendar date (as written, in its own zone) is
+    from FIRST_YEAR-01-01 to LAST_YEAR-12-31."""
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise DateRangeError(DATE_RANGE_MESSAGE)
+
+
+def check_rfc822_year(text: str, year: int) -> None:
+    """Raises DateRangeError when `text`, an RFC 2822 date that email.utils read as `year`,
+    states another year (`0001`, `1`); two-digit years are RFC 822's and stay."""
+    found = _RFC822_YEAR.search(text)
+    if found and len(found.group(1)) != 2 and int(found.group(1)) != year:
+        raise DateRangeError(DATE_RANGE_MESSAGE)
+
+
+def parse_date(value: object, zone: tzinfo) -> datetime:
+    """An aware datetime from a YAML date/datetime or an ISO 8601 / RFC 2822 string, from
+    1970 to 2100.
+
+    A value without an offset is in `zone` (the show's timezone); the range is checked first,
+    so a zone's offset is only ever looked up for a year it has real rules for.
     """
     if isinstance(value, datetime):
+        check_date_range(value)
         return value if value.tzinfo else value.replace(tzinfo=zone)
     if isinstance(value, date):
+        check_date_range(value)
         return datetime.combine(value, time(), zone)
     if not isinstance(value, str) or not value.strip():
         raise ValueError("must be a date like 2024-03-12 or 2024-03-12T09:30:00+01:00")
@@ -93,8 +127,39 @@ def parse_date(value: object, zone: tzinfo) -> datetime:
     except ValueError:
         try:
             parsed = parsedate_to_datetime(text)
+            check_rfc822_year(text, parsed.year)
+        except DateRangeError:
+            raise
         except (TypeError, ValueError, IndexError):
             raise ValueError(
                 "must be an ISO 8601 date like 2024-03-12 or 2024-03-12T09:30:00+01:00"
             ) from None
+    check_date_range(parsed)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+
+
+def parse_link(value: object, *, relative: bool = False) -> str:
+    """An http(s) URL; with `relative`, also a reference without a scheme (`/2023/03/slug/`,
+    `//host/path`) that the caller resolves against the show's link. Any other scheme is
+    refused, however it is spelled (`JavaScript:`, leading spaces or control characters)."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be an http(s) URL")
+    text = value.strip()
+    try:
+        parts = urlsplit(text)  # drops what browsers drop: tabs, newlines, leading controls
+    except ValueError:
+        raise ValueError("must be an http(s) URL") from None
+    if parts.scheme.lower() in LINK_SCHEMES and parts.netloc:
+        return text
+    if relative and not parts.scheme and not text.startswith("\\"):
+        return text
+    raise ValueError("must be an http(s) URL")
+
+
+def url_scheme(ref: str) -> str:
+    """The scheme of `ref`, lower-cased; "" for a path (`c:` is a Windows drive, not one)."""
+    try:
+        scheme = urlsplit(ref.strip()).scheme.lower()
+    except ValueError:
+        return ""
+    return scheme if len(scheme) > 1 else ""

@@ -197,6 +197,11 @@ CASES: list[tuple[str, dict[str, object], dict[str, object]]] = [
     ("apple/pubdate", {IT: [{"pubDate": "<pubDate>2023-04-04</pubDate>"}]}, {}),
     ("apple/pubdate", {IT: [{"pubDate": ""}]}, {}),
     (
+        "podcastfeed/date-range",
+        {IT: [{"pubDate": "<pubDate>Mon, 01 Jan 1 00:00:00 +1400</pubDate>"}]},
+        {},
+    ),
+    (
         "podcastindex/future-date",
         {IT: [{"pubDate": "<pubDate>Fri, 01 Jan 2027 06:00:00 +0000</pubDate>"}]},
         {},

@@ -103,10 +103,10 @@ def _assert_consistent(root: Path, old: dict[str, str], new: dict[str, str]) -> 
     feed = (root / "public" / "feed.xml").read_bytes()
     etree.fromstring(feed)  # the feed parses at any instant
     parsed = lock.load(root / "podcastfeed.lock")  # and the lock is valid
-    journal = root / CACHE / commit.JOURNAL_NAME
+    journal = root / "public" / commit.JOURNAL_NAME
     state = json.loads(journal.read_text())["state"] if journal.exists() else None
     if state == "commit":  # killed while switching: the next build finishes the switch
-        commit.recover(root / CACHE, [root / "public"])
+        commit.recover(root / "public", root / CACHE)
         feed = (root / "public" / "feed.xml").read_bytes()
         parsed = lock.load(root / "podcastfeed.lock")
     current = {k: v for k, v in _state(root).items() if k in old or k in new}
@@ -155,7 +155,7 @@ def test_build_killed_at_20_random_moments_leaves_the_old_or_the_new_build(
         assert code == 0, stderr
         assert _state(work) == new
         assert not [p for p in work.rglob("*.tmp")]
-        assert not (work / CACHE / commit.JOURNAL_NAME).exists()
+        assert not (work / "public" / commit.JOURNAL_NAME).exists()
         shutil.rmtree(work)
     assert "old" in seen  # the moments did land before and after the switch
 

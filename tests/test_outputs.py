@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from podcastfeed import commit, showlock
 from podcastfeed.build import build, write_report
 from podcastfeed.cli import app
-from podcastfeed.errors import BuildFailed, ConfigError
+from podcastfeed.errors import BuildFailed
 
 runner = CliRunner()
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
@@ -221,7 +221,7 @@ def test_pages_written_into_the_episodes_folder_by_an_old_build_are_not_read(
 
 def test_second_build_while_one_holds_the_lock_fails_at_once(site: Site) -> None:
     site.episode("a")
-    with showlock.hold(site.root / ".podcastfeed-cache"):
+    with showlock.hold(site.root / ".podcastfeed-cache", site.config):
         done = subprocess.run(
             [sys.executable, "-m", "podcastfeed", "build", "-c", str(site.config)],
             capture_output=True,
@@ -235,11 +235,20 @@ def test_second_build_while_one_holds_the_lock_fails_at_once(site: Site) -> None
     assert _cli(site)[0] == 0  # released
 
 
-def test_lock_in_a_cache_that_is_a_file_is_a_clear_error(site: Site) -> None:
+def test_lock_without_a_usable_cache_folder_is_taken_on_feed_toml(site: Site) -> None:
     site.episode("a")
     (site.root / ".podcastfeed-cache").write_text("not a folder")
-    with pytest.raises(ConfigError, match="cannot create the build lock"):
-        build(site.config, now=NOW)
+    with showlock.hold(site.root / ".podcastfeed-cache", site.config):
+        done = subprocess.run(
+            [sys.executable, "-m", "podcastfeed", "build", "-c", str(site.config)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert "Error: another build is running in this show\n" in done.stderr
+    assert _cli(site)[0] == 0
 
 
 # --- files an episode names must lie inside the show (issue 12) ------------------------------
