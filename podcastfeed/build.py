@@ -342,6 +342,7 @@ def write_report(
         # The feed last: it is switched after the files it links to (see commit.commit).
         writes.append(commit.Output(plan.feed, report.feed_pieces))
         commit.check_writable(writes, manifest, lambda path: relative_name(path, settings.root))
+        commit.sweep({output.path.parent for output in writes})
         commit.commit(manifest, writes, keep)
     report.notes = plan.notes
     return plan.feed

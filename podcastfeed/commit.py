@@ -282,6 +282,13 @@ def _prune(folder: Path, top: Path) -> None:
         folder = folder.parent
 
 
+def sweep(folders: Iterable[Path]) -> None:
+    """Delete leftovers of writes killed mid-way (an older podcastfeed's, or the cache's) in
+    `folders` (not below): a build calls it on every folder it writes into."""
+    for folder in folders:
+        _sweep(folder)
+
+
 def _sweep(folder: Path) -> None:
     """Delete leftovers of `files.atomic_writer` killed mid-write in `folder` (not below)."""
     try:

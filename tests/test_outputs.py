@@ -328,3 +328,33 @@ def test_template_linked_outside_the_templates_folder_is_refused(
     assert code == 1
     assert "notes.txt is outside the templates folder" in stderr
     assert not (site.root / "public").exists()
+
+
+def test_temporary_files_of_a_killed_write_are_removed(site: Site) -> None:
+    site.episode("a")
+    assert _cli(site)[0] == 0
+    folder = site.root / "public" / "episodes" / "a"
+    stray = folder / ".index.html.k2x9_q0a.tmp"  # what a killed write of an older build left
+    stray.write_text("<p>half a page")
+    mine = folder / ".notes.tmp"  # not one of podcastfeed's names: left alone
+    mine.write_text("mine")
+    site.episode("a", title="Renamed")
+    assert _cli(site)[0] == 0
+    assert not stray.exists()
+    assert mine.read_text() == "mine"
+
+
+def test_a_file_where_an_output_folder_goes_stops_the_build_before_any_write(
+    site: Site,
+) -> None:
+    site.episode("a")
+    assert _cli(site)[0] == 0
+    public = site.root / "public"
+    index = (public / "index.html").read_bytes()
+    shutil.rmtree(public / "episodes")
+    (public / "episodes").write_text("a file in the way")
+    site.episode("a", title="Renamed")
+    code, stderr = _cli(site)
+    assert code == 1
+    assert "public/episodes is a file, not a folder" in stderr
+    assert (public / "index.html").read_bytes() == index  # nothing was written
