@@ -112,12 +112,10 @@ def deadline(seconds: float) -> Iterator[Deadline]:
     """Requests this thread makes in the block run under one deadline (and their bodies, if
     read in the block)."""
     found = Deadline(seconds).start()
-    previous = current()
-    _local.deadline = found
     try:
-        yield found
+        with making(found):
+            yield found
     finally:
-        _local.deadline = previous
         found.cancel()
 
 

@@ -219,16 +219,21 @@ def test_pages_written_into_the_episodes_folder_by_an_old_build_are_not_read(
     assert code == 0, stderr
 
 
+def _build_process(site: Site) -> subprocess.CompletedProcess[str]:
+    """`podcastfeed build` in a process of its own (the lock is per process)."""
+    return subprocess.run(
+        [sys.executable, "-m", "podcastfeed", "build", "-c", str(site.config)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
 def test_second_build_while_one_holds_the_lock_fails_at_once(site: Site) -> None:
     site.episode("a")
     with showlock.hold(site.root / ".podcastfeed-cache", site.config):
-        done = subprocess.run(
-            [sys.executable, "-m", "podcastfeed", "build", "-c", str(site.config)],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
+        done = _build_process(site)
     assert done.returncode == 1
     assert f"another build is running in this show (process {os.getpid()})" in done.stderr
     assert not (site.root / "public").exists()
@@ -239,13 +244,7 @@ def test_lock_without_a_usable_cache_folder_is_taken_on_feed_toml(site: Site) ->
     site.episode("a")
     (site.root / ".podcastfeed-cache").write_text("not a folder")
     with showlock.hold(site.root / ".podcastfeed-cache", site.config):
-        done = subprocess.run(
-            [sys.executable, "-m", "podcastfeed", "build", "-c", str(site.config)],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
+        done = _build_process(site)
     assert done.returncode == 1
     assert "Error: another build is running in this show\n" in done.stderr
     assert _cli(site)[0] == 0
