@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -424,6 +426,14 @@ _worker_config: Config | None = None
 def _start_worker(config: Config) -> None:
     global _worker_config  # one config per worker process, sent once
     _worker_config = config
+    parent = os.getppid()
+
+    def watch() -> None:  # a killed build's workers would otherwise wait for work forever
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _read_in_worker(job: tuple[Path, tuple[str, ...]]) -> tuple[Episode | None, list[Problem]]:

@@ -64,6 +64,20 @@ def hold(cache_dir: Path, config_path: Path) -> Iterator[None]:
                 _release(fd)
 
 
+def _forget_inherited() -> None:
+    """In a forked child (the build's parse workers): close the inherited lock descriptors
+    without unlocking, so the lock goes with the process that took it, even when that one is
+    killed and its workers linger."""
+    for fd, _depth in _held.values():
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _held.clear()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_forget_inherited)
+
+
 def _acquire(path: Path) -> int:
     mine = path.name == LOCK_NAME  # else feed.toml, which is only read and locked
     try:
