@@ -1,4 +1,4 @@
-"""Remote probing (podcastfeed.remote) against downloading every file, on a loopback server.
+"""Remote probing (podcastfeed.media.remote) against downloading every file, on a loopback server.
 
     python bench/remote_bench.py                     # 100 episodes, 50 ms per request
     python bench/remote_bench.py --rate 10           # ... and 10 MB/s per response
@@ -39,7 +39,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from httpserver import GOOD, AudioServer  # noqa: E402  (tests/ is not a package)
 
 from podcastfeed import __version__, audio  # noqa: E402
-from podcastfeed.remote import RemoteAudio, make_session, probe_urls  # noqa: E402
+from podcastfeed.media.remote import RemoteAudio, make_session, probe_urls  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "data" / "audio"
 FF = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y"]

@@ -19,18 +19,21 @@ from pathlib import Path
 
 import jinja2
 
-from podcastfeed import cache, commit, lock, outputs, page, showlock
-from podcastfeed.chapters import validate_json_chapters
-from podcastfeed.checks_run import check_build
-from podcastfeed.config import BuildSettings, Config, load_config
-from podcastfeed.episode_tags import soundbite_problems
-from podcastfeed.episodes import find_episodes_and_siblings, read_episode
+from podcastfeed import cache, lock
 from podcastfeed.errors import BuildFailed, ConfigError, EpisodeError, Problem
-from podcastfeed.feed import enclosure_for, iter_feed, sort_episodes
 from podcastfeed.files import relative_name
 from podcastfeed.ids import episode_guid, podcast_guid
+from podcastfeed.lint.runner import check_build
+from podcastfeed.media.probing import ProbeOptions, measure, measure_alternates
 from podcastfeed.model import AudioInfo, Episode
-from podcastfeed.probing import ProbeOptions, measure, measure_alternates
+from podcastfeed.output import commit, showlock
+from podcastfeed.output import plan as outputs
+from podcastfeed.render import page
+from podcastfeed.render.feed import enclosure_for, iter_feed, sort_episodes
+from podcastfeed.source.chapters import validate_json_chapters
+from podcastfeed.source.config import BuildSettings, Config, load_config
+from podcastfeed.source.episode_tags import soundbite_problems
+from podcastfeed.source.episodes import find_episodes_and_siblings, read_episode
 
 #: Below this many files to parse, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 200

@@ -25,9 +25,9 @@ from typing import BinaryIO
 from urllib.parse import quote, unquote, urlsplit
 
 from podcastfeed.build import build, write_report
-from podcastfeed.config import load_config
 from podcastfeed.errors import BuildFailed, PodcastfeedError
 from podcastfeed.model import Episode
+from podcastfeed.source.config import load_config
 
 POLL_SECONDS = 0.5
 MAX_PATH = 4096  # longer request paths are refused (400): no file name is that long

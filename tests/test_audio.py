@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from podcastfeed import mp3scan
-from podcastfeed.audio import needs_full_read, probe_file, probe_stream
 from podcastfeed.errors import ProbeError
+from podcastfeed.media import mp3scan
+from podcastfeed.media.audio import needs_full_read, probe_file, probe_stream
 from podcastfeed.model import MIME_BY_EXTENSION, AudioInfo
 
 DATA = Path(__file__).parent / "data" / "audio"

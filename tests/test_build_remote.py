@@ -16,8 +16,8 @@ from podcastfeed import lock
 from podcastfeed.build import BuildReport, build, write_report
 from podcastfeed.cli import app
 from podcastfeed.errors import BuildFailed, ExitCode
-from podcastfeed.namespaces import PODCAST
-from podcastfeed.probing import ProbeOptions
+from podcastfeed.media.probing import ProbeOptions
+from podcastfeed.render.namespaces import PODCAST
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 NS = {"podcast": PODCAST}

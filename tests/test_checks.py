@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from podcastfeed.checks import Finding, all_rules, run
-from podcastfeed.checks_run import lint_data
 from podcastfeed.ids import podcast_guid
+from podcastfeed.lint.base import Finding, all_rules, run
+from podcastfeed.lint.runner import lint_data
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 NAMESPACES = (
@@ -476,7 +476,7 @@ def test_checks_not_xml_or_not_rss_is_an_error() -> None:
 
 
 def test_checks_parse_pieces_drops_the_full_notes() -> None:
-    from podcastfeed.checks import parse_pieces
+    from podcastfeed.lint.base import parse_pieces
 
     data = make_feed().replace(
         b"</item>",
@@ -609,7 +609,7 @@ def test_checks_country_of_origin_hint() -> None:
 
 def test_enclosure_type_hint_is_the_type_podcastfeed_writes() -> None:
     """audio/m4a is a misspelling: the hint says audio/x-m4a, never audio/m4a itself."""
-    from podcastfeed.checks_items import TYPE_FIXES, TYPES_BY_EXTENSION
+    from podcastfeed.lint.rules.items import TYPE_FIXES, TYPES_BY_EXTENSION
 
     assert "audio/m4a" not in TYPES_BY_EXTENSION[".m4a"]
     assert TYPE_FIXES["audio/m4a"] in TYPES_BY_EXTENSION[".m4a"]

@@ -10,11 +10,11 @@ from httpserver import AudioServer
 from PIL import Image
 from test_checks import NOW, make_feed
 
-from podcastfeed import artwork
-from podcastfeed.checks import run
-from podcastfeed.checks_online import Online
-from podcastfeed.checks_run import lint_data
-from podcastfeed.remote import make_session
+from podcastfeed.lint.base import run
+from podcastfeed.lint.online import Online
+from podcastfeed.lint.runner import lint_data
+from podcastfeed.media import artwork
+from podcastfeed.media.remote import make_session
 
 
 def _image(path: Path, mode: str, size: tuple[int, int], fmt: str, **save: object) -> Path:

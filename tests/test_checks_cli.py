@@ -13,9 +13,9 @@ from httpserver import AudioServer
 from PIL import Image
 from typer.testing import CliRunner
 
-from podcastfeed.checks import Finding, all_rules
-from podcastfeed.checks_run import format_github
 from podcastfeed.cli import app
+from podcastfeed.lint.base import Finding, all_rules
+from podcastfeed.lint.runner import format_github
 
 runner = CliRunner()
 FEEDS = DATA / "realfeeds"
@@ -247,7 +247,7 @@ def test_check_feed_url_not_found_exit_3(http_server: AudioServer) -> None:
 
 
 def test_check_text_is_colored_only_when_asked() -> None:
-    from podcastfeed.checks_run import format_text
+    from podcastfeed.lint.runner import format_text
 
     finding = Finding("apple/duration", "warning", "no duration", "f.xml", 3)
     assert "\033[" not in format_text([finding])
@@ -256,16 +256,16 @@ def test_check_text_is_colored_only_when_asked() -> None:
 
 def test_check_own_full_feed_passes_the_namespace_and_podcast_tag_rules(site: Site) -> None:
     """The show of tests/golden/full.xml (every tag podcastfeed writes) breaks none of the rules
-    of checks_namespaces.py: only the note its new_feed_url asks for, and the advice on its
+    of lint/rules/namespaces.py: only the note its new_feed_url asks for, and the advice on its
     2-second soundbite (the show's choice, written as given)."""
     from test_tags import NOW, _full_site
 
     from podcastfeed.build import build
-    from podcastfeed.checks import run
-    from podcastfeed.checks_run import feed_for
+    from podcastfeed.lint.base import run
+    from podcastfeed.lint.runner import feed_for
 
     report = build(_full_site(site).config, now=NOW, use_cache=False)
-    ours = {r.id for r in all_rules().values() if r.check.__module__.endswith("checks_namespaces")}
+    ours = {r.id for r in all_rules().values() if r.check.__module__.endswith("rules.namespaces")}
     found = [(f.rule, f.message) for f in run(feed_for(report, NOW)) if f.rule in ours]
     assert found == [
         ("apple/feed-moved", "the feed announces a move to https://new.example.org/feed.xml"),

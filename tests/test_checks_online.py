@@ -10,10 +10,10 @@ from httpserver import AudioServer
 from PIL import Image
 from test_checks import NOW, make_feed
 
-from podcastfeed.checks import Finding, run
-from podcastfeed.checks_online import Online
-from podcastfeed.checks_run import lint_data
-from podcastfeed.remote import make_session
+from podcastfeed.lint.base import Finding, run
+from podcastfeed.lint.online import Online
+from podcastfeed.lint.runner import lint_data
+from podcastfeed.media.remote import make_session
 
 AUDIO = "sine-3s-cbr.mp3"
 SKIP = ["podcastindex/https"]  # the loopback server is http

@@ -3,9 +3,9 @@ from pathlib import Path
 import pytest
 from conftest import Site
 
-from podcastfeed.config import load_config
 from podcastfeed.errors import BuildFailed, ConfigError
 from podcastfeed.model import Category
+from podcastfeed.source.config import load_config
 
 
 def _errors(exc: BuildFailed) -> list[str]:

@@ -8,9 +8,9 @@ import typer.main
 from conftest import REPO
 
 from podcastfeed.cli import app
-from podcastfeed.config import BUILD_KEYS, MAPPABLE_FIELDS, SHOW_KEYS
-from podcastfeed.fields import ALIASES
-from podcastfeed.tagvalues import TABLE_KEYS
+from podcastfeed.source.config import BUILD_KEYS, MAPPABLE_FIELDS, SHOW_KEYS
+from podcastfeed.source.fields import ALIASES
+from podcastfeed.source.tagvalues import TABLE_KEYS
 
 CONFIG_DOC = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -4,10 +4,10 @@ from pathlib import Path
 import pytest
 from conftest import DATA, Site
 
-from podcastfeed.config import Config, load_config
-from podcastfeed.episodes import find_episode_files, read_episode
 from podcastfeed.errors import ExitCode, Problem
 from podcastfeed.model import Episode
+from podcastfeed.source.config import Config, load_config
+from podcastfeed.source.episodes import find_episode_files, read_episode
 
 
 def _read(site: Site, path: Path) -> tuple[Episode | None, list[Problem]]:

@@ -19,7 +19,8 @@ import pytest
 from conftest import SHOW_TOML
 from lxml import etree
 
-from podcastfeed import commit, lock
+from podcastfeed import lock
+from podcastfeed.output import commit
 
 CACHE = ".podcastfeed-cache"
 EPISODE = """\

@@ -8,10 +8,10 @@ import pytest
 from feedcheck import parse_both
 from lxml import etree
 
-from podcastfeed.feed import build_feed, enclosure_for, sort_episodes
 from podcastfeed.ids import podcast_guid
 from podcastfeed.model import Audio, AudioInfo, Category, Episode, Owner, Show
-from podcastfeed.namespaces import ATOM, CONTENT, ITUNES, PODCAST
+from podcastfeed.render.feed import build_feed, enclosure_for, sort_episodes
+from podcastfeed.render.namespaces import ATOM, CONTENT, ITUNES, PODCAST
 
 NS = {"itunes": ITUNES, "podcast": PODCAST, "content": CONTENT, "atom": ATOM}
 

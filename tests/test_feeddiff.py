@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from podcastfeed.cli import app
 from podcastfeed.errors import PodcastfeedError
-from podcastfeed.feeddiff import diff_feeds, format_diff
+from podcastfeed.feeds.diff import diff_feeds, format_diff
 
 runner = CliRunner()
 

@@ -20,11 +20,11 @@ import requests
 from conftest import Site
 from serving import Served
 
-from podcastfeed.checks_online import Online
-from podcastfeed.config import load_config
-from podcastfeed.episodes import read_episode
-from podcastfeed.importer import Item
-from podcastfeed.importer_write import plan
+from podcastfeed.feeds.import_write import plan
+from podcastfeed.feeds.importer import Item
+from podcastfeed.lint.online import Online
+from podcastfeed.source.config import load_config
+from podcastfeed.source.episodes import read_episode
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd">

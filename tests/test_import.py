@@ -18,10 +18,10 @@ from podcastfeed import lock
 from podcastfeed.build import build
 from podcastfeed.cli import app
 from podcastfeed.errors import BuildFailed, PodcastfeedError
+from podcastfeed.feeds.import_write import REDIRECT_NAME, compare, import_feed
+from podcastfeed.feeds.importer import read_feed
 from podcastfeed.ids import podcast_guid
-from podcastfeed.importer import read_feed
-from podcastfeed.importer_write import REDIRECT_NAME, compare, import_feed
-from podcastfeed.probing import ProbeOptions
+from podcastfeed.media.probing import ProbeOptions
 from podcastfeed.values import parse_duration
 
 DATA = Path(__file__).parent / "data"

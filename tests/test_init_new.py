@@ -17,10 +17,10 @@ from httpserver import AudioServer
 from typer.testing import CliRunner
 
 from podcastfeed.cli import app
-from podcastfeed.config import load_config
-from podcastfeed.episodes import read_episode
 from podcastfeed.model import Episode
-from podcastfeed.scaffold import slugify
+from podcastfeed.source.config import load_config
+from podcastfeed.source.episodes import read_episode
+from podcastfeed.source.scaffold import slugify
 
 runner = CliRunner()
 

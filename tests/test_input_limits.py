@@ -13,11 +13,11 @@ from conftest import Site
 from typer.testing import CliRunner
 
 from podcastfeed.cli import app
-from podcastfeed.config import load_config
-from podcastfeed.episodes import read_episode
 from podcastfeed.errors import EpisodeError, Problem, shorten
 from podcastfeed.model import Episode
-from podcastfeed.shownotes import html_to_text, make_description, render_notes
+from podcastfeed.source.config import load_config
+from podcastfeed.source.episodes import read_episode
+from podcastfeed.source.shownotes import html_to_text, make_description, render_notes
 
 runner = CliRunner()
 

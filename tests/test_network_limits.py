@@ -23,11 +23,11 @@ from conftest import Site
 from httpserver import AudioServer
 from typer.testing import CliRunner
 
-from podcastfeed import remote
 from podcastfeed.cli import app
 from podcastfeed.errors import ProbeError
-from podcastfeed.netlimits import feed_limit, mask_url, mask_urls
-from podcastfeed.notify import Ping
+from podcastfeed.media import remote
+from podcastfeed.net.limits import feed_limit, mask_url, mask_urls
+from podcastfeed.net.notify import Ping
 
 DEADLINE = "0.5"
 WAIT = 30  # seconds: a command still running after this hangs (the old code did, forever)

@@ -6,9 +6,9 @@ from conftest import Site
 from httpserver import AudioServer
 from typer.testing import CliRunner
 
-from podcastfeed import notify
 from podcastfeed.cli import app
-from podcastfeed.cli_workflow import notify_command
+from podcastfeed.cli.workflow import notify_command
+from podcastfeed.net import notify
 
 runner = CliRunner()
 FEED = "https://example.org/feed.xml"

@@ -15,10 +15,10 @@ import pytest
 from conftest import DATA, Site
 from typer.testing import CliRunner
 
-from podcastfeed import commit, showlock
 from podcastfeed.build import build, write_report
 from podcastfeed.cli import app
 from podcastfeed.errors import BuildFailed
+from podcastfeed.output import commit, showlock
 
 runner = CliRunner()
 NOW = datetime(2025, 1, 1, tzinfo=UTC)

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from podcastfeed.build import build
-from podcastfeed.config import load_config
-from podcastfeed.episodes import read_episode
 from podcastfeed.errors import BuildFailed
+from podcastfeed.source.config import load_config
+from podcastfeed.source.episodes import read_episode
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
 FIELDS = ("title", "excerpt", "category", "tag", "permalink", "thumbnail", "author", "guid")

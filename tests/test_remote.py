@@ -23,10 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mutagen.id3 import APIC, ID3
 
-from podcastfeed import audio, remote
 from podcastfeed.errors import ProbeError
-from podcastfeed.rangefile import RangeFile, ShortReadError
-from podcastfeed.remote import FIRST_BLOCK, RemoteAudio, make_session, probe_url, probe_urls
+from podcastfeed.media import audio, remote
+from podcastfeed.media.rangefile import RangeFile, ShortReadError
+from podcastfeed.media.remote import FIRST_BLOCK, RemoteAudio, make_session, probe_url, probe_urls
 
 AUDIO = Path(__file__).parent / "data" / "audio"
 BAD = ["empty.mp3", "truncated.mp3", "random-bytes.mp3", "not-audio.mp3", "sine-1s.aac"]

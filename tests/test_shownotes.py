@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from podcastfeed.shownotes import (
+from podcastfeed.source.shownotes import (
     DESCRIPTION_LIMIT,
     DESCRIPTION_TAGS,
     html_to_text,

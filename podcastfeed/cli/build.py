@@ -1,0 +1,347 @@
+"""`podcastfeed build` and `podcastfeed probe`: the feed, and measuring audio by hand."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from podcastfeed import lock
+from podcastfeed.build import BuildReport, build, write_report
+from podcastfeed.cli.common import (
+    ConfigOption,
+    DeadlineOption,
+    DebugOption,
+    app,
+    err,
+    fail,
+    shown,
+)
+from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError
+from podcastfeed.media.audio import probe_file
+from podcastfeed.media.probing import USER_AGENT, ProbeOptions
+from podcastfeed.net.limits import DEFAULT_DEADLINE, mask_url
+from podcastfeed.output import plan as outputs
+from podcastfeed.source.config import CONFIG_NAME
+
+
+@app.command("build")
+def build_command(
+    config: ConfigOption = Path(CONFIG_NAME),
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output", "-o", help="Write the feed here instead ([build] output); - for stdout."
+        ),
+    ] = None,
+    include_future: Annotated[
+        bool, typer.Option("--include-future", help="Also publish episodes dated in the future.")
+    ] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Ignore and do not update the local build cache.")
+    ] = False,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Audio URLs probed at once (parsing uses up to the CPUs)."
+        ),
+    ] = 8,
+    offline: Annotated[
+        bool,
+        typer.Option("--offline", help="Never use the network: audio URLs come from the lock."),
+    ] = False,
+    refresh: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--refresh",
+            metavar="EPISODE",
+            help="Measure this episode's audio again (file, name or guid; * for all). Repeatable.",
+        ),
+    ] = None,
+    allow_changes: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-changes",
+            metavar="EPISODE",
+            help="Let this published episode change its guid, audio URL or date, or leave the "
+            "feed (file, name or guid). Repeatable.",
+        ),
+    ] = None,
+    no_check: Annotated[
+        bool, typer.Option("--no-check", help="Skip the error rules of `podcastfeed check`.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    check_only: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Write nothing; exit 1 with a short diff if the feed or lock on disk is stale.",
+        ),
+    ] = False,
+    deadline: DeadlineOption = DEFAULT_DEADLINE,
+    debug: DebugOption = False,
+) -> None:
+    """Build the feed: read feed.toml and the episodes, measure the audio, write the RSS file
+    and podcastfeed.lock (commit the lock: it keeps published episodes stable).
+
+    Examples:
+
+      podcastfeed build
+
+      podcastfeed build --offline          # CI without network: audio from the lock
+
+      podcastfeed build --allow-changes 2023-03-21-platform-engineering
+
+      podcastfeed build --config shows/demo/feed.toml --output -   (the lock is not written)
+
+      podcastfeed build --check            # CI: is the committed feed current?
+    """
+    progress = StepProgress(quiet=quiet)
+    options = ProbeOptions(
+        offline=offline,
+        refresh=refresh or (),
+        jobs=jobs,
+        deadline=deadline,
+        on_start=progress.start,
+        on_progress=progress.advance,
+    )
+    try:
+        report = build(
+            config,
+            now=datetime.now(UTC),
+            include_future=include_future,
+            use_cache=not (no_cache or check_only),  # --check writes nothing, not even the cache
+            jobs=min(jobs, os.cpu_count() or 1),
+            probe=options,
+            allow_changes=allow_changes or (),
+            check=not no_check,
+        )
+    except PodcastfeedError as exc:
+        progress.stop()
+        fail(exc, debug)
+    except KeyboardInterrupt:
+        progress.stop()
+        err("Interrupted; nothing was written")
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    progress.stop()
+    for problem in report.warnings:
+        err(str(problem))
+    if strict and report.warnings:
+        err(f"Error: {len(report.warnings)} warning(s) with --strict; nothing was written")
+        raise typer.Exit(int(ExitCode.CONTENT))
+    if check_only:
+        _check_current(report, Path(output) if output and output != "-" else None, debug)
+        return
+    if output == "-":
+        sys.stdout.buffer.write(report.feed)
+        sys.stdout.buffer.flush()
+        err(_summary(report, "stdout"))
+        return
+    try:
+        target = write_report(report, Path(output) if output else None)
+    except PodcastfeedError as exc:
+        fail(exc, debug)
+    except OSError as exc:
+        err(f"Error: cannot write {exc.filename or output or report.output}: {exc.strerror}")
+        err("Nothing was replaced: the previous feed, lock and pages are as they were")
+        raise typer.Exit(int(ExitCode.CONTENT)) from None
+    except KeyboardInterrupt:
+        err("Interrupted; the previous feed, lock and pages are as they were")
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    for note in report.notes:
+        err(f"note: {note}")
+    err(_summary(report, shown(target, report.config.build.root)))
+
+
+def _check_current(report: BuildReport, output: Path | None, debug: bool) -> None:
+    """`build --check`: compare the built feed and lock with the files on disk."""
+    from podcastfeed.feeds.diff import diff_feeds, format_diff
+
+    target = output or report.output
+    root = report.config.build.root
+    stale = []
+    built = report.feed
+    try:
+        on_disk: bytes | None = target.read_bytes()
+    except FileNotFoundError:
+        on_disk = None
+    except OSError as exc:
+        err(f"Error: cannot read {target}: {exc.strerror}")
+        raise typer.Exit(int(ExitCode.CONTENT)) from None
+    feed_name = shown(target, root)
+    if on_disk is None:
+        stale.append(f"{feed_name} does not exist yet")
+    elif on_disk != built:
+        try:
+            lines = format_diff(
+                diff_feeds(on_disk, built, old_name=feed_name, new_name="the build")
+            )
+        except PodcastfeedError as exc:
+            fail(exc, debug)
+        stale.append(f"{feed_name} is out of date:")
+        stale += ["  " + line for line in lines] or ["  (same content, different bytes)"]
+    try:
+        plan = outputs.make_plan(
+            report.config.build,
+            report.published,
+            target,
+            lambda way: report.pages(assets_path=way),
+        )
+        stale += outputs.stale(
+            plan, report.config.build, report.lock, lambda path: shown(path, root)
+        )
+    except PodcastfeedError as exc:
+        fail(exc, debug)
+    if stale:
+        for line in stale:
+            err(line)
+        err("Error: run `podcastfeed build` and commit the result")
+        raise typer.Exit(int(ExitCode.CONTENT))
+    count = len(report.published)
+    err(f"{feed_name} and {lock.LOCK_NAME} are current ({count} episode{'s' * (count != 1)})")
+
+
+class StepProgress:
+    """Progress on stderr: a bar on a terminal, plain lines otherwise (each step, or every
+    `every` steps and the last); remote probing in `build`, writing episodes in `import`."""
+
+    def __init__(self, *, quiet: bool, label: str = "Probing audio", every: int = 1) -> None:
+        self.quiet, self.label, self.every = quiet, label, every
+        self.total = self.done = 0
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
+
+    def start(self, total: int, line: str | None = None) -> None:
+        """`line`: what plain output says first (default: the number of audio URLs)."""
+        self.total = total
+        if self.quiet:
+            return
+        if sys.stderr.isatty():
+            self.bar = Progress(
+                TextColumn(self.label),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("step", total=total)
+        else:
+            err(line or f"Probing {total} audio URL{'s' if total != 1 else ''}")
+
+    def advance(self, url: str, error: str | None = None) -> None:
+        self.done += 1
+        if self.quiet:
+            return
+        if self.bar is not None and self.task is not None:
+            self.bar.advance(self.task)
+        elif self.done % self.every == 0 or self.done == self.total:
+            err(f"  [{self.done}/{self.total}] {url}: {'failed' if error else 'ok'}")
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
+def _summary(report: BuildReport, where: str) -> str:
+    held = []
+    if report.drafts:
+        held.append(f"{report.drafts} draft{'s' if report.drafts != 1 else ''}")
+    if report.scheduled:
+        held.append(f"{report.scheduled} scheduled")
+    count = len(report.published)
+    text = f"Wrote {where}: {count} episode{'s' if count != 1 else ''}"
+    if held:
+        text += f" ({', '.join(held)} not published)"
+    text += f"; {report.parsed} file(s) read, {report.probed} probed"
+    if report.requests:
+        text += f" ({report.requests} requests, {report.bytes_read / 1024:,.0f} KB)"
+    return text + f", {report.seconds:.2f} s"
+
+
+@app.command("probe")
+def probe_command(
+    sources: Annotated[
+        list[str], typer.Argument(metavar="FILE_OR_URL...", help="Audio files or http(s) URLs.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON to stdout.")] = False,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds to wait for a server.")
+    ] = 15.0,
+    deadline: DeadlineOption = DEFAULT_DEADLINE,
+    debug: DebugOption = False,
+) -> None:
+    """Measure audio: duration, size, MIME type, and how it was measured (for a URL, also the
+    requests and bytes it took).
+
+    Examples:
+
+      podcastfeed probe episodes/audio/ep1.mp3
+
+      podcastfeed probe --json https://cdn.example.org/ep1.mp3 *.m4a
+    """
+    results = []
+    failed = False
+    session = None
+    for source in sources:
+        cost = None
+        try:
+            if re.match(r"^https?://", source, re.IGNORECASE):
+                from podcastfeed.media import remote  # requests only when a URL is probed
+
+                session = session or remote.make_session(USER_AGENT)
+                found = remote.probe_url(session, source, timeout=timeout, deadline=deadline)
+                info, cost = found.info, found.cost
+            else:
+                info = probe_file(Path(source))
+        except ProbeError as exc:
+            if debug:
+                traceback.print_exception(exc, file=sys.stderr)
+            err(f"Error: {exc}")
+            failed = True
+            continue
+        result = {
+            "file": mask_url(source),
+            "duration": round(info.duration, 3),
+            "seconds": info.seconds,
+            "size": info.size,
+            "type": info.mime_type,
+            "method": info.method,
+        }
+        if cost:
+            result["transfer"] = cost
+        results.append(result)
+        if not as_json:
+            print(
+                f"{mask_url(source)}: {_clock(info.seconds)} ({info.duration:.2f} s), "
+                f"{info.size:,} bytes, {info.mime_type}, by {info.method}"
+                + (f" ({cost})" if cost else "")
+            )
+    if as_json:
+        print(json.dumps(results, indent=2))
+    if failed:
+        raise typer.Exit(int(ExitCode.PROBE))
+
+
+def _clock(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"

@@ -1,0 +1,121 @@
+"""`podcastfeed check`: the directory-readiness linter on the command line."""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from podcastfeed.build import build
+from podcastfeed.cli.common import ConfigOption, DeadlineOption, DebugOption, app, err, fail
+from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError
+from podcastfeed.media.probing import USER_AGENT, ProbeOptions
+from podcastfeed.net.limits import DEFAULT_DEADLINE, feed_limit, mask_url, mask_urls
+from podcastfeed.source.config import CONFIG_NAME
+
+
+@app.command("check")
+def check_command(
+    config: ConfigOption = Path(CONFIG_NAME),
+    feed: Annotated[
+        str | None,
+        typer.Option(
+            "--feed", metavar="FILE_OR_URL", help="Lint this existing feed instead of the show."
+        ),
+    ] = None,
+    output_format: Annotated[
+        str,
+        typer.Option("--format", help="text, json or github (workflow-command annotations)."),
+    ] = "text",
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    online: Annotated[
+        bool,
+        typer.Option("--online", help="Also test the hosts: Range, type, redirects, artwork."),
+    ] = False,
+    sample: Annotated[
+        int | None,
+        typer.Option("--sample", min=1, metavar="N", help="With --online: the newest N episodes."),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", metavar="RULE", help="Skip this rule id. Repeatable."),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds to wait for a server.")
+    ] = 15.0,
+    deadline: DeadlineOption = DEFAULT_DEADLINE,
+    debug: DebugOption = False,
+) -> None:
+    """Check the feed against what Apple Podcasts, Spotify and the Podcast Index require
+    (rules and their ids: docs/rules.md). Findings go to stdout; exit 1 on errors (and on
+    warnings with --strict).
+
+    Examples:
+
+      podcastfeed check
+
+      podcastfeed check --online --sample 5 --format github   # in CI
+
+      podcastfeed check --feed https://example.org/old-feed.xml --format json
+    """
+    from podcastfeed.lint.base import count, run
+    from podcastfeed.lint.online import CACHE_NAME, Online
+    from podcastfeed.lint.runner import FORMATS, feed_for, lint_data, render
+
+    if output_format not in FORMATS:
+        err(f"Error: --format must be one of {', '.join(FORMATS)} (got {output_format!r})")
+        raise typer.Exit(int(ExitCode.USAGE))
+    now = datetime.now(UTC)
+    session = None
+    is_url = feed is not None and re.match(r"^https?://", feed, re.IGNORECASE) is not None
+    if online or is_url:
+        from podcastfeed.media import remote
+
+        session = remote.make_session(USER_AGENT)
+    checker = None
+    try:
+        if feed is not None:
+            if is_url:
+                from podcastfeed.media import remote
+
+                assert session is not None
+                got = remote.ask(
+                    session, feed, timeout=timeout, deadline=deadline, max_body=feed_limit()
+                )
+                if got.error or got.status != 200:
+                    raise ProbeError(f"{mask_url(feed)}: {got.error or f'HTTP {got.status}'}")
+                data, base = got.body, None
+            else:
+                try:
+                    data, base = Path(feed).read_bytes(), Path(feed).parent
+                except OSError as exc:
+                    raise PodcastfeedError(f"cannot read: {exc.strerror}", source=feed) from exc
+            if session is not None and online:
+                checker = Online(session, timeout, deadline=deadline)
+            parsed = lint_data(data, mask_url(feed), now, base=base, online=checker, sample=sample)
+        else:
+            options = ProbeOptions(timeout=timeout, deadline=deadline)
+            report = build(config, now=now, check=False, probe=options)
+            for problem in report.warnings:
+                err(str(problem))
+            if session is not None:
+                cache_file = report.config.build.cache_dir / CACHE_NAME
+                checker = Online(session, timeout, cache_file=cache_file, deadline=deadline)
+            parsed = feed_for(report, now, online=checker, sample=sample)
+        findings = run(parsed, online=online, ignore=ignore or ())
+    except PodcastfeedError as exc:
+        fail(exc, debug)
+    finally:
+        if checker is not None:
+            checker.save()
+        if session is not None:
+            session.close()
+    color = output_format == "text" and sys.stdout.isatty()
+    sys.stdout.write(mask_urls(render(findings, output_format, color=color)))
+    totals = count(findings)
+    if totals["error"] or (strict and totals["warning"]):
+        raise typer.Exit(int(ExitCode.CONTENT))

@@ -1,0 +1,134 @@
+"""`podcastfeed import`: an existing feed into feed.toml, episode files and a lock."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from podcastfeed.build import build
+from podcastfeed.cli.build import StepProgress
+from podcastfeed.cli.common import DeadlineOption, DebugOption, app, err, fail
+from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError
+from podcastfeed.media.probing import USER_AGENT, ProbeOptions
+from podcastfeed.net.limits import DEFAULT_DEADLINE, feed_limit, mask_url
+from podcastfeed.source.config import CONFIG_NAME
+
+#: Imports of this many items or more show their progress (issue 12: 100,000 items ran for
+#: minutes without a word); feeds this large say so before they are read.
+PROGRESS_FROM = 200
+LARGE_FEED_BYTES = 20_000_000
+
+
+@app.command("import")
+def import_command(
+    source: Annotated[
+        str, typer.Argument(metavar="FEED_FILE_OR_URL", help="The show's current RSS feed.")
+    ],
+    directory: Annotated[
+        Path, typer.Option("--dir", "-d", help="Write feed.toml, episodes/ and the lock here.")
+    ] = Path(),
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Convert the show notes to Markdown if possible.")
+    ] = False,
+    feed_url: Annotated[
+        str | None,
+        typer.Option("--feed-url", metavar="URL", help="Where podcastfeed will publish the feed."),
+    ] = None,
+    redirect_old_feed: Annotated[
+        bool,
+        typer.Option(
+            "--redirect-old-feed",
+            help="Also write old-feed-redirect.xml: the old feed with itunes:new-feed-url.",
+        ),
+    ] = False,
+    verify: Annotated[
+        bool,
+        typer.Option("--verify", help="Build in memory and compare every episode with the source."),
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds to wait for a server.")
+    ] = 15.0,
+    deadline: DeadlineOption = DEFAULT_DEADLINE,
+    debug: DebugOption = False,
+) -> None:
+    """Migrate an existing show: read its RSS feed (file or URL) and write feed.toml, one
+    episode file per item and podcastfeed.lock, keeping every guid, audio URL and date
+    (docs/import.md).
+
+    Examples:
+
+      podcastfeed import https://old-host.example/feed.rss --dir myshow --verify
+
+      podcastfeed import old.xml --feed-url https://example.org/feed.xml --redirect-old-feed
+    """
+    from podcastfeed.feeds.import_write import compare, import_feed
+
+    try:
+        if re.match(r"^https?://", source, re.IGNORECASE):
+            from podcastfeed.media import remote
+
+            with remote.make_session(USER_AGENT) as session:
+                got = remote.ask(
+                    session, source, timeout=timeout, deadline=deadline, max_body=feed_limit()
+                )
+            if got.error or got.status != 200:
+                raise ProbeError(f"{mask_url(source)}: {got.error or f'HTTP {got.status}'}")
+            data, source_url = got.body, source
+        else:
+            try:
+                data, source_url = Path(source).read_bytes(), None
+            except OSError as exc:
+                raise PodcastfeedError(f"cannot read: {exc.strerror}", source=source) from exc
+        if len(data) >= LARGE_FEED_BYTES:
+            err(f"Reading {source} ({len(data) / 1e6:,.0f} MB)…")
+        progress = StepProgress(quiet=False, label="Writing episodes")
+
+        def advance(done: int, total: int) -> None:
+            if total < PROGRESS_FROM:
+                return  # a small import is over before a bar would show anything
+            if done == 1:
+                progress.every = max(100, total // 10)
+                progress.start(total, f"Writing {total} episode files")
+            progress.advance("episode files")
+
+        try:
+            result = import_feed(
+                data,
+                source,
+                directory,
+                source_url=source_url,
+                feed_url=feed_url,
+                redirect=redirect_old_feed,
+                markdown=markdown,
+                force=force,
+                progress=advance,
+            )
+        finally:
+            progress.stop()
+        for text in result.normalizations:
+            err(f"normalized: {text}")
+        for text in result.warnings:
+            err(f"warning: {text}")
+        err(f"Imported {result.items} episode(s) into {directory}: {len(result.files)} file(s)")
+        if verify:
+            report = build(
+                directory / CONFIG_NAME,
+                now=datetime.now(UTC),
+                include_future=True,  # every imported item, even one the host had scheduled
+                use_cache=False,
+                probe=ProbeOptions(offline=True, timeout=timeout),
+            )
+            differences = compare(data, report.feed)
+            for text in differences:
+                err(f"differs: {text}")
+            if differences:
+                err(f"Error: the rebuilt feed differs from the source ({len(differences)})")
+                raise typer.Exit(int(ExitCode.CONTENT))
+            err("Verified: the rebuilt feed has the source's episodes, unchanged")
+    except PodcastfeedError as exc:
+        fail(exc, debug)

@@ -1,0 +1,359 @@
+"""The publishing workflow: `init`, `new`, `notify` and `diff`."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from podcastfeed.cli.common import (
+    ConfigOption,
+    DeadlineOption,
+    DebugOption,
+    app,
+    err,
+    fail,
+    shown,
+)
+from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError, shorten
+from podcastfeed.media.audio import probe_file
+from podcastfeed.media.probing import USER_AGENT
+from podcastfeed.net.limits import DEFAULT_DEADLINE, feed_limit, mask_url, mask_urls
+from podcastfeed.source.config import CONFIG_NAME
+
+
+@app.command("init")
+def init_command(
+    folder: Annotated[
+        Path, typer.Argument(metavar="[DIR]", help="The show's folder (default: here).")
+    ] = Path(),
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Ask nothing: flags, else sensible defaults.")
+    ] = False,
+    title: Annotated[str | None, typer.Option("--title", help="The show's title.")] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", help="What the show is about.")
+    ] = None,
+    author: Annotated[str | None, typer.Option("--author", help="Author and owner name.")] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", help="The owner's e-mail (Apple writes here).")
+    ] = None,
+    link: Annotated[str | None, typer.Option("--link", help="The show's website.")] = None,
+    language: Annotated[
+        str | None, typer.Option("--language", help="A language code: en, en-US, de.")
+    ] = None,
+    category: Annotated[
+        str | None,
+        typer.Option("--category", help='An Apple category: "Technology", "Arts > Books".'),
+    ] = None,
+    image: Annotated[
+        str | None, typer.Option("--image", help="The artwork URL (square, 1400-3000 px).")
+    ] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Start a show: a commented feed.toml and an episodes/ folder with an example episode.
+    Asks for what the flags do not give (answers can be piped); --yes asks nothing. Never
+    overwrites a feed.toml.
+
+    Examples:
+
+      podcastfeed init my-show
+
+      podcastfeed init --yes --title "My Show" --author "Jane Doe" --email jane@example.org
+
+      podcastfeed init my-show --yes      # defaults to edit later in my-show/feed.toml
+    """
+    import uuid
+
+    from podcastfeed.source import scaffold
+    from podcastfeed.source.config import load_config
+
+    config_path = folder / CONFIG_NAME
+    if config_path.exists():
+        err(f"Error: {config_path}: exists already; not overwritten")
+        err("  hint: edit it, or run `podcastfeed init` in another folder")
+        raise typer.Exit(int(ExitCode.CONTENT))
+
+    def ask(given: str | None, question: str, default: str) -> str:
+        if given is not None:
+            return given
+        if yes:
+            return default
+        answer = str(typer.prompt(question, default=default, err=True)).strip()
+        if not sys.stdin.isatty():
+            err("")  # piped answers are not echoed: end the prompt's line
+        return answer or default
+
+    name = (folder.resolve().name or "my-show").replace("-", " ").replace("_", " ")
+    show_title = ask(title, "Title of the show", name.title())
+    show_description = ask(description, "What is it about", f"A podcast: {show_title}.")
+    show_author = ask(author, "Author (and owner) name", "Your Name")
+    show_email = ask(email, "Owner e-mail (Apple and Spotify write here)", "you@example.org")
+    show_link = ask(link, "Website", "https://example.org")
+    show_language = ask(language, "Language code", "en")
+    show_category = ask(category, "Apple category", "Technology")
+    show_image = ask(image, "Artwork URL", show_link.rstrip("/") + "/cover.jpg")
+    answers = scaffold.ShowAnswers(
+        title=show_title,
+        description=show_description,
+        author=show_author,
+        email=show_email,
+        link=show_link,
+        language=show_language,
+        category=show_category,
+        image=show_image,
+    )
+    try:
+        scaffold.create(config_path, scaffold.feed_toml(answers))
+        try:
+            config = load_config(config_path)
+        except PodcastfeedError:
+            config_path.unlink()  # nothing half-made is left behind
+            raise
+        episodes = config.build.episodes_dir
+        today = datetime.now().astimezone().date()
+        example = episodes / f"{today.isoformat()}-welcome.md"
+        if not any(episodes.glob("*.md")):
+            text = scaffold.EXAMPLE_EPISODE.format(date=today.isoformat(), guid=uuid.uuid4())
+            scaffold.create(example, text)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():  # the built feed is published, not committed (docs/ci.md)
+            output = os.path.relpath(config.build.output.parent, config.build.root)
+            scaffold.create(ignore, f"/{Path(output).as_posix()}/\n")
+    except PodcastfeedError as exc:
+        fail(exc, debug)
+    where = "" if folder == Path() else f"cd {folder} && "
+    err(f"Wrote {config_path} and {shown(example, Path())}")
+    err(
+        "Next: check feed.toml (image, audio_base_url), then "
+        f'{where}podcastfeed new "My first episode" --audio FILE_OR_URL && podcastfeed build'
+    )
+
+
+@app.command("new")
+def new_command(
+    title: Annotated[str, typer.Argument(metavar="TITLE", help="The episode's title.")],
+    audio: Annotated[
+        str | None,
+        typer.Option("--audio", metavar="FILE_OR_URL", help="The audio: a file or http(s) URL."),
+    ] = None,
+    when: Annotated[
+        str | None,
+        typer.Option(
+            "--date", metavar="DATE", help="YYYY-MM-DD or an ISO 8601 date-time (default: now)."
+        ),
+    ] = None,
+    publish: Annotated[
+        bool, typer.Option("--publish", help="status: publish (default: draft).")
+    ] = False,
+    folder: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir",
+            help="The episodes folder (default: [build] episodes of ./feed.toml, else episodes).",
+            file_okay=False,
+        ),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds to wait for a server.")
+    ] = 15.0,
+    deadline: DeadlineOption = DEFAULT_DEADLINE,
+    debug: DebugOption = False,
+) -> None:
+    """Start an episode file, episodes/YYYY-MM-DD-slug.md, with its front matter filled in: a
+    fresh guid, the date, status draft (or publish), and the audio with its measured duration.
+    Prints the new file's path; never overwrites a file.
+
+    Examples:
+
+      podcastfeed new "Hello, world" --audio episodes/audio/hello.mp3
+
+      podcastfeed new "Interview with Ada" --audio https://cdn.example.org/ada.mp3 --publish
+
+      $EDITOR "$(podcastfeed new 'Next week' --date 2024-03-19)"
+    """
+    import uuid
+    from datetime import date as date_type
+
+    from podcastfeed.source import scaffold
+
+    try:
+        day: date_type | datetime = (
+            datetime.now().astimezone().replace(microsecond=0)
+            if when is None
+            else (
+                date_type.fromisoformat(when) if len(when) == 10 else datetime.fromisoformat(when)
+            )
+        )
+    except ValueError:
+        err(f"Error: --date must be YYYY-MM-DD or an ISO 8601 date-time (got {shorten(when)})")
+        raise typer.Exit(int(ExitCode.USAGE)) from None
+    if folder is None:
+        folder = Path("episodes")
+        if Path(CONFIG_NAME).is_file():
+            from podcastfeed.source.config import load_config
+
+            try:
+                episodes = load_config(Path(CONFIG_NAME)).build.episodes_dir
+                folder = Path(os.path.relpath(episodes))
+            except PodcastfeedError:
+                pass  # `podcastfeed build` will say what is wrong with it
+    path = folder / scaffold.episode_name(title, day)
+    info, reference = None, audio
+    try:
+        if audio and re.match(r"^https?://", audio, re.IGNORECASE):
+            from podcastfeed.media import remote
+
+            with remote.make_session(USER_AGENT) as session:
+                info = remote.probe_url(session, audio, timeout=timeout, deadline=deadline).info
+        elif audio:
+            info = probe_file(Path(audio))
+            reference = Path(os.path.relpath(Path(audio).resolve(), folder.resolve())).as_posix()
+        text = scaffold.episode_text(
+            title, when=day, guid=str(uuid.uuid4()), audio=reference, info=info, publish=publish
+        )
+        scaffold.create(path, text)
+    except PodcastfeedError as exc:
+        fail(exc, debug)
+    print(path)
+    if reference and reference.startswith("../"):
+        err(
+            f"Warning: {audio} is outside {folder}: its URL would be [show] audio_base_url + "
+            f"{reference}; move it under {folder}/ (e.g. {folder}/audio/) and fix `audio:`"
+        )
+    err(
+        f"Wrote {path}"
+        + ("" if publish else " (a draft: set status: publish when it is ready)")
+        + ("; add its audio" if not audio else "")
+        + ", then run `podcastfeed build`"
+    )
+
+
+@app.command("notify")
+def notify_command(
+    config: ConfigOption = Path(CONFIG_NAME),
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the requests; send nothing.")
+    ] = False,
+    pubnotify_url: Annotated[
+        str,
+        typer.Option(
+            "--pubnotify-url",
+            metavar="URL",
+            envvar="PODCASTFEED_PUBNOTIFY_URL",
+            help="Podcast Index pubnotify endpoint.",
+        ),
+    ] = "https://api.podcastindex.org/api/1.0/hub/pubnotify",
+    no_podcastindex: Annotated[
+        bool, typer.Option("--no-podcastindex", help="Ping the WebSub hubs only.")
+    ] = False,
+    retries: Annotated[
+        int,
+        typer.Option("--retries", min=0, help="Retries for connection errors, 429 and 5xx."),
+    ] = 3,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds to wait for a server.")
+    ] = 15.0,
+    deadline: DeadlineOption = DEFAULT_DEADLINE,
+    debug: DebugOption = False,
+) -> None:
+    """After publishing: tell the WebSub hubs of [show] hubs (POST hub.mode=publish) and the
+    Podcast Index (hub/pubnotify) that the feed at [show] feed_url changed. Failures are
+    retried, each result is reported; exit 3 if any failed.
+
+    Examples:
+
+      podcastfeed notify
+
+      podcastfeed notify --dry-run
+
+      podcastfeed notify --config shows/demo/feed.toml --no-podcastindex
+    """
+    from podcastfeed.net import notify
+    from podcastfeed.source.config import load_config
+
+    try:
+        show = load_config(config).show
+    except PodcastfeedError as exc:
+        fail(exc, debug)
+    pings = notify.plan(show, pubnotify_url=None if no_podcastindex else pubnotify_url)
+    if not pings:
+        err("Nothing to notify: no [show] hubs in feed.toml, and --no-podcastindex")
+        return
+    if dry_run:
+        for ping in pings:
+            print(f"would send {mask_urls(str(ping))}")
+        return
+    from podcastfeed.media import remote
+
+    with remote.make_session(USER_AGENT, retries=retries, methods=("GET", "POST")) as session:
+        results = notify.send(session, pings, timeout=timeout, deadline=deadline)
+    for result in results:
+        line = f"{'ok' if result.ok else 'FAILED'}: {result.ping} -> {result.detail}"
+        print(mask_urls(line))
+    failed = sum(not result.ok for result in results)
+    if failed:
+        err(f"Error: {failed} of {len(results)} notification(s) failed; run it again later")
+        raise typer.Exit(int(ExitCode.PROBE))
+    err(f"Notified {len(results)} service(s) that {show.feed_url} changed")
+
+
+@app.command("diff")
+def diff_command(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="A feed file or http(s) URL.")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="A feed file or http(s) URL.")],
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds to wait for a server.")
+    ] = 15.0,
+    deadline: DeadlineOption = DEFAULT_DEADLINE,
+    debug: DebugOption = False,
+) -> None:
+    """Show what changed between two feeds: episodes added, removed or changed (by guid, with
+    the fields that changed) and channel fields changed. Exit 0 when they are the same, 1 when
+    they differ (like diff), 3 when a URL cannot be fetched.
+
+    Examples:
+
+      podcastfeed diff https://example.org/feed.xml public/feed.xml   # live feed vs new build
+
+      podcastfeed diff old-feed.xml new-feed.xml
+    """
+    from podcastfeed.feeds.diff import diff_feeds, format_diff, summary
+
+    session = None
+    try:
+        data = []
+        for source in (old, new):
+            if re.match(r"^https?://", source, re.IGNORECASE):
+                from podcastfeed.media import remote
+
+                session = session or remote.make_session(USER_AGENT)
+                got = remote.ask(
+                    session, source, timeout=timeout, deadline=deadline, max_body=feed_limit()
+                )
+                if got.error or got.status != 200:
+                    raise ProbeError(f"{mask_url(source)}: {got.error or f'HTTP {got.status}'}")
+                data.append(got.body)
+            else:
+                try:
+                    data.append(Path(source).read_bytes())
+                except OSError as exc:
+                    raise PodcastfeedError(f"cannot read: {exc.strerror}", source=source) from exc
+        found = diff_feeds(data[0], data[1], old_name=old, new_name=new)
+    except PodcastfeedError as exc:
+        fail(exc, debug)
+    finally:
+        if session is not None:
+            session.close()
+    if not found:
+        err("The feeds have the same channel and episodes")
+        return
+    for line in format_diff(found):
+        print(mask_urls(line))
+    err(summary(found))
+    raise typer.Exit(int(ExitCode.CONTENT))

@@ -1,0 +1,188 @@
+"""What changed between two RSS feeds: channel fields, and episodes added, removed or changed.
+
+Pure: takes the feeds' bytes, returns a FeedDiff; `format_diff` turns it into short lines for
+`podcastfeed diff` and `podcastfeed build --check`. Episodes are matched by guid (else by
+enclosure URL, else by title), as podcast apps match them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from podcastfeed.feeds.xml import parse_feed
+
+#: Prefixes for the namespaces a podcast feed uses, for readable field names.
+PREFIXES = {
+    "http://www.itunes.com/dtds/podcast-1.0.dtd": "itunes",
+    "https://podcastindex.org/namespace/1.0": "podcast",
+    "http://www.w3.org/2005/Atom": "atom",
+    "http://purl.org/rss/1.0/modules/content/": "content",
+    "http://www.spotify.com/ns/rss": "spotify",
+    "http://podlove.org/simple-chapters": "psc",
+}
+#: Values longer than this are not shown in full, only said to have changed.
+SHOWN = 60
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    name: str  # e.g. "title", "itunes:duration", "enclosure"
+    old: str | None  # None: the field is new
+    new: str | None  # None: the field was removed
+
+
+@dataclass(frozen=True)
+class EpisodeRef:
+    key: str  # guid (or enclosure URL, or title)
+    title: str
+
+
+@dataclass
+class FeedDiff:
+    channel: list[FieldChange] = field(default_factory=list)
+    added: list[EpisodeRef] = field(default_factory=list)
+    removed: list[EpisodeRef] = field(default_factory=list)
+    changed: list[tuple[EpisodeRef, list[FieldChange]]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.channel or self.added or self.removed or self.changed)
+
+
+def diff_feeds(old: bytes, new: bytes, *, old_name: str = "old", new_name: str = "new") -> FeedDiff:
+    """The differences from feed `old` to feed `new`.
+
+    Raises:
+        PodcastfeedError: either is not an RSS feed (named by `old_name`/`new_name`).
+    """
+    old_channel, old_items = _read(old, old_name)
+    new_channel, new_items = _read(new, new_name)
+    result = FeedDiff(channel=_changes(old_channel, new_channel))
+    for key, (title, fields) in new_items.items():
+        if key not in old_items:
+            result.added.append(EpisodeRef(key, title))
+            continue
+        changes = _changes(old_items[key][1], fields)
+        if changes:
+            result.changed.append((EpisodeRef(key, title), changes))
+    result.removed = [EpisodeRef(k, t) for k, (t, _) in old_items.items() if k not in new_items]
+    return result
+
+
+def format_diff(diff: FeedDiff) -> list[str]:
+    """Short lines: `~ channel …`, `+ episode …`, `- episode …`, `~ episode …: fields`."""
+    lines = [f"~ channel {_change(change)}" for change in diff.channel]
+    lines += [f"+ episode {_ref(ref)}" for ref in diff.added]
+    lines += [f"- episode {_ref(ref)}" for ref in diff.removed]
+    for ref, changes in diff.changed:
+        lines.append(f"~ episode {_ref(ref)}: {', '.join(c.name for c in changes)}")
+        lines += [f"    {_change(change)}" for change in changes]
+    return lines
+
+
+def summary(diff: FeedDiff) -> str:
+    """One line: how many episodes were added, removed, changed, and channel fields changed."""
+    parts = [
+        f"{len(diff.added)} episode(s) added",
+        f"{len(diff.removed)} removed",
+        f"{len(diff.changed)} changed",
+        f"{len(diff.channel)} channel field(s) changed",
+    ]
+    return ", ".join(parts)
+
+
+def _ref(ref: EpisodeRef) -> str:
+    return f"{ref.key} {_short(ref.title)!r}" if ref.title and ref.title != ref.key else ref.key
+
+
+def _change(change: FieldChange) -> str:
+    if change.old is None:
+        return f"{change.name}: added {_shown(change.new)}"
+    if change.new is None:
+        return f"{change.name}: removed (was {_shown(change.old)})"
+    if len(change.old) > SHOWN or len(change.new) > SHOWN:
+        return f"{change.name}: changed"
+    return f"{change.name}: {change.old!r} → {change.new!r}"
+
+
+def _shown(value: str | None) -> str:
+    return "" if value is None else repr(_short(value))
+
+
+def _short(value: str) -> str:
+    return value if len(value) <= SHOWN else value[: SHOWN - 1] + "…"
+
+
+def _changes(old: dict[str, str], new: dict[str, str]) -> list[FieldChange]:
+    names = list(new) + [name for name in old if name not in new]
+    return [
+        FieldChange(name, old.get(name), new.get(name))
+        for name in names
+        if old.get(name) != new.get(name)
+    ]
+
+
+Fields = dict[str, str]
+
+
+def _read(data: bytes, name: str) -> tuple[Fields, dict[str, tuple[str, Fields]]]:
+    channel = parse_feed(data, name).find("channel")
+    assert channel is not None  # parse_feed checked it
+    items: dict[str, tuple[str, Fields]] = {}
+    for item in channel.iterfind("item"):
+        fields = _fields(item)
+        title = fields.get("title", "")
+        key = fields.get("guid") or _enclosure_url(item) or title
+        while key in items:  # duplicates stay visible rather than hiding each other
+            key += "'"
+        items[key] = (title, fields)
+    return _fields(channel, skip="item"), items
+
+
+def _enclosure_url(item: etree._Element) -> str:
+    enclosure = item.find("enclosure")
+    return "" if enclosure is None else enclosure.get("url", "")
+
+
+def _fields(parent: etree._Element, skip: str = "") -> Fields:
+    """Each child element by name; repeated elements (categories, persons) are one field."""
+    found: dict[str, list[etree._Element]] = {}
+    for child in parent:
+        if not isinstance(child.tag, str) or child.tag == skip:
+            continue  # comments, processing instructions
+        found.setdefault(_name(child.tag), []).append(child)
+    fields: Fields = {}
+    for name, elements in found.items():
+        (first, *more) = elements
+        if more or not (first.attrib or len(first)):
+            fields[name] = " | ".join(_value(element) for element in elements)
+            continue
+        # One element with attributes or children (enclosure, image, itunes:owner): a field per
+        # attribute and child, so a diff says "enclosure length" rather than repeating the URL.
+        for key, value in sorted(first.attrib.items()):
+            fields[f"{name} {_name(str(key))}"] = str(value)
+        for sub, value in _fields(first).items():
+            fields[f"{name} {sub}"] = value
+        text = " ".join((first.text or "").split())
+        if text:
+            fields[name] = text
+    return fields
+
+
+def _name(tag: str) -> str:
+    if tag.startswith("{"):
+        uri, local = tag[1:].split("}", 1)
+        return f"{PREFIXES.get(uri, uri)}:{local}"
+    return tag
+
+
+def _value(element: etree._Element) -> str:
+    parts = [f"{_name(str(k))}={v!s}" for k, v in sorted(element.attrib.items())]
+    text = " ".join((element.text or "").split())
+    if text:
+        parts.append(text)
+    for child in element:
+        if isinstance(child.tag, str):
+            parts.append(f"{_name(child.tag)}({_value(child)})")
+    return " ".join(parts)

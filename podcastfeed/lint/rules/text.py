@@ -1,0 +1,153 @@
+"""Rules on the text: lengths, capitals, the HTML of descriptions, duplicate titles, mojibake."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lxml import etree
+
+from podcastfeed.lint.base import Feed, Hit, iter_texts, rule, shout, text_of
+from podcastfeed.lint.rules.channel import PSP1
+
+TEXT_LIMIT = 255  # characters, A14
+DESCRIPTION_TAGS = frozenset(["p", "ol", "ul", "li", "a", "b", "i", "strong", "em", "br"])
+_TAG = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9:-]*)")
+_CONTINUATION = "[\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]"
+_MOJIBAKE = re.compile(
+    f"[\u00c2-\u00df]{_CONTINUATION}|[\u00e0-\u00ef]{_CONTINUATION}{{2}}"
+    f"|[\u00f0-\u00f4]{_CONTINUATION}{{3}}"
+)
+
+
+@rule(
+    "apple/text-length",
+    "warning",
+    "Titles and authors are at most 255 characters",
+    "https://github.com/simplepie/simplepie-ng/wiki/Spec:-iTunes-Podcast-RSS",
+)
+def text_length(feed: Feed) -> Iterator[Hit]:
+    """Apple's spec limits the other tag values (titles, `itunes:author`, `itunes:subtitle`)
+    to 255 characters; longer ones are cut in the apps."""
+    for parent in (feed.channel, *feed.items):
+        for path in ("title", "itunes:author", "itunes:subtitle"):
+            element = feed.find(parent, path)
+            value = text_of(element) or ""
+            if len(value) > TEXT_LIMIT:
+                yield Hit(
+                    element,
+                    f"<{path}> is {len(value)} characters (at most 255): {value[:40]!r}…",
+                    key=path.removeprefix("itunes:"),
+                )
+
+
+@rule(
+    "apple/all-caps",
+    "warning",
+    "Titles and authors are not written in capitals only",
+    "https://podcasters.apple.com/support/823-podcast-requirements",
+)
+def all_caps(feed: Feed) -> Iterator[Hit]:
+    """Apple's content guidelines reject titles and author names in capitals only (unless it is
+    the brand's spelling) as an attempt to stand out in search."""
+    for parent in (feed.channel, *feed.items):
+        for path in ("title", "itunes:author"):
+            element = feed.find(parent, path)
+            value = text_of(element) or ""
+            if shout(value):
+                yield Hit(
+                    element,
+                    f"<{path}> is in capitals only: {value!r}",
+                    hint=f"write it as {value.title()!r}",
+                    key=path.removeprefix("itunes:"),
+                )
+
+
+@rule(
+    "apple/description-html",
+    "warning",
+    "Episode descriptions use only Apple's HTML tags",
+    PSP1 + "#optional-item-elements",
+)
+def description_html(feed: Feed) -> Iterator[Hit]:
+    """Apple shows only `p ol ul li a b i strong em` (and `br`) in a `description`; other tags
+    show up as text or are dropped. Put richer notes in `content:encoded`."""
+    for item in feed.items:
+        element = item.find("description")
+        html = element.text if element is not None else None
+        if not html or "<" not in html:
+            continue
+        other = sorted({t.lower() for t in _TAG.findall(html)} - DESCRIPTION_TAGS)
+        if other:
+            yield Hit(
+                element,
+                "description uses HTML tags Apple does not show: "
+                + ", ".join(f"<{t}>" for t in other),
+                key="summary",
+            )
+
+
+@rule(
+    "podcastfeed/duplicate-title",
+    "warning",
+    "No two episodes share a title",
+    "https://podcasters.apple.com/support/823-podcast-requirements",
+)
+def duplicate_title(feed: Feed) -> Iterator[Hit]:
+    """Two episodes with the same title look like a duplicate to listeners and to directories'
+    review; number or date them."""
+    seen: dict[str, etree._Element] = {}
+    for item in feed.items:
+        element = item.find("title")
+        value = text_of(element)
+        if not value:
+            continue
+        first = seen.setdefault(value.casefold(), item)
+        if first is not item:
+            yield Hit(
+                element,
+                f"title {value!r} is used by an earlier episode too (line {first.sourceline})",
+                key="title",
+            )
+
+
+def repair_mojibake(text: str) -> str:
+    """Text with each UTF-8-read-as-Windows-1252 sequence decoded again ("â€™" -> "’")."""
+
+    def fix(match: re.Match[str]) -> str:
+        try:
+            return match.group(0).encode("cp1252").decode("utf-8")
+        except UnicodeError:
+            return match.group(0)
+
+    return _MOJIBAKE.sub(fix, text)
+
+
+@rule(
+    "podcastfeed/mojibake",
+    "warning",
+    "No UTF-8 text garbled as Windows-1252 (â€™)",
+    "https://en.wikipedia.org/wiki/Mojibake",
+)
+def mojibake(feed: Feed) -> Iterator[Hit]:
+    """Text that was UTF-8, read once as Windows-1252 and saved again, shows "â€™" for "’" and
+    "Ã©" for "é" (a common scar of WordPress exports). The hint shows the repaired text."""
+    for element, text in iter_texts(feed):
+        match = _MOJIBAKE.search(text)
+        if match is None:
+            continue
+        repaired = repair_mojibake(text)
+        if repaired == text:
+            continue
+        start = max(0, match.start() - 20)
+        before = text[start : match.end() + 20]
+        tag = etree.QName(element).localname
+        parent = element.getparent()
+        is_item = parent is not None and parent.tag == "item"
+        key = "summary" if tag == "description" and is_item else tag
+        yield Hit(
+            element,
+            f"garbled text (UTF-8 read as Windows-1252) in <{tag}>: {before!r}",
+            hint=f"it should read {repair_mojibake(before)!r}",
+            key=key,
+        )

@@ -1,0 +1,188 @@
+"""Where a build's files go, and which of them are out of date.
+
+The feed goes where `[build] output` (or `-o`) says, its transcripts and chapters beside it
+(`transcripts/`, `chapters/`), the show page and episode pages into the site folder
+(`[build] site`, by default the feed's folder). Two rules keep the outputs out of the sources:
+
+- nothing is written inside a folder the build reads (the episodes, templates and cache
+  folders), unless that folder is the show's own folder (`[build] episodes = "."`), where
+  discovery skips every folder that holds a podcastfeed manifest;
+- pages need a folder of their own: not the show's folder and holding none of its sources.
+  When the feed goes into the show's folder (`-o feed.xml`, a GitHub Pages site served from
+  the repository root) the pages are not written unless `[build] site` names such a folder,
+  and the build says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from podcastfeed import lock
+from podcastfeed.errors import ConfigError, EpisodeError
+from podcastfeed.files import relative_name
+from podcastfeed.model import Episode
+from podcastfeed.render import page
+from podcastfeed.source import assets
+from podcastfeed.source.config import BuildSettings
+
+
+@dataclass
+class Plan:
+    """Every file a build writes, and where."""
+
+    feed: Path
+    folder: Path  # the feed's folder, where the manifest lives
+    site: Path | None  # where the pages go; None when they are not written
+    assets: list[assets.Asset] = field(default_factory=list)
+    pages: list[page.Page] = field(default_factory=list)  # paths relative to `site`
+    notes: list[str] = field(default_factory=list)
+
+
+def make_plan(
+    settings: BuildSettings,
+    published: Sequence[Episode],
+    feed: Path,
+    render_pages: Callable[[str], list[page.Page]],
+) -> Plan:
+    """Where everything goes (nothing is written); `render_pages` makes the pages (lazily),
+    given the way from their folder to the feed's (see page.render_pages' `assets_path`).
+
+    Raises:
+        ConfigError: an output would land in a folder the build reads, or `[build] site` is
+            not a folder of its own; a template of the show's own folder is broken.
+    """
+    feed = Path(os.path.abspath(feed))
+    folder = feed.parent
+    root = settings.root
+    _refuse_sources(feed, settings, "the feed")
+    plan = Plan(feed, folder, None)
+    plan.assets = assets.plan(published, folder)
+    for asset in plan.assets:
+        _refuse_sources(asset.target, settings, "a transcript or chapters file")
+    site = Path(os.path.abspath(settings.site)) if settings.site else folder
+    why = _shared(site, settings)
+    if why is None:
+        plan.site = site
+        way = Path(os.path.relpath(folder, site)).as_posix()
+        plan.pages = render_pages("" if way == "." else way + "/")
+    elif settings.site is not None:
+        raise ConfigError(
+            f"[build] site must be a folder of its own: {relative_name(site, root)} {why}",
+            source=settings.config_path,
+            hint='for example site = "public"',
+        )
+    else:
+        render_pages("")  # a broken template is still an error
+        plan.notes.append(
+            f"the show page and episode pages were not written: {relative_name(folder, root)} "
+            f'{why}; set [build] site = "public" (a folder of their own) to publish them'
+        )
+    return plan
+
+
+def pages_digest(settings: BuildSettings, inputs: str, plan: Plan) -> str:
+    """The pages' inputs: the build's (`inputs`), where they go, and the show's own templates
+    ("" when they cannot be trusted to repeat: no inputs digest, or no pages)."""
+    if not inputs or plan.site is None:
+        return ""
+    templates: list[tuple[str, int, int]] = []
+    folder = settings.templates_dir
+    if folder is not None and folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                templates.append((relative_name(path, folder), stat.st_size, stat.st_mtime_ns))
+    # Relative paths only: the manifest that keeps this digest is committed, and a clone of
+    # the show in another folder has the same pages.
+    site = relative_name(plan.site, settings.root)
+    data = repr(
+        (inputs, site, relative_name(plan.folder, settings.root), settings.pages, templates)
+    )
+    return hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+
+def asset_bytes(asset: assets.Asset) -> bytes:
+    """What an asset file holds: a copy of its source, or its content.
+
+    Raises:
+        EpisodeError: the source cannot be read.
+    """
+    if asset.source is None:
+        return asset.content
+    try:
+        return asset.source.read_bytes()
+    except OSError as exc:
+        raise EpisodeError(f"cannot read: {exc.strerror}", source=asset.source) from exc
+
+
+def stale(
+    plan: Plan, settings: BuildSettings, new_lock: lock.Lock, shown: Callable[[Path], str]
+) -> list[str]:
+    """What `build --check` reports: each output on disk that differs from this build, named
+    by `shown` (the feed's differences are left to the caller: it can show a semantic diff)."""
+    root = settings.root
+    found = []
+    for asset in plan.assets:
+        try:
+            current: bytes | None = asset.target.read_bytes()
+        except OSError:
+            current = None
+        if current != asset_bytes(asset):
+            found.append(f"{shown(asset.target)} is out of date")
+    if plan.site is not None:
+        for built in plan.pages:
+            path = plan.site / built.path
+            try:
+                current = path.read_bytes()
+            except OSError:
+                current = None
+            if current != built.content:
+                found.append(f"{shown(path)} is out of date")
+    lock_path = root / lock.LOCK_NAME
+    try:
+        lock_text: str | None = lock_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        lock_text = None
+    if lock_text != lock.dumps(new_lock):
+        found.append(f"{shown(lock_path)} is out of date")
+    return found
+
+
+def _read_folders(settings: BuildSettings) -> list[tuple[Path, str]]:
+    found = [(settings.episodes_dir, "the episodes folder"), (settings.cache_dir, "the cache")]
+    if settings.templates_dir is not None:
+        found.append((settings.templates_dir, "the templates folder"))
+    return [(Path(os.path.abspath(path)), name) for path, name in found]
+
+
+def _refuse_sources(path: Path, settings: BuildSettings, what: str) -> None:
+    for folder, name in _read_folders(settings):
+        if folder != settings.root and _inside(path, folder):
+            raise ConfigError(
+                f"{what} would be written into {name} ({relative_name(path, settings.root)}); "
+                "the build reads that folder",
+                source=settings.config_path,
+                hint="choose an output outside it ([build] output, or -o)",
+            )
+
+
+def _shared(site: Path, settings: BuildSettings) -> str | None:
+    """Why `site` is not a folder of its own (None when it is)."""
+    if site == settings.root:
+        return "holds the show's sources"
+    if _inside(settings.root, site):
+        return "holds the show's folder"
+    for folder, name in _read_folders(settings):
+        if _inside(folder, site):
+            return f"holds {name}"
+        if folder != settings.root and _inside(site, folder):
+            return f"is inside {name}"
+    return None
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents

@@ -1,0 +1,214 @@
+"""PURE: the static show page, `index.html` beside the feed, and a page per episode.
+
+Rendered with Jinja2 (autoescaping on) from the templates in podcastfeed/templates/, or from a
+show's own folder searched first. Show notes are HTML already sanitized by shownotes.py: they are
+the one value marked safe. Same inputs, same bytes: no clock, episodes in feed order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup
+
+from podcastfeed.model import AudioInfo, Episode, Show
+from podcastfeed.render.feed import enclosure_for, sort_episodes
+
+#: How the page names the apps of `[show] subscribe`; any other key is shown as written.
+APP_NAMES = {
+    "apple": "Apple Podcasts",
+    "spotify": "Spotify",
+    "podcastindex": "Podcast Index",
+    "pocketcasts": "Pocket Casts",
+    "overcast": "Overcast",
+    "youtube": "YouTube Music",
+    "amazon": "Amazon Music",
+    "castbox": "Castbox",
+    "podcastaddict": "Podcast Addict",
+    "antennapod": "AntennaPod",
+    "fountain": "Fountain",
+}
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML file of the site: where it goes (relative to the output folder) and how to
+    render it. Rendered on demand and in pieces: the index of a 10,000-episode show is hundreds
+    of MB, which is never held whole unless `content` is asked for."""
+
+    path: str
+    render: Callable[[], Iterator[str]]
+
+    def pieces(self) -> Iterator[bytes]:
+        for piece in self.render():
+            yield piece.encode("utf-8")
+
+    @property
+    def content(self) -> bytes:
+        return b"".join(self.pieces())
+
+
+def format_clock(seconds: float) -> str:
+    """H:MM:SS (1:02:03, 0:04:05)."""
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def episode_slug(episode: Episode) -> str:
+    """The episode's page folder: its path in the episodes folder without the suffix, so
+    `season1/intro.md` and `season2/intro.md` get pages of their own, which stay where they
+    are when other episodes come and go."""
+    return episode.slug or episode.source.stem
+
+
+def render_pages(
+    show: Show,
+    episodes: Sequence[Episode],
+    audio: Mapping[str, AudioInfo],
+    *,
+    pages: bool = True,
+    templates_dir: Path | None = None,
+    audio_src: Callable[[Episode], str] | None = None,
+    assets_path: str = "",
+) -> list[Page]:
+    """The show page and (with `pages`) one page per episode.
+
+    Args:
+        audio_src: the player's source for an episode; default the enclosure URL (`serve`
+            points it at the local file).
+        assets_path: the feed's folder (where transcripts and chapters are) relative to the
+            pages' folder, "" when they are the same, else ending in "/".
+
+    Raises:
+        jinja2.TemplateError: a template of the show's own folder is broken.
+        RecursionError: a template of the show's own folder extends itself.
+    """
+    env = _environment(templates_dir)
+    views = [
+        _EpisodeView(episode, episode_slug(episode), audio, audio_src, pages)
+        for episode in sort_episodes(episodes)
+    ]
+    apps = [(APP_NAMES.get(key.lower(), key), url) for key, url in show.subscribe]
+    if not any(key.lower() == "podcastindex" for key, _url in show.subscribe):
+        search = "https://podcastindex.org/search?type=url&q=" + quote(show.feed_url, safe="")
+        apps.append(("Podcast Index", search))
+    context = {"show": show, "episodes": views, "root": "", "assets": assets_path, "apps": apps}
+    index, episode_page = env.get_template("index.html"), env.get_template("episode.html")
+    found = [Page("index.html", lambda: index.generate(context))]
+    if pages:
+        for view in views:
+            up = "../" * (2 + view.slug.count("/"))  # episodes/<slug>/index.html
+            page = {"show": show, "e": view, "root": up, "assets": up + assets_path, "apps": apps}
+            page["home"] = up + "index.html"
+            found.append(
+                Page(
+                    f"episodes/{view.slug}/index.html",
+                    # one piece: a page is small, and a write per template fragment is slow
+                    lambda page=page: iter((episode_page.render(page),)),  # type: ignore[misc]
+                )
+            )
+    return found
+
+
+class _InsideLoader(jinja2.FileSystemLoader):
+    """The show's templates, refusing a template that a symbolic link leads out of the folder
+    (it would be published: `{% include "notes.txt" %}` linked to /etc/passwd)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.folder = folder.resolve()
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if not Path(filename).resolve().is_relative_to(self.folder):
+            raise jinja2.TemplateError(
+                f"{template} is outside the templates folder (a link leads to "
+                f"{Path(filename).resolve()})"
+            )
+        return source, filename, uptodate
+
+
+def _environment(templates_dir: Path | None) -> jinja2.Environment:
+    # The package's templates also answer as "podcastfeed/<name>", so a show's own index.html
+    # can extend the one it replaces.
+    package = jinja2.PackageLoader("podcastfeed", "templates")
+    loaders: list[jinja2.BaseLoader] = [package, jinja2.PrefixLoader({"podcastfeed": package})]
+    if templates_dir is not None:
+        loaders.insert(0, _InsideLoader(templates_dir))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+
+
+def _demote(html: str, level: int) -> str:
+    """The notes' headings go below the episode title's level (`level`), their levels made
+    consecutive (h2, h4 -> h4, h5 under an h3), so the page's outline stays in order."""
+    used = sorted({int(m[2]) for m in _HEADING.finditer(html)})
+    new = {old: min(6, level + 1 + rank) for rank, old in enumerate(used)}
+    return _HEADING.sub(lambda m: f"<{m[1]}h{new[int(m[2])]}", html)
+
+
+class _EpisodeView:
+    """What the templates read of an episode; the notes are made only when a template asks
+    (holding them for every episode of a large show at once would take GBs)."""
+
+    def __init__(
+        self,
+        episode: Episode,
+        slug: str,
+        audio: Mapping[str, AudioInfo],
+        audio_src: Callable[[Episode], str] | None,
+        pages: bool,
+    ) -> None:
+        assert episode.audio is not None  # published episodes have audio
+        enclosure = enclosure_for(episode, audio.get(episode.audio.url))
+        tags = episode.tags
+        day = episode.date
+        self._episode = episode
+        self.slug = slug
+        self.title = episode.title
+        self.iso_date = day.date().isoformat()
+        self.date = f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+        self.duration = format_clock(enclosure.duration)
+        self.number = episode.number
+        self.audio_src = audio_src(episode) if audio_src else enclosure.url
+        self.mime_type = enclosure.mime_type
+        self.chapters = [
+            {"seconds": int(c.start), "start": format_clock(c.start), "title": c.title}
+            for c in tags.inline_chapters
+        ]
+        self.chapters_file = tags.chapters
+        self.transcripts = list(tags.transcripts)
+        self.persons = list(tags.persons)
+        self.page_href = f"episodes/{slug}/index.html" if pages else None
+
+    # sanitized by shownotes.py (nh3): the one value not escaped
+    @property
+    def notes(self) -> Markup:
+        return Markup(_demote(self._episode.notes_html, 3))  # under the index's <h3> title
+
+    @property
+    def summary(self) -> Markup:
+        """The short description (sanitized, <= 4,000 bytes): what the index shows when the
+        episode has a page of its own for the full notes."""
+        return Markup(self._episode.description or "")
+
+    @property
+    def page_notes(self) -> Markup:
+        return Markup(_demote(self._episode.notes_html, 1))  # under the page's <h1>

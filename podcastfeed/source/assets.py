@@ -1,0 +1,66 @@
+"""Which local transcript and chapters files are published next to the feed, where, and under
+which URL. Pure planning: build.write_report does the copying.
+
+A file goes to `<feed folder>/transcripts/<slug><ext>` or `<feed folder>/chapters/<slug>.json`
+and is linked by absolute URL from the folder of `[show] feed_url`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from podcastfeed.model import Episode
+from podcastfeed.source.chapters import chapters_json
+
+TRANSCRIPTS = "transcripts"
+CHAPTERS = "chapters"
+
+
+@dataclass(frozen=True)
+class Asset:
+    """One file to write under the output folder: a copy of `source`, or `content`."""
+
+    target: Path
+    source: Path | None = None
+    content: bytes = b""
+
+
+def base_url(feed_url: str) -> str:
+    """The folder of the feed's URL, with its trailing slash."""
+    return feed_url.split("?")[0].rsplit("/", 1)[0] + "/"
+
+
+def asset_url(feed_url: str, published_as: str) -> str:
+    return base_url(feed_url) + quote(published_as, safe="/")
+
+
+def transcript_name(slug: str, suffix: str, taken: Iterable[str]) -> str:
+    """`transcripts/<slug><suffix>`, or `<slug>-2<suffix>` … when an episode has several."""
+    used = set(taken)
+    name, number = f"{TRANSCRIPTS}/{slug}{suffix}", 2
+    while name in used:
+        name, number = f"{TRANSCRIPTS}/{slug}-{number}{suffix}", number + 1
+    return name
+
+
+def chapters_name(slug: str) -> str:
+    return f"{CHAPTERS}/{slug}.json"
+
+
+def plan(episodes: Iterable[Episode], output_dir: Path) -> list[Asset]:
+    """Every file the published `episodes` need beside the feed, in a stable order."""
+    assets: list[Asset] = []
+    for episode in episodes:
+        tags = episode.tags
+        for linked in (*tags.transcripts, tags.chapters):
+            if linked is None or linked.published_as is None:
+                continue
+            target = output_dir / linked.published_as
+            if linked.source is not None:
+                assets.append(Asset(target, source=linked.source))
+            elif tags.inline_chapters:
+                assets.append(Asset(target, content=chapters_json(tags.inline_chapters)))
+    return sorted(assets, key=lambda a: str(a.target))

@@ -1,0 +1,459 @@
+"""feed.toml -> Show and build settings. Every key is validated; all problems are reported at once.
+
+Unknown keys are warnings (a typo should not silently do nothing); missing or invalid keys are
+errors naming the key, the file and the line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from podcastfeed.errors import BuildFailed, ConfigError, Problem, shorten
+from podcastfeed.model import Category, Owner, Show
+from podcastfeed.source.categories import parse_category
+from podcastfeed.source.show_tags import TAG_KEYS, read_show_tags
+from podcastfeed.source.shownotes import strip_control_chars
+from podcastfeed.values import parse_date, parse_link
+
+CONFIG_NAME = "feed.toml"
+
+#: The optional tags' front-matter fields (issue 4), read by episode_tags.
+TAG_FIELDS = (
+    "itunes_title",
+    "block",
+    "season_name",
+    "episode_display",
+    "transcript",
+    "chapters",
+    "persons",
+    "soundbites",
+    "location",
+    "license",
+    "images",
+    "alternate_enclosures",
+)
+
+#: Canonical front-matter fields a `[fields]` table may map to a site's own key names.
+MAPPABLE_FIELDS = (
+    "title",
+    "date",
+    "status",
+    "draft",
+    "permalink",
+    "author",
+    "summary",
+    "image",
+    "keywords",
+    "audio",
+    "guid",
+    "season",
+    "episode",
+    "episode_type",
+    "explicit",
+    "duration",
+    "length",
+    "mime_type",
+    *TAG_FIELDS,
+)
+
+SHOW_KEYS = {
+    "title",
+    "description",
+    "link",
+    "feed_url",
+    "language",
+    "author",
+    "owner",
+    "image",
+    "categories",
+    "explicit",
+    "type",
+    "audio_base_url",
+    "copyright",
+    "timezone",
+    "guid",
+    "last_build_date",
+    "page_url",
+    "subscribe",
+    *TAG_KEYS,
+}
+BUILD_KEYS = {"episodes", "output", "site", "cache", "pages", "templates"}
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# BCP 47 in the shape directories accept: a 2-3 letter language, optional subtags.
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """feed.toml's `[build]` and `[fields]`, with paths made absolute."""
+
+    root: Path  # the folder that holds feed.toml
+    config_path: Path
+    episodes_dir: Path
+    output: Path
+    cache_dir: Path
+    fields: dict[str, str] = field(default_factory=dict)  # canonical name -> the site's key
+    pages: bool = True  # per-episode pages beside the show page
+    templates_dir: Path | None = None  # the show's own page templates, searched first
+    site: Path | None = None  # the show page's folder (default: the feed's, if it is its own)
+
+    @property
+    def source_folders(self) -> tuple[Path, ...]:
+        """Where files an episode names may be: the show's folder and the folders feed.toml
+        names as sources (resolved: symbolic links followed)."""
+        found = [self.root, self.episodes_dir.resolve()]
+        if self.templates_dir is not None:
+            found.append(self.templates_dir.resolve())
+        return tuple(found)
+
+
+@dataclass(frozen=True)
+class Config:
+    show: Show
+    build: BuildSettings
+    warnings: tuple[Problem, ...] = ()
+
+
+def clean_text(value: str) -> str:
+    """A one-line text value: what XML 1.0 cannot carry removed, white space runs made one space.
+
+    Parsers disagree on line breaks inside titles (some keep them, some fold them).
+    """
+    return " ".join(strip_control_chars(value).split())
+
+
+def key_line(text: str, section: str, key: str) -> int | None:
+    """The 1-based line where `key` is set in `[section]` of a TOML text, where it can be found."""
+    current = ""
+    header = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
+    assign = re.compile(rf"^\s*(\"?){re.escape(key)}\1\s*=")
+    for number, line in enumerate(text.splitlines(), start=1):
+        found = header.match(line)
+        if found:
+            current = found.group(1)
+            continue
+        if current == section and assign.match(line):
+            return number
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"^\s*\[\s*{re.escape(section)}\s*\]", line):
+            return number
+    return None
+
+
+class _Reader:
+    """Reads one table of feed.toml, collecting a Problem for each bad key."""
+
+    def __init__(self, path: Path, text: str, section: str, table: dict[str, Any]) -> None:
+        self.path, self.text, self.section, self.table = path, text, section, table
+        self.problems: list[Problem] = []
+
+    def problem(
+        self, key: str, message: str, hint: str | None = None, level: str = "error"
+    ) -> None:
+        line = key_line(self.text, self.section, key)
+        self.problems.append(
+            Problem(level, f"[{self.section}] {message}", source=self.path, line=line, hint=hint)
+        )
+
+    def get(self, key: str, kind: type, *, required: bool = False, what: str = "") -> Any:
+        if key not in self.table:
+            if required:
+                self.problem(key, f"'{key}' is required", hint=f"add {key} = … to [{self.section}]")
+            return None
+        value = self.table[key]
+        if kind is str and isinstance(value, str):
+            value = clean_text(value)
+            if required and not value:
+                self.problem(key, f"'{key}' must not be empty")
+                return None
+            return value
+        if kind is not str and isinstance(value, kind):
+            return value
+        names: dict[type, str] = {str: "text", dict: "a table", list: "a list"}
+        self.problem(
+            key, f"'{key}' must be {what or names.get(kind, kind.__name__)} (got {shorten(value)})"
+        )
+        return None
+
+    def url(self, key: str, *, required: bool = False) -> str | None:
+        value = self.get(key, str, required=required, what="a URL")
+        if value is None:
+            return None
+        try:
+            return parse_link(value)  # the one URL rule (values.py): http(s), absolute
+        except ValueError:
+            self.problem(key, f"'{key}' must be an absolute http(s) URL (got {shorten(value)})")
+            return None
+
+    def check(self, key: str, value: Any, test: Callable[[Any], Any], message: str) -> Any:
+        try:
+            return test(value)
+        except (ValueError, KeyError, TypeError, ZoneInfoNotFoundError, OSError) as exc:
+            self.problem(key, f"'{key}' {message.format(value=shorten(value), error=exc)}")
+            return None
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate feed.toml.
+
+    Raises:
+        ConfigError: the file is missing or not TOML.
+        BuildFailed: one or more keys are missing or invalid (every one is listed).
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(
+            "no such file",
+            source=path,
+            hint="run podcastfeed in the show's folder or pass --config PATH/feed.toml",
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", source=path) from exc
+    try:
+        text = raw.decode("utf-8")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 text (byte {exc.start})", source=path) from exc
+    except tomllib.TOMLDecodeError as exc:
+        line = _toml_error_line(str(exc))
+        raise ConfigError(f"not valid TOML: {exc}", source=path, line=line) from exc
+
+    problems: list[Problem] = []
+    for key in sorted(set(data) - {"show", "build", "fields", "check"}):
+        problems.append(
+            Problem(
+                "warning",
+                f"unknown table or key '{key}' (ignored)",
+                source=path,
+                line=key_line(text, key, "") or _top_key_line(text, key),
+            )
+        )
+    show_table = data.get("show")
+    if not isinstance(show_table, dict):
+        raise ConfigError("a [show] table is required", source=path, hint="see the README")
+    show, show_problems = _read_show(path, text, show_table)
+    settings, build_problems = _read_build(path, text, data)
+    problems += show_problems + build_problems
+    if any(p.is_error for p in problems) or show is None:
+        raise BuildFailed(problems)
+    return Config(show, settings, tuple(problems))
+
+
+def _toml_error_line(message: str) -> int | None:
+    found = re.search(r"at line (\d+)", message)
+    return int(found.group(1)) if found else None
+
+
+def _top_key_line(text: str, key: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"^\s*{re.escape(key)}\s*=", line):
+            return number
+    return None
+
+
+def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | None, list[Problem]]:
+    r = _Reader(path, text, "show", table)
+    for key in sorted(set(table) - SHOW_KEYS):
+        r.problem(key, f"unknown key '{key}' (ignored)", level="warning")
+
+    title = r.get("title", str, required=True)
+    description = r.get("description", str, required=True)
+    if description:  # paragraphs may matter here; keep line breaks, drop what XML cannot carry
+        description = strip_control_chars(str(table["description"])).strip()
+    author = r.get("author", str, required=True)
+    link = r.url("link", required=True)
+    feed_url = r.url("feed_url", required=True)
+    image = r.url("image", required=True)
+    audio_base_url = r.url("audio_base_url")
+    if audio_base_url and not audio_base_url.endswith("/"):
+        audio_base_url += "/"
+    copyright_ = r.get("copyright", str)
+
+    language = r.get("language", str, required=True)
+    if language and not _LANGUAGE.match(language):
+        r.problem(
+            "language",
+            f"'language' must be a language code like 'en' or 'en-US' (got {shorten(language)})",
+        )
+
+    owner = None
+    owner_table = r.get("owner", dict, required=True, what="a table { name = …, email = … }")
+    if owner_table is not None:
+        name, email = owner_table.get("name"), owner_table.get("email")
+        if not isinstance(name, str) or not clean_text(name):
+            r.problem("owner", "'owner.name' is required (a string)")
+        elif not isinstance(email, str) or not _EMAIL.match(email.strip()):
+            r.problem(
+                "owner",
+                f"'owner.email' must be an e-mail address (got {shorten(email)})",
+                hint="Apple and Spotify send ownership mail to it",
+            )
+        else:
+            owner = Owner(clean_text(name), email.strip())
+
+    categories: list[Category] = []
+    raw_categories = r.get("categories", list, required=True, what="a list of strings")
+    if raw_categories is not None:
+        if not raw_categories:
+            r.problem("categories", "'categories' needs at least one Apple category")
+        for item in raw_categories:
+            if not isinstance(item, str):
+                r.problem(
+                    "categories", f"'categories' entries must be strings (got {shorten(item)})"
+                )
+                continue
+            try:
+                category = parse_category(item)
+            except ValueError as exc:
+                r.problem(
+                    "categories",
+                    f"'categories': {exc}",
+                    hint="see https://podcasters.apple.com/support/1691-apple-podcasts-categories",
+                )
+                continue
+            if category not in categories:
+                categories.append(category)
+
+    explicit = table.get("explicit")
+    if "explicit" not in table:
+        r.problem(
+            "explicit",
+            "'explicit' is required (true or false)",
+            hint="Apple rejects feeds without itunes:explicit",
+        )
+    elif not isinstance(explicit, bool):
+        r.problem(
+            "explicit",
+            f"'explicit' must be true or false (got {shorten(explicit)})",
+            hint="Apple's spec now wants true/false, not yes/no/clean",
+        )
+
+    show_type = r.get("type", str) or "episodic"
+    if show_type not in ("episodic", "serial"):
+        r.problem("type", f"'type' must be 'episodic' or 'serial' (got {shorten(show_type)})")
+
+    timezone = r.get("timezone", str) or "UTC"
+    r.check("timezone", timezone, ZoneInfo, "is not a known time zone (got {value})")
+    guid = r.get("guid", str)
+    if guid is not None and r.check("guid", guid, uuid.UUID, "must be a UUID (got {value})"):
+        guid = str(uuid.UUID(guid))
+    last_build = table.get("last_build_date")
+    if last_build is not None:
+        try:
+            last_build = _aware(last_build, timezone)
+        except ValueError as exc:
+            r.problem("last_build_date", f"'last_build_date' {exc} (got {str(last_build)!r})")
+        else:
+            if last_build is None:
+                r.problem("last_build_date", "'last_build_date' must be a TOML date or datetime")
+    tags = read_show_tags(r, timezone)
+    page_url = r.url("page_url")
+    subscribe: list[tuple[str, str]] = []
+    apps = r.get("subscribe", dict, what='a table { apple = "https://…" }') or {}
+    for app, url in apps.items():
+        if not isinstance(url, str) or not url.startswith("https://"):
+            r.problem("subscribe", f"'subscribe.{app}' must be an https URL (got {shorten(url)})")
+        else:
+            subscribe.append((app, url))
+
+    if any(p.is_error for p in r.problems):
+        return None, r.problems
+    if owner is None or link is None or feed_url is None or image is None:
+        return None, r.problems  # not reached: each None came with an error above
+    show = Show(
+        title=title,
+        description=description,
+        link=link,
+        feed_url=feed_url,
+        language=language,
+        author=author,
+        owner=owner,
+        image=image,
+        categories=tuple(categories),
+        is_explicit=bool(explicit),
+        type=show_type,
+        audio_base_url=audio_base_url,
+        copyright=copyright_,
+        timezone=timezone,
+        guid=guid,
+        last_build_date=last_build,
+        tags=tags,
+        page_url=page_url,
+        subscribe=tuple(subscribe),
+    )
+    return show, r.problems
+
+
+def _aware(value: Any, timezone: str) -> datetime | None:
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    if isinstance(value, date):
+        return parse_date(value, zone)  # ValueError: before 1970 or after 2100
+    return None
+
+
+def _read_build(path: Path, text: str, data: dict[str, Any]) -> tuple[BuildSettings, list[Problem]]:
+    root = path.parent.resolve()
+    table = data.get("build", {})
+    problems: list[Problem] = []
+    if not isinstance(table, dict):
+        problems.append(Problem("error", "[build] must be a table", source=path))
+        table = {}
+    r = _Reader(path, text, "build", table)
+    for key in sorted(set(table) - BUILD_KEYS):
+        r.problem(key, f"unknown key '{key}' (ignored)", level="warning")
+    episodes = r.get("episodes", str) or "episodes"
+    output = r.get("output", str) or "public/feed.xml"
+    cache_dir = r.get("cache", str) or ".podcastfeed-cache"
+    pages = r.get("pages", bool)
+    templates = r.get("templates", str)
+    site = r.get("site", str)
+
+    fields_table = data.get("fields", {})
+    fr = _Reader(path, text, "fields", fields_table if isinstance(fields_table, dict) else {})
+    fields: dict[str, str] = {}
+    if not isinstance(fields_table, dict):
+        fr.problem("fields", '[fields] must be a table of field = "your key"')
+    else:
+        for name, value in fields_table.items():
+            if name not in MAPPABLE_FIELDS:
+                fr.problem(
+                    name,
+                    f"unknown field '{name}'",
+                    hint="mappable fields: " + ", ".join(MAPPABLE_FIELDS),
+                )
+            elif not isinstance(value, str) or not value:
+                fr.problem(name, f"'{name}' must name a front-matter key (got {shorten(value)})")
+            else:
+                fields[name] = value
+    settings = BuildSettings(
+        root=root,
+        config_path=path,
+        episodes_dir=_absolute(root, episodes),
+        output=_absolute(root, output),
+        cache_dir=_absolute(root, cache_dir),
+        fields=fields,
+        pages=True if pages is None else pages,
+        templates_dir=_absolute(root, templates) if templates else None,
+        site=_absolute(root, site) if site else None,
+    )
+    return settings, problems + r.problems + fr.problems
+
+
+def _absolute(root: Path, written: str) -> Path:
+    """A path from feed.toml, relative to the show's folder unless absolute, with `..` and
+    `~` resolved once here (symbolic links are kept: the user named this path)."""
+    return Path(os.path.abspath(root / Path(written).expanduser()))

@@ -1,0 +1,274 @@
+"""Front-matter keys for an item's optional tags: itunes title/block, the Podcast Index
+namespace (transcripts, chapters, persons, soundbites …) and sibling files found beside the
+episode. Pure apart from checking that local files exist.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit
+
+from podcastfeed.errors import Problem, shorten
+from podcastfeed.model import (
+    EMPTY_EPISODE_TAGS,
+    MIME_BY_EXTENSION,
+    AlternateEnclosure,
+    Chapter,
+    EpisodeTags,
+    Integrity,
+    Linked,
+    Show,
+    Soundbite,
+)
+from podcastfeed.source import assets
+from podcastfeed.source import tagvalues as tv
+from podcastfeed.source.chapters import JSON_CHAPTERS_TYPE, parse_time
+from podcastfeed.source.config import TAG_FIELDS, BuildSettings
+from podcastfeed.source.fields import ALIASES, FieldReader
+from podcastfeed.source.localref import find_local, url_path
+from podcastfeed.values import LINK_SCHEMES, parse_link, url_scheme
+
+T = TypeVar("T")
+
+#: The front-matter keys of the fields this module reads (config.TAG_FIELDS; fields.ALIASES).
+_TAG_KEYS = frozenset(key for name in TAG_FIELDS for key in ALIASES[name])
+
+#: Transcript types by extension (docs/tags/transcript.md).
+TRANSCRIPT_TYPES = {
+    ".vtt": "text/vtt",
+    ".srt": "application/x-subrip",
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".json": "application/json",
+    ".txt": "text/plain",
+}
+#: Files next to `<slug>.md` that become its transcript or chapters without front matter.
+SIBLING_SUFFIXES = (".vtt", ".srt", ".chapters.json")
+
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+def read_number(f: FieldReader) -> tuple[int | None, str | None]:
+    """(itunes:episode, podcast:episode) from `episode`: a decimal such as 100.5 is only
+    podcast:episode (Apple's is a whole number)."""
+    written = _get(f, "episode", tv.decimal)
+    if written is None:
+        return None, None
+    return (int(written) if written.isdigit() else None), written
+
+
+def read_episode_tags(
+    f: FieldReader,
+    show: Show,
+    settings: BuildSettings,
+    *,
+    slug: str,
+    duration: int | None,
+    siblings: tuple[str, ...] = (),
+) -> EpisodeTags:
+    """The optional tags of one episode; problems go to f.problems.
+
+    Args:
+        slug: the episode file's path in the episodes folder without its suffix
+            (`2024/intro`): where its local transcripts and chapters are published.
+    """
+    if not siblings and _TAG_KEYS.isdisjoint(f.meta) and not f.fields:
+        return EMPTY_EPISODE_TAGS  # the common case: one set operation
+
+    def get(name: str, parse: Callable[[Any], T]) -> T | None:
+        return _get(f, name, parse)
+
+    def local_or_url(ref: object) -> tuple[str | None, Path | None]:
+        if not isinstance(ref, str) or not ref.strip():
+            raise ValueError(f"must be an https:// URL or a file path (got {shorten(ref)})")
+        ref = ref.strip()
+        if url_scheme(ref) in LINK_SCHEMES:
+            return tv.https_url(ref), None
+        if url_scheme(ref):  # javascript:, data:, file: … (issue 12)
+            raise ValueError(f"must be an https:// URL or a file path (got {shorten(ref)})")
+        return None, _find(ref, f.path.parent, settings)
+
+    published: list[str] = []
+
+    def transcript(value: object) -> Linked:
+        data = (
+            {"url": value}
+            if isinstance(value, str)
+            else tv.table(value, tv.TABLE_KEYS["transcript"], {"url"})
+        )
+        url, path = local_or_url(data["url"])
+        suffix = Path(urlsplit(str(data["url"])).path).suffix.lower()
+        mime = tv.field(data, "type", lambda v: tv.text(v, 128)) or TRANSCRIPT_TYPES.get(suffix)
+        if mime is None or mime not in TRANSCRIPT_TYPES.values():
+            raise ValueError(
+                f"'type' must be one of {', '.join(sorted(set(TRANSCRIPT_TYPES.values())))} "
+                f"(got {shorten(mime or suffix or 'no extension')})"
+            )
+        language = tv.field(data, "language", str)
+        if language is not None and not _LANGUAGE.match(language):
+            raise ValueError(
+                f"'language' must be a language code like 'en' (got {shorten(language)})"
+            )
+        rel = tv.field(data, "rel", str)
+        if rel not in (None, "captions"):
+            raise ValueError(f"'rel' must be 'captions' (got {shorten(rel)})")
+        if path is not None:
+            name = assets.transcript_name(slug, suffix, published)
+            published.append(name)
+            return Linked(assets.asset_url(show.feed_url, name), mime, path, name, language, rel)
+        assert url is not None
+        return Linked(url, mime, language=language, rel=rel)
+
+    inline: list[Chapter] = []
+
+    def chapters(value: object) -> Linked:
+        if isinstance(value, list):
+            inline.extend(tv.several(value, chapter))
+            name = assets.chapters_name(slug)
+            return Linked(assets.asset_url(show.feed_url, name), JSON_CHAPTERS_TYPE, None, name)
+        url, path = local_or_url(value)
+        if path is not None:
+            name = assets.chapters_name(slug)
+            return Linked(assets.asset_url(show.feed_url, name), JSON_CHAPTERS_TYPE, path, name)
+        assert url is not None
+        return Linked(url, JSON_CHAPTERS_TYPE)
+
+    def soundbite(value: object) -> Soundbite:
+        data = tv.table(value, tv.TABLE_KEYS["soundbites"], {"start", "duration"})
+        start = tv.field(data, "start", parse_time) or 0.0
+        length = tv.field(data, "duration", parse_time) or 0.0
+        if length <= 0:
+            raise ValueError(f"'duration' must be above 0 (got {shorten(data['duration'])})")
+        if duration is not None and start + length > duration:
+            raise ValueError(_outside(start, length, duration))
+        return Soundbite(start, length, tv.field(data, "title", lambda v: tv.text(v, 128)))
+
+    def alternate(value: object) -> AlternateEnclosure:
+        data = tv.table(value, tv.TABLE_KEYS["alternate_enclosures"], {"url"})
+        ref, path = str(data["url"]).strip(), None
+        if url_scheme(ref) in LINK_SCHEMES:
+            url = parse_link(ref)  # without `length`, the build measures it (the lock keeps it)
+        elif url_scheme(ref):  # javascript:, data:, file: … (issue 12)
+            raise ValueError(f"'url' must be an http(s) URL or a file path (got {ref!r})")
+        else:
+            path = _find(ref, f.path.parent, settings)
+            if show.audio_base_url is None:
+                raise ValueError("'url' is a local file, but feed.toml sets no audio_base_url")
+            written = url_path(ref, path, settings.source_folders)
+            url = show.audio_base_url + quote(written, safe="/")
+        suffix = Path(urlsplit(ref).path).suffix.lower()
+        mime = tv.field(data, "type", lambda v: tv.text(v, 128)) or MIME_BY_EXTENSION.get(suffix)
+        if mime is None:
+            raise ValueError(
+                f"needs 'type': {shorten(suffix or 'no extension')} is not a known type"
+            )
+        integrity = None
+        if "integrity" in data:
+            raw = tv.table(data["integrity"], {"type", "value"}, {"type", "value"})
+            if raw["type"] not in ("sri", "pgp-signature"):
+                raise ValueError(
+                    f"'integrity.type' must be sri or pgp-signature (got {shorten(raw['type'])})"
+                )
+            integrity = Integrity(str(raw["type"]), tv.text(raw["value"], 4000))
+        return AlternateEnclosure(
+            url=url,
+            mime_type=mime,
+            length=tv.field(data, "length", tv.positive_int),
+            bitrate=tv.field(data, "bitrate", lambda v: float(tv.decimal(v))),
+            title=tv.field(data, "title", lambda v: tv.text(v, 32)),
+            integrity=integrity,
+            path=path,
+        )
+
+    transcripts = get("transcript", lambda v: tv.several(v, transcript)) or ()
+    linked_chapters = get("chapters", chapters)
+
+    def sibling(name: str, read: Callable[[str], Linked]) -> Linked | None:
+        try:
+            return read(name)
+        except ValueError as exc:
+            f.problem(None, f"{name} (beside the episode) {exc}")
+            return None
+
+    if f.key_for("transcript") is None:
+        found = (sibling(n, transcript) for n in siblings if not n.endswith(".chapters.json"))
+        transcripts = tuple(linked for linked in found if linked is not None)
+    if f.key_for("chapters") is None and f"{f.path.stem}.chapters.json" in siblings:
+        linked_chapters = sibling(f"{f.path.stem}.chapters.json", chapters)
+    return EpisodeTags(
+        itunes_title=get("itunes_title", lambda v: tv.text(v, 255)),
+        is_blocked=bool(get("block", _yes)),
+        season_name=get("season_name", lambda v: tv.text(v, 128)),
+        episode_display=get("episode_display", lambda v: tv.text(v, 32)),
+        transcripts=transcripts,
+        chapters=linked_chapters,
+        inline_chapters=tuple(inline),
+        persons=get("persons", lambda v: tv.several(v, tv.person)) or (),
+        soundbites=get("soundbites", lambda v: tv.several(v, soundbite)) or (),
+        location=get("location", tv.location),
+        license=get("license", tv.license_),
+        images=get("images", lambda v: tv.several(v, tv.image)) or (),
+        alternate_enclosures=get("alternate_enclosures", lambda v: tv.several(v, alternate)) or (),
+    )
+
+
+def chapter(value: object) -> Chapter:
+    data = tv.table(value, tv.TABLE_KEYS["chapters"], {"start", "title"})
+    return Chapter(
+        start=tv.field(data, "start", parse_time) or 0.0,
+        title=tv.text(data["title"], 128),
+        url=tv.field(data, "url", tv.https_url),
+        img=tv.field(data, "img", tv.https_url),
+    )
+
+
+def soundbite_problems(
+    display: str, soundbites: tuple[Soundbite, ...], duration: int
+) -> list[Problem]:
+    """A problem for each soundbite that ends after the episode (known once it is measured)."""
+    return [
+        Problem("error", "'soundbites' " + _outside(s.start, s.duration, duration), display)
+        for s in soundbites
+        if s.start + s.duration > duration
+    ]
+
+
+def _outside(start: float, length: float, duration: int) -> str:
+    return (
+        f"must lie inside the episode's {duration} s "
+        f"(got start {start:g} s + duration {length:g} s = {start + length:g} s)"
+    )
+
+
+def _find(ref: str, beside: Path, settings: BuildSettings) -> Path:
+    """The file `ref` beside the episode or in the show (inside the show's source folders).
+
+    Raises:
+        ValueError: there is none, or it lies outside them.
+    """
+    try:
+        return find_local(ref, (beside, settings.root), settings.source_folders)
+    except ValueError as exc:
+        if str(exc).startswith("file not found"):
+            raise ValueError(f"{exc} (looked beside the episode and in the show)") from None
+        raise
+
+
+def _yes(value: object) -> bool:
+    if isinstance(value, str) and value.strip().lower() in ("yes", "no"):
+        return value.strip().lower() == "yes"
+    return tv.flag(value)
+
+
+def _get(f: FieldReader, name: str, parse: Callable[[Any], T]) -> T | None:
+    value = f.raw(name)
+    if value is None:
+        return None
+    try:
+        return parse(value)
+    except ValueError as exc:
+        f.problem(name, str(exc))
+        return None

@@ -1,0 +1,243 @@
+"""Reading one episode file's front-matter fields: key aliases, typed values, and a problem
+for each bad one at its line. Pure: works on text already read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from podcastfeed.errors import EpisodeError, ProbeError, Problem, shorten
+from podcastfeed.source.config import clean_text
+
+#: Canonical field -> the keys that may hold it, first match wins. `type` is not here on purpose:
+#: WordPress exports use it for the post type (`type: post`).
+ALIASES: dict[str, tuple[str, ...]] = {
+    "title": ("title",),
+    "date": ("date", "pubDate", "pubdate", "published", "pub_date"),
+    "status": ("status",),
+    "draft": ("draft",),
+    "permalink": ("permalink", "link", "url"),
+    "author": ("author",),
+    "summary": ("excerpt", "description", "summary", "subtitle"),
+    "image": ("image", "thumbnail", "episode_image"),
+    "keywords": ("category", "categories", "tag", "tags", "keywords"),
+    "audio": ("audio", "enclosure", "file", "media", "mp3"),
+    "guid": ("guid",),
+    "guid_is_permalink": ("guid_is_permalink",),
+    "season": ("season",),
+    "episode": ("episode", "episode_number", "number"),
+    "episode_type": ("episode_type", "episodeType", "itunes_episode_type"),
+    "explicit": ("explicit",),
+    "duration": ("duration",),
+    "length": ("length", "size"),
+    "mime_type": ("mime_type", "audio_type"),
+    # issue 4: the optional tags, read in podcastfeed/episode_tags.py
+    "itunes_title": ("itunes_title",),
+    "block": ("block", "itunes_block"),
+    "season_name": ("season_name",),
+    "episode_display": ("episode_display",),
+    "transcript": ("transcript", "transcripts"),
+    "chapters": ("chapters",),
+    "persons": ("persons", "person", "guests"),
+    "soundbites": ("soundbites", "soundbite"),
+    "location": ("location",),
+    "license": ("license",),
+    "images": ("images",),
+    "alternate_enclosures": ("alternate_enclosures", "alternate_enclosure"),
+}
+
+
+#: Issue 12: the most nodes YAML aliases may add to a document (a 2 KB "billion laughs" adds
+#: 9**9); a scalar counts one node per 100 characters. Nesting is capped by libyaml (1,000).
+ALIAS_BUDGET = 10_000
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 10x faster
+
+
+class YAMLLimitError(yaml.MarkedYAMLError):
+    """YAML refused before it is built: aliases that expand too far, or refer to themselves."""
+
+
+class LimitedLoader(_SafeLoader):  # type: ignore[misc]
+    """yaml's safe loader, refusing alias bombs after composing, in milliseconds and before any
+    value is built (PyYAML builds shared values cheaply; our checks and messages then walked
+    them for minutes). Every YAML load in podcastfeed goes through it."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._has_anchor = "&" in stream  # no anchor, no alias: nothing to count (the hot path)
+
+    def get_single_node(self) -> yaml.Node | None:
+        node: yaml.Node | None = super().get_single_node()
+        if node is not None and self._has_anchor:
+            _check_aliases(node)
+        return node
+
+
+def load_yaml(text: str) -> Any:
+    """Safe YAML with the alias budget and depth limit (raises yaml.YAMLError)."""
+    return yaml.load(text, Loader=LimitedLoader)
+
+
+class _SelfReference(Exception):
+    pass
+
+
+def _check_aliases(root: yaml.Node) -> None:
+    """Refuse a document whose aliases add more than ALIAS_BUDGET nodes, or refer to
+    themselves; blames the top-level key whose value crosses the budget."""
+    sizes: dict[int, int] = {}  # id(node) -> expanded size, so shared nodes are counted once
+    active: set[int] = set()
+    own = 0  # the size of the document as written
+
+    def expanded(node: yaml.Node) -> int:
+        nonlocal own
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise _SelfReference
+        active.add(key)
+        if isinstance(node, yaml.ScalarNode):
+            size = 1 + len(node.value) // 100
+            own += size
+        elif isinstance(node, yaml.SequenceNode):
+            own += 1
+            size = 1 + sum(expanded(child) for child in node.value)
+        else:
+            own += 1
+            size = 1 + sum(expanded(k) + expanded(v) for k, v in node.value)
+        active.discard(key)
+        sizes[key] = size
+        return size
+
+    pairs = root.value if isinstance(root, yaml.MappingNode) else [(None, root)]
+    total = 0
+    for name, value in pairs:
+        label = f"{shorten(name.value)} " if isinstance(name, yaml.ScalarNode) else ""
+        mark = (name or value).start_mark
+        try:
+            total += (expanded(name) if name is not None else 0) + expanded(value)
+        except _SelfReference:
+            problem = f"{label}uses a YAML alias inside its own anchor"
+            raise YAMLLimitError(None, None, problem.strip(), mark) from None
+        except RecursionError:  # libyaml allows 1,000 levels, more than Python's stack here
+            problem = f"{label}nests too deeply to count its YAML aliases"
+            raise YAMLLimitError(None, None, problem.strip(), mark) from None
+        if total - own > ALIAS_BUDGET:
+            problem = f"{label}uses YAML aliases that expand past {ALIAS_BUDGET:,} nodes"
+            raise YAMLLimitError(None, None, problem.strip(), mark)
+
+
+def key_lines(front_matter: str) -> dict[str, int]:
+    """Top-level front-matter keys -> their 1-based line in the file (the `---` is line 1)."""
+    return {key: line for key, (line, _text) in _keys(front_matter).items()}
+
+
+def _keys(front_matter: str) -> dict[str, tuple[int, str | None]]:
+    """Top-level keys -> (line, the value's text as written when it is a scalar)."""
+    try:
+        node = yaml.compose(front_matter, Loader=LimitedLoader)
+    except yaml.YAMLError:
+        return {}
+    found: dict[str, tuple[int, str | None]] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                text = str(value.value) if isinstance(value, yaml.ScalarNode) else None
+                found.setdefault(str(key.value), (key.start_mark.line + 2, text))
+    return found
+
+
+@dataclass
+class FieldReader:
+    """One episode file being read, collecting its problems."""
+
+    path: Path
+    display: str
+    front_matter: str
+    meta: dict[str, Any]
+    fields: dict[str, str]
+    problems: list[Problem]
+    _lines: dict[str, int] | None = None
+
+    def line(self, key: str | None) -> int | None:
+        if key is None:
+            return None
+        if self._lines is None:  # composed only when a problem needs it
+            self._lines = key_lines(self.front_matter)
+        return self._lines.get(key)
+
+    def key_for(self, name: str) -> str | None:
+        """The key in this file that holds canonical field `name`."""
+        mapped = self.fields.get(name)
+        for key in ((mapped,) if mapped else ()) + ALIASES.get(name, (name,)):
+            if key in self.meta and self.meta[key] is not None and self.meta[key] != "":
+                return key
+        return None
+
+    def raw(self, name: str) -> Any:
+        key = self.key_for(name)
+        return None if key is None else self.meta[key]
+
+    def problem(
+        self,
+        name: str | None,
+        message: str,
+        *,
+        hint: str | None = None,
+        level: str = "error",
+        probe: bool = False,
+    ) -> None:
+        key = self.key_for(name) if name else None
+        prefix = f"'{key}' " if key else ""
+        error = (ProbeError if probe else EpisodeError)(
+            prefix + message, source=self.display, line=self.line(key), hint=hint
+        )
+        problem = error.to_problem()
+        self.problems.append(problem if level == "error" else _as_warning(problem))
+
+    def parsed(self, name: str, parse: Callable[[Any], Any]) -> Any:
+        value = self.raw(name)
+        if value is None:
+            return None
+        try:
+            return parse(value)
+        except ValueError as exc:
+            if isinstance(value, date):  # YAML made it a date: show it as the file has it
+                written = _keys(self.front_matter).get(self.key_for(name) or "", (0, None))[1]
+                value = written or value.isoformat()
+            self.problem(name, f"{exc} (got {shorten(value)})")
+            return None
+
+    def text(self, name: str) -> str | None:
+        value = self.raw(name)
+        if value is None:
+            return None
+        if isinstance(value, list | dict):
+            self.problem(name, f"must be text (got {type(value).__name__})")
+            return None
+        return clean_text(str(value)) or None
+
+
+def _as_warning(problem: Problem) -> Problem:
+    return Problem("warning", problem.message, problem.source, problem.line, problem.hint)
+
+
+def yaml_error_line(exc: yaml.YAMLError, fm_text: str) -> int | None:
+    """The file line of a YAML error; an error at the end points at where the open thing began."""
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None:
+        return None
+    end = len(fm_text.rstrip())
+    if mark.index >= end:  # ran off the end: blame where the open thing began, or the last line
+        context = getattr(exc, "context_mark", None)
+        if context is not None and context.index < end:
+            return int(context.line) + 2
+        return fm_text.rstrip().count("\n") + 2
+    return int(mark.line) + 2  # +1: 1-based, +1: the opening ---

@@ -1,0 +1,285 @@
+"""Parsers for the optional tags' values, shared by feed.toml and front matter. Pure.
+
+Each raises ValueError saying what was expected and what was found; the readers add the key,
+the file and the line. Limits are the Podcast Index namespace's (docs/tags/*.md).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Collection
+from datetime import date, datetime, tzinfo
+from functools import cache
+from importlib import resources
+from typing import Any, TypeVar
+
+from podcastfeed.errors import shorten
+from podcastfeed.model import Funding, Image, License, Location, Person, RemoteItem, Txt
+from podcastfeed.source.shownotes import strip_control_chars
+from podcastfeed.values import parse_date, parse_link
+
+T = TypeVar("T")
+
+MEDIUMS = (
+    "podcast",
+    "music",
+    "video",
+    "film",
+    "audiobook",
+    "newsletter",
+    "blog",
+    "publisher",
+    "course",
+)
+#: `…L` list forms (a feed of other feeds) are valid too.
+MEDIUM_VALUES = MEDIUMS + tuple(m + "L" for m in MEDIUMS) + ("mixed",)
+
+#: Licence ids podcastfeed accepts without a URL: the namespace's licenses.json and common SPDX
+#: ids, lower-cased. Anything else needs `url`.
+LICENSES = frozenset(
+    {
+        "none",
+        "arr",
+        "cc0-1.0",
+        "cc-by-4.0",
+        "cc-by-sa-4.0",
+        "cc-by-nc-4.0",
+        "cc-by-nc-sa-4.0",
+        "cc-by-nd-4.0",
+        "cc-by-nc-nd-4.0",
+        "cc-by-3.0",
+        "cc-by-sa-3.0",
+        "cc-by-nc-3.0",
+        "cc-by-nc-sa-3.0",
+        "cc-by-nd-3.0",
+        "cc-by-nc-nd-3.0",
+        "cc-pddc",
+        "mit",
+        "apache-2.0",
+        "gpl-3.0",
+        "gfdl-1.3",
+    }
+)
+
+#: The keys of each table-valued key (feed.toml and front matter), for the docs test too.
+TABLE_KEYS: dict[str, frozenset[str]] = {
+    "funding": frozenset({"url", "text"}),
+    "persons": frozenset({"name", "role", "group", "img", "href"}),
+    "license": frozenset({"name", "url"}),
+    "location": frozenset({"name", "geo", "osm"}),
+    "txt": frozenset({"text", "purpose"}),
+    "images": frozenset({"url", "width"}),
+    "podroll": frozenset({"feed_guid", "feed_url"}),
+    "trailers": frozenset({"title", "url", "pubdate", "length", "type", "season"}),
+    "update_frequency": frozenset({"text", "rrule", "complete", "dtstart"}),
+    "transcript": frozenset({"url", "type", "language", "rel"}),
+    "chapters": frozenset({"start", "title", "url", "img"}),
+    "soundbites": frozenset({"start", "duration", "title"}),
+    "alternate_enclosures": frozenset({"url", "type", "length", "bitrate", "title", "integrity"}),
+}
+
+_GEO = re.compile(r"^geo:-?\d{1,2}(\.\d+)?,-?\d{1,3}(\.\d+)?(,-?\d+(\.\d+)?)?(;u=\d+(\.\d+)?)?$")
+_OSM = re.compile(r"^[NWR]\d+(#\d+)?$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+
+
+@cache
+def taxonomy() -> dict[str, tuple[str, ...]]:
+    """Group -> roles of the namespace's person taxonomy, lower-cased."""
+    text = resources.files("podcastfeed").joinpath("data/podcast-taxonomy.json").read_text("utf-8")
+    return {group: tuple(roles) for group, roles in json.loads(text)["groups"].items()}
+
+
+def text(value: object, limit: int, what: str = "text") -> str:
+    """One line of text, at most `limit` characters."""
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise ValueError(f"must be {what} (got {shorten(value)})")
+    cleaned = " ".join(strip_control_chars(str(value)).split())
+    if not cleaned:
+        raise ValueError(f"must not be empty (got {shorten(value)})")
+    if len(cleaned) > limit:
+        raise ValueError(f"must be at most {limit} characters (got {len(cleaned)})")
+    return cleaned
+
+
+def https_url(value: object) -> str:
+    """A linked resource: an http(s) link (values.parse_link), and https, as the namespace
+    wants (docs/1.0.md)."""
+    try:
+        url = parse_link(value)
+    except ValueError:
+        url = ""
+    if not url.lower().startswith("https://"):
+        raise ValueError(f"must be an https:// URL (got {shorten(value)})")
+    return url
+
+
+def flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false (got {shorten(value)})")
+    return value
+
+
+def positive_int(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"must be a whole number above 0 (got {shorten(value)})")
+    return value
+
+
+def email(value: object) -> str:
+    if not isinstance(value, str) or not _EMAIL.match(value.strip()):
+        raise ValueError(f"must be an e-mail address (got {shorten(value)})")
+    return value.strip()
+
+
+def table(value: object, keys: Collection[str], required: Collection[str]) -> dict[str, Any]:
+    """A table (TOML) or mapping (YAML) with only `keys`, `required` among them."""
+    if not isinstance(value, dict):
+        raise ValueError(f"must be a table with {', '.join(sorted(keys))} (got {shorten(value)})")
+    unknown = sorted(set(map(str, value)) - set(keys))
+    if unknown:
+        raise ValueError(
+            f"has unknown key {shorten(unknown[0])} (known: {', '.join(sorted(keys))})"
+        )
+    missing = sorted(set(required) - set(value))
+    if missing:
+        raise ValueError(f"needs {shorten(missing[0])} (got {shorten(value)})")
+    return {str(k): v for k, v in value.items()}
+
+
+def field(data: dict[str, Any], key: str, parse: Callable[[Any], T]) -> T | None:
+    """`parse` one key of a table, naming the key in the error; None when absent."""
+    if key not in data or data[key] is None:
+        return None
+    try:
+        return parse(data[key])
+    except ValueError as exc:
+        raise ValueError(f"{shorten(key)} {exc}") from None
+
+
+def several(value: object, parse: Callable[[Any], T]) -> tuple[T, ...]:
+    """A list (or one value) of entries; an error names the entry's 1-based position."""
+    items = value if isinstance(value, list) else [value]
+    found = []
+    for number, item in enumerate(items, start=1):
+        try:
+            found.append(parse(item))
+        except ValueError as exc:
+            raise ValueError(f"entry {number}: {exc}" if len(items) > 1 else str(exc)) from None
+    return tuple(found)
+
+
+def person(value: object) -> Person:
+    if isinstance(value, str):
+        return Person(text(value, 128))
+    data = table(value, TABLE_KEYS["persons"], {"name"})
+    group = field(data, "group", lambda v: text(v, 128).lower())
+    role = field(data, "role", lambda v: text(v, 128).lower())
+    groups = taxonomy()
+    if group is not None and group not in groups:
+        raise ValueError(
+            f"'group' must be a group of the Podcast Index taxonomy, e.g. cast, writing, "
+            f"audio production (got {shorten(data['group'])})"
+        )
+    if role is not None:
+        allowed = groups[group] if group else tuple(r for rs in groups.values() for r in rs)
+        if role not in allowed:
+            where = f"group {shorten(group)} of " if group else ""
+            raise ValueError(
+                f"'role' must be a role in {where}the Podcast Index taxonomy, e.g. host, guest, "
+                f"producer (got {shorten(data['role'])})"
+            )
+    return Person(
+        name=text(data["name"], 128),
+        role=role,
+        group=group,
+        img=field(data, "img", https_url),
+        href=field(data, "href", https_url),
+    )
+
+
+def funding(value: object) -> Funding:
+    data = table(value, TABLE_KEYS["funding"], {"url", "text"})
+    return Funding(https_url(data["url"]), text(data["text"], 128))
+
+
+def license_(value: object) -> License:
+    """`cc-by-4.0`, or `{ name = "my-license", url = "https://…" }`."""
+    data = (
+        {"name": value} if isinstance(value, str) else table(value, TABLE_KEYS["license"], {"name"})
+    )
+    name = text(data["name"], 128).lower()
+    url = field(data, "url", https_url)
+    if url is None and name not in LICENSES:
+        raise ValueError(
+            f"{shorten(name)} is not a known licence id (e.g. cc-by-4.0, cc0-1.0, arr); "
+            "give a url for another licence"
+        )
+    return License(name, url)
+
+
+def medium(value: object) -> str:
+    if value not in MEDIUM_VALUES:
+        raise ValueError(
+            f"must be one of {', '.join(MEDIUMS)} (or a list form) (got {shorten(value)})"
+        )
+    return str(value)
+
+
+def location(value: object) -> Location:
+    data = (
+        {"name": value}
+        if isinstance(value, str)
+        else table(value, TABLE_KEYS["location"], {"name"})
+    )
+    geo = field(data, "geo", str)
+    if geo is not None and not _GEO.match(geo):
+        raise ValueError(f"'geo' must be a geo: URI like geo:30.2672,97.7431 (got {shorten(geo)})")
+    osm = field(data, "osm", str)
+    if osm is not None and not _OSM.match(osm):
+        raise ValueError(f"'osm' must be an OpenStreetMap id like R113314 (got {shorten(osm)})")
+    return Location(text(data["name"], 128), geo, osm)
+
+
+def txt(value: object) -> Txt:
+    data = {"text": value} if isinstance(value, str) else table(value, TABLE_KEYS["txt"], {"text"})
+    return Txt(text(data["text"], 4000), field(data, "purpose", lambda v: text(v, 128)))
+
+
+def image(value: object) -> Image:
+    data = table(value, TABLE_KEYS["images"], {"url", "width"})
+    return Image(https_url(data["url"]), positive_int(data["width"]))
+
+
+def remote_item(value: object) -> RemoteItem:
+    data = table(value, TABLE_KEYS["podroll"], {"feed_guid"})
+    guid = data["feed_guid"]
+    if not isinstance(guid, str) or not _UUID.match(guid):
+        raise ValueError(
+            f"'feed_guid' must be the show's podcast:guid, a UUID (got {shorten(guid)})"
+        )
+    return RemoteItem(guid.lower(), field(data, "feed_url", https_url))
+
+
+def decimal(value: object) -> str:
+    """A number above 0 as written, fractions allowed (podcast:episode 100.5)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"must be a number (got {shorten(value)})")
+    written = str(value).strip()
+    if len(written) > 20:  # float() of more becomes inf or loses digits (issue 12)
+        raise ValueError(f"must be a number of at most 20 digits (got {shorten(value)})")
+    if not re.fullmatch(r"\d+(\.\d+)?", written) or float(written) <= 0:
+        raise ValueError(f"must be a number above 0, like 12 or 12.5 (got {shorten(value)})")
+    return str(int(float(written))) if float(written).is_integer() else written
+
+
+def aware(value: object, zone: tzinfo) -> datetime:
+    """A TOML/YAML date or datetime from 1970 to 2100; no offset means `zone`."""
+    if isinstance(value, date):
+        try:
+            return parse_date(value, zone)
+        except ValueError as exc:
+            raise ValueError(f"{exc} (got {value.isoformat()!r})") from None
+    raise ValueError(f"must be a date or datetime (got {shorten(value)})")
