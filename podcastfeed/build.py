@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -23,7 +24,8 @@ from podcastfeed import cache, lock
 from podcastfeed.errors import BuildFailed, ConfigError, EpisodeError, Problem
 from podcastfeed.files import relative_name
 from podcastfeed.ids import episode_guid, podcast_guid
-from podcastfeed.lint.runner import check_build
+from podcastfeed.lint.base import Feed
+from podcastfeed.lint.runner import check_build, origin_for, own_feed
 from podcastfeed.media.probing import ProbeOptions, measure, measure_alternates
 from podcastfeed.model import AudioInfo, Episode
 from podcastfeed.output import commit, showlock
@@ -266,7 +268,7 @@ def _build(
         digest = report.inputs
         if include_future or digest != store.checked:
             report.checked = True
-            problems += [finding.to_problem() for finding in check_build(report, now)]
+            problems += [finding.to_problem() for finding in check_build(feed_for(report, now))]
             if any(p.is_error for p in problems):
                 raise BuildFailed(problems)
             store.checked, store.changed = ("" if include_future else digest), True
@@ -276,6 +278,18 @@ def _build(
         cache.save(settings.cache_dir, store)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def feed_for(report: BuildReport, now: datetime, **options: Any) -> Feed:
+    """The report's feed, parsed for the rules of `podcastfeed check`, with where each part
+    comes from. Rendered without the full show notes (content:encoded), which no rule reads
+    and which are most of a big feed's bytes."""
+    settings = report.config.build
+    light = [replace(episode, notes=b"") for episode in report.published]
+    pieces = iter_feed(report.config.show, light, report.audio)
+    origin = origin_for(settings, report.published, report.audio)
+    shown = relative_name(report.output, settings.root)
+    return own_feed(pieces, shown, now, origin, settings.root, **options)
 
 
 def write_report(

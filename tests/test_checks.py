@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from podcastfeed.ids import podcast_guid
-from podcastfeed.lint.base import Finding, all_rules, run
-from podcastfeed.lint.runner import lint_data
+from podcastfeed.lint.base import Finding
+from podcastfeed.lint.runner import all_rules, lint_data, run
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 NAMESPACES = (
@@ -476,7 +476,7 @@ def test_checks_not_xml_or_not_rss_is_an_error() -> None:
 
 
 def test_checks_parse_pieces_drops_the_full_notes() -> None:
-    from podcastfeed.lint.base import parse_pieces
+    from podcastfeed.lint.runner import parse_pieces
 
     data = make_feed().replace(
         b"</item>",

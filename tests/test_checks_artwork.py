@@ -10,9 +10,8 @@ from httpserver import AudioServer
 from PIL import Image
 from test_checks import NOW, make_feed
 
-from podcastfeed.lint.base import run
 from podcastfeed.lint.online import Online
-from podcastfeed.lint.runner import lint_data
+from podcastfeed.lint.runner import lint_data, run
 from podcastfeed.media import artwork
 from podcastfeed.media.remote import make_session
 

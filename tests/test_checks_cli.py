@@ -14,8 +14,8 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from podcastfeed.cli import app
-from podcastfeed.lint.base import Finding, all_rules
-from podcastfeed.lint.runner import format_github
+from podcastfeed.lint.base import Finding
+from podcastfeed.lint.runner import all_rules, format_github
 
 runner = CliRunner()
 FEEDS = DATA / "realfeeds"
@@ -260,9 +260,8 @@ def test_check_own_full_feed_passes_the_namespace_and_podcast_tag_rules(site: Si
     2-second soundbite (the show's choice, written as given)."""
     from test_tags import NOW, _full_site
 
-    from podcastfeed.build import build
-    from podcastfeed.lint.base import run
-    from podcastfeed.lint.runner import feed_for
+    from podcastfeed.build import build, feed_for
+    from podcastfeed.lint.runner import run
 
     report = build(_full_site(site).config, now=NOW, use_cache=False)
     ours = {r.id for r in all_rules().values() if r.check.__module__.endswith("rules.namespaces")}

@@ -62,9 +62,10 @@ def check_command(
 
       podcastfeed check --feed https://example.org/old-feed.xml --format json
     """
-    from podcastfeed.lint.base import count, run
+    from podcastfeed.build import feed_for
+    from podcastfeed.lint.base import count
     from podcastfeed.lint.online import CACHE_NAME, Online
-    from podcastfeed.lint.runner import FORMATS, feed_for, lint_data, render
+    from podcastfeed.lint.runner import FORMATS, lint_data, render, run
 
     if output_format not in FORMATS:
         err(f"Error: --format must be one of {', '.join(FORMATS)} (got {output_format!r})")

@@ -1,10 +1,11 @@
-"""Directory-readiness rules on a parsed RSS feed: the registry, the runner, the findings.
+"""What a rule is and what it reads: `Rule` and the `@rule` registry, `Feed` (a parsed feed,
+with the `Origin` of our own build), `Hit` and `Finding`, and the helpers rules share.
 
 Rules read an lxml tree, so the same rules lint our own build and any existing feed
 (`check --feed`). For our own build an `Origin` maps findings back to feed.toml or the episode
 file and the line of the key that sets the value; otherwise a finding points at the feed file and
-the XML element's line. The rules live in checks_channel.py, checks_items.py, checks_text.py,
-checks_namespaces.py, checks_artwork.py and checks_online.py; docs/rules.md documents each one.
+the XML element's line. The rules live in rules/ and import only this module; runner.py runs
+them; docs/rules.md documents each one.
 """
 
 from __future__ import annotations
@@ -13,22 +14,30 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import yaml
 from lxml import etree
 
-from podcastfeed.errors import PodcastfeedError, Problem
-from podcastfeed.feeds.xml import rss_root
+from podcastfeed.errors import Problem
 from podcastfeed.source.config import key_line
-from podcastfeed.source.fields import ALIASES, key_lines, load_yaml
+from podcastfeed.source.fields import key_lines, load_yaml
 
 if TYPE_CHECKING:
-    from podcastfeed.lint.online import Online
     from podcastfeed.media.artwork import Artwork, ArtworkError
+
+
+class Online(Protocol):
+    """What the online rules ask the media host (lint/online.py answers, over HTTP)."""
+
+    def answer(self, url: str, method: str) -> dict[str, Any]: ...
+
+    def artwork(self, url: str) -> Artwork | ArtworkError | None: ...
+
 
 SEVERITIES = ("error", "warning", "info")
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -36,6 +45,7 @@ PODCAST = "https://podcastindex.org/namespace/1.0"
 PODCAST_LEGACY = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
 ATOM = "http://www.w3.org/2005/Atom"
 NS = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM}
+PSP1 = "https://github.com/Podcast-Standards-Project/PSP-1-Podcast-RSS-Specification"
 
 
 @dataclass(frozen=True)
@@ -110,14 +120,6 @@ def rule(
         return check
 
     return register
-
-
-def all_rules() -> dict[str, Rule]:
-    """Every registered rule, by id (importing the rule modules registers them)."""
-    from podcastfeed.lint import online  # noqa: F401 - imported for their @rule registrations
-    from podcastfeed.lint.rules import artwork, channel, items, namespaces, text  # noqa: F401
-
-    return RULES
 
 
 @dataclass
@@ -235,96 +237,6 @@ def text_of(element: etree._Element | None) -> str | None:
     return "".join(str(part) for part in element.itertext()).strip()
 
 
-#: Elements no rule reads, dropped while parsing our own feed: most of its bytes are notes.
-_UNREAD = ("{http://purl.org/rss/1.0/modules/content/}encoded",)
-
-
-def parse_pieces(pieces: Iterable[bytes], source: str) -> etree._Element:
-    """The root of a feed given piece by piece (as a build renders it), without the full show
-    notes (content:encoded), so a 10,000-episode feed never sits in memory whole.
-
-    Raises:
-        PodcastfeedError: not well-formed XML, or not RSS.
-    """
-    parser = etree.XMLPullParser(
-        events=("end",), tag=_UNREAD, resolve_entities=False, no_network=True, huge_tree=True
-    )
-    try:
-        for piece in pieces:
-            parser.feed(piece)
-            for _event, element in parser.read_events():
-                if isinstance(element, etree._Element):
-                    element.text = None
-        root = parser.close()
-    except etree.XMLSyntaxError as exc:
-        raise PodcastfeedError(
-            f"not well-formed XML: {exc.msg}", source=source, line=exc.lineno
-        ) from exc
-    return rss_root(root, source)
-
-
-def run(
-    feed: Feed,
-    *,
-    severities: Iterable[str] = SEVERITIES,
-    online: bool = False,
-    ignore: Iterable[str] = (),
-) -> list[Finding]:
-    """Run the rules (online ones only with `online`) and return what they found, in order."""
-    wanted = set(severities)
-    skipped = set(ignore) | (feed.origin.ignore if feed.origin else frozenset())
-    findings: list[Finding] = []
-    for current in all_rules().values():
-        if current.severity not in wanted or current.id in skipped:
-            continue
-        if current.online and not online:
-            continue
-        for hit in current.check(feed):
-            finding = _locate(feed, current, hit)
-            if finding is not None:
-                findings.append(finding)
-    return findings
-
-
-def _item_of(element: etree._Element | None) -> etree._Element | None:
-    while element is not None and element.tag != "item":
-        element = element.getparent()
-    return element
-
-
-def _locate(feed: Feed, current: Rule, hit: Hit) -> Finding | None:
-    """The finding for a hit, at its source; None when the episode's check_ignore lists it."""
-    line: int | None = getattr(hit.element, "sourceline", None)
-    where: tuple[str | None, int | None] = (feed.source, line)
-    origin = feed.origin
-    if origin is not None:
-        item = _item_of(hit.element)
-        if item is None:
-            where = (origin.config_shown, origin.config_line(_config_key(hit.key)))
-        else:
-            guid = text_of(item.find("guid")) or ""
-            if guid in origin.episodes:
-                path, shown = origin.episodes[guid]
-                lines, ignored = origin.front_matter(path)
-                if current.id in ignored:
-                    return None
-                where = (shown, _front_line(lines, hit.key))
-    return Finding(current.id, current.severity, hit.message, where[0], where[1], hit.hint)
-
-
-def _config_key(key: str | None) -> str | None:
-    return {"owner_email": "owner", "itunes_image": "image"}.get(key or "", key)
-
-
-def _front_line(lines: dict[str, int], key: str | None) -> int | None:
-    if key is None:
-        return None
-    for name in ALIASES.get(key, (key,)):
-        if name in lines:
-            return lines[name]
-    return None
-
-
 def count(findings: Iterable[Finding]) -> dict[str, int]:
     totals = dict.fromkeys(SEVERITIES, 0)
     for finding in findings:
@@ -346,3 +258,12 @@ def iter_texts(feed: Feed) -> Iterator[tuple[etree._Element, str]]:
             element = feed.find(parent, path)
             if element is not None and element.text:
                 yield element, element.text
+
+
+def pub_date(value: str | None) -> datetime | None:
+    """An RFC 2822 date as feeds write it (no zone: UTC); None when it is not one."""
+    try:
+        parsed = parsedate_to_datetime(value or "")
+    except (TypeError, ValueError, IndexError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

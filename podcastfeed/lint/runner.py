@@ -1,66 +1,171 @@
 """Running the rules on our own build or on any feed, and printing what they found.
 
-`check_build` is what `podcastfeed build` runs (error rules only); `lint_build` and `lint_data`
-serve `podcastfeed check` and `check --feed`. The formats: text (grouped by file), json (one
+`check_build` is what `podcastfeed build` runs (error rules only) on the feed `own_feed` parses
+as the build renders it (the build hands it over: the rules know nothing of builds); `lint_data`
+serves `check --feed`. The formats: text (grouped by file), json (one
 object per finding) and github (workflow commands that annotate a pull request).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from podcastfeed.feeds.xml import parse_feed
+from lxml import etree
+
+from podcastfeed.errors import PodcastfeedError
+from podcastfeed.feeds.xml import parse_feed, rss_root
 from podcastfeed.files import relative_name
 from podcastfeed.lint.base import (
+    RULES,
+    SEVERITIES,
     Feed,
     Finding,
+    Hit,
     Origin,
+    Rule,
     count,
-    parse_pieces,
     read_ignore,
-    run,
+    text_of,
 )
+from podcastfeed.source.fields import ALIASES
 
 if TYPE_CHECKING:
-    from podcastfeed.build import BuildReport
+    from podcastfeed.model import AudioInfo, Episode
+    from podcastfeed.source.config import BuildSettings
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every registered rule, by id (importing the rule modules registers them)."""
+    import podcastfeed.lint.rules  # noqa: F401 - the rule modules register themselves
+
+    return RULES
+
+
+#: Elements no rule reads, dropped while parsing our own feed: most of its bytes are notes.
+_UNREAD = ("{http://purl.org/rss/1.0/modules/content/}encoded",)
+
+
+def parse_pieces(pieces: Iterable[bytes], source: str) -> etree._Element:
+    """The root of a feed given piece by piece (as a build renders it), without the full show
+    notes (content:encoded), so a 10,000-episode feed never sits in memory whole.
+
+    Raises:
+        PodcastfeedError: not well-formed XML, or not RSS.
+    """
+    parser = etree.XMLPullParser(
+        events=("end",), tag=_UNREAD, resolve_entities=False, no_network=True, huge_tree=True
+    )
+    try:
+        for piece in pieces:
+            parser.feed(piece)
+            for _event, element in parser.read_events():
+                if isinstance(element, etree._Element):
+                    element.text = None
+        root = parser.close()
+    except etree.XMLSyntaxError as exc:
+        raise PodcastfeedError(
+            f"not well-formed XML: {exc.msg}", source=source, line=exc.lineno
+        ) from exc
+    return rss_root(root, source)
+
+
+def run(
+    feed: Feed,
+    *,
+    severities: Iterable[str] = SEVERITIES,
+    online: bool = False,
+    ignore: Iterable[str] = (),
+) -> list[Finding]:
+    """Run the rules (online ones only with `online`) and return what they found, in order."""
+    wanted = set(severities)
+    skipped = set(ignore) | (feed.origin.ignore if feed.origin else frozenset())
+    findings: list[Finding] = []
+    for current in all_rules().values():
+        if current.severity not in wanted or current.id in skipped:
+            continue
+        if current.online and not online:
+            continue
+        for hit in current.check(feed):
+            finding = _locate(feed, current, hit)
+            if finding is not None:
+                findings.append(finding)
+    return findings
+
+
+def _item_of(element: etree._Element | None) -> etree._Element | None:
+    while element is not None and element.tag != "item":
+        element = element.getparent()
+    return element
+
+
+def _locate(feed: Feed, current: Rule, hit: Hit) -> Finding | None:
+    """The finding for a hit, at its source; None when the episode's check_ignore lists it."""
+    line: int | None = getattr(hit.element, "sourceline", None)
+    where: tuple[str | None, int | None] = (feed.source, line)
+    origin = feed.origin
+    if origin is not None:
+        item = _item_of(hit.element)
+        if item is None:
+            where = (origin.config_shown, origin.config_line(_config_key(hit.key)))
+        else:
+            guid = text_of(item.find("guid")) or ""
+            if guid in origin.episodes:
+                path, shown = origin.episodes[guid]
+                lines, ignored = origin.front_matter(path)
+                if current.id in ignored:
+                    return None
+                where = (shown, _front_line(lines, hit.key))
+    return Finding(current.id, current.severity, hit.message, where[0], where[1], hit.hint)
+
+
+def _config_key(key: str | None) -> str | None:
+    return {"owner_email": "owner", "itunes_image": "image"}.get(key or "", key)
+
+
+def _front_line(lines: dict[str, int], key: str | None) -> int | None:
+    if key is None:
+        return None
+    for name in ALIASES.get(key, (key,)):
+        if name in lines:
+            return lines[name]
+    return None
+
 
 FORMATS = ("text", "json", "github")
 
 
-def origin_for(report: BuildReport) -> Origin:
-    """Where each part of the report's feed comes from."""
-    settings = report.config.build
+def origin_for(
+    settings: BuildSettings, published: Iterable[Episode], audio: Mapping[str, AudioInfo]
+) -> Origin:
+    """Where each part of our own feed comes from: feed.toml, the episode files, the probes."""
     episodes = {
         episode.guid: (episode.source, relative_name(episode.source, settings.root))
-        for episode in report.published
+        for episode in published
         if episode.guid is not None
     }
     return Origin(
         config=settings.config_path,
         config_shown=str(settings.config_path),
         episodes=episodes,
-        probe_methods={url: info.method for url, info in report.audio.items()},
+        probe_methods={url: info.method for url, info in audio.items()},
         ignore=read_ignore(settings.config_path),
     )
 
 
-def feed_for(report: BuildReport, now: datetime, **options: Any) -> Feed:
-    """The report's feed, parsed, with its origin. Rendered without the full show notes
-    (content:encoded), which no rule reads and which are most of a big feed's bytes."""
-    shown = relative_name(report.output, report.config.build.root)
-    light = replace(report, published=[replace(e, notes=b"") for e in report.published])
-    root = parse_pieces(light.feed_pieces(), shown)
-    return Feed(root, shown, now, origin_for(report), base=report.config.build.root, **options)
+def own_feed(
+    pieces: Iterable[bytes], shown: str, now: datetime, origin: Origin, base: Path, **options: Any
+) -> Feed:
+    """Our own feed, given piece by piece as a build renders it, parsed for the rules."""
+    return Feed(parse_pieces(pieces, shown), shown, now, origin, base=base, **options)
 
 
-def check_build(report: BuildReport, now: datetime) -> list[Finding]:
+def check_build(feed: Feed) -> list[Finding]:
     """The error rules on the feed a build is about to write."""
-    return run(feed_for(report, now), severities=("error",))
+    return run(feed, severities=("error",))
 
 
 def lint_data(

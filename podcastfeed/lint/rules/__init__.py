@@ -1,1 +1,6 @@
-"""rules."""
+"""The rules, one module per area; importing this package registers them all (each imports
+only lint/base.py)."""
+
+from podcastfeed.lint.rules import artwork, channel, items, namespaces, online, text
+
+__all__ = ["artwork", "channel", "items", "namespaces", "online", "text"]

@@ -13,7 +13,6 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from podcastfeed.lint.base import Feed, Hit, rule
-from podcastfeed.lint.rules.channel import PSP1
 from podcastfeed.media import artwork
 from podcastfeed.media.artwork import Artwork, ArtworkError
 
@@ -167,6 +166,3 @@ def artwork_file_size(feed: Feed) -> Iterator[Hit]:
                 hint="compress it (JPEG quality 80-90)",
                 key="image",
             )
-
-
-__all__ = ["PSP1"]

@@ -12,10 +12,9 @@ from collections.abc import Iterator
 from lxml import etree
 
 from podcastfeed.ids import podcast_guid
-from podcastfeed.lint.base import Feed, Hit, rule, text_of
+from podcastfeed.lint.base import PSP1, Feed, Hit, rule, text_of
 from podcastfeed.source.categories import parse_category
 
-PSP1 = "https://github.com/Podcast-Standards-Project/PSP-1-Podcast-RSS-Specification"
 APPLE_CATEGORIES = "https://podcasters.apple.com/support/1691-apple-podcasts-categories"
 PI_GUID = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/tags/guid.md"
 PI_SPEC = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"

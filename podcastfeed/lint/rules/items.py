@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from lxml import etree
 
-from podcastfeed.lint.base import Feed, Hit, repeats, rule, text_of
-from podcastfeed.lint.rules.channel import PSP1
+from podcastfeed.lint.base import PSP1, Feed, Hit, pub_date, repeats, rule, text_of
 from podcastfeed.model import MIME_BY_EXTENSION
 from podcastfeed.values import check_date_range, check_rfc822_year
 
@@ -224,21 +221,13 @@ def pubdate(feed: Feed) -> Iterator[Hit]:
         if element is None:
             title = text_of(item.find("title")) or "(untitled)"
             yield Hit(item, f"episode {title!r} has no <pubDate>", key="date")
-        elif _date(value) is None:
+        elif pub_date(value) is None:
             yield Hit(
                 element,
                 f"pubDate is not an RFC 2822 date (got {value!r})",
                 hint="e.g. Tue, 04 Apr 2023 06:00:00 +0200",
                 key="date",
             )
-
-
-def _date(value: str | None) -> datetime | None:
-    try:
-        parsed = parsedate_to_datetime(value or "")
-    except (TypeError, ValueError, IndexError):
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 @rule(
@@ -255,7 +244,7 @@ def date_range(feed: Feed) -> Iterator[Hit]:
     for item in feed.items:
         element = item.find("pubDate")
         value = text_of(element)
-        when = _date(value)
+        when = pub_date(value)
         if element is None or value is None or when is None:
             continue  # apple/pubdate reports it
         try:
@@ -276,7 +265,7 @@ def future_date(feed: Feed) -> Iterator[Hit]:
     future is published but invisible, and jumps to the top of the list later."""
     for item in feed.items:
         element = item.find("pubDate")
-        when = _date(text_of(element)) if element is not None else None
+        when = pub_date(text_of(element)) if element is not None else None
         if when is not None and when > feed.now:
             yield Hit(element, f"pubDate {text_of(element)} is in the future", key="date")
 

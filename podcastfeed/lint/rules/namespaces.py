@@ -11,8 +11,18 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from podcastfeed.lint.base import ITUNES, PODCAST, PODCAST_LEGACY, Feed, Hit, repeats, rule, text_of
-from podcastfeed.lint.rules.channel import PSP1
+from podcastfeed.lint.base import (
+    ITUNES,
+    PODCAST,
+    PODCAST_LEGACY,
+    PSP1,
+    Feed,
+    Hit,
+    pub_date,
+    repeats,
+    rule,
+    text_of,
+)
 
 SPOTIFY = "http://www.spotify.com/ns/rss"
 APPLE_MOVE = "https://github.com/BabDev/Podcast-Manager/issues/13"
@@ -468,7 +478,6 @@ def soundbite_length(feed: Feed) -> Iterator[Hit]:
 def trailer(feed: Feed) -> Iterator[Hit]:
     """A channel `podcast:trailer` needs a `url` (the media file) and a `pubdate` in RFC 2822
     form (`Mon, 01 Jan 2024 09:00:00 +0000`), the date apps sort trailers by."""
-    from podcastfeed.lint.rules.items import _date
 
     for element in _podcast(feed.channel, "trailer"):
         url = (element.get("url") or "").strip()
@@ -478,7 +487,7 @@ def trailer(feed: Feed) -> Iterator[Hit]:
         date = element.get("pubdate")
         if not date:
             yield Hit(element, "podcast:trailer has no pubdate", key="trailers")
-        elif _date(date) is None:
+        elif pub_date(date) is None:
             yield Hit(
                 element,
                 f"podcast:trailer pubdate is not an RFC 2822 date (got {date!r})",

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from podcastfeed.lint.base import Feed, Hit, iter_texts, rule, shout, text_of
-from podcastfeed.lint.rules.channel import PSP1
+from podcastfeed.lint.base import PSP1, Feed, Hit, iter_texts, rule, shout, text_of
 
 TEXT_LIMIT = 255  # characters, A14
 DESCRIPTION_TAGS = frozenset(["p", "ol", "ul", "li", "a", "b", "i", "strong", "em", "br"])
