@@ -12,6 +12,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+#: The list of files a build wrote into an output folder (output/commit.py keeps it); episode
+#: discovery skips a folder that holds one.
+MANIFEST_NAME = ".podcastfeed-manifest"
+
 
 def current_umask() -> int:
     """The process's umask (reading it means setting it: set it back at once)."""

@@ -13,7 +13,7 @@ from test_checks import NOW, make_feed
 from podcastfeed.lint.online import Online
 from podcastfeed.lint.runner import lint_data, run
 from podcastfeed.media import artwork
-from podcastfeed.media.remote import make_session
+from podcastfeed.net.fetch import make_session
 
 
 def _image(path: Path, mode: str, size: tuple[int, int], fmt: str, **save: object) -> Path:

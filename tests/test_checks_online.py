@@ -13,7 +13,7 @@ from test_checks import NOW, make_feed
 from podcastfeed.lint.base import Finding
 from podcastfeed.lint.online import Online
 from podcastfeed.lint.runner import lint_data, run
-from podcastfeed.media.remote import make_session
+from podcastfeed.net.fetch import make_session
 
 AUDIO = "sine-3s-cbr.mp3"
 SKIP = ["podcastindex/https"]  # the loopback server is http

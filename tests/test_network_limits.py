@@ -26,6 +26,7 @@ from typer.testing import CliRunner
 from podcastfeed.cli import app
 from podcastfeed.errors import ProbeError
 from podcastfeed.media import remote
+from podcastfeed.net import fetch
 from podcastfeed.net.limits import feed_limit, mask_url, mask_urls
 from podcastfeed.net.notify import Ping
 
@@ -185,9 +186,9 @@ def test_deadline_stops_every_command_on_a_trickled_status_line(
 @pytest.mark.parametrize("route", ["trickle-status", "trickle-body"])
 def test_ask_deadline_covers_status_line_headers_and_body(server: AudioServer, route: str) -> None:
     server.add("feed.xml", b"<rss>" + b" " * 1000 + b"</rss>")
-    with remote.make_session("test") as session:
+    with fetch.make_session("test") as session:
         started = time.monotonic()
-        got = remote.ask(session, server.url(f"{route}/feed.xml"), timeout=5, deadline=0.5)
+        got = fetch.ask(session, server.url(f"{route}/feed.xml"), timeout=5, deadline=0.5)
     assert got.error == HIT
     assert time.monotonic() - started < 3
 
@@ -195,7 +196,7 @@ def test_ask_deadline_covers_status_line_headers_and_body(server: AudioServer, r
 def test_probe_url_deadline_covers_a_trickled_body(server: AudioServer) -> None:
     """The first ranged read of a probe, answered 200 with the whole file a byte at a time."""
     url = server.url("trickle-body/sine-3s-cbr.mp3")
-    with remote.make_session("test") as session:
+    with fetch.make_session("test") as session:
         started = time.monotonic()
         with pytest.raises(ProbeError, match=r"no complete answer within 0\.5 s"):
             remote.probe_url(session, url, timeout=5, deadline=0.5)
@@ -206,7 +207,7 @@ def test_deadline_leaves_the_next_request_on_a_kept_alive_connection_alone(
     server: AudioServer,
 ) -> None:
     """A deadline disarmed after its request must not cut a later request's connection."""
-    with remote.make_session("test") as session:
+    with fetch.make_session("test") as session:
         for _ in range(3):
             found = remote.probe_url(session, server.url("sine-3s-cbr.mp3"), deadline=0.3)
             assert found.info.seconds == 3
@@ -264,8 +265,8 @@ def test_feed_limit_reads_the_environment() -> None:
 
 
 def test_check_online_reads_two_bytes_of_an_endless_enclosure(server: AudioServer) -> None:
-    with remote.make_session("test") as session:
-        got = remote.ask(session, server.url("endless/ep.mp3"), first_bytes=2, deadline=2)
+    with fetch.make_session("test") as session:
+        got = fetch.ask(session, server.url("endless/ep.mp3"), first_bytes=2, deadline=2)
     assert (got.status, got.error, len(got.body)) == (200, None, 2)
 
 

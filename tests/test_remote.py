@@ -24,9 +24,11 @@ from hypothesis import strategies as st
 from mutagen.id3 import APIC, ID3
 
 from podcastfeed.errors import ProbeError
-from podcastfeed.media import audio, remote
+from podcastfeed.media import audio
 from podcastfeed.media.rangefile import RangeFile, ShortReadError
-from podcastfeed.media.remote import FIRST_BLOCK, RemoteAudio, make_session, probe_url, probe_urls
+from podcastfeed.media.remote import FIRST_BLOCK, RemoteAudio, probe_url, probe_urls
+from podcastfeed.net import fetch
+from podcastfeed.net.fetch import make_session
 
 AUDIO = Path(__file__).parent / "data" / "audio"
 BAD = ["empty.mp3", "truncated.mp3", "random-bytes.mp3", "not-audio.mp3", "sine-1s.aac"]
@@ -568,7 +570,7 @@ def test_server_speaks_http_ranges(http_server: AudioServer) -> None:
 
 
 def test_ask_post_after_303_fetches_the_answer_with_get(http_server: AudioServer, session) -> None:
-    answer = remote.ask(session, http_server.url("see-other/ping"), method="POST", form={"a": "1"})
+    answer = fetch.ask(session, http_server.url("see-other/ping"), method="POST", form={"a": "1"})
     assert (answer.status, answer.redirects, answer.error) == (200, 1, None)
     assert [(e.method, e.path) for e in http_server.settle()] == [
         ("POST", "/see-other/ping"),

@@ -307,8 +307,9 @@ def probe_command(
         try:
             if re.match(r"^https?://", source, re.IGNORECASE):
                 from podcastfeed.media import remote  # requests only when a URL is probed
+                from podcastfeed.net import fetch
 
-                session = session or remote.make_session(USER_AGENT)
+                session = session or fetch.make_session(USER_AGENT)
                 found = remote.probe_url(session, source, timeout=timeout, deadline=deadline)
                 info, cost = found.info, found.cost
             else:

@@ -74,17 +74,17 @@ def check_command(
     session = None
     is_url = feed is not None and re.match(r"^https?://", feed, re.IGNORECASE) is not None
     if online or is_url:
-        from podcastfeed.media import remote
+        from podcastfeed.net import fetch
 
-        session = remote.make_session(USER_AGENT)
+        session = fetch.make_session(USER_AGENT)
     checker = None
     try:
         if feed is not None:
             if is_url:
-                from podcastfeed.media import remote
+                from podcastfeed.net import fetch
 
                 assert session is not None
-                got = remote.ask(
+                got = fetch.ask(
                     session, feed, timeout=timeout, deadline=deadline, max_body=feed_limit()
                 )
                 if got.error or got.status != 200:

@@ -70,10 +70,10 @@ def import_command(
 
     try:
         if re.match(r"^https?://", source, re.IGNORECASE):
-            from podcastfeed.media import remote
+            from podcastfeed.net import fetch
 
-            with remote.make_session(USER_AGENT) as session:
-                got = remote.ask(
+            with fetch.make_session(USER_AGENT) as session:
+                got = fetch.ask(
                     session, source, timeout=timeout, deadline=deadline, max_body=feed_limit()
                 )
             if got.error or got.status != 200:

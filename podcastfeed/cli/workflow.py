@@ -208,8 +208,9 @@ def new_command(
     try:
         if audio and re.match(r"^https?://", audio, re.IGNORECASE):
             from podcastfeed.media import remote
+            from podcastfeed.net import fetch
 
-            with remote.make_session(USER_AGENT) as session:
+            with fetch.make_session(USER_AGENT) as session:
                 info = remote.probe_url(session, audio, timeout=timeout, deadline=deadline).info
         elif audio:
             info = probe_file(Path(audio))
@@ -289,9 +290,9 @@ def notify_command(
         for ping in pings:
             print(f"would send {mask_urls(str(ping))}")
         return
-    from podcastfeed.media import remote
+    from podcastfeed.net import fetch
 
-    with remote.make_session(USER_AGENT, retries=retries, methods=("GET", "POST")) as session:
+    with fetch.make_session(USER_AGENT, retries=retries, methods=("GET", "POST")) as session:
         results = notify.send(session, pings, timeout=timeout, deadline=deadline)
     for result in results:
         line = f"{'ok' if result.ok else 'FAILED'}: {result.ping} -> {result.detail}"
@@ -330,10 +331,10 @@ def diff_command(
         data = []
         for source in (old, new):
             if re.match(r"^https?://", source, re.IGNORECASE):
-                from podcastfeed.media import remote
+                from podcastfeed.net import fetch
 
-                session = session or remote.make_session(USER_AGENT)
-                got = remote.ask(
+                session = session or fetch.make_session(USER_AGENT)
+                got = fetch.ask(
                     session, source, timeout=timeout, deadline=deadline, max_body=feed_limit()
                 )
                 if got.error or got.status != 200:

@@ -24,8 +24,8 @@ import yaml
 from lxml import etree
 
 from podcastfeed.errors import Problem
-from podcastfeed.source.config import key_line
 from podcastfeed.source.fields import key_lines, load_yaml
+from podcastfeed.source.tables import key_line
 
 if TYPE_CHECKING:
     from podcastfeed.media.artwork import Artwork, ArtworkError

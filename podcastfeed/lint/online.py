@@ -56,10 +56,10 @@ class Online:
         key = f"{method} {url}"
         entries = self._entries()
         if key not in entries:
-            from podcastfeed.media import remote  # requests only when a host is asked
+            from podcastfeed.net import fetch  # requests only when a host is asked
 
             self.requests += 1
-            got = remote.ask(
+            got = fetch.ask(
                 self.session,
                 url,
                 method=method,
@@ -81,10 +81,10 @@ class Online:
     def artwork(self, url: str) -> Artwork | ArtworkError | None:
         """The image header at `url`, from a ranged read of its first bytes; None when the host
         does not answer with it (apple/artwork-head reports that)."""
-        from podcastfeed.media import remote
+        from podcastfeed.net import fetch
 
         self.requests += 1
-        got = remote.ask(
+        got = fetch.ask(
             self.session,
             url,
             first_bytes=artwork.HEAD_BYTES,

@@ -187,8 +187,9 @@ def _measure_remote(
                 )
         return
     from podcastfeed.media import remote  # requests is imported only when something is fetched
+    from podcastfeed.net import fetch
 
-    session = options.session or remote.make_session(USER_AGENT)
+    session = options.session or fetch.make_session(USER_AGENT)
     if options.on_start:
         options.on_start(len(wanted))
 

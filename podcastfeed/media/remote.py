@@ -26,30 +26,7 @@ from podcastfeed.media import audio
 from podcastfeed.media.rangefile import BLOCK, RangeFile
 from podcastfeed.model import AudioInfo
 from podcastfeed.net.deadline import Deadline, making
-
-# The session and ask() live in fetch.py; callers keep using remote.make_session, remote.ask.
-from podcastfeed.net.fetch import (
-    MAX_BODY as MAX_BODY,
-)
-from podcastfeed.net.fetch import (
-    MAX_REDIRECTS as MAX_REDIRECTS,
-)
-from podcastfeed.net.fetch import (
-    REDIRECTS,
-    short,
-)
-from podcastfeed.net.fetch import (
-    RETRIES as RETRIES,
-)
-from podcastfeed.net.fetch import (
-    Answer as Answer,
-)
-from podcastfeed.net.fetch import (
-    ask as ask,
-)
-from podcastfeed.net.fetch import (
-    make_session as make_session,
-)
+from podcastfeed.net.fetch import MAX_REDIRECTS, REDIRECTS, short
 from podcastfeed.net.httperrors import describe, retried, status_text
 from podcastfeed.net.limits import DEFAULT_DEADLINE, deadline_text, mask_url
 

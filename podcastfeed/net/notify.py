@@ -3,7 +3,7 @@
 WebSub (https://www.w3.org/TR/websub/#x7-publishing): `POST hub.mode=publish&hub.url=FEED` to
 each hub of `[show] hubs`. Podcast Index: `GET /api/1.0/hub/pubnotify?url=FEED` (no API key
 needed; https://podcastindex-org.github.io/docs-api/#get-/hub/pubnotify). Requests go through
-remote.py with the session the CLI made (it retries connection errors, 429 and 5xx).
+fetch.py with the session the CLI made (it retries connection errors, 429 and 5xx).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from podcastfeed.media import remote
 from podcastfeed.model import Show
+from podcastfeed.net import fetch
 from podcastfeed.net.limits import DEFAULT_DEADLINE, MAX_PING_ANSWER_BYTES, mask_url
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def send(
     ping must be answered within `deadline` seconds, with at most MAX_PING_ANSWER_BYTES."""
     results = []
     for ping in pings:
-        answer = remote.ask(
+        answer = fetch.ask(
             session,
             ping.url,
             method=ping.method,

@@ -26,9 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from podcastfeed.errors import ConfigError
-from podcastfeed.files import current_umask, write_atomic
+from podcastfeed.files import MANIFEST_NAME, current_umask, write_atomic
 
-MANIFEST_NAME = ".podcastfeed-manifest"
 JOURNAL_NAME = ".podcastfeed-journal"
 FORMAT = 1
 #: Marks of files podcastfeed wrote before it kept a manifest (its feed and its pages).

@@ -10,7 +10,6 @@ import os
 import re
 import tomllib
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -22,7 +21,8 @@ from podcastfeed.model import Category, Owner, Show
 from podcastfeed.source.categories import parse_category
 from podcastfeed.source.show_tags import TAG_KEYS, read_show_tags
 from podcastfeed.source.shownotes import strip_control_chars
-from podcastfeed.values import parse_date, parse_link
+from podcastfeed.source.tables import TableReader, clean_text, key_line
+from podcastfeed.values import parse_date
 
 CONFIG_NAME = "feed.toml"
 
@@ -124,85 +124,6 @@ class Config:
     warnings: tuple[Problem, ...] = ()
 
 
-def clean_text(value: str) -> str:
-    """A one-line text value: what XML 1.0 cannot carry removed, white space runs made one space.
-
-    Parsers disagree on line breaks inside titles (some keep them, some fold them).
-    """
-    return " ".join(strip_control_chars(value).split())
-
-
-def key_line(text: str, section: str, key: str) -> int | None:
-    """The 1-based line where `key` is set in `[section]` of a TOML text, where it can be found."""
-    current = ""
-    header = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
-    assign = re.compile(rf"^\s*(\"?){re.escape(key)}\1\s*=")
-    for number, line in enumerate(text.splitlines(), start=1):
-        found = header.match(line)
-        if found:
-            current = found.group(1)
-            continue
-        if current == section and assign.match(line):
-            return number
-    for number, line in enumerate(text.splitlines(), start=1):
-        if re.match(rf"^\s*\[\s*{re.escape(section)}\s*\]", line):
-            return number
-    return None
-
-
-class _Reader:
-    """Reads one table of feed.toml, collecting a Problem for each bad key."""
-
-    def __init__(self, path: Path, text: str, section: str, table: dict[str, Any]) -> None:
-        self.path, self.text, self.section, self.table = path, text, section, table
-        self.problems: list[Problem] = []
-
-    def problem(
-        self, key: str, message: str, hint: str | None = None, level: str = "error"
-    ) -> None:
-        line = key_line(self.text, self.section, key)
-        self.problems.append(
-            Problem(level, f"[{self.section}] {message}", source=self.path, line=line, hint=hint)
-        )
-
-    def get(self, key: str, kind: type, *, required: bool = False, what: str = "") -> Any:
-        if key not in self.table:
-            if required:
-                self.problem(key, f"'{key}' is required", hint=f"add {key} = … to [{self.section}]")
-            return None
-        value = self.table[key]
-        if kind is str and isinstance(value, str):
-            value = clean_text(value)
-            if required and not value:
-                self.problem(key, f"'{key}' must not be empty")
-                return None
-            return value
-        if kind is not str and isinstance(value, kind):
-            return value
-        names: dict[type, str] = {str: "text", dict: "a table", list: "a list"}
-        self.problem(
-            key, f"'{key}' must be {what or names.get(kind, kind.__name__)} (got {shorten(value)})"
-        )
-        return None
-
-    def url(self, key: str, *, required: bool = False) -> str | None:
-        value = self.get(key, str, required=required, what="a URL")
-        if value is None:
-            return None
-        try:
-            return parse_link(value)  # the one URL rule (values.py): http(s), absolute
-        except ValueError:
-            self.problem(key, f"'{key}' must be an absolute http(s) URL (got {shorten(value)})")
-            return None
-
-    def check(self, key: str, value: Any, test: Callable[[Any], Any], message: str) -> Any:
-        try:
-            return test(value)
-        except (ValueError, KeyError, TypeError, ZoneInfoNotFoundError, OSError) as exc:
-            self.problem(key, f"'{key}' {message.format(value=shorten(value), error=exc)}")
-            return None
-
-
 def load_config(path: Path) -> Config:
     """Read and validate feed.toml.
 
@@ -263,7 +184,7 @@ def _top_key_line(text: str, key: str) -> int | None:
 
 
 def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | None, list[Problem]]:
-    r = _Reader(path, text, "show", table)
+    r = TableReader(path, text, "show", table)
     for key in sorted(set(table) - SHOW_KEYS):
         r.problem(key, f"unknown key '{key}' (ignored)", level="warning")
 
@@ -412,7 +333,7 @@ def _read_build(path: Path, text: str, data: dict[str, Any]) -> tuple[BuildSetti
     if not isinstance(table, dict):
         problems.append(Problem("error", "[build] must be a table", source=path))
         table = {}
-    r = _Reader(path, text, "build", table)
+    r = TableReader(path, text, "build", table)
     for key in sorted(set(table) - BUILD_KEYS):
         r.problem(key, f"unknown key '{key}' (ignored)", level="warning")
     episodes = r.get("episodes", str) or "episodes"
@@ -423,7 +344,7 @@ def _read_build(path: Path, text: str, data: dict[str, Any]) -> tuple[BuildSetti
     site = r.get("site", str)
 
     fields_table = data.get("fields", {})
-    fr = _Reader(path, text, "fields", fields_table if isinstance(fields_table, dict) else {})
+    fr = TableReader(path, text, "fields", fields_table if isinstance(fields_table, dict) else {})
     fields: dict[str, str] = {}
     if not isinstance(fields_table, dict):
         fr.problem("fields", '[fields] must be a table of field = "your key"')

@@ -19,10 +19,9 @@ import frontmatter
 import yaml
 
 from podcastfeed.errors import EpisodeError, Problem, quote_name, shorten
-from podcastfeed.files import relative_name
+from podcastfeed.files import MANIFEST_NAME, relative_name
 from podcastfeed.model import EMPTY_EPISODE_TAGS, MIME_BY_EXTENSION, Audio, Episode, Show
-from podcastfeed.output.commit import MANIFEST_NAME
-from podcastfeed.source.config import BuildSettings, clean_text
+from podcastfeed.source.config import BuildSettings
 from podcastfeed.source.episode_tags import SIBLING_SUFFIXES, read_episode_tags, read_number
 from podcastfeed.source.fields import (
     ALIASES,
@@ -33,6 +32,7 @@ from podcastfeed.source.fields import (
 )
 from podcastfeed.source.localref import find_local, url_path
 from podcastfeed.source.shownotes import make_description, render_notes
+from podcastfeed.source.tables import clean_text
 from podcastfeed.values import (
     LINK_SCHEMES,
     parse_bool,

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from podcastfeed.errors import EpisodeError, ProbeError, Problem, shorten
-from podcastfeed.source.config import clean_text
+from podcastfeed.source.tables import clean_text
 
 #: Canonical field -> the keys that may hold it, first match wins. `type` is not here on purpose:
 #: WordPress exports use it for the post type (`type: post`).

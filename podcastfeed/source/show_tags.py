@@ -16,7 +16,7 @@ from podcastfeed.source import tagvalues as tv
 from podcastfeed.values import parse_link
 
 if TYPE_CHECKING:
-    from podcastfeed.source.config import _Reader
+    from podcastfeed.source.tables import TableReader
 
 T = TypeVar("T")
 
@@ -46,7 +46,7 @@ TAG_KEYS = {
 _COUNTRY = re.compile(r"^[a-z]{2}$")
 
 
-def read_show_tags(r: _Reader, timezone: str) -> ShowTags:
+def read_show_tags(r: TableReader, timezone: str) -> ShowTags:
     """The optional channel tags of `[show]` (r.table); problems go to r.problems."""
     table = r.table
     if not any(key in table for key in TAG_KEYS):
