@@ -6,39 +6,29 @@ unless the whole build succeeds.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from podcastfeed import cache, lock
-from podcastfeed.errors import BuildFailed, ConfigError, EpisodeError, Problem
+from podcastfeed.errors import BuildFailed, EpisodeError, Problem
 from podcastfeed.files import relative_name
 from podcastfeed.ids import episode_guid, podcast_guid
 from podcastfeed.lint.base import Feed
 from podcastfeed.lint.runner import check_build, origin_for, own_feed
 from podcastfeed.media.probing import ProbeOptions, measure, measure_alternates
 from podcastfeed.model import AudioInfo, Episode
-from podcastfeed.output import commit, showlock
-from podcastfeed.output import plan as outputs
+from podcastfeed.output import showlock, write
 from podcastfeed.render import page
 from podcastfeed.render.feed import enclosure_for, iter_feed, sort_episodes
 from podcastfeed.source.chapters import validate_json_chapters
-from podcastfeed.source.config import BuildSettings, Config, load_config
+from podcastfeed.source.config import Config, load_config
 from podcastfeed.source.episode_tags import soundbite_problems
-from podcastfeed.source.episodes import find_episodes_and_siblings, read_episode
-
-#: Below this many files to parse, a process pool costs more than it saves.
-PARALLEL_THRESHOLD = 200
+from podcastfeed.source.reading import read_all
 
 _GUID_HINT = "every episode needs its own guid; directories merge or drop duplicates"
 _URL_HINT = "directories ignore an enclosure URL they have seen before"
@@ -88,47 +78,16 @@ class BuildReport:
             ConfigError: a template of the show's own folder is broken or missing.
         """
         settings = self.config.build
-        with template_errors(settings):
-            found = page.render_pages(
-                self.config.show,
-                self.published,
-                self.audio,
-                pages=settings.pages,
-                templates_dir=settings.templates_dir,
-                audio_src=audio_src,
-                assets_path=assets_path,
-            )
-        # Templates a template includes are loaded while it renders, lazily, when written.
-        return [page.Page(p.path, _guarded(p.render, settings)) for p in found]
-
-
-def _guarded(
-    render: Callable[[], Iterator[str]], settings: BuildSettings
-) -> Callable[[], Iterator[str]]:
-    def run() -> Iterator[str]:
-        with template_errors(settings):
-            yield from render()
-
-    return run
-
-
-@contextlib.contextmanager
-def template_errors(settings: BuildSettings) -> Iterator[None]:
-    """Jinja2's errors as ConfigErrors naming the template and line."""
-    try:
-        yield
-    except jinja2.TemplateSyntaxError as exc:
-        where = Path(exc.filename) if exc.filename else settings.templates_dir
-        raise ConfigError(f"template: {exc.message}", source=where, line=exc.lineno) from exc
-    except jinja2.TemplateError as exc:
-        source = settings.templates_dir or settings.config_path
-        raise ConfigError(f"template: {exc}", source=source) from exc
-    except RecursionError as exc:
-        raise ConfigError(
-            "template: a template extends or includes itself",
-            source=settings.templates_dir,
-            hint='extend the packaged one by name: {% extends "podcastfeed/index.html" %}',
-        ) from exc
+        return page.render_pages(
+            self.config.show,
+            self.published,
+            self.audio,
+            pages=settings.pages,
+            templates_dir=settings.templates_dir,
+            audio_src=audio_src,
+            assets_path=assets_path,
+            config_path=settings.config_path,
+        )
 
 
 def build(
@@ -214,7 +173,7 @@ def _build(
         problems.append(Problem("warning", warning))
 
     report = BuildReport(config, settings.output)
-    episodes = _read_all(config, store, problems, report, jobs)
+    episodes, report.parsed = read_all(config, store, problems, jobs)
     published: list[Episode] = []
     for episode in episodes:
         if not episode.is_published:
@@ -314,57 +273,17 @@ def write_report(
         EpisodeError: a transcript or chapters file cannot be read.
         OSError: a file cannot be written (nothing was replaced).
     """
-    settings = report.config.build
-    with showlock.hold(settings.cache_dir, settings.config_path):
-        plan = outputs.make_plan(
-            settings,
-            report.published,
-            output or report.output,
-            lambda way: report.pages(audio_src, assets_path=way),
-        )
-        commit.recover(plan.folder, settings.cache_dir)
-        manifest = commit.read_manifest(plan.folder)
-        writes: list[commit.Output] = []
-        keep: list[Path] = []
-        for asset in plan.assets:  # transcripts and chapters: written when they change
-            data = outputs.asset_bytes(asset)
-            if commit.same_bytes(asset.target, data):
-                keep.append(asset.target)
-            else:
-                writes.append(commit.Output(asset.target, commit.given(data)))
-        if plan.site is not None:
-            # Pages whose inputs are those of the pages last written are left as they are:
-            # at 10,000 episodes they are hundreds of MB to render and write again.
-            digest = (
-                outputs.pages_digest(settings, report.inputs, plan) if audio_src is None else ""
-            )
-            paths = [plan.site / built.path for built in plan.pages]
-            if (
-                digest
-                and digest == manifest.pages
-                and all(manifest.owns(p) for p in paths)
-                and (plan.site / "index.html").exists()
-            ):
-                keep += paths
-            else:
-                # no fsync per page: 10,000 of them cost seconds; lost ones are rebuilt
-                writes += [
-                    commit.Output(path, built.pieces, durable=False)
-                    for path, built in zip(paths, plan.pages, strict=True)
-                ]
-            manifest.pages = digest
-        if save_lock:
-            text = lock.dumps(report.lock).encode("utf-8")
-            lock_path = settings.root / lock.LOCK_NAME
-            if not commit.same_bytes(lock_path, text):
-                writes.append(commit.Output(lock_path, commit.given(text), listed=False))
-        # The feed last: it is switched after the files it links to (see commit.commit).
-        writes.append(commit.Output(plan.feed, report.feed_pieces))
-        commit.check_writable(writes, manifest, lambda path: relative_name(path, settings.root))
-        commit.sweep({output.path.parent for output in writes})
-        commit.commit(manifest, writes, keep)
-    report.notes = plan.notes
-    return plan.feed
+    written = write.write_outputs(
+        report.config.build,
+        report.published,
+        output or report.output,
+        feed=report.feed_pieces,
+        pages=lambda way: report.pages(audio_src, assets_path=way),
+        pages_inputs=report.inputs if audio_src is None else "",
+        lock_text=lock.dumps(report.lock).encode("utf-8") if save_lock else None,
+    )
+    report.notes = written.notes
+    return written.feed
 
 
 def _inputs_digest(
@@ -435,77 +354,6 @@ def _new_lock(
             )
         )
     return lock.Lock(entries)
-
-
-_worker_config: Config | None = None
-
-
-def _start_worker(config: Config) -> None:
-    global _worker_config  # one config per worker process, sent once
-    _worker_config = config
-    parent = os.getppid()
-
-    def watch() -> None:  # a killed build's workers would otherwise wait for work forever
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
-def _read_in_worker(job: tuple[Path, tuple[str, ...]]) -> tuple[Episode | None, list[Problem]]:
-    assert _worker_config is not None  # set by _start_worker
-    path, siblings = job
-    return read_episode(path, _worker_config.show, _worker_config.build, siblings=siblings)
-
-
-def _read_all(
-    config: Config, store: cache.BuildCache, problems: list[Problem], report: BuildReport, jobs: int
-) -> list[Episode]:
-    settings = config.build
-    siblings = find_episodes_and_siblings(settings.episodes_dir)
-    files = list(siblings)
-    results: dict[Path, tuple[Episode | None, list[Problem]]] = {}
-    todo: list[tuple[str, Path]] = []
-    for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            problems.append(EpisodeError(f"cannot read: {exc.strerror}", source=path).to_problem())
-            continue
-        relative = relative_name(path, settings.root)
-        if siblings[path]:  # a transcript added beside the episode changes what it reads
-            relative += "\0" + "\0".join(siblings[path])
-        key = cache.content_key(relative, data)
-        store.keys[path] = key
-        hit = store.episodes.get(key)
-        store.used_episodes.add(key)
-        if hit is not None:
-            results[path] = (hit[0], list(hit[1]))
-        else:
-            # Only the key is kept: a worker reads the file again (from the page cache), so
-            # the parent never holds every file's text at once.
-            todo.append((key, path))
-    paths = [(path, siblings[path]) for _key, path in todo]
-    if jobs > 1 and len(paths) >= PARALLEL_THRESHOLD:
-        with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(config,)) as pool:
-            parsed = list(pool.map(_read_in_worker, paths, chunksize=64))
-    else:
-        parsed = [read_episode(p, config.show, settings, siblings=s) for p, s in paths]
-    for (key, path), (episode, found) in zip(todo, parsed, strict=True):
-        results[path] = (episode, found)
-        if episode is not None and not any(p.is_error for p in found):
-            store.episodes[key] = (episode, tuple(found))
-            store.changed = True
-    report.parsed = len(todo)
-    episodes = []
-    for path in files:
-        if path in results:
-            episode, found = results[path]
-            problems.extend(found)
-            if episode is not None:
-                episodes.append(episode)
-    return episodes
 
 
 def _resolve_guids(

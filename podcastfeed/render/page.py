@@ -7,6 +7,7 @@ the one value marked safe. Same inputs, same bytes: no clock, episodes in feed o
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
+from podcastfeed.errors import ConfigError
 from podcastfeed.model import AudioInfo, Episode, Show
 from podcastfeed.render.feed import enclosure_for, sort_episodes
 
@@ -76,6 +78,7 @@ def render_pages(
     templates_dir: Path | None = None,
     audio_src: Callable[[Episode], str] | None = None,
     assets_path: str = "",
+    config_path: Path | None = None,
 ) -> list[Page]:
     """The show page and (with `pages`) one page per episode.
 
@@ -86,9 +89,24 @@ def render_pages(
             pages' folder, "" when they are the same, else ending in "/".
 
     Raises:
-        jinja2.TemplateError: a template of the show's own folder is broken.
-        RecursionError: a template of the show's own folder extends itself.
+        ConfigError: a template of the show's own folder is broken or extends itself (naming
+            the template and line; `config_path` when there is no better place). A template
+            that another includes is loaded while the page renders: the Page raises it then.
     """
+    with _template_errors(templates_dir, config_path):
+        found = _render(show, episodes, audio, pages, templates_dir, audio_src, assets_path)
+    return [Page(p.path, _guarded(p.render, templates_dir, config_path)) for p in found]
+
+
+def _render(
+    show: Show,
+    episodes: Sequence[Episode],
+    audio: Mapping[str, AudioInfo],
+    pages: bool,
+    templates_dir: Path | None,
+    audio_src: Callable[[Episode], str] | None,
+    assets_path: str,
+) -> list[Page]:
     env = _environment(templates_dir)
     views = [
         _EpisodeView(episode, episode_slug(episode), audio, audio_src, pages)
@@ -114,6 +132,34 @@ def render_pages(
                 )
             )
     return found
+
+
+def _guarded(
+    render: Callable[[], Iterator[str]], templates_dir: Path | None, config_path: Path | None
+) -> Callable[[], Iterator[str]]:
+    def run() -> Iterator[str]:
+        with _template_errors(templates_dir, config_path):
+            yield from render()
+
+    return run
+
+
+@contextlib.contextmanager
+def _template_errors(templates_dir: Path | None, config_path: Path | None) -> Iterator[None]:
+    """Jinja2's errors as ConfigErrors naming the template and line."""
+    try:
+        yield
+    except jinja2.TemplateSyntaxError as exc:
+        where = Path(exc.filename) if exc.filename else templates_dir
+        raise ConfigError(f"template: {exc.message}", source=where, line=exc.lineno) from exc
+    except jinja2.TemplateError as exc:
+        raise ConfigError(f"template: {exc}", source=templates_dir or config_path) from exc
+    except RecursionError as exc:
+        raise ConfigError(
+            "template: a template extends or includes itself",
+            source=templates_dir,
+            hint='extend the packaged one by name: {% extends "podcastfeed/index.html" %}',
+        ) from exc
 
 
 class _InsideLoader(jinja2.FileSystemLoader):

@@ -1,0 +1,96 @@
+"""Reading every episode file of a show: through the build cache (a file whose content is
+unchanged is not parsed again), in worker processes when many files changed.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from podcastfeed import cache
+from podcastfeed.errors import EpisodeError, Problem
+from podcastfeed.files import relative_name
+from podcastfeed.model import Episode
+from podcastfeed.source.config import Config
+from podcastfeed.source.episodes import find_episodes_and_siblings, read_episode
+
+#: Below this many files to parse, a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 200
+
+_worker_config: Config | None = None
+
+
+def _start_worker(config: Config) -> None:
+    global _worker_config  # one config per worker process, sent once
+    _worker_config = config
+    parent = os.getppid()
+
+    def watch() -> None:  # a killed build's workers would otherwise wait for work forever
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _read_in_worker(job: tuple[Path, tuple[str, ...]]) -> tuple[Episode | None, list[Problem]]:
+    assert _worker_config is not None  # set by _start_worker
+    path, siblings = job
+    return read_episode(path, _worker_config.show, _worker_config.build, siblings=siblings)
+
+
+def read_all(
+    config: Config, store: cache.BuildCache, problems: list[Problem], jobs: int
+) -> tuple[list[Episode], int]:
+    """Every episode of the show (drafts too), and how many files were parsed this time (the
+    rest came from `store`); problems go to `problems`.
+
+    Args:
+        jobs: processes for parsing, when there are many files to parse.
+    """
+    settings = config.build
+    siblings = find_episodes_and_siblings(settings.episodes_dir)
+    files = list(siblings)
+    results: dict[Path, tuple[Episode | None, list[Problem]]] = {}
+    todo: list[tuple[str, Path]] = []
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(EpisodeError(f"cannot read: {exc.strerror}", source=path).to_problem())
+            continue
+        relative = relative_name(path, settings.root)
+        if siblings[path]:  # a transcript added beside the episode changes what it reads
+            relative += "\0" + "\0".join(siblings[path])
+        key = cache.content_key(relative, data)
+        store.keys[path] = key
+        hit = store.episodes.get(key)
+        store.used_episodes.add(key)
+        if hit is not None:
+            results[path] = (hit[0], list(hit[1]))
+        else:
+            # Only the key is kept: a worker reads the file again (from the page cache), so
+            # the parent never holds every file's text at once.
+            todo.append((key, path))
+    paths = [(path, siblings[path]) for _key, path in todo]
+    if jobs > 1 and len(paths) >= PARALLEL_THRESHOLD:
+        with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(config,)) as pool:
+            parsed = list(pool.map(_read_in_worker, paths, chunksize=64))
+    else:
+        parsed = [read_episode(p, config.show, settings, siblings=s) for p, s in paths]
+    for (key, path), (episode, found) in zip(todo, parsed, strict=True):
+        results[path] = (episode, found)
+        if episode is not None and not any(p.is_error for p in found):
+            store.episodes[key] = (episode, tuple(found))
+            store.changed = True
+    episodes = []
+    for path in files:
+        if path in results:
+            episode, found = results[path]
+            problems.extend(found)
+            if episode is not None:
+                episodes.append(episode)
+    return episodes, len(todo)
