@@ -256,15 +256,19 @@ def test_check_text_is_colored_only_when_asked() -> None:
 
 def test_check_own_full_feed_passes_the_namespace_and_podcast_tag_rules(site: Site) -> None:
     """The show of tests/golden/full.xml (every tag podcastfeed writes) breaks none of the rules
-    of lint/rules/namespaces.py: only the note its new_feed_url asks for, and the advice on its
-    2-second soundbite (the show's choice, written as given)."""
+    of lint/rules/namespaces.py and podcasting.py: only the note its new_feed_url asks for, and
+    the advice on its 2-second soundbite (the show's choice, written as given)."""
     from test_tags import NOW, _full_site
 
     from podcastfeed.build import build, feed_for
     from podcastfeed.lint.runner import run
 
     report = build(_full_site(site).config, now=NOW, use_cache=False)
-    ours = {r.id for r in all_rules().values() if r.check.__module__.endswith("rules.namespaces")}
+    ours = {
+        r.id
+        for r in all_rules().values()
+        if r.check.__module__.endswith(("rules.namespaces", "rules.podcasting"))
+    }
     found = [(f.rule, f.message) for f in run(feed_for(report, NOW)) if f.rule in ours]
     assert found == [
         ("apple/feed-moved", "the feed announces a move to https://new.example.org/feed.xml"),

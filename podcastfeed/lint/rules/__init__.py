@@ -1,6 +1,14 @@
 """The rules, one module per area; importing this package registers them all (each imports
 only lint/base.py)."""
 
-from podcastfeed.lint.rules import artwork, channel, items, namespaces, online, text
+from podcastfeed.lint.rules import (
+    artwork,
+    channel,
+    items,
+    namespaces,
+    online,
+    podcasting,
+    text,
+)
 
-__all__ = ["artwork", "channel", "items", "namespaces", "online", "text"]
+__all__ = ["artwork", "channel", "items", "namespaces", "online", "podcasting", "text"]
