@@ -188,6 +188,7 @@ def test_build_killed_at_20_random_moments_leaves_the_old_or_the_new_build(
     assert "old" in seen  # the moments did land before and after the switch
 
 
+@pytest.mark.slow
 def test_two_builds_started_together_one_fails_clearly_and_one_wins(tmp_path: Path) -> None:
     root = tmp_path / "show"
     _write_show(root, 300)

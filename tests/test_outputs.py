@@ -41,23 +41,18 @@ def _cli(site: Site, *args: str) -> tuple[int, str]:
     return result.exit_code, result.stderr
 
 
-def test_build_into_the_show_folder_leaves_index_and_episodes_alone(tmp_path: Path) -> None:
+def test_build_into_the_show_folder_leaves_index_and_episodes_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The new user's `podcastfeed build -o feed.xml` beside their own index.html."""
     show = tmp_path / "show"
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "podcastfeed", *args],
-            cwd=show,
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=60,
-            check=False,
-        )
+        result = runner.invoke(app, list(args))
+        return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
 
     show.mkdir()
+    monkeypatch.chdir(show)
     assert run("init", ".", "--yes").returncode == 0
     shutil.copyfile(DATA / "audio" / "sine-3s-cbr.mp3", show / "episodes" / "hello.mp3")
     (show / "episodes" / "hello.md").write_text(

@@ -57,6 +57,7 @@ def test_serve_page_feed_and_audio_with_range(served: Served, site: Site) -> Non
     assert not (site.root / "podcastfeed.lock").exists()  # a preview writes no lock
 
 
+@pytest.mark.slow  # waits for the polling rebuild, twice
 def test_serve_rebuilds_on_change_and_shows_errors(served: Served, site: Site) -> None:
     site.episode("first", title="Second light")
     _until(lambda: "Second light" in requests.get(served.url, timeout=5).text)

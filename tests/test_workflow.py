@@ -150,6 +150,7 @@ def _ci(repo: Path, env: dict[str, str], site_dir: Path) -> list[str]:
     return ran
 
 
+@pytest.mark.slow  # ~15 real processes (git, bash, podcastfeed): the whole workflow as CI runs it
 def test_end_to_end_new_episode_to_published_announced_feed(
     tmp_path: Path, env: dict[str, str], http_server: AudioServer
 ) -> None:
