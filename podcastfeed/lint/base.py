@@ -11,7 +11,6 @@ them; docs/rules.md documents each one.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,11 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
-import yaml
 from lxml import etree
 
 from podcastfeed.errors import Problem
-from podcastfeed.source.fields import key_lines, load_yaml
+from podcastfeed.source.lookup import read_front_matter
 from podcastfeed.source.tables import key_line
 
 if TYPE_CHECKING:
@@ -147,38 +145,6 @@ class Origin:
         if path not in self._front:
             self._front[path] = read_front_matter(path)
         return self._front[path]
-
-
-def read_front_matter(path: Path) -> tuple[dict[str, int], frozenset[str]]:
-    from podcastfeed.source.episodes import split_front_matter
-
-    try:
-        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
-    except (OSError, UnicodeDecodeError):
-        return {}, frozenset()
-    parts = split_front_matter(text)
-    if parts is None:
-        return {}, frozenset()
-    try:
-        meta = load_yaml(parts[0]) or {}
-    except (yaml.YAMLError, ValueError, TypeError):  # as read_episode reports them
-        meta = {}
-    ignore = meta.get("check_ignore") if isinstance(meta, dict) else None
-    if isinstance(ignore, str):
-        ignore = [ignore]
-    ids = frozenset(str(i) for i in ignore) if isinstance(ignore, list) else frozenset()
-    return key_lines(parts[0]), ids
-
-
-def read_ignore(config: Path) -> frozenset[str]:
-    """feed.toml's `[check] ignore = [...]` (read here: config.py builds the Show)."""
-    try:
-        data = tomllib.loads(config.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return frozenset()
-    table = data.get("check")
-    ignore = table.get("ignore", []) if isinstance(table, dict) else []
-    return frozenset(str(i) for i in ignore) if isinstance(ignore, list) else frozenset()
 
 
 @dataclass

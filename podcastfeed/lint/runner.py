@@ -28,10 +28,10 @@ from podcastfeed.lint.base import (
     Origin,
     Rule,
     count,
-    read_ignore,
     text_of,
 )
 from podcastfeed.source.fields import ALIASES
+from podcastfeed.source.lookup import read_ignore
 
 if TYPE_CHECKING:
     from podcastfeed.model import AudioInfo, Episode

@@ -79,6 +79,10 @@ class LimitedLoader(_SafeLoader):  # type: ignore[misc]
         return node
 
 
+#: What reading YAML front matter can raise (a syntax error, a refused alias bomb, a bad value).
+YAML_ERRORS = (yaml.YAMLError, ValueError, TypeError)
+
+
 def load_yaml(text: str) -> Any:
     """Safe YAML with the alias budget and depth limit (raises yaml.YAMLError)."""
     return yaml.load(text, Loader=LimitedLoader)

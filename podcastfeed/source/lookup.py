@@ -1,0 +1,45 @@
+"""Where a value was written, for `podcastfeed check`: the line of each key in an episode's front
+matter, and the rules the show (`[check] ignore`) or an episode (`check_ignore:`) skips. Read
+with the same YAML loader and front-matter split as the episodes themselves.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from podcastfeed.source.episodes import split_front_matter
+from podcastfeed.source.fields import YAML_ERRORS, key_lines, load_yaml
+
+
+def read_front_matter(path: Path) -> tuple[dict[str, int], frozenset[str]]:
+    """(key -> line, the rule ids of `check_ignore`) of an episode file; empty when it cannot
+    be read (read_episode reports why)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError):
+        return {}, frozenset()
+    parts = split_front_matter(text)
+    if parts is None:
+        return {}, frozenset()
+    try:
+        meta = load_yaml(parts[0]) or {}
+    except YAML_ERRORS:  # read_episode reports them
+        meta = {}
+    ignore = meta.get("check_ignore") if isinstance(meta, dict) else None
+    if isinstance(ignore, str):
+        ignore = [ignore]
+    ids = frozenset(str(i) for i in ignore) if isinstance(ignore, list) else frozenset()
+    return key_lines(parts[0]), ids
+
+
+def read_ignore(config: Path) -> frozenset[str]:
+    """feed.toml's `[check] ignore = [...]` (empty when feed.toml cannot be read: load_config
+    reports why)."""
+    try:
+        data = tomllib.loads(config.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return frozenset()
+    table = data.get("check")
+    ignore = table.get("ignore", []) if isinstance(table, dict) else []
+    return frozenset(str(i) for i in ignore) if isinstance(ignore, list) else frozenset()
