@@ -9,21 +9,10 @@ import sys
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
-from podcastfeed import lock
-from podcastfeed.build import BuildReport, build, write_report
 from podcastfeed.cli.common import (
     ConfigOption,
     DeadlineOption,
@@ -34,11 +23,14 @@ from podcastfeed.cli.common import (
     shown,
 )
 from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError
-from podcastfeed.media.audio import probe_file
-from podcastfeed.media.probing import USER_AGENT, ProbeOptions
-from podcastfeed.net.limits import DEFAULT_DEADLINE, mask_url
-from podcastfeed.output import plan as outputs
-from podcastfeed.source.config import CONFIG_NAME
+from podcastfeed.net.limits import DEFAULT_DEADLINE, USER_AGENT, mask_url
+from podcastfeed.source import CONFIG_NAME
+
+# The command modules import only what `--help` needs; each command imports its own (issue 13).
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from podcastfeed.build import BuildReport
 
 
 @app.command("build")
@@ -113,6 +105,9 @@ def build_command(
 
       podcastfeed build --check            # CI: is the committed feed current?
     """
+    from podcastfeed.build import build, write_report
+    from podcastfeed.media.probing import ProbeOptions
+
     progress = StepProgress(quiet=quiet)
     options = ProbeOptions(
         offline=offline,
@@ -172,7 +167,9 @@ def build_command(
 
 def _check_current(report: BuildReport, output: Path | None, debug: bool) -> None:
     """`build --check`: compare the built feed and lock with the files on disk."""
+    from podcastfeed import lock
     from podcastfeed.feeds.diff import diff_feeds, format_diff
+    from podcastfeed.output import plan as outputs
 
     target = output or report.output
     root = report.config.build.root
@@ -234,6 +231,15 @@ class StepProgress:
         if self.quiet:
             return
         if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
             self.bar = Progress(
                 TextColumn(self.label),
                 BarColumn(),
@@ -299,6 +305,8 @@ def probe_command(
 
       podcastfeed probe --json https://cdn.example.org/ep1.mp3 *.m4a
     """
+    from podcastfeed.media.audio import probe_file
+
     results = []
     failed = False
     session = None

@@ -10,12 +10,10 @@ from typing import Annotated
 
 import typer
 
-from podcastfeed.build import build
 from podcastfeed.cli.common import ConfigOption, DeadlineOption, DebugOption, app, err, fail
 from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError
-from podcastfeed.media.probing import USER_AGENT, ProbeOptions
-from podcastfeed.net.limits import DEFAULT_DEADLINE, feed_limit, mask_url, mask_urls
-from podcastfeed.source.config import CONFIG_NAME
+from podcastfeed.net.limits import DEFAULT_DEADLINE, USER_AGENT, feed_limit, mask_url, mask_urls
+from podcastfeed.source import CONFIG_NAME
 
 
 @app.command("check")
@@ -62,10 +60,11 @@ def check_command(
 
       podcastfeed check --feed https://example.org/old-feed.xml --format json
     """
-    from podcastfeed.build import feed_for
+    from podcastfeed.build import build, feed_for
     from podcastfeed.lint.base import count
     from podcastfeed.lint.online import CACHE_NAME, Online
     from podcastfeed.lint.runner import FORMATS, lint_data, render, run
+    from podcastfeed.media.probing import ProbeOptions
 
     if output_format not in FORMATS:
         err(f"Error: --format must be one of {', '.join(FORMATS)} (got {output_format!r})")

@@ -9,13 +9,11 @@ from typing import Annotated
 
 import typer
 
-from podcastfeed.build import build
 from podcastfeed.cli.build import StepProgress
 from podcastfeed.cli.common import DeadlineOption, DebugOption, app, err, fail
 from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError
-from podcastfeed.media.probing import USER_AGENT, ProbeOptions
-from podcastfeed.net.limits import DEFAULT_DEADLINE, feed_limit, mask_url
-from podcastfeed.source.config import CONFIG_NAME
+from podcastfeed.net.limits import DEFAULT_DEADLINE, USER_AGENT, feed_limit, mask_url
+from podcastfeed.source import CONFIG_NAME
 
 #: Imports of this many items or more show their progress (issue 12: 100,000 items ran for
 #: minutes without a word); feeds this large say so before they are read.
@@ -66,7 +64,9 @@ def import_command(
 
       podcastfeed import old.xml --feed-url https://example.org/feed.xml --redirect-old-feed
     """
+    from podcastfeed.build import build
     from podcastfeed.feeds.import_write import compare, import_feed
+    from podcastfeed.media.probing import ProbeOptions
 
     try:
         if re.match(r"^https?://", source, re.IGNORECASE):

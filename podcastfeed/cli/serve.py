@@ -12,8 +12,7 @@ import typer
 
 from podcastfeed.cli.common import ConfigOption, app, err
 from podcastfeed.errors import ExitCode
-from podcastfeed.serve import Preview, make_server
-from podcastfeed.source.config import CONFIG_NAME
+from podcastfeed.source import CONFIG_NAME
 
 
 @app.command("serve")
@@ -38,6 +37,8 @@ def serve_command(
 
       podcastfeed serve --port 0 --open    # any free port, opened in the browser
     """
+    from podcastfeed.serve import Preview, make_server
+
     preview = Preview(config, clock=lambda: datetime.now(UTC), log=err)
     try:
         server = make_server(preview, port)

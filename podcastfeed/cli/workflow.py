@@ -21,10 +21,8 @@ from podcastfeed.cli.common import (
     shown,
 )
 from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError, shorten
-from podcastfeed.media.audio import probe_file
-from podcastfeed.media.probing import USER_AGENT
-from podcastfeed.net.limits import DEFAULT_DEADLINE, feed_limit, mask_url, mask_urls
-from podcastfeed.source.config import CONFIG_NAME
+from podcastfeed.net.limits import DEFAULT_DEADLINE, USER_AGENT, feed_limit, mask_url, mask_urls
+from podcastfeed.source import CONFIG_NAME
 
 
 @app.command("init")
@@ -180,6 +178,7 @@ def new_command(
     import uuid
     from datetime import date as date_type
 
+    from podcastfeed.media.audio import probe_file
     from podcastfeed.source import scaffold
 
     try:

@@ -13,20 +13,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from podcastfeed import __version__, cache
+from podcastfeed import cache
 from podcastfeed.errors import ProbeError, Problem, shorten
 from podcastfeed.files import relative_name
 from podcastfeed.lock import Lock, Probe, fingerprint
 from podcastfeed.media.audio import probe_file
 from podcastfeed.model import AudioInfo, Episode
-from podcastfeed.net.limits import DEFAULT_DEADLINE
+from podcastfeed.net.limits import DEFAULT_DEADLINE, USER_AGENT
 
 if TYPE_CHECKING:
     from requests import Session
 
 #: Below this many local files to probe, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 200
-USER_AGENT = f"podcastfeed/{__version__} (+https://pypi.org/project/podcastfeed/)"
 
 #: Called as each remote probe ends: (url, error message or None).
 ProbeProgress = Callable[[str, str | None], None]

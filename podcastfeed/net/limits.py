@@ -10,8 +10,12 @@ from __future__ import annotations
 import os
 import re
 
+from podcastfeed import __version__
+
 #: Seconds one request may take in all: connecting, the status line, headers and body.
 DEFAULT_DEADLINE = 60.0
+#: What every request says it is (STYLE.md: the version on every request).
+USER_AGENT = f"podcastfeed/{__version__} (+https://pypi.org/project/podcastfeed/)"
 #: Bytes of a feed (or any whole answer) after decompression: import, diff, check --feed.
 MAX_FEED_BYTES = 64 * 1024 * 1024
 #: Bytes of a hub's or the Podcast Index's answer to a ping (only its first words are shown).

@@ -18,13 +18,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from podcastfeed.errors import BuildFailed, ConfigError, Problem, shorten
 from podcastfeed.model import Category, Owner, Show
+from podcastfeed.source import CONFIG_NAME as CONFIG_NAME  # re-exported
 from podcastfeed.source.categories import parse_category
 from podcastfeed.source.show_tags import TAG_KEYS, read_show_tags
 from podcastfeed.source.shownotes import strip_control_chars
 from podcastfeed.source.tables import TableReader, clean_text, key_line
 from podcastfeed.values import parse_date
-
-CONFIG_NAME = "feed.toml"
 
 #: The optional tags' front-matter fields (issue 4), read by episode_tags.
 TAG_FIELDS = (
