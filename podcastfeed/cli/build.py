@@ -6,7 +6,6 @@ import json
 import os
 import re
 import sys
-import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -28,12 +27,12 @@ from podcastfeed.cli.common import (
     ConfigOption,
     DeadlineOption,
     DebugOption,
-    app,
+    command,
     err,
-    fail,
+    show_error,
     shown,
 )
-from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError
+from podcastfeed.errors import ExitCode, ProbeError
 from podcastfeed.media.audio import probe_file
 from podcastfeed.media.probing import USER_AGENT, ProbeOptions
 from podcastfeed.net.limits import DEFAULT_DEADLINE, mask_url
@@ -41,7 +40,7 @@ from podcastfeed.output import plan as outputs
 from podcastfeed.source.config import CONFIG_NAME
 
 
-@app.command("build")
+@command("build", interrupted="Interrupted; the previous feed, lock and pages are as they were")
 def build_command(
     config: ConfigOption = Path(CONFIG_NAME),
     output: Annotated[
@@ -133,21 +132,15 @@ def build_command(
             allow_changes=allow_changes or (),
             check=not no_check,
         )
-    except PodcastfeedError as exc:
-        progress.stop()
-        fail(exc, debug)
-    except KeyboardInterrupt:
-        progress.stop()
-        err("Interrupted; nothing was written")
-        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-    progress.stop()
+    finally:
+        progress.stop()  # before any message
     for problem in report.warnings:
         err(str(problem))
     if strict and report.warnings:
         err(f"Error: {len(report.warnings)} warning(s) with --strict; nothing was written")
         raise typer.Exit(int(ExitCode.CONTENT))
     if check_only:
-        _check_current(report, Path(output) if output and output != "-" else None, debug)
+        _check_current(report, Path(output) if output and output != "-" else None)
         return
     if output == "-":
         sys.stdout.buffer.write(report.feed)
@@ -156,21 +149,16 @@ def build_command(
         return
     try:
         target = write_report(report, Path(output) if output else None)
-    except PodcastfeedError as exc:
-        fail(exc, debug)
     except OSError as exc:
         err(f"Error: cannot write {exc.filename or output or report.output}: {exc.strerror}")
         err("Nothing was replaced: the previous feed, lock and pages are as they were")
         raise typer.Exit(int(ExitCode.CONTENT)) from None
-    except KeyboardInterrupt:
-        err("Interrupted; the previous feed, lock and pages are as they were")
-        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     for note in report.notes:
         err(f"note: {note}")
     err(_summary(report, shown(target, report.config.build.root)))
 
 
-def _check_current(report: BuildReport, output: Path | None, debug: bool) -> None:
+def _check_current(report: BuildReport, output: Path | None) -> None:
     """`build --check`: compare the built feed and lock with the files on disk."""
     from podcastfeed.feeds.diff import diff_feeds, format_diff
 
@@ -189,26 +177,16 @@ def _check_current(report: BuildReport, output: Path | None, debug: bool) -> Non
     if on_disk is None:
         stale.append(f"{feed_name} does not exist yet")
     elif on_disk != built:
-        try:
-            lines = format_diff(
-                diff_feeds(on_disk, built, old_name=feed_name, new_name="the build")
-            )
-        except PodcastfeedError as exc:
-            fail(exc, debug)
+        lines = format_diff(diff_feeds(on_disk, built, old_name=feed_name, new_name="the build"))
         stale.append(f"{feed_name} is out of date:")
         stale += ["  " + line for line in lines] or ["  (same content, different bytes)"]
-    try:
-        plan = outputs.make_plan(
-            report.config.build,
-            report.published,
-            target,
-            lambda way: report.pages(assets_path=way),
-        )
-        stale += outputs.stale(
-            plan, report.config.build, report.lock, lambda path: shown(path, root)
-        )
-    except PodcastfeedError as exc:
-        fail(exc, debug)
+    plan = outputs.make_plan(
+        report.config.build,
+        report.published,
+        target,
+        lambda way: report.pages(assets_path=way),
+    )
+    stale += outputs.stale(plan, report.config.build, report.lock, lambda path: shown(path, root))
     if stale:
         for line in stale:
             err(line)
@@ -278,7 +256,7 @@ def _summary(report: BuildReport, where: str) -> str:
     return text + f", {report.seconds:.2f} s"
 
 
-@app.command("probe")
+@command("probe")
 def probe_command(
     sources: Annotated[
         list[str], typer.Argument(metavar="FILE_OR_URL...", help="Audio files or http(s) URLs.")
@@ -313,10 +291,8 @@ def probe_command(
                 info, cost = found.info, found.cost
             else:
                 info = probe_file(Path(source))
-        except ProbeError as exc:
-            if debug:
-                traceback.print_exception(exc, file=sys.stderr)
-            err(f"Error: {exc}")
+        except ProbeError as exc:  # the others are still measured; exit 3 at the end
+            show_error(exc, debug)
             failed = True
             continue
         result = {

@@ -7,6 +7,7 @@ Prompting for answers is the CLI's job.
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -15,6 +16,20 @@ from pathlib import Path
 
 from podcastfeed.errors import PodcastfeedError
 from podcastfeed.model import AudioInfo
+
+
+def episodes_folder(config_path: Path) -> Path:
+    """Where a new episode goes: the `[build] episodes` folder of `config_path` (relative to
+    the working folder), else `episodes` when there is no such file or it cannot be read
+    (`podcastfeed build` will say what is wrong with it)."""
+    from podcastfeed.source.config import load_config  # tomllib and the show's rules: only here
+
+    if config_path.is_file():
+        try:
+            return Path(os.path.relpath(load_config(config_path).build.episodes_dir))
+        except PodcastfeedError:
+            pass
+    return Path("episodes")
 
 
 def slugify(title: str) -> str:
