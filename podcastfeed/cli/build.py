@@ -159,41 +159,26 @@ def build_command(
 
 
 def _check_current(report: BuildReport, output: Path | None) -> None:
-    """`build --check`: compare the built feed and lock with the files on disk."""
-    from podcastfeed.feeds.diff import diff_feeds, format_diff
-
+    """`build --check`: print what is stale on disk (output.plan.check_current)."""
     target = output or report.output
     root = report.config.build.root
-    stale = []
-    built = report.feed
-    try:
-        on_disk: bytes | None = target.read_bytes()
-    except FileNotFoundError:
-        on_disk = None
-    except OSError as exc:
-        err(f"Error: cannot read {target}: {exc.strerror}")
-        raise typer.Exit(int(ExitCode.CONTENT)) from None
-    feed_name = shown(target, root)
-    if on_disk is None:
-        stale.append(f"{feed_name} does not exist yet")
-    elif on_disk != built:
-        lines = format_diff(diff_feeds(on_disk, built, old_name=feed_name, new_name="the build"))
-        stale.append(f"{feed_name} is out of date:")
-        stale += ["  " + line for line in lines] or ["  (same content, different bytes)"]
-    plan = outputs.make_plan(
+    stale = outputs.check_current(
+        report.feed,
+        target,
         report.config.build,
         report.published,
-        target,
+        report.lock,
         lambda way: report.pages(assets_path=way),
+        lambda path: shown(path, root),
     )
-    stale += outputs.stale(plan, report.config.build, report.lock, lambda path: shown(path, root))
     if stale:
         for line in stale:
             err(line)
         err("Error: run `podcastfeed build` and commit the result")
         raise typer.Exit(int(ExitCode.CONTENT))
     count = len(report.published)
-    err(f"{feed_name} and {lock.LOCK_NAME} are current ({count} episode{'s' * (count != 1)})")
+    name = shown(target, root)
+    err(f"{name} and {lock.LOCK_NAME} are current ({count} episode{'s' * (count != 1)})")
 
 
 class StepProgress:
