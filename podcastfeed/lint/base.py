@@ -25,16 +25,13 @@ from podcastfeed.errors import PodcastfeedError, Problem
 from podcastfeed.feeds.xml import rss_root
 from podcastfeed.source.config import key_line
 from podcastfeed.source.fields import ALIASES, key_lines, load_yaml
+from podcastfeed.xmlns import ATOM, CONTENT, ITUNES, PODCAST, PODCAST_LEGACY
 
 if TYPE_CHECKING:
     from podcastfeed.lint.online import Online
     from podcastfeed.media.artwork import Artwork, ArtworkError
 
 SEVERITIES = ("error", "warning", "info")
-ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-PODCAST = "https://podcastindex.org/namespace/1.0"
-PODCAST_LEGACY = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
-ATOM = "http://www.w3.org/2005/Atom"
 NS = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM}
 
 
@@ -236,7 +233,7 @@ def text_of(element: etree._Element | None) -> str | None:
 
 
 #: Elements no rule reads, dropped while parsing our own feed: most of its bytes are notes.
-_UNREAD = ("{http://purl.org/rss/1.0/modules/content/}encoded",)
+_UNREAD = (f"{{{CONTENT}}}encoded",)
 
 
 def parse_pieces(pieces: Iterable[bytes], source: str) -> etree._Element:

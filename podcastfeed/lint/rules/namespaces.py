@@ -11,8 +11,9 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from podcastfeed.lint.base import ITUNES, PODCAST, PODCAST_LEGACY, Feed, Hit, repeats, rule, text_of
+from podcastfeed.lint.base import Feed, Hit, repeats, rule, text_of
 from podcastfeed.lint.rules.channel import PSP1
+from podcastfeed.xmlns import ITUNES, PODCAST, PODCAST_LEGACY
 
 SPOTIFY = "http://www.spotify.com/ns/rss"
 APPLE_MOVE = "https://github.com/BabDev/Podcast-Manager/issues/13"
