@@ -17,6 +17,15 @@ _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:\.\d+)?$")
 _RFC822_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]{3,}\.?\s+(\d+)\b")
 _SPACED_OFFSET = re.compile(r"^(.*\d)\s+(Z|UTC|GMT|[+-]\d{2}:?\d{2})$")
 
+#: An e-mail address as the directories check it: name@host.tld, the top-level domain two or
+#: more letters, digits or hyphens. feed.toml, front matter and `check` all use this one (issue
+#: 13: feed.toml took `a@b.c`, which `check` then rejected).
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z0-9-]{2,}$")
+#: BCP 47 in the shape directories accept: a 2-3 letter language, optional subtags.
+LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+#: An ISO 3166-1 alpha-2 country code, lower case (spotify:countryOfOrigin).
+COUNTRY = re.compile(r"^[a-z]{2}$")
+
 # Longer than any recording (31 years): a bigger number is a typo, or an attempt to overflow.
 MAX_DURATION = 10**9
 #: Every date podcastfeed reads or writes is in these years (issue 12): podcasts did not exist

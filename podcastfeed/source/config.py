@@ -22,7 +22,7 @@ from podcastfeed.model import Category, Owner, Show
 from podcastfeed.source.categories import parse_category
 from podcastfeed.source.show_tags import TAG_KEYS, read_show_tags
 from podcastfeed.source.shownotes import strip_control_chars
-from podcastfeed.values import parse_date, parse_link
+from podcastfeed.values import EMAIL, LANGUAGE, parse_date, parse_link
 
 CONFIG_NAME = "feed.toml"
 
@@ -87,10 +87,6 @@ SHOW_KEYS = {
     *TAG_KEYS,
 }
 BUILD_KEYS = {"episodes", "output", "site", "cache", "pages", "templates"}
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# BCP 47 in the shape directories accept: a 2-3 letter language, optional subtags.
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
 @dataclass(frozen=True)
@@ -281,7 +277,7 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
     copyright_ = r.get("copyright", str)
 
     language = r.get("language", str, required=True)
-    if language and not _LANGUAGE.match(language):
+    if language and not LANGUAGE.match(language):
         r.problem(
             "language",
             f"'language' must be a language code like 'en' or 'en-US' (got {shorten(language)})",
@@ -293,7 +289,7 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
         name, email = owner_table.get("name"), owner_table.get("email")
         if not isinstance(name, str) or not clean_text(name):
             r.problem("owner", "'owner.name' is required (a string)")
-        elif not isinstance(email, str) or not _EMAIL.match(email.strip()):
+        elif not isinstance(email, str) or not EMAIL.match(email.strip()):
             r.problem(
                 "owner",
                 f"'owner.email' must be an e-mail address (got {shorten(email)})",

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from podcastfeed.errors import shorten
 from podcastfeed.model import MIME_BY_EXTENSION, ShowTags, Trailer, UpdateFrequency
 from podcastfeed.source import tagvalues as tv
-from podcastfeed.values import parse_link
+from podcastfeed.values import COUNTRY, parse_link
 
 if TYPE_CHECKING:
     from podcastfeed.source.config import _Reader
@@ -42,8 +42,6 @@ TAG_KEYS = {
     "spotify_limit": "spotify:limit",
     "hubs": 'atom:link rel="hub"',
 }
-
-_COUNTRY = re.compile(r"^[a-z]{2}$")
 
 
 def read_show_tags(r: _Reader, timezone: str) -> ShowTags:
@@ -105,7 +103,7 @@ def read_show_tags(r: _Reader, timezone: str) -> ShowTags:
     def countries(value: object) -> tuple[str, ...]:
         found = tv.several(value, lambda v: str(v).strip().lower())
         for code in found:
-            if not _COUNTRY.match(code):
+            if not COUNTRY.match(code):
                 raise ValueError(
                     f"must list ISO 3166 country codes like 'us' (got {shorten(code)})"
                 )

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from podcastfeed.errors import shorten
 from podcastfeed.model import Funding, Image, License, Location, Person, RemoteItem, Txt
 from podcastfeed.source.shownotes import strip_control_chars
-from podcastfeed.values import parse_date, parse_link
+from podcastfeed.values import EMAIL, parse_date, parse_link
 
 T = TypeVar("T")
 
@@ -81,7 +81,6 @@ TABLE_KEYS: dict[str, frozenset[str]] = {
 
 _GEO = re.compile(r"^geo:-?\d{1,2}(\.\d+)?,-?\d{1,3}(\.\d+)?(,-?\d+(\.\d+)?)?(;u=\d+(\.\d+)?)?$")
 _OSM = re.compile(r"^[NWR]\d+(#\d+)?$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
@@ -129,7 +128,7 @@ def positive_int(value: object) -> int:
 
 
 def email(value: object) -> str:
-    if not isinstance(value, str) or not _EMAIL.match(value.strip()):
+    if not isinstance(value, str) or not EMAIL.match(value.strip()):
         raise ValueError(f"must be an e-mail address (got {shorten(value)})")
     return value.strip()
 

@@ -13,13 +13,12 @@ from lxml import etree
 
 from podcastfeed.lint.base import Feed, Hit, repeats, rule, text_of
 from podcastfeed.lint.rules.channel import PSP1
-from podcastfeed.xmlns import ITUNES, PODCAST, PODCAST_LEGACY
+from podcastfeed.values import COUNTRY, EMAIL
+from podcastfeed.xmlns import ITUNES, PODCAST, PODCAST_LEGACY, SPOTIFY
 
-SPOTIFY = "http://www.spotify.com/ns/rss"
 APPLE_MOVE = "https://github.com/BabDev/Podcast-Manager/issues/13"
 FEEDSMITH_SPOTIFY = "https://next.feedsmith.dev/reference/namespaces/spotify"
 SPOTIFY_VIDEO = "https://github.com/vpetersson/podcast-rss-generator#known-issues"
-_COUNTRY = re.compile(r"^[a-z]{2}$")
 
 
 def _namespaces(feed: Feed) -> dict[str, etree._Element]:
@@ -217,7 +216,7 @@ def spotify_tags(feed: Feed) -> Iterator[Hit]:
             )
     for element in feed.channel.iterchildren(f"{{{SPOTIFY}}}countryOfOrigin"):
         value = text_of(element) or ""
-        bad = [code for code in value.split() if not _COUNTRY.match(code)]
+        bad = [code for code in value.split() if not COUNTRY.match(code)]
         if bad or not value:
             yield Hit(
                 element,
@@ -265,7 +264,6 @@ TRANSCRIPT_TYPES = (
     "application/x-subrip",
 )
 _NUMBER = re.compile(r"^\d+(\.\d+)?$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z0-9-]{2,}$")
 
 
 def _podcast(parent: etree._Element, name: str) -> list[etree._Element]:
@@ -287,7 +285,7 @@ def locked(feed: Feed) -> Iterator[Hit]:
         if value not in ("yes", "no"):
             yield Hit(element, f"podcast:locked must be yes or no (got {value!r})", key="locked")
         owner = element.get("owner")
-        if owner is not None and not _EMAIL.match(owner.strip()):
+        if owner is not None and not EMAIL.match(owner.strip()):
             yield Hit(
                 element,
                 f"podcast:locked owner must be an e-mail address (got {owner!r})",
