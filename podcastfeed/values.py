@@ -69,6 +69,12 @@ def format_duration(seconds: int) -> str:
     return str(int(seconds))
 
 
+def format_clock(seconds: float) -> str:
+    """H:MM:SS for people (1:02:03, 0:04:05), fractions dropped; feeds get format_duration."""
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
 def parse_bool(value: object) -> bool:
     """true/false, yes/no (and `clean`, which Apple now spells false)."""
     if isinstance(value, bool):

@@ -38,6 +38,7 @@ from podcastfeed.media.probing import USER_AGENT, ProbeOptions
 from podcastfeed.net.limits import DEFAULT_DEADLINE, mask_url
 from podcastfeed.output import plan as outputs
 from podcastfeed.source.config import CONFIG_NAME
+from podcastfeed.values import format_clock
 
 
 @command("build", interrupted="Interrupted; the previous feed, lock and pages are as they were")
@@ -293,7 +294,7 @@ def probe_command(
         results.append(result)
         if not as_json:
             print(
-                f"{mask_url(source)}: {_clock(info.seconds)} ({info.duration:.2f} s), "
+                f"{mask_url(source)}: {format_clock(info.seconds)} ({info.duration:.2f} s), "
                 f"{info.size:,} bytes, {info.mime_type}, by {info.method}"
                 + (f" ({cost})" if cost else "")
             )
@@ -301,8 +302,3 @@ def probe_command(
         print(json.dumps(results, indent=2))
     if failed:
         raise typer.Exit(int(ExitCode.PROBE))
-
-
-def _clock(seconds: int) -> str:
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"

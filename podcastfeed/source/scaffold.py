@@ -16,6 +16,7 @@ from pathlib import Path
 
 from podcastfeed.errors import PodcastfeedError
 from podcastfeed.model import AudioInfo
+from podcastfeed.values import format_clock
 
 
 def episodes_folder(config_path: Path) -> Path:
@@ -44,11 +45,6 @@ def _yaml_string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _clock(seconds: int) -> str:
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
-
-
 def episode_text(
     title: str,
     *,
@@ -62,7 +58,7 @@ def episode_text(
     status = "publish" if publish else "draft  # change to publish when it is ready"
     if audio:
         measured = (
-            f"  # {_clock(info.seconds)}, {info.size:,} bytes, {info.mime_type} "
+            f"  # {format_clock(info.seconds)}, {info.size:,} bytes, {info.mime_type} "
             "(measured by podcastfeed new; the build measures it again)"
             if info
             else ""
