@@ -7,7 +7,7 @@ line.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
@@ -124,12 +124,9 @@ def parse_date(value: object, zone: tzinfo) -> datetime:
     A value without an offset is in `zone` (the show's timezone); the range is checked first,
     so a zone's offset is only ever looked up for a year it has real rules for.
     """
-    if isinstance(value, datetime):
+    if isinstance(value, date):  # a datetime too
         check_date_range(value)
-        return value if value.tzinfo else value.replace(tzinfo=zone)
-    if isinstance(value, date):
-        check_date_range(value)
-        return datetime.combine(value, time(), zone)
+        return make_aware(value, zone)
     if not isinstance(value, str) or not value.strip():
         raise ValueError("must be a date like 2024-03-12 or 2024-03-12T09:30:00+01:00")
     text = iso = value.strip()
@@ -141,16 +138,38 @@ def parse_date(value: object, zone: tzinfo) -> datetime:
         parsed = datetime.fromisoformat(iso)
     except ValueError:
         try:
-            parsed = parsedate_to_datetime(text)
+            parsed = parse_rfc822(text, zone)
             check_rfc822_year(text, parsed.year)
         except DateRangeError:
             raise
-        except (TypeError, ValueError, IndexError):
+        except ValueError:
             raise ValueError(
                 "must be an ISO 8601 date like 2024-03-12 or 2024-03-12T09:30:00+01:00"
             ) from None
     check_date_range(parsed)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+    return make_aware(parsed, zone)
+
+
+def make_aware(moment: date, zone: tzinfo) -> datetime:
+    """`moment` as an aware datetime: a date is its midnight in `zone`, a datetime without an
+    offset is in `zone`, one with an offset keeps it."""
+    if isinstance(moment, datetime):
+        return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    return datetime.combine(moment, time(), zone)
+
+
+def parse_rfc822(text: str, zone: tzinfo = UTC) -> datetime:
+    """An aware datetime from an RFC 2822 date (`Tue, 04 Apr 2023 06:00:00 +0200`); `-0000`
+    (no zone stated) means `zone`. Any year email.utils reads: callers check the range.
+
+    Raises:
+        ValueError: `text` is not an RFC 2822 date.
+    """
+    try:
+        parsed = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        raise ValueError("must be an RFC 2822 date like Tue, 04 Apr 2023 06:00:00 +0200") from None
+    return make_aware(parsed, zone)
 
 
 def parse_link(value: object, *, relative: bool = False) -> str:

@@ -3,13 +3,16 @@ the places that used to disagree."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from conftest import Site
 from test_checks import make_feed, rules_of
 
 from podcastfeed.errors import BuildFailed
 from podcastfeed.source.config import load_config
-from podcastfeed.values import EMAIL
+from podcastfeed.values import EMAIL, make_aware, parse_date, parse_rfc822
 
 EMAILS = [
     ("ada@example.org", True),
@@ -34,3 +37,19 @@ def test_email_feed_toml_and_check_agree(email: str, valid: bool, site: Site) ->
     flagged = "spotify/owner-email" in rules_of(make_feed({"owner": owner + "</itunes:owner>"}))
     assert flagged is not valid
     assert bool(EMAIL.match(email)) is valid
+
+
+def test_make_aware_gives_naive_values_the_zone() -> None:
+    zone = ZoneInfo("Europe/Berlin")
+    assert make_aware(date(2024, 3, 12), zone) == datetime(2024, 3, 12, tzinfo=zone)
+    assert make_aware(datetime(2024, 3, 12, 9), zone) == datetime(2024, 3, 12, 9, tzinfo=zone)
+    fixed = datetime(2024, 3, 12, 9, tzinfo=UTC)
+    assert make_aware(fixed, zone) is fixed
+
+
+def test_parse_rfc822_is_what_parse_date_and_check_read() -> None:
+    text = "Tue, 04 Apr 2023 06:00:00 +0200"
+    assert parse_rfc822(text) == parse_date(text, UTC) == datetime(2023, 4, 4, 4, tzinfo=UTC)
+    assert parse_rfc822("Tue, 04 Apr 2023 06:00:00 -0000").tzinfo is UTC
+    with pytest.raises(ValueError, match="RFC 2822"):
+        parse_rfc822("2023-04-04")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
@@ -14,7 +13,7 @@ from lxml import etree
 from podcastfeed.lint.base import Feed, Hit, repeats, rule, text_of
 from podcastfeed.lint.rules.channel import PSP1
 from podcastfeed.model import MIME_BY_EXTENSION
-from podcastfeed.values import check_date_range, check_rfc822_year
+from podcastfeed.values import check_date_range, check_rfc822_year, parse_rfc822
 
 PI_RECOMMENDATIONS = (
     "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/other-recommendations.md"
@@ -235,10 +234,9 @@ def pubdate(feed: Feed) -> Iterator[Hit]:
 
 def _date(value: str | None) -> datetime | None:
     try:
-        parsed = parsedate_to_datetime(value or "")
-    except (TypeError, ValueError, IndexError):
+        return parse_rfc822(value or "")
+    except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 @rule(
