@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime, time, tzinfo
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
+from podcastfeed.errors import shorten
+
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:\.\d+)?$")
 # Jekyll writes `2023-03-21 05:31:18 +0000`; fromisoformat wants the offset without the space.
 # The year of an RFC 2822 date as written: email.utils reads `0001` and `1` as 2001.
@@ -76,7 +78,8 @@ def format_clock(seconds: float) -> str:
 
 
 def parse_bool(value: object) -> bool:
-    """true/false, yes/no (and `clean`, which Apple now spells false)."""
+    """true/false, yes/no (and `clean`, which Apple now spells false); require_bool takes
+    only a boolean."""
     if isinstance(value, bool):
         return value
     if isinstance(value, str | int) and str(value).strip().lower() in TRUE_WORDS:
@@ -86,7 +89,17 @@ def parse_bool(value: object) -> bool:
     raise ValueError("must be true or false")
 
 
+def require_bool(value: object) -> bool:
+    """A TOML or YAML boolean and nothing else: the optional tags' switches (`locked`,
+    `block`, `complete`), where `"yes"` is a mistake to report; parse_bool reads words."""
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false (got {shorten(value)})")
+    return value
+
+
 def parse_positive_int(value: object) -> int:
+    """A whole number above 0, also written as digits in a string (front matter's `season:
+    "2"`); require_positive_int takes only a number."""
     if isinstance(value, bool):
         raise ValueError("must be a whole number")
     if isinstance(value, str) and value.strip().isdigit():
@@ -96,6 +109,13 @@ def parse_positive_int(value: object) -> int:
     if isinstance(value, int) and value > 0:
         return value
     raise ValueError("must be a whole number above 0")
+
+
+def require_positive_int(value: object) -> int:
+    """A TOML or YAML integer above 0 and nothing else (the optional tags' numbers)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"must be a whole number above 0 (got {shorten(value)})")
+    return value
 
 
 class DateRangeError(ValueError):

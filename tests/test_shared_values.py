@@ -12,7 +12,16 @@ from test_checks import make_feed, rules_of
 
 from podcastfeed.errors import BuildFailed
 from podcastfeed.source.config import load_config
-from podcastfeed.values import EMAIL, make_aware, parse_date, parse_rfc822
+from podcastfeed.values import (
+    EMAIL,
+    make_aware,
+    parse_bool,
+    parse_date,
+    parse_positive_int,
+    parse_rfc822,
+    require_bool,
+    require_positive_int,
+)
 
 EMAILS = [
     ("ada@example.org", True),
@@ -53,3 +62,13 @@ def test_parse_rfc822_is_what_parse_date_and_check_read() -> None:
     assert parse_rfc822("Tue, 04 Apr 2023 06:00:00 -0000").tzinfo is UTC
     with pytest.raises(ValueError, match="RFC 2822"):
         parse_rfc822("2023-04-04")
+
+
+def test_lenient_and_typed_parsers_differ_only_in_what_they_read() -> None:
+    """parse_* read front matter's words and digit strings; require_* take typed values."""
+    assert parse_bool("yes") is require_bool(True) is True
+    assert parse_positive_int("7") == require_positive_int(7) == 7
+    with pytest.raises(ValueError, match=r"must be true or false \(got 'yes'\)"):
+        require_bool("yes")
+    with pytest.raises(ValueError, match=r"above 0 \(got '7'\)"):
+        require_positive_int("7")

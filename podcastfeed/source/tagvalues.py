@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from podcastfeed.errors import shorten
 from podcastfeed.model import Funding, Image, License, Location, Person, RemoteItem, Txt
 from podcastfeed.source.shownotes import strip_control_chars
-from podcastfeed.values import EMAIL, parse_date, parse_link
+from podcastfeed.values import EMAIL, parse_date, parse_link, require_positive_int
 
 T = TypeVar("T")
 
@@ -113,18 +113,6 @@ def https_url(value: object) -> str:
     if not url.lower().startswith("https://"):
         raise ValueError(f"must be an https:// URL (got {shorten(value)})")
     return url
-
-
-def flag(value: object) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"must be true or false (got {shorten(value)})")
-    return value
-
-
-def positive_int(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"must be a whole number above 0 (got {shorten(value)})")
-    return value
 
 
 def email(value: object) -> str:
@@ -249,7 +237,7 @@ def txt(value: object) -> Txt:
 
 def image(value: object) -> Image:
     data = table(value, TABLE_KEYS["images"], {"url", "width"})
-    return Image(https_url(data["url"]), positive_int(data["width"]))
+    return Image(https_url(data["url"]), require_positive_int(data["width"]))
 
 
 def remote_item(value: object) -> RemoteItem:
