@@ -7,15 +7,26 @@ line.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
+
+from podcastfeed.errors import shorten
 
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:\.\d+)?$")
 # Jekyll writes `2023-03-21 05:31:18 +0000`; fromisoformat wants the offset without the space.
 # The year of an RFC 2822 date as written: email.utils reads `0001` and `1` as 2001.
 _RFC822_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]{3,}\.?\s+(\d+)\b")
 _SPACED_OFFSET = re.compile(r"^(.*\d)\s+(Z|UTC|GMT|[+-]\d{2}:?\d{2})$")
+
+#: An e-mail address as the directories check it: name@host.tld, the top-level domain two or
+#: more letters, digits or hyphens. feed.toml, front matter and `check` all use this one (issue
+#: 13: feed.toml took `a@b.c`, which `check` then rejected).
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z0-9-]{2,}$")
+#: BCP 47 in the shape directories accept: a 2-3 letter language, optional subtags.
+LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+#: An ISO 3166-1 alpha-2 country code, lower case (spotify:countryOfOrigin).
+COUNTRY = re.compile(r"^[a-z]{2}$")
 
 # Longer than any recording (31 years): a bigger number is a typo, or an attempt to overflow.
 MAX_DURATION = 10**9
@@ -60,8 +71,15 @@ def format_duration(seconds: int) -> str:
     return str(int(seconds))
 
 
+def format_clock(seconds: float) -> str:
+    """H:MM:SS for people (1:02:03, 0:04:05), fractions dropped; feeds get format_duration."""
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
 def parse_bool(value: object) -> bool:
-    """true/false, yes/no (and `clean`, which Apple now spells false)."""
+    """true/false, yes/no (and `clean`, which Apple now spells false); require_bool takes
+    only a boolean."""
     if isinstance(value, bool):
         return value
     if isinstance(value, str | int) and str(value).strip().lower() in TRUE_WORDS:
@@ -71,7 +89,17 @@ def parse_bool(value: object) -> bool:
     raise ValueError("must be true or false")
 
 
+def require_bool(value: object) -> bool:
+    """A TOML or YAML boolean and nothing else: the optional tags' switches (`locked`,
+    `block`, `complete`), where `"yes"` is a mistake to report; parse_bool reads words."""
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false (got {shorten(value)})")
+    return value
+
+
 def parse_positive_int(value: object) -> int:
+    """A whole number above 0, also written as digits in a string (front matter's `season:
+    "2"`); require_positive_int takes only a number."""
     if isinstance(value, bool):
         raise ValueError("must be a whole number")
     if isinstance(value, str) and value.strip().isdigit():
@@ -81,6 +109,13 @@ def parse_positive_int(value: object) -> int:
     if isinstance(value, int) and value > 0:
         return value
     raise ValueError("must be a whole number above 0")
+
+
+def require_positive_int(value: object) -> int:
+    """A TOML or YAML integer above 0 and nothing else (the optional tags' numbers)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"must be a whole number above 0 (got {shorten(value)})")
+    return value
 
 
 class DateRangeError(ValueError):
@@ -109,12 +144,9 @@ def parse_date(value: object, zone: tzinfo) -> datetime:
     A value without an offset is in `zone` (the show's timezone); the range is checked first,
     so a zone's offset is only ever looked up for a year it has real rules for.
     """
-    if isinstance(value, datetime):
+    if isinstance(value, date):  # a datetime too
         check_date_range(value)
-        return value if value.tzinfo else value.replace(tzinfo=zone)
-    if isinstance(value, date):
-        check_date_range(value)
-        return datetime.combine(value, time(), zone)
+        return make_aware(value, zone)
     if not isinstance(value, str) or not value.strip():
         raise ValueError("must be a date like 2024-03-12 or 2024-03-12T09:30:00+01:00")
     text = iso = value.strip()
@@ -126,16 +158,38 @@ def parse_date(value: object, zone: tzinfo) -> datetime:
         parsed = datetime.fromisoformat(iso)
     except ValueError:
         try:
-            parsed = parsedate_to_datetime(text)
+            parsed = parse_rfc822(text, zone)
             check_rfc822_year(text, parsed.year)
         except DateRangeError:
             raise
-        except (TypeError, ValueError, IndexError):
+        except ValueError:
             raise ValueError(
                 "must be an ISO 8601 date like 2024-03-12 or 2024-03-12T09:30:00+01:00"
             ) from None
     check_date_range(parsed)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+    return make_aware(parsed, zone)
+
+
+def make_aware(moment: date, zone: tzinfo) -> datetime:
+    """`moment` as an aware datetime: a date is its midnight in `zone`, a datetime without an
+    offset is in `zone`, one with an offset keeps it."""
+    if isinstance(moment, datetime):
+        return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    return datetime.combine(moment, time(), zone)
+
+
+def parse_rfc822(text: str, zone: tzinfo = UTC) -> datetime:
+    """An aware datetime from an RFC 2822 date (`Tue, 04 Apr 2023 06:00:00 +0200`); `-0000`
+    (no zone stated) means `zone`. Any year email.utils reads: callers check the range.
+
+    Raises:
+        ValueError: `text` is not an RFC 2822 date.
+    """
+    try:
+        parsed = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        raise ValueError("must be an RFC 2822 date like Tue, 04 Apr 2023 06:00:00 +0200") from None
+    return make_aware(parsed, zone)
 
 
 def parse_link(value: object, *, relative: bool = False) -> str:

@@ -17,7 +17,7 @@ from podcastfeed.build import BuildReport, build, write_report
 from podcastfeed.cli import app
 from podcastfeed.errors import BuildFailed, ExitCode
 from podcastfeed.media.probing import ProbeOptions
-from podcastfeed.render.namespaces import PODCAST
+from podcastfeed.xmlns import PODCAST
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 NS = {"podcast": PODCAST}

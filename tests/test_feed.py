@@ -11,7 +11,7 @@ from lxml import etree
 from podcastfeed.ids import podcast_guid
 from podcastfeed.model import Audio, AudioInfo, Category, Episode, Owner, Show
 from podcastfeed.render.feed import build_feed, enclosure_for, sort_episodes
-from podcastfeed.render.namespaces import ATOM, CONTENT, ITUNES, PODCAST
+from podcastfeed.xmlns import ATOM, CONTENT, ITUNES, PODCAST
 
 NS = {"itunes": ITUNES, "podcast": PODCAST, "content": CONTENT, "atom": ATOM}
 

@@ -24,7 +24,7 @@ LAYERS = [
     {"net"},
     {"cache"},
     {"lock"},
-    {"errors", "model", "values", "ids", "files"},
+    {"errors", "model", "values", "ids", "files", "xmlns"},
 ]
 MAX_LINES = 400
 
@@ -74,8 +74,19 @@ def _layer(module: str) -> int:
 
 def _graph() -> dict[str, set[str]]:
     return {
-        name: {target for target, _n, _l in _imports(name) if target != name} for name in MODULES
+        name: {
+            target
+            for target, taken, _line in _imports(name)
+            if target != name and not _is_version(target, taken)
+        }
+        for name in MODULES
     }
+
+
+def _is_version(target: str, taken: str) -> bool:
+    """`from podcastfeed import __version__`: a constant of the package itself, whose
+    __init__ imports nothing eagerly (its API is loaded lazily)."""
+    return target == "podcastfeed" and taken == "__version__"
 
 
 def test_layout_has_no_import_circle() -> None:

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from podcastfeed.build import build, write_report
 from podcastfeed.cli import app
 from podcastfeed.errors import BuildFailed, ConfigError
-from podcastfeed.render.page import format_clock
+from podcastfeed.values import format_clock
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 HOSTILE = """\

@@ -13,9 +13,9 @@ from lxml import etree
 
 from podcastfeed.build import build, write_report
 from podcastfeed.errors import BuildFailed, Problem
-from podcastfeed.render.namespaces import ATOM, ITUNES, PODCAST, PSC, SPOTIFY
 from podcastfeed.source.config import load_config
 from podcastfeed.source.episodes import read_episode
+from podcastfeed.xmlns import ATOM, ITUNES, PODCAST, PSC, SPOTIFY
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
 NS = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM, "spotify": SPOTIFY, "psc": PSC}

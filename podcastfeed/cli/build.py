@@ -6,7 +6,6 @@ import json
 import os
 import re
 import sys
-import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -17,14 +16,15 @@ from podcastfeed.cli.common import (
     ConfigOption,
     DeadlineOption,
     DebugOption,
-    app,
+    command,
     err,
-    fail,
+    show_error,
     shown,
 )
-from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError
+from podcastfeed.errors import ExitCode, ProbeError
 from podcastfeed.net.limits import DEFAULT_DEADLINE, USER_AGENT, mask_url
 from podcastfeed.source import CONFIG_NAME
+from podcastfeed.values import format_clock
 
 # The command modules import only what `--help` needs; each command imports its own (issue 13).
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from podcastfeed.build import BuildReport
 
 
-@app.command("build")
+@command("build", interrupted="Interrupted; the previous feed, lock and pages are as they were")
 def build_command(
     config: ConfigOption = Path(CONFIG_NAME),
     output: Annotated[
@@ -128,21 +128,15 @@ def build_command(
             allow_changes=allow_changes or (),
             check=not no_check,
         )
-    except PodcastfeedError as exc:
-        progress.stop()
-        fail(exc, debug)
-    except KeyboardInterrupt:
-        progress.stop()
-        err("Interrupted; nothing was written")
-        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-    progress.stop()
+    finally:
+        progress.stop()  # before any message
     for problem in report.warnings:
         err(str(problem))
     if strict and report.warnings:
         err(f"Error: {len(report.warnings)} warning(s) with --strict; nothing was written")
         raise typer.Exit(int(ExitCode.CONTENT))
     if check_only:
-        _check_current(report, Path(output) if output and output != "-" else None, debug)
+        _check_current(report, Path(output) if output and output != "-" else None)
         return
     if output == "-":
         sys.stdout.buffer.write(report.feed)
@@ -151,68 +145,39 @@ def build_command(
         return
     try:
         target = write_report(report, Path(output) if output else None)
-    except PodcastfeedError as exc:
-        fail(exc, debug)
     except OSError as exc:
         err(f"Error: cannot write {exc.filename or output or report.output}: {exc.strerror}")
         err("Nothing was replaced: the previous feed, lock and pages are as they were")
         raise typer.Exit(int(ExitCode.CONTENT)) from None
-    except KeyboardInterrupt:
-        err("Interrupted; the previous feed, lock and pages are as they were")
-        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     for note in report.notes:
         err(f"note: {note}")
     err(_summary(report, shown(target, report.config.build.root)))
 
 
-def _check_current(report: BuildReport, output: Path | None, debug: bool) -> None:
-    """`build --check`: compare the built feed and lock with the files on disk."""
+def _check_current(report: BuildReport, output: Path | None) -> None:
+    """`build --check`: print what is stale on disk (output.plan.check_current)."""
     from podcastfeed import lock
-    from podcastfeed.feeds.diff import diff_feeds, format_diff
     from podcastfeed.output import plan as outputs
 
     target = output or report.output
     root = report.config.build.root
-    stale = []
-    built = report.feed
-    try:
-        on_disk: bytes | None = target.read_bytes()
-    except FileNotFoundError:
-        on_disk = None
-    except OSError as exc:
-        err(f"Error: cannot read {target}: {exc.strerror}")
-        raise typer.Exit(int(ExitCode.CONTENT)) from None
-    feed_name = shown(target, root)
-    if on_disk is None:
-        stale.append(f"{feed_name} does not exist yet")
-    elif on_disk != built:
-        try:
-            lines = format_diff(
-                diff_feeds(on_disk, built, old_name=feed_name, new_name="the build")
-            )
-        except PodcastfeedError as exc:
-            fail(exc, debug)
-        stale.append(f"{feed_name} is out of date:")
-        stale += ["  " + line for line in lines] or ["  (same content, different bytes)"]
-    try:
-        plan = outputs.make_plan(
-            report.config.build,
-            report.published,
-            target,
-            lambda way: report.pages(assets_path=way),
-        )
-        stale += outputs.stale(
-            plan, report.config.build, report.lock, lambda path: shown(path, root)
-        )
-    except PodcastfeedError as exc:
-        fail(exc, debug)
+    stale = outputs.check_current(
+        report.feed,
+        target,
+        report.config.build,
+        report.published,
+        report.lock,
+        lambda way: report.pages(assets_path=way),
+        lambda path: shown(path, root),
+    )
     if stale:
         for line in stale:
             err(line)
         err("Error: run `podcastfeed build` and commit the result")
         raise typer.Exit(int(ExitCode.CONTENT))
     count = len(report.published)
-    err(f"{feed_name} and {lock.LOCK_NAME} are current ({count} episode{'s' * (count != 1)})")
+    name = shown(target, root)
+    err(f"{name} and {lock.LOCK_NAME} are current ({count} episode{'s' * (count != 1)})")
 
 
 class StepProgress:
@@ -284,7 +249,7 @@ def _summary(report: BuildReport, where: str) -> str:
     return text + f", {report.seconds:.2f} s"
 
 
-@app.command("probe")
+@command("probe")
 def probe_command(
     sources: Annotated[
         list[str], typer.Argument(metavar="FILE_OR_URL...", help="Audio files or http(s) URLs.")
@@ -305,7 +270,6 @@ def probe_command(
 
       podcastfeed probe --json https://cdn.example.org/ep1.mp3 *.m4a
     """
-    from podcastfeed.media.audio import probe_file
 
     results = []
     failed = False
@@ -321,11 +285,11 @@ def probe_command(
                 found = remote.probe_url(session, source, timeout=timeout, deadline=deadline)
                 info, cost = found.info, found.cost
             else:
+                from podcastfeed.media.audio import probe_file
+
                 info = probe_file(Path(source))
-        except ProbeError as exc:
-            if debug:
-                traceback.print_exception(exc, file=sys.stderr)
-            err(f"Error: {exc}")
+        except ProbeError as exc:  # the others are still measured; exit 3 at the end
+            show_error(exc, debug)
             failed = True
             continue
         result = {
@@ -341,7 +305,7 @@ def probe_command(
         results.append(result)
         if not as_json:
             print(
-                f"{mask_url(source)}: {_clock(info.seconds)} ({info.duration:.2f} s), "
+                f"{mask_url(source)}: {format_clock(info.seconds)} ({info.duration:.2f} s), "
                 f"{info.size:,} bytes, {info.mime_type}, by {info.method}"
                 + (f" ({cost})" if cost else "")
             )
@@ -349,8 +313,3 @@ def probe_command(
         print(json.dumps(results, indent=2))
     if failed:
         raise typer.Exit(int(ExitCode.PROBE))
-
-
-def _clock(seconds: int) -> str:
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"

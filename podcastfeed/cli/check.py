@@ -10,13 +10,13 @@ from typing import Annotated
 
 import typer
 
-from podcastfeed.cli.common import ConfigOption, DeadlineOption, DebugOption, app, err, fail
+from podcastfeed.cli.common import ConfigOption, DeadlineOption, DebugOption, command, err
 from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError
 from podcastfeed.net.limits import DEFAULT_DEADLINE, USER_AGENT, feed_limit, mask_url, mask_urls
 from podcastfeed.source import CONFIG_NAME
 
 
-@app.command("check")
+@command("check")
 def check_command(
     config: ConfigOption = Path(CONFIG_NAME),
     feed: Annotated[
@@ -107,8 +107,6 @@ def check_command(
                 checker = Online(session, timeout, cache_file=cache_file, deadline=deadline)
             parsed = feed_for(report, now, online=checker, sample=sample)
         findings = run(parsed, online=online, ignore=ignore or ())
-    except PodcastfeedError as exc:
-        fail(exc, debug)
     finally:
         if checker is not None:
             checker.save()

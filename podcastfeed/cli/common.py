@@ -1,16 +1,18 @@
 """What the command modules share: the typer app, the --debug option, printing to stderr and
-turning a PodcastfeedError into its message and exit code."""
+`command`, the one place that turns a PodcastfeedError or Ctrl-C into a message and exit code."""
 
 from __future__ import annotations
 
+import functools
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
-from podcastfeed.errors import BuildFailed, PodcastfeedError, quote_name
+from podcastfeed.errors import BuildFailed, ExitCode, PodcastfeedError, quote_name
 from podcastfeed.net.limits import DEFAULT_DEADLINE, mask_urls
 
 app = typer.Typer(
@@ -42,7 +44,8 @@ def err(text: str) -> None:
     print(mask_urls(text), file=sys.stderr)
 
 
-def fail(exc: PodcastfeedError, debug: bool) -> NoReturn:
+def show_error(exc: PodcastfeedError, debug: bool) -> None:
+    """`Error: …` on stderr (every problem of a BuildFailed first); the traceback with --debug."""
     if debug:
         traceback.print_exception(exc, file=sys.stderr)
     if isinstance(exc, BuildFailed):
@@ -51,7 +54,48 @@ def fail(exc: PodcastfeedError, debug: bool) -> NoReturn:
         err(f"Error: {exc.message}")
     else:
         err(f"Error: {exc}")
+
+
+def fail(exc: PodcastfeedError, debug: bool) -> NoReturn:
+    show_error(exc, debug)
     raise typer.Exit(int(exc.exit_code))
+
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def command(name: str, *, interrupted: str = "Interrupted") -> Callable[[Command], Command]:
+    """Register a command on `app`, its whole body run by `handled`; the module keeps the
+    plain function, as `app.command` leaves it."""
+
+    def register(function: Command) -> Command:
+        app.command(name)(handled(function, interrupted=interrupted))
+        return function
+
+    return register
+
+
+def handled(function: Command, *, interrupted: str = "Interrupted") -> Command:
+    """`function` under the one error handler of every command: a PodcastfeedError prints its
+    message(s) and exits with its code, Ctrl-C prints `interrupted` and exits 130, and
+    `--debug` (the `debug` argument, where a command has it) adds the traceback. Anything else
+    keeps its traceback: a bug, not a user's mistake."""
+
+    @functools.wraps(function)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        debug = bool(kwargs.get("debug", False))
+        try:
+            return function(*args, **kwargs)
+        except PodcastfeedError as exc:
+            fail(exc, debug)
+        except KeyboardInterrupt as exc:
+            if debug:
+                traceback.print_exception(exc, file=sys.stderr)
+            err(interrupted)
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+
+    run.interrupted = interrupted  # type: ignore[attr-defined]  # what the tests look for
+    return run  # type: ignore[return-value]  # typer reads `function`'s signature through it
 
 
 def shown(path: Path, root: Path) -> str:

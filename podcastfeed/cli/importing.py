@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from podcastfeed.cli.build import StepProgress
-from podcastfeed.cli.common import DeadlineOption, DebugOption, app, err, fail
+from podcastfeed.cli.common import DeadlineOption, DebugOption, command, err
 from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError
 from podcastfeed.net.limits import DEFAULT_DEADLINE, USER_AGENT, feed_limit, mask_url
 from podcastfeed.source import CONFIG_NAME
@@ -21,7 +21,7 @@ PROGRESS_FROM = 200
 LARGE_FEED_BYTES = 20_000_000
 
 
-@app.command("import")
+@command("import")
 def import_command(
     source: Annotated[
         str, typer.Argument(metavar="FEED_FILE_OR_URL", help="The show's current RSS feed.")
@@ -68,67 +68,64 @@ def import_command(
     from podcastfeed.feeds.import_write import compare, import_feed
     from podcastfeed.media.probing import ProbeOptions
 
-    try:
-        if re.match(r"^https?://", source, re.IGNORECASE):
-            from podcastfeed.net import fetch
+    if re.match(r"^https?://", source, re.IGNORECASE):
+        from podcastfeed.net import fetch
 
-            with fetch.make_session(USER_AGENT) as session:
-                got = fetch.ask(
-                    session, source, timeout=timeout, deadline=deadline, max_body=feed_limit()
-                )
-            if got.error or got.status != 200:
-                raise ProbeError(f"{mask_url(source)}: {got.error or f'HTTP {got.status}'}")
-            data, source_url = got.body, source
-        else:
-            try:
-                data, source_url = Path(source).read_bytes(), None
-            except OSError as exc:
-                raise PodcastfeedError(f"cannot read: {exc.strerror}", source=source) from exc
-        if len(data) >= LARGE_FEED_BYTES:
-            err(f"Reading {source} ({len(data) / 1e6:,.0f} MB)…")
-        progress = StepProgress(quiet=False, label="Writing episodes")
-
-        def advance(done: int, total: int) -> None:
-            if total < PROGRESS_FROM:
-                return  # a small import is over before a bar would show anything
-            if done == 1:
-                progress.every = max(100, total // 10)
-                progress.start(total, f"Writing {total} episode files")
-            progress.advance("episode files")
-
+        with fetch.make_session(USER_AGENT) as session:
+            got = fetch.ask(
+                session, source, timeout=timeout, deadline=deadline, max_body=feed_limit()
+            )
+        if got.error or got.status != 200:
+            raise ProbeError(f"{mask_url(source)}: {got.error or f'HTTP {got.status}'}")
+        data, source_url = got.body, source
+    else:
         try:
-            result = import_feed(
-                data,
-                source,
-                directory,
-                source_url=source_url,
-                feed_url=feed_url,
-                redirect=redirect_old_feed,
-                markdown=markdown,
-                force=force,
-                progress=advance,
-            )
-        finally:
-            progress.stop()
-        for text in result.normalizations:
-            err(f"normalized: {text}")
-        for text in result.warnings:
-            err(f"warning: {text}")
-        err(f"Imported {result.items} episode(s) into {directory}: {len(result.files)} file(s)")
-        if verify:
-            report = build(
-                directory / CONFIG_NAME,
-                now=datetime.now(UTC),
-                include_future=True,  # every imported item, even one the host had scheduled
-                use_cache=False,
-                probe=ProbeOptions(offline=True, timeout=timeout),
-            )
-            differences = compare(data, report.feed)
-            for text in differences:
-                err(f"differs: {text}")
-            if differences:
-                err(f"Error: the rebuilt feed differs from the source ({len(differences)})")
-                raise typer.Exit(int(ExitCode.CONTENT))
-            err("Verified: the rebuilt feed has the source's episodes, unchanged")
-    except PodcastfeedError as exc:
-        fail(exc, debug)
+            data, source_url = Path(source).read_bytes(), None
+        except OSError as exc:
+            raise PodcastfeedError(f"cannot read: {exc.strerror}", source=source) from exc
+    if len(data) >= LARGE_FEED_BYTES:
+        err(f"Reading {source} ({len(data) / 1e6:,.0f} MB)…")
+    progress = StepProgress(quiet=False, label="Writing episodes")
+
+    def advance(done: int, total: int) -> None:
+        if total < PROGRESS_FROM:
+            return  # a small import is over before a bar would show anything
+        if done == 1:
+            progress.every = max(100, total // 10)
+            progress.start(total, f"Writing {total} episode files")
+        progress.advance("episode files")
+
+    try:
+        result = import_feed(
+            data,
+            source,
+            directory,
+            source_url=source_url,
+            feed_url=feed_url,
+            redirect=redirect_old_feed,
+            markdown=markdown,
+            force=force,
+            progress=advance,
+        )
+    finally:
+        progress.stop()
+    for text in result.normalizations:
+        err(f"normalized: {text}")
+    for text in result.warnings:
+        err(f"warning: {text}")
+    err(f"Imported {result.items} episode(s) into {directory}: {len(result.files)} file(s)")
+    if verify:
+        report = build(
+            directory / CONFIG_NAME,
+            now=datetime.now(UTC),
+            include_future=True,  # every imported item, even one the host had scheduled
+            use_cache=False,
+            probe=ProbeOptions(offline=True, timeout=timeout),
+        )
+        differences = compare(data, report.feed)
+        for text in differences:
+            err(f"differs: {text}")
+        if differences:
+            err(f"Error: the rebuilt feed differs from the source ({len(differences)})")
+            raise typer.Exit(int(ExitCode.CONTENT))
+        err("Verified: the rebuilt feed has the source's episodes, unchanged")

@@ -10,12 +10,12 @@ from typing import Annotated
 
 import typer
 
-from podcastfeed.cli.common import ConfigOption, app, err
+from podcastfeed.cli.common import ConfigOption, command, err
 from podcastfeed.errors import ExitCode
 from podcastfeed.source import CONFIG_NAME
 
 
-@app.command("serve")
+@command("serve")
 def serve_command(
     config: ConfigOption = Path(CONFIG_NAME),
     port: Annotated[
@@ -56,7 +56,7 @@ def serve_command(
         if open_browser:
             webbrowser.open(url)
         server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # how a preview stops: exit 0 (before the server: 130)
         err("Stopped")
     finally:
         stop.set()

@@ -15,9 +15,8 @@ from podcastfeed.cli.common import (
     ConfigOption,
     DeadlineOption,
     DebugOption,
-    app,
+    command,
     err,
-    fail,
     shown,
 )
 from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError, shorten
@@ -25,7 +24,7 @@ from podcastfeed.net.limits import DEFAULT_DEADLINE, USER_AGENT, feed_limit, mas
 from podcastfeed.source import CONFIG_NAME
 
 
-@app.command("init")
+@command("init")
 def init_command(
     folder: Annotated[
         Path, typer.Argument(metavar="[DIR]", help="The show's folder (default: here).")
@@ -106,25 +105,22 @@ def init_command(
         category=show_category,
         image=show_image,
     )
+    scaffold.create(config_path, scaffold.feed_toml(answers))
     try:
-        scaffold.create(config_path, scaffold.feed_toml(answers))
-        try:
-            config = load_config(config_path)
-        except PodcastfeedError:
-            config_path.unlink()  # nothing half-made is left behind
-            raise
-        episodes = config.build.episodes_dir
-        today = datetime.now().astimezone().date()
-        example = episodes / f"{today.isoformat()}-welcome.md"
-        if not any(episodes.glob("*.md")):
-            text = scaffold.EXAMPLE_EPISODE.format(date=today.isoformat(), guid=uuid.uuid4())
-            scaffold.create(example, text)
-        ignore = folder / ".gitignore"
-        if not ignore.exists():  # the built feed is published, not committed (docs/ci.md)
-            output = os.path.relpath(config.build.output.parent, config.build.root)
-            scaffold.create(ignore, f"/{Path(output).as_posix()}/\n")
-    except PodcastfeedError as exc:
-        fail(exc, debug)
+        config = load_config(config_path)
+    except BaseException:
+        config_path.unlink()  # nothing half-made is left behind
+        raise
+    episodes = config.build.episodes_dir
+    today = datetime.now().astimezone().date()
+    example = episodes / f"{today.isoformat()}-welcome.md"
+    if not any(episodes.glob("*.md")):
+        text = scaffold.EXAMPLE_EPISODE.format(date=today.isoformat(), guid=uuid.uuid4())
+        scaffold.create(example, text)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():  # the built feed is published, not committed (docs/ci.md)
+        output = os.path.relpath(config.build.output.parent, config.build.root)
+        scaffold.create(ignore, f"/{Path(output).as_posix()}/\n")
     where = "" if folder == Path() else f"cd {folder} && "
     err(f"Wrote {config_path} and {shown(example, Path())}")
     err(
@@ -133,7 +129,7 @@ def init_command(
     )
 
 
-@app.command("new")
+@command("new")
 def new_command(
     title: Annotated[str, typer.Argument(metavar="TITLE", help="The episode's title.")],
     audio: Annotated[
@@ -193,33 +189,22 @@ def new_command(
         err(f"Error: --date must be YYYY-MM-DD or an ISO 8601 date-time (got {shorten(when)})")
         raise typer.Exit(int(ExitCode.USAGE)) from None
     if folder is None:
-        folder = Path("episodes")
-        if Path(CONFIG_NAME).is_file():
-            from podcastfeed.source.config import load_config
-
-            try:
-                episodes = load_config(Path(CONFIG_NAME)).build.episodes_dir
-                folder = Path(os.path.relpath(episodes))
-            except PodcastfeedError:
-                pass  # `podcastfeed build` will say what is wrong with it
+        folder = scaffold.episodes_folder(Path(CONFIG_NAME))
     path = folder / scaffold.episode_name(title, day)
     info, reference = None, audio
-    try:
-        if audio and re.match(r"^https?://", audio, re.IGNORECASE):
-            from podcastfeed.media import remote
-            from podcastfeed.net import fetch
+    if audio and re.match(r"^https?://", audio, re.IGNORECASE):
+        from podcastfeed.media import remote
+        from podcastfeed.net import fetch
 
-            with fetch.make_session(USER_AGENT) as session:
-                info = remote.probe_url(session, audio, timeout=timeout, deadline=deadline).info
-        elif audio:
-            info = probe_file(Path(audio))
-            reference = Path(os.path.relpath(Path(audio).resolve(), folder.resolve())).as_posix()
-        text = scaffold.episode_text(
-            title, when=day, guid=str(uuid.uuid4()), audio=reference, info=info, publish=publish
-        )
-        scaffold.create(path, text)
-    except PodcastfeedError as exc:
-        fail(exc, debug)
+        with fetch.make_session(USER_AGENT) as session:
+            info = remote.probe_url(session, audio, timeout=timeout, deadline=deadline).info
+    elif audio:
+        info = probe_file(Path(audio))
+        reference = Path(os.path.relpath(Path(audio).resolve(), folder.resolve())).as_posix()
+    text = scaffold.episode_text(
+        title, when=day, guid=str(uuid.uuid4()), audio=reference, info=info, publish=publish
+    )
+    scaffold.create(path, text)
     print(path)
     if reference and reference.startswith("../"):
         err(
@@ -234,7 +219,7 @@ def new_command(
     )
 
 
-@app.command("notify")
+@command("notify")
 def notify_command(
     config: ConfigOption = Path(CONFIG_NAME),
     dry_run: Annotated[
@@ -277,10 +262,7 @@ def notify_command(
     from podcastfeed.net import notify
     from podcastfeed.source.config import load_config
 
-    try:
-        show = load_config(config).show
-    except PodcastfeedError as exc:
-        fail(exc, debug)
+    show = load_config(config).show
     pings = notify.plan(show, pubnotify_url=None if no_podcastindex else pubnotify_url)
     if not pings:
         err("Nothing to notify: no [show] hubs in feed.toml, and --no-podcastindex")
@@ -303,7 +285,7 @@ def notify_command(
     err(f"Notified {len(results)} service(s) that {show.feed_url} changed")
 
 
-@app.command("diff")
+@command("diff")
 def diff_command(
     old: Annotated[str, typer.Argument(metavar="OLD", help="A feed file or http(s) URL.")],
     new: Annotated[str, typer.Argument(metavar="NEW", help="A feed file or http(s) URL.")],
@@ -345,8 +327,6 @@ def diff_command(
                 except OSError as exc:
                     raise PodcastfeedError(f"cannot read: {exc.strerror}", source=source) from exc
         found = diff_feeds(data[0], data[1], old_name=old, new_name=new)
-    except PodcastfeedError as exc:
-        fail(exc, debug)
     finally:
         if session is not None:
             session.close()

@@ -11,16 +11,17 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from podcastfeed import xmlns
 from podcastfeed.feeds.xml import parse_feed
 
 #: Prefixes for the namespaces a podcast feed uses, for readable field names.
 PREFIXES = {
-    "http://www.itunes.com/dtds/podcast-1.0.dtd": "itunes",
-    "https://podcastindex.org/namespace/1.0": "podcast",
-    "http://www.w3.org/2005/Atom": "atom",
-    "http://purl.org/rss/1.0/modules/content/": "content",
-    "http://www.spotify.com/ns/rss": "spotify",
-    "http://podlove.org/simple-chapters": "psc",
+    xmlns.ITUNES: "itunes",
+    xmlns.PODCAST: "podcast",
+    xmlns.ATOM: "atom",
+    xmlns.CONTENT: "content",
+    xmlns.SPOTIFY: "spotify",
+    xmlns.PSC: "psc",
 }
 #: Values longer than this are not shown in full, only said to have changed.
 SHOWN = 60

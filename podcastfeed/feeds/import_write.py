@@ -21,7 +21,6 @@ from lxml import etree
 from podcastfeed import lock
 from podcastfeed.errors import PodcastfeedError
 from podcastfeed.feeds.importer import (
-    ITUNES,
     Item,
     clean_title,
     parse_pub_date,
@@ -32,6 +31,7 @@ from podcastfeed.files import write_atomic
 from podcastfeed.ids import podcast_guid
 from podcastfeed.source.config import CONFIG_NAME
 from podcastfeed.values import parse_duration
+from podcastfeed.xmlns import CONTENT, ITUNES
 
 METHOD = "from the imported feed"
 #: What the old host should serve (with itunes:new-feed-url) during the move.
@@ -223,8 +223,8 @@ def compare(source: bytes, built: bytes) -> list[str]:
         guid = (element.findtext("guid") or "").strip()
         enclosure = element.find("enclosure")
         assert enclosure is not None
-        duration = element.findtext("{http://www.itunes.com/dtds/podcast-1.0.dtd}duration")
-        notes = element.findtext("{http://purl.org/rss/1.0/modules/content/}encoded")
+        duration = element.findtext(f"{{{ITUNES}}}duration")
+        notes = element.findtext(f"{{{CONTENT}}}encoded")
         got[guid] = {
             "url": enclosure.get("url"),
             "length": int(enclosure.get("length") or 0),

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from podcastfeed import xmlns
 from podcastfeed.errors import PodcastfeedError
 from podcastfeed.feeds.xml import parse_feed, rss_root
 from podcastfeed.values import (
@@ -28,14 +29,10 @@ from podcastfeed.values import (
     parse_date,
     parse_duration,
 )
+from podcastfeed.xmlns import ATOM, CONTENT, ITUNES
 
-ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-PODCAST = (
-    "https://podcastindex.org/namespace/1.0",
-    "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md",
-)
-ATOM = "http://www.w3.org/2005/Atom"
-CONTENT = "http://purl.org/rss/1.0/modules/content/"
+#: Podcasting 2.0 tags are read in both URIs feeds have declared.
+PODCAST = (xmlns.PODCAST, xmlns.PODCAST_LEGACY)
 
 #: Enclosure types hosts write that have a standard name.
 MIME_FIXES = {"audio/mp3": "audio/mpeg", "audio/mpeg3": "audio/mpeg", "audio/x-mp3": "audio/mpeg"}

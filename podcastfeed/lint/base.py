@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -25,6 +24,8 @@ from lxml import etree
 from podcastfeed.errors import Problem
 from podcastfeed.source.lookup import read_front_matter
 from podcastfeed.source.tables import key_line
+from podcastfeed.values import parse_rfc822
+from podcastfeed.xmlns import ATOM, ITUNES, PODCAST, PODCAST_LEGACY
 
 if TYPE_CHECKING:
     from podcastfeed.media.artwork import Artwork, ArtworkError
@@ -39,10 +40,6 @@ class Online(Protocol):
 
 
 SEVERITIES = ("error", "warning", "info")
-ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-PODCAST = "https://podcastindex.org/namespace/1.0"
-PODCAST_LEGACY = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
-ATOM = "http://www.w3.org/2005/Atom"
 NS = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM}
 PSP1 = "https://github.com/Podcast-Standards-Project/PSP-1-Podcast-RSS-Specification"
 
@@ -230,10 +227,9 @@ def iter_texts(feed: Feed) -> Iterator[tuple[etree._Element, str]]:
 def pub_date(value: str | None) -> datetime | None:
     """An RFC 2822 date as feeds write it (no zone: UTC); None when it is not one."""
     try:
-        parsed = parsedate_to_datetime(value or "")
-    except (TypeError, ValueError, IndexError):
+        return parse_rfc822(value or "")
+    except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def is_absolute_url(url: str) -> bool:

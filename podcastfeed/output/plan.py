@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from podcastfeed import lock
-from podcastfeed.errors import ConfigError, EpisodeError
+from podcastfeed.errors import ConfigError, EpisodeError, PodcastfeedError
 from podcastfeed.files import relative_name
 from podcastfeed.model import Episode
 from podcastfeed.render import page
@@ -117,6 +117,43 @@ def asset_bytes(asset: assets.Asset) -> bytes:
         return asset.source.read_bytes()
     except OSError as exc:
         raise EpisodeError(f"cannot read: {exc.strerror}", source=asset.source) from exc
+
+
+def check_current(
+    feed: bytes,
+    target: Path,
+    settings: BuildSettings,
+    published: Sequence[Episode],
+    new_lock: lock.Lock,
+    render_pages: Callable[[str], list[page.Page]],
+    shown: Callable[[Path], str] = str,
+) -> list[str]:
+    """What `build --check` reports: the feed `target` on disk (with the feed's differences
+    from `feed`, as `podcastfeed diff` words them), the assets, pages and lock that differ
+    from this build; an empty list when all are current. Nothing is written.
+
+    Raises:
+        PodcastfeedError: the feed on disk cannot be read or parsed, or a plan's errors (see
+            make_plan).
+    """
+    from podcastfeed.feeds.diff import diff_feeds, format_diff  # lxml only for --check
+
+    found = []
+    name = shown(target)
+    try:
+        on_disk: bytes | None = target.read_bytes()
+    except FileNotFoundError:
+        on_disk = None
+    except OSError as exc:
+        raise PodcastfeedError(f"cannot read {target}: {exc.strerror}") from exc
+    if on_disk is None:
+        found.append(f"{name} does not exist yet")
+    elif on_disk != feed:
+        lines = format_diff(diff_feeds(on_disk, feed, old_name=name, new_name="the build"))
+        found.append(f"{name} is out of date:")
+        found += ["  " + line for line in lines] or ["  (same content, different bytes)"]
+    plan = make_plan(settings, published, target, render_pages)
+    return found + stale(plan, settings, new_lock, shown)
 
 
 def stale(

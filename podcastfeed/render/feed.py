@@ -17,14 +17,13 @@ from lxml import etree
 from podcastfeed.ids import podcast_guid
 from podcastfeed.model import MIME_BY_EXTENSION, AudioInfo, Episode, Show
 from podcastfeed.render.namespaces import (
-    ATOM,
-    CONTENT,
     NSMAP,
     OPTIONAL_NSMAP,
     ChannelExtension,
     ItemExtension,
 )
 from podcastfeed.values import format_duration
+from podcastfeed.xmlns import ATOM, CONTENT
 
 GENERATOR = "podcastfeed"
 GENERATOR_URI = "https://pypi.org/project/podcastfeed/"

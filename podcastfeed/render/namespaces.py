@@ -14,14 +14,7 @@ from lxml import etree
 
 from podcastfeed.model import EMPTY_EPISODE_TAGS, Category, EpisodeTags, ShowTags
 from podcastfeed.render.podcast_ns import write_channel_tags, write_item_tags
-
-ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-PODCAST = "https://podcastindex.org/namespace/1.0"
-CONTENT = "http://purl.org/rss/1.0/modules/content/"
-ATOM = "http://www.w3.org/2005/Atom"
-
-SPOTIFY = "http://www.spotify.com/ns/rss"
-PSC = "http://podlove.org/simple-chapters"
+from podcastfeed.xmlns import ATOM, ITUNES, PODCAST, PSC, SPOTIFY
 
 #: The namespaces every feed declares, in this order (feedgen adds atom and content itself).
 NSMAP = {"itunes": ITUNES, "podcast": PODCAST}

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from podcastfeed.errors import ConfigError
 from podcastfeed.model import AudioInfo, Episode, Show
 from podcastfeed.render.feed import enclosure_for, sort_episodes
+from podcastfeed.values import format_clock
 
 #: How the page names the apps of `[show] subscribe`; any other key is shown as written.
 APP_NAMES = {
@@ -54,12 +55,6 @@ class Page:
     @property
     def content(self) -> bytes:
         return b"".join(self.pieces())
-
-
-def format_clock(seconds: float) -> str:
-    """H:MM:SS (1:02:03, 0:04:05)."""
-    whole = int(seconds)
-    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
 def episode_slug(episode: Episode) -> str:

@@ -12,12 +12,8 @@ from email.utils import format_datetime
 from lxml import etree
 
 from podcastfeed.model import EpisodeTags, Image, License, Location, Person, ShowTags
-from podcastfeed.source.chapters import PSC, psc_start
-
-ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-PODCAST = "https://podcastindex.org/namespace/1.0"
-ATOM = "http://www.w3.org/2005/Atom"
-SPOTIFY = "http://www.spotify.com/ns/rss"
+from podcastfeed.source.chapters import psc_start
+from podcastfeed.xmlns import ATOM, ITUNES, PODCAST, PSC, SPOTIFY
 
 
 def _sub(

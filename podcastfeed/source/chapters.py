@@ -14,7 +14,6 @@ from podcastfeed.errors import shorten
 from podcastfeed.model import Chapter
 
 JSON_CHAPTERS_TYPE = "application/json+chapters"
-PSC = "http://podlove.org/simple-chapters"
 
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$")
 

@@ -23,7 +23,7 @@ from podcastfeed.source.categories import parse_category
 from podcastfeed.source.show_tags import TAG_KEYS, read_show_tags
 from podcastfeed.source.shownotes import strip_control_chars
 from podcastfeed.source.tables import TableReader, clean_text, key_line
-from podcastfeed.values import parse_date
+from podcastfeed.values import EMAIL, LANGUAGE, parse_date
 
 #: The optional tags' front-matter fields (issue 4), read by episode_tags.
 TAG_FIELDS = (
@@ -86,10 +86,6 @@ SHOW_KEYS = {
     *TAG_KEYS,
 }
 BUILD_KEYS = {"episodes", "output", "site", "cache", "pages", "templates"}
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# BCP 47 in the shape directories accept: a 2-3 letter language, optional subtags.
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
 @dataclass(frozen=True)
@@ -201,7 +197,7 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
     copyright_ = r.get("copyright", str)
 
     language = r.get("language", str, required=True)
-    if language and not _LANGUAGE.match(language):
+    if language and not LANGUAGE.match(language):
         r.problem(
             "language",
             f"'language' must be a language code like 'en' or 'en-US' (got {shorten(language)})",
@@ -213,7 +209,7 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
         name, email = owner_table.get("name"), owner_table.get("email")
         if not isinstance(name, str) or not clean_text(name):
             r.problem("owner", "'owner.name' is required (a string)")
-        elif not isinstance(email, str) or not _EMAIL.match(email.strip()):
+        elif not isinstance(email, str) or not EMAIL.match(email.strip()):
             r.problem(
                 "owner",
                 f"'owner.email' must be an e-mail address (got {shorten(email)})",

@@ -5,7 +5,6 @@ episode. Pure apart from checking that local files exist.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -29,7 +28,14 @@ from podcastfeed.source.chapters import JSON_CHAPTERS_TYPE, parse_time
 from podcastfeed.source.config import TAG_FIELDS, BuildSettings
 from podcastfeed.source.fields import ALIASES, FieldReader
 from podcastfeed.source.localref import find_local, url_path
-from podcastfeed.values import LINK_SCHEMES, parse_link, url_scheme
+from podcastfeed.values import (
+    LANGUAGE,
+    LINK_SCHEMES,
+    parse_link,
+    require_bool,
+    require_positive_int,
+    url_scheme,
+)
 
 T = TypeVar("T")
 
@@ -47,8 +53,6 @@ TRANSCRIPT_TYPES = {
 }
 #: Files next to `<slug>.md` that become its transcript or chapters without front matter.
 SIBLING_SUFFIXES = (".vtt", ".srt", ".chapters.json")
-
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
 def read_number(f: FieldReader) -> tuple[int | None, str | None]:
@@ -108,7 +112,7 @@ def read_episode_tags(
                 f"(got {shorten(mime or suffix or 'no extension')})"
             )
         language = tv.field(data, "language", str)
-        if language is not None and not _LANGUAGE.match(language):
+        if language is not None and not LANGUAGE.match(language):
             raise ValueError(
                 f"'language' must be a language code like 'en' (got {shorten(language)})"
             )
@@ -176,7 +180,7 @@ def read_episode_tags(
         return AlternateEnclosure(
             url=url,
             mime_type=mime,
-            length=tv.field(data, "length", tv.positive_int),
+            length=tv.field(data, "length", require_positive_int),
             bitrate=tv.field(data, "bitrate", lambda v: float(tv.decimal(v))),
             title=tv.field(data, "title", lambda v: tv.text(v, 32)),
             integrity=integrity,
@@ -260,7 +264,7 @@ def _find(ref: str, beside: Path, settings: BuildSettings) -> Path:
 def _yes(value: object) -> bool:
     if isinstance(value, str) and value.strip().lower() in ("yes", "no"):
         return value.strip().lower() == "yes"
-    return tv.flag(value)
+    return require_bool(value)
 
 
 def _get(f: FieldReader, name: str, parse: Callable[[Any], T]) -> T | None:

@@ -7,6 +7,7 @@ Prompting for answers is the CLI's job.
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -15,6 +16,21 @@ from pathlib import Path
 
 from podcastfeed.errors import PodcastfeedError
 from podcastfeed.model import AudioInfo
+from podcastfeed.values import format_clock
+
+
+def episodes_folder(config_path: Path) -> Path:
+    """Where a new episode goes: the `[build] episodes` folder of `config_path` (relative to
+    the working folder), else `episodes` when there is no such file or it cannot be read
+    (`podcastfeed build` will say what is wrong with it)."""
+    from podcastfeed.source.config import load_config  # tomllib and the show's rules: only here
+
+    if config_path.is_file():
+        try:
+            return Path(os.path.relpath(load_config(config_path).build.episodes_dir))
+        except PodcastfeedError:
+            pass
+    return Path("episodes")
 
 
 def slugify(title: str) -> str:
@@ -27,11 +43,6 @@ def slugify(title: str) -> str:
 def _yaml_string(value: str) -> str:
     """A double-quoted YAML scalar (JSON strings are valid YAML)."""
     return json.dumps(value, ensure_ascii=False)
-
-
-def _clock(seconds: int) -> str:
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
 
 
 def episode_text(
@@ -47,7 +58,7 @@ def episode_text(
     status = "publish" if publish else "draft  # change to publish when it is ready"
     if audio:
         measured = (
-            f"  # {_clock(info.seconds)}, {info.size:,} bytes, {info.mime_type} "
+            f"  # {format_clock(info.seconds)}, {info.size:,} bytes, {info.mime_type} "
             "(measured by podcastfeed new; the build measures it again)"
             if info
             else ""

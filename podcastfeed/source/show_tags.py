@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from podcastfeed.errors import shorten
 from podcastfeed.model import MIME_BY_EXTENSION, ShowTags, Trailer, UpdateFrequency
 from podcastfeed.source import tagvalues as tv
-from podcastfeed.values import parse_link
+from podcastfeed.values import COUNTRY, parse_link, require_bool, require_positive_int
 
 if TYPE_CHECKING:
     from podcastfeed.source.tables import TableReader
@@ -42,8 +42,6 @@ TAG_KEYS = {
     "spotify_limit": "spotify:limit",
     "hubs": 'atom:link rel="hub"',
 }
-
-_COUNTRY = re.compile(r"^[a-z]{2}$")
 
 
 def read_show_tags(r: TableReader, timezone: str) -> ShowTags:
@@ -81,9 +79,9 @@ def read_show_tags(r: TableReader, timezone: str) -> ShowTags:
             title=tv.text(data["title"], 128),
             url=url,
             pub_date=tv.aware(data["pubdate"], zone),
-            length=tv.field(data, "length", tv.positive_int),
+            length=tv.field(data, "length", require_positive_int),
             mime_type=mime,
-            season=tv.field(data, "season", tv.positive_int),
+            season=tv.field(data, "season", require_positive_int),
         )
 
     def update_frequency(value: object) -> UpdateFrequency:
@@ -98,14 +96,14 @@ def read_show_tags(r: TableReader, timezone: str) -> ShowTags:
         return UpdateFrequency(
             tv.text(data["text"], 128),
             rrule=rrule,
-            complete=tv.field(data, "complete", tv.flag),
+            complete=tv.field(data, "complete", require_bool),
             dtstart=tv.field(data, "dtstart", lambda v: tv.aware(v, zone)),
         )
 
     def countries(value: object) -> tuple[str, ...]:
         found = tv.several(value, lambda v: str(v).strip().lower())
         for code in found:
-            if not _COUNTRY.match(code):
+            if not COUNTRY.match(code):
                 raise ValueError(
                     f"must list ISO 3166 country codes like 'us' (got {shorten(code)})"
                 )
@@ -119,14 +117,14 @@ def read_show_tags(r: TableReader, timezone: str) -> ShowTags:
         except ValueError:
             raise ValueError(f"must be an http(s) URL (got {shorten(value)})") from None
 
-    is_locked = get("locked", tv.flag)
+    is_locked = get("locked", require_bool)
     locked_owner = get("locked_owner", tv.email)
     if locked_owner is not None and is_locked is None:
         r.problem("locked_owner", "'locked_owner' needs 'locked = true' or false")
     return ShowTags(
         itunes_title=get("itunes_title", lambda v: tv.text(v, 255)),
-        is_blocked=bool(get("block", tv.flag)),
-        is_complete=bool(get("complete", tv.flag)),
+        is_blocked=bool(get("block", require_bool)),
+        is_complete=bool(get("complete", require_bool)),
         new_feed_url=get("new_feed_url", hub),
         is_locked=is_locked,
         locked_owner=locked_owner,
@@ -141,6 +139,6 @@ def read_show_tags(r: TableReader, timezone: str) -> ShowTags:
         update_frequency=get("update_frequency", update_frequency),
         images=get("images", lambda v: tv.several(v, tv.image)) or (),
         country_of_origin=get("country_of_origin", countries) or (),
-        spotify_limit=get("spotify_limit", tv.positive_int),
+        spotify_limit=get("spotify_limit", require_positive_int),
         hubs=get("hubs", lambda v: tv.several(v, hub)) or (),
     )

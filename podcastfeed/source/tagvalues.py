@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from podcastfeed.errors import shorten
 from podcastfeed.model import Funding, Image, License, Location, Person, RemoteItem, Txt
 from podcastfeed.source.shownotes import strip_control_chars
-from podcastfeed.values import parse_date, parse_link
+from podcastfeed.values import EMAIL, parse_date, parse_link, require_positive_int
 
 T = TypeVar("T")
 
@@ -81,7 +81,6 @@ TABLE_KEYS: dict[str, frozenset[str]] = {
 
 _GEO = re.compile(r"^geo:-?\d{1,2}(\.\d+)?,-?\d{1,3}(\.\d+)?(,-?\d+(\.\d+)?)?(;u=\d+(\.\d+)?)?$")
 _OSM = re.compile(r"^[NWR]\d+(#\d+)?$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
@@ -116,20 +115,8 @@ def https_url(value: object) -> str:
     return url
 
 
-def flag(value: object) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"must be true or false (got {shorten(value)})")
-    return value
-
-
-def positive_int(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"must be a whole number above 0 (got {shorten(value)})")
-    return value
-
-
 def email(value: object) -> str:
-    if not isinstance(value, str) or not _EMAIL.match(value.strip()):
+    if not isinstance(value, str) or not EMAIL.match(value.strip()):
         raise ValueError(f"must be an e-mail address (got {shorten(value)})")
     return value.strip()
 
@@ -250,7 +237,7 @@ def txt(value: object) -> Txt:
 
 def image(value: object) -> Image:
     data = table(value, TABLE_KEYS["images"], {"url", "width"})
-    return Image(https_url(data["url"]), positive_int(data["width"]))
+    return Image(https_url(data["url"]), require_positive_int(data["width"]))
 
 
 def remote_item(value: object) -> RemoteItem:

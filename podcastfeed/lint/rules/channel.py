@@ -5,7 +5,6 @@ Also the rules that apply to channel and items alike (explicit, description leng
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterator
 
@@ -14,13 +13,12 @@ from lxml import etree
 from podcastfeed.ids import podcast_guid
 from podcastfeed.lint.base import PSP1, Feed, Hit, rule, text_of
 from podcastfeed.source.categories import parse_category
+from podcastfeed.values import EMAIL, LANGUAGE
 
 APPLE_CATEGORIES = "https://podcasters.apple.com/support/1691-apple-podcasts-categories"
 PI_GUID = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/tags/guid.md"
 PI_SPEC = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
 DESCRIPTION_LIMIT = 4000  # bytes
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z0-9-]{2,}$")
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 #: Required channel elements and the feed.toml key that sets each.
 REQUIRED = {
@@ -98,7 +96,7 @@ def language_code(feed: Feed) -> Iterator[Hit]:
     `de-AT`, `pt-BR`). Directories use it to list the show in the right store."""
     element = feed.find(feed.channel, "language")
     value = text_of(element)
-    if element is not None and value and not _LANGUAGE.match(value):
+    if element is not None and value and not LANGUAGE.match(value):
         yield Hit(
             element,
             f"<language> must be a code like 'en' or 'en-US' (got {value!r})",
@@ -126,7 +124,7 @@ def owner_email(feed: Feed) -> Iterator[Hit]:
             hint="add an owner e-mail: Spotify verifies ownership through it",
             key="owner",
         )
-    elif not _EMAIL.match(value):
+    elif not EMAIL.match(value):
         yield Hit(
             email, f"itunes:owner e-mail is not an e-mail address (got {value!r})", key="owner"
         )

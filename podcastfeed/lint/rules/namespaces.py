@@ -11,9 +11,6 @@ from collections.abc import Iterator
 from lxml import etree
 
 from podcastfeed.lint.base import (
-    ITUNES,
-    PODCAST,
-    PODCAST_LEGACY,
     PSP1,
     Feed,
     Hit,
@@ -22,12 +19,12 @@ from podcastfeed.lint.base import (
     rule,
     text_of,
 )
+from podcastfeed.values import COUNTRY
+from podcastfeed.xmlns import ITUNES, PODCAST, PODCAST_LEGACY, SPOTIFY
 
-SPOTIFY = "http://www.spotify.com/ns/rss"
 APPLE_MOVE = "https://github.com/BabDev/Podcast-Manager/issues/13"
 FEEDSMITH_SPOTIFY = "https://next.feedsmith.dev/reference/namespaces/spotify"
 SPOTIFY_VIDEO = "https://github.com/vpetersson/podcast-rss-generator#known-issues"
-_COUNTRY = re.compile(r"^[a-z]{2}$")
 
 
 def _namespaces(feed: Feed) -> dict[str, etree._Element]:
@@ -217,7 +214,7 @@ def spotify_tags(feed: Feed) -> Iterator[Hit]:
             )
     for element in feed.channel.iterchildren(f"{{{SPOTIFY}}}countryOfOrigin"):
         value = text_of(element) or ""
-        bad = [code for code in value.split() if not _COUNTRY.match(code)]
+        bad = [code for code in value.split() if not COUNTRY.match(code)]
         if bad or not value:
             yield Hit(
                 element,

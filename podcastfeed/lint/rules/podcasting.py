@@ -10,8 +10,6 @@ from collections.abc import Iterator
 from lxml import etree
 
 from podcastfeed.lint.base import (
-    PODCAST,
-    PODCAST_LEGACY,
     Feed,
     Hit,
     is_absolute_url,
@@ -19,6 +17,8 @@ from podcastfeed.lint.base import (
     rule,
     text_of,
 )
+from podcastfeed.values import EMAIL
+from podcastfeed.xmlns import PODCAST, PODCAST_LEGACY
 
 PI_TAGS = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/tags/"
 TRANSCRIPT_TYPES = (
@@ -29,7 +29,6 @@ TRANSCRIPT_TYPES = (
     "application/x-subrip",
 )
 _NUMBER = re.compile(r"^\d+(\.\d+)?$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z0-9-]{2,}$")
 
 
 def _podcast(parent: etree._Element, name: str) -> list[etree._Element]:
@@ -51,7 +50,7 @@ def locked(feed: Feed) -> Iterator[Hit]:
         if value not in ("yes", "no"):
             yield Hit(element, f"podcast:locked must be yes or no (got {value!r})", key="locked")
         owner = element.get("owner")
-        if owner is not None and not _EMAIL.match(owner.strip()):
+        if owner is not None and not EMAIL.match(owner.strip()):
             yield Hit(
                 element,
                 f"podcast:locked owner must be an e-mail address (got {owner!r})",

@@ -1,0 +1,45 @@
+"""`build --check` as a library call (issue 13): output.plan.check_current decides, the CLI
+prints."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from conftest import Site
+
+from podcastfeed.build import BuildReport, build, write_report
+from podcastfeed.lock import LOCK_NAME
+from podcastfeed.output.plan import check_current
+
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def _check(report: BuildReport) -> list[str]:
+    return check_current(
+        report.feed,
+        report.output,
+        report.config.build,
+        report.published,
+        report.lock,
+        lambda way: report.pages(assets_path=way),
+        lambda path: path.name,
+    )
+
+
+def test_check_current_lists_what_is_stale_then_nothing(site: Site) -> None:
+    site.episode("first", title="First light")
+    report = build(site.config, now=NOW, use_cache=False)
+    stale = _check(report)
+    assert stale[0] == "feed.xml does not exist yet"
+    assert f"{LOCK_NAME} is out of date" in stale
+    write_report(report)
+    assert _check(report) == []
+
+
+def test_check_current_words_the_feed_difference(site: Site) -> None:
+    site.episode("first", title="First light")
+    write_report(build(site.config, now=NOW, use_cache=False))
+    site.episode("first", title="Second light")
+    stale = _check(build(site.config, now=NOW, use_cache=False))
+    assert stale[0] == "feed.xml is out of date:"
+    assert any("Second light" in line for line in stale[1:])
