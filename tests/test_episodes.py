@@ -7,7 +7,8 @@ from conftest import DATA, Site
 from podcastfeed.errors import ExitCode, Problem
 from podcastfeed.model import Episode
 from podcastfeed.source.config import Config, load_config
-from podcastfeed.source.episodes import find_episode_files, read_episode
+from podcastfeed.source.discovery import find_episode_files
+from podcastfeed.source.episodes import read_episode
 
 
 def _read(site: Site, path: Path) -> tuple[Episode | None, list[Problem]]:

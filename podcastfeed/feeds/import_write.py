@@ -20,13 +20,8 @@ from lxml import etree
 
 from podcastfeed import lock
 from podcastfeed.errors import PodcastfeedError
-from podcastfeed.feeds.importer import (
-    Item,
-    clean_title,
-    parse_pub_date,
-    parse_xml,
-    read_feed,
-)
+from podcastfeed.feeds.feedvalues import clean_title, parse_pub_date
+from podcastfeed.feeds.importer import Item, parse_xml, read_feed
 from podcastfeed.files import write_atomic
 from podcastfeed.ids import podcast_guid
 from podcastfeed.source.config import CONFIG_NAME

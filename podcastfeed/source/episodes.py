@@ -6,7 +6,6 @@ WordPress-to-Jekyll keys work unchanged and common synonyms are accepted.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -19,7 +18,7 @@ import frontmatter
 import yaml
 
 from podcastfeed.errors import EpisodeError, Problem, quote_name, shorten
-from podcastfeed.files import MANIFEST_NAME, relative_name
+from podcastfeed.files import relative_name
 from podcastfeed.model import EMPTY_EPISODE_TAGS, MIME_BY_EXTENSION, Audio, Episode, Show
 from podcastfeed.source.config import BuildSettings
 from podcastfeed.source.episode_tags import SIBLING_SUFFIXES, read_episode_tags, read_number
@@ -43,43 +42,11 @@ from podcastfeed.values import (
     url_scheme,
 )
 
-EPISODE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
-
 PUBLISHED_STATUSES = frozenset({"publish", "published"})
 UNPUBLISHED_STATUSES = frozenset({"draft", "future", "pending", "private", "trash", "scheduled"})
 EPISODE_TYPES = ("full", "trailer", "bonus")
 _YAML = frontmatter.default_handlers.YAMLHandler()
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-")
-
-
-def find_episode_files(folder: Path) -> list[Path]:
-    """Every episode file under `folder`, in a stable order (hidden files and folders skipped)."""
-    return list(find_episodes_and_siblings(folder))
-
-
-def find_episodes_and_siblings(folder: Path) -> dict[Path, tuple[str, ...]]:
-    """Every episode file under `folder`, in a stable order, with the names of its sibling
-    transcript/chapters files (`<slug>.vtt`, `.srt`, `.chapters.json`), from the same listing.
-    Hidden folders, `_folders` and folders holding a podcastfeed manifest are skipped."""
-    found: list[tuple[str, tuple[str, ...]]] = []
-    for directory, folders, names in os.walk(folder):  # os.walk: pathlib is slow at 10,000
-        if MANIFEST_NAME in names and directory != str(folder):
-            folders[:] = []  # a folder a build writes into (pages are .html): not a source
-            continue
-        folders[:] = [name for name in folders if not name.startswith((".", "_"))]
-        extras = {name for name in names if name.endswith(SIBLING_SUFFIXES)}
-        for name in names:
-            if name.lower().endswith(EPISODE_SUFFIXES) and not name.startswith((".", "_")):
-                path = os.path.join(directory, name)
-                if os.path.isfile(path):
-                    found.append((path, siblings_of(name, extras) if extras else ()))
-    return {Path(path): siblings for path, siblings in sorted(found)}
-
-
-def siblings_of(name: str, names: set[str]) -> tuple[str, ...]:
-    """The sibling files of episode file `name` among a folder's `names`."""
-    stem = name.rsplit(".", 1)[0]
-    return tuple(stem + suffix for suffix in SIBLING_SUFFIXES if stem + suffix in names)
 
 
 def split_front_matter(text: str) -> tuple[str, str] | None:

@@ -15,7 +15,8 @@ from podcastfeed.errors import EpisodeError, Problem
 from podcastfeed.files import relative_name
 from podcastfeed.model import Episode
 from podcastfeed.source.config import Config
-from podcastfeed.source.episodes import find_episodes_and_siblings, read_episode
+from podcastfeed.source.discovery import find_episodes_and_siblings
+from podcastfeed.source.episodes import read_episode
 
 #: Below this many files to parse, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 200

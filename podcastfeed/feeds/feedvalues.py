@@ -1,0 +1,58 @@
+"""Values as other feeds write them: RFC 822 dates with zone names RFC 822 does not define,
+titles with HTML in them, the many spellings of "yes"."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, date, datetime, timedelta, timezone
+from email.utils import parsedate_tz
+
+from podcastfeed.values import (
+    TRUE_WORDS,
+    DateRangeError,
+    check_date_range,
+    check_rfc822_year,
+    parse_date,
+)
+
+#: Zone names RFC 822 does not define but feeds use (email.utils knows UT, GMT, EST … PDT).
+ZONES = {"CET": 1, "CEST": 2, "BST": 1, "MET": 1, "MEST": 2, "EET": 2, "EEST": 3, "AEST": 10}
+_RFC822_ZONES = frozenset(
+    ["UT", "UTC", "GMT", "Z", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT"]
+)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def clean_title(raw: str) -> str:
+    """A title without HTML tags or entities ("A &amp; <b>B</b>" -> "A & B")."""
+    return " ".join(html.unescape(_TAG.sub("", raw)).split())
+
+
+def parse_pub_date(text: str) -> tuple[datetime, bool]:
+    """An aware datetime from an RFC 822 date (named zones too) or ISO 8601; True when the
+    zone was unknown and UTC was assumed."""
+    parts = parsedate_tz(text)
+    if parts is not None:
+        offset, guessed = parts[9] or 0, False
+        zone = text.strip().rsplit(" ", 1)[-1].upper()
+        if zone.isalpha() and zone not in _RFC822_ZONES:  # email.utils reads these as +0000
+            hours = ZONES.get(zone)
+            offset, guessed = (hours * 3600, False) if hours is not None else (0, True)
+        check_rfc822_year(text, parts[0])  # `0001` is not 2001
+        check_date_range(date(*parts[:3]))
+        moment = datetime(*parts[:6], tzinfo=timezone(timedelta(seconds=offset)))
+        return moment, guessed
+    try:
+        moment = parse_date(text, UTC)
+    except DateRangeError:
+        raise
+    except ValueError:
+        raise ValueError(f"pubDate is not a date (got {text!r})") from None
+    return moment, False
+
+
+def is_true(text: str | None) -> bool | None:
+    if text is None:
+        return None
+    return text.strip().lower() in TRUE_WORDS
