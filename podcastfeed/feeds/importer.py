@@ -1,7 +1,7 @@
 """Read an existing RSS podcast feed into what `podcastfeed import` writes (issue 7).
 
 Pure: bytes in, an `Import` (the channel, the items, the normalizations and warnings) out; the
-file texts come from `importer_write`. The parser is hardened: no network, no DTD, no external
+file texts come from `import_write.py`. The parser is hardened: no network, no DTD, no external
 entities.
 """
 

@@ -3,7 +3,7 @@
 The session retries what may pass (connection errors, 429, 5xx) and puts every request under
 its deadline (deadline.py); `ask()` serves check --online, check --feed, diff, import and
 notify: redirects followed by hand (loops and non-http schemes refused), the body read under a
-size cap after decompression, errors as words with URLs masked. Probing is in remote.py.
+size cap after decompression, errors as words with URLs masked. Probing is in media/remote.py.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """PURE: the static show page, `index.html` beside the feed, and a page per episode.
 
 Rendered with Jinja2 (autoescaping on) from the templates in podcastfeed/templates/, or from a
-show's own folder searched first. Show notes are HTML already sanitized by shownotes.py: they are
-the one value marked safe. Same inputs, same bytes: no clock, episodes in feed order.
+show's own folder searched first. Show notes are HTML already sanitized by source/shownotes.py:
+they are the one value marked safe. Same inputs, same bytes: no clock, episodes in feed order.
 """
 
 from __future__ import annotations
