@@ -107,6 +107,7 @@ def build_command(
     """
     from podcastfeed.build import build, write_report
     from podcastfeed.media.probing import ProbeOptions
+    from podcastfeed.output.showlock import hold_show
 
     progress = StepProgress(quiet=quiet)
     options = ProbeOptions(
@@ -117,41 +118,43 @@ def build_command(
         on_start=progress.start,
         on_progress=progress.advance,
     )
-    try:
-        report = build(
-            config,
-            now=datetime.now(UTC),
-            include_future=include_future,
-            use_cache=not (no_cache or check_only),  # --check writes nothing, not even the cache
-            jobs=min(jobs, os.cpu_count() or 1),
-            probe=options,
-            allow_changes=allow_changes or (),
-            check=not no_check,
-        )
-    finally:
-        progress.stop()  # before any message
-    for problem in report.warnings:
-        err(str(problem))
-    if strict and report.warnings:
-        err(f"Error: {len(report.warnings)} warning(s) with --strict; nothing was written")
-        raise typer.Exit(int(ExitCode.CONTENT))
-    if check_only:
-        _check_current(report, Path(output) if output and output != "-" else None)
-        return
-    if output == "-":
-        sys.stdout.buffer.write(report.feed)
-        sys.stdout.buffer.flush()
-        err(_summary(report, "stdout"))
-        return
-    try:
-        target = write_report(report, Path(output) if output else None)
-    except OSError as exc:
-        err(f"Error: cannot write {exc.filename or output or report.output}: {exc.strerror}")
-        err("Nothing was replaced: the previous feed, lock and pages are as they were")
-        raise typer.Exit(int(ExitCode.CONTENT)) from None
-    for note in report.notes:
-        err(f"note: {note}")
-    err(_summary(report, shown(target, report.config.build.root)))
+    with hold_show(config):  # one build in this show from reading to the last write
+        try:
+            report = build(
+                config,
+                now=datetime.now(UTC),
+                include_future=include_future,
+                # --check writes nothing, not even the cache
+                use_cache=not (no_cache or check_only),
+                jobs=min(jobs, os.cpu_count() or 1),
+                probe=options,
+                allow_changes=allow_changes or (),
+                check=not no_check,
+            )
+        finally:
+            progress.stop()  # before any message
+        for problem in report.warnings:
+            err(str(problem))
+        if strict and report.warnings:
+            err(f"Error: {len(report.warnings)} warning(s) with --strict; nothing was written")
+            raise typer.Exit(int(ExitCode.CONTENT))
+        if check_only:
+            _check_current(report, Path(output) if output and output != "-" else None)
+            return
+        if output == "-":
+            sys.stdout.buffer.write(report.feed)
+            sys.stdout.buffer.flush()
+            err(_summary(report, "stdout"))
+            return
+        try:
+            target = write_report(report, Path(output) if output else None)
+        except OSError as exc:
+            err(f"Error: cannot write {exc.filename or output or report.output}: {exc.strerror}")
+            err("Nothing was replaced: the previous feed, lock and pages are as they were")
+            raise typer.Exit(int(ExitCode.CONTENT)) from None
+        for note in report.notes:
+            err(f"note: {note}")
+        err(_summary(report, shown(target, report.config.build.root)))
 
 
 def _check_current(report: BuildReport, output: Path | None) -> None:

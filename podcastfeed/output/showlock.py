@@ -14,10 +14,12 @@ import contextlib
 import os
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from podcastfeed.errors import ConfigError
+from podcastfeed.source.config import load_config
 
 LOCK_NAME = "build.lock"
 
@@ -64,6 +66,19 @@ def hold(cache_dir: Path, config_path: Path) -> Iterator[None]:
                 _release(fd)
 
 
+@contextlib.contextmanager
+def hold_show(config_path: Path) -> Iterator[None]:
+    """Hold the lock of the show of `config_path` across several calls (`build`, then
+    `write_report`), so that no other build of the show runs between them.
+
+    Raises:
+        ConfigError: another build is running; feed.toml is missing or invalid.
+    """
+    settings = load_config(config_path).build
+    with hold(settings.cache_dir, settings.config_path):
+        yield
+
+
 def _forget_inherited() -> None:
     """In a forked child (the build's parse workers): close the inherited lock descriptors
     without unlocking, so the lock goes with the process that took it, even when that one is
@@ -95,8 +110,7 @@ def _acquire(path: Path) -> int:
         ) from None
     if mine:
         with contextlib.suppress(OSError, AttributeError):  # who holds it, for a second build
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, str(os.getpid()).encode(), 0)
+            os.pwrite(fd, f"{os.getpid():<20}".encode(), 0)  # one write: never seen half done
     return fd
 
 
@@ -107,10 +121,16 @@ def _release(fd: int) -> None:
 
 
 def _read_holder(fd: int) -> str:
-    try:
-        return os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-    except (OSError, AttributeError):  # no pread on Windows
-        return ""
+    """The pid the holder wrote (it writes it just after taking the lock: wait a moment)."""
+    for _attempt in range(10):
+        try:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+        except (OSError, AttributeError):  # no pread on Windows
+            return ""
+        if holder:
+            return holder
+        time.sleep(0.02)
+    return ""
 
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
