@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,8 +10,14 @@ from typing import Annotated
 import typer
 
 from podcastfeed.cli.common import ConfigOption, DeadlineOption, DebugOption, command, err
-from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError
-from podcastfeed.net.limits import DEFAULT_DEADLINE, USER_AGENT, feed_limit, mask_url, mask_urls
+from podcastfeed.errors import ExitCode
+from podcastfeed.net.limits import (
+    DEFAULT_DEADLINE,
+    USER_AGENT,
+    is_url,
+    mask_url,
+    mask_urls,
+)
 from podcastfeed.source import CONFIG_NAME
 
 
@@ -71,29 +76,18 @@ def check_command(
         raise typer.Exit(int(ExitCode.USAGE))
     now = datetime.now(UTC)
     session = None
-    is_url = feed is not None and re.match(r"^https?://", feed, re.IGNORECASE) is not None
-    if online or is_url:
+    from_url = feed is not None and is_url(feed)
+    if online or from_url:
         from podcastfeed.net import fetch
 
         session = fetch.make_session(USER_AGENT)
     checker = None
     try:
         if feed is not None:
-            if is_url:
-                from podcastfeed.net import fetch
+            from podcastfeed.net.sources import read_source
 
-                assert session is not None
-                got = fetch.ask(
-                    session, feed, timeout=timeout, deadline=deadline, max_body=feed_limit()
-                )
-                if got.error or got.status != 200:
-                    raise ProbeError(f"{mask_url(feed)}: {got.error or f'HTTP {got.status}'}")
-                data, base = got.body, None
-            else:
-                try:
-                    data, base = Path(feed).read_bytes(), Path(feed).parent
-                except OSError as exc:
-                    raise PodcastfeedError(f"cannot read: {exc.strerror}", source=feed) from exc
+            data = read_source(feed, session=session, timeout=timeout, deadline=deadline)
+            base = None if from_url else Path(feed).parent
             if session is not None and online:
                 checker = Online(session, timeout, deadline=deadline)
             parsed = lint_data(data, mask_url(feed), now, base=base, online=checker, sample=sample)

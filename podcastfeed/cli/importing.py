@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -11,8 +10,8 @@ import typer
 
 from podcastfeed.cli.build import StepProgress
 from podcastfeed.cli.common import DeadlineOption, DebugOption, command, err
-from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError
-from podcastfeed.net.limits import DEFAULT_DEADLINE, USER_AGENT, feed_limit, mask_url
+from podcastfeed.errors import ExitCode
+from podcastfeed.net.limits import DEFAULT_DEADLINE, is_url
 from podcastfeed.source import CONFIG_NAME
 
 #: Imports of this many items or more show their progress (issue 12: 100,000 items ran for
@@ -67,22 +66,10 @@ def import_command(
     from podcastfeed.build import build
     from podcastfeed.feeds.import_write import compare, import_feed
     from podcastfeed.media.probing import ProbeOptions
+    from podcastfeed.net.sources import read_source
 
-    if re.match(r"^https?://", source, re.IGNORECASE):
-        from podcastfeed.net import fetch
-
-        with fetch.make_session(USER_AGENT) as session:
-            got = fetch.ask(
-                session, source, timeout=timeout, deadline=deadline, max_body=feed_limit()
-            )
-        if got.error or got.status != 200:
-            raise ProbeError(f"{mask_url(source)}: {got.error or f'HTTP {got.status}'}")
-        data, source_url = got.body, source
-    else:
-        try:
-            data, source_url = Path(source).read_bytes(), None
-        except OSError as exc:
-            raise PodcastfeedError(f"cannot read: {exc.strerror}", source=source) from exc
+    data = read_source(source, session=None, timeout=timeout, deadline=deadline)
+    source_url = source if is_url(source) else None
     if len(data) >= LARGE_FEED_BYTES:
         err(f"Reading {source} ({len(data) / 1e6:,.0f} MB)…")
     progress = StepProgress(quiet=False, label="Writing episodes")

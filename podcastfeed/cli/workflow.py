@@ -19,8 +19,13 @@ from podcastfeed.cli.common import (
     err,
     shown,
 )
-from podcastfeed.errors import ExitCode, PodcastfeedError, ProbeError, shorten
-from podcastfeed.net.limits import DEFAULT_DEADLINE, USER_AGENT, feed_limit, mask_url, mask_urls
+from podcastfeed.errors import ExitCode, shorten
+from podcastfeed.net.limits import (
+    DEFAULT_DEADLINE,
+    USER_AGENT,
+    is_url,
+    mask_urls,
+)
 from podcastfeed.source import CONFIG_NAME
 
 
@@ -306,26 +311,17 @@ def diff_command(
       podcastfeed diff old-feed.xml new-feed.xml
     """
     from podcastfeed.feeds.diff import diff_feeds, format_diff, summary
+    from podcastfeed.net.sources import read_source
 
     session = None
     try:
         data = []
         for source in (old, new):
-            if re.match(r"^https?://", source, re.IGNORECASE):
+            if is_url(source) and session is None:
                 from podcastfeed.net import fetch
 
-                session = session or fetch.make_session(USER_AGENT)
-                got = fetch.ask(
-                    session, source, timeout=timeout, deadline=deadline, max_body=feed_limit()
-                )
-                if got.error or got.status != 200:
-                    raise ProbeError(f"{mask_url(source)}: {got.error or f'HTTP {got.status}'}")
-                data.append(got.body)
-            else:
-                try:
-                    data.append(Path(source).read_bytes())
-                except OSError as exc:
-                    raise PodcastfeedError(f"cannot read: {exc.strerror}", source=source) from exc
+                session = fetch.make_session(USER_AGENT)
+            data.append(read_source(source, session=session, timeout=timeout, deadline=deadline))
         found = diff_feeds(data[0], data[1], old_name=old, new_name=new)
     finally:
         if session is not None:

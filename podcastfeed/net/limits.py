@@ -28,6 +28,11 @@ FEED_LIMIT_ENV = "PODCASTFEED_MAX_FEED_MB"
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://[^/?#@\s:]*):[^/?#\s]*@")
 
 
+def is_url(text: str) -> bool:
+    """Whether a command-line argument names an http(s) URL (else a local path)."""
+    return re.match(r"^https?://", text, re.IGNORECASE) is not None
+
+
 def mask_url(url: str) -> str:
     """`url` with the password of its user info replaced by ***; anything else unchanged."""
     return mask_urls(url)
