@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from podcastfeed.cli.common import (
+    DEFAULT_TIMEOUT,
     ConfigOption,
     DeadlineOption,
     DebugOption,
+    TimeoutOption,
     command,
     err,
     show_error,
@@ -258,9 +260,7 @@ def probe_command(
         list[str], typer.Argument(metavar="FILE_OR_URL...", help="Audio files or http(s) URLs.")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON to stdout.")] = False,
-    timeout: Annotated[
-        float, typer.Option("--timeout", min=0.1, help="Seconds to wait for a server.")
-    ] = 15.0,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
     deadline: DeadlineOption = DEFAULT_DEADLINE,
     debug: DebugOption = False,
 ) -> None:

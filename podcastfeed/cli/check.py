@@ -9,7 +9,15 @@ from typing import Annotated
 
 import typer
 
-from podcastfeed.cli.common import ConfigOption, DeadlineOption, DebugOption, command, err
+from podcastfeed.cli.common import (
+    DEFAULT_TIMEOUT,
+    ConfigOption,
+    DeadlineOption,
+    DebugOption,
+    TimeoutOption,
+    command,
+    err,
+)
 from podcastfeed.errors import ExitCode
 from podcastfeed.net.limits import (
     DEFAULT_DEADLINE,
@@ -47,9 +55,7 @@ def check_command(
         list[str] | None,
         typer.Option("--ignore", metavar="RULE", help="Skip this rule id. Repeatable."),
     ] = None,
-    timeout: Annotated[
-        float, typer.Option("--timeout", min=0.1, help="Seconds to wait for a server.")
-    ] = 15.0,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
     deadline: DeadlineOption = DEFAULT_DEADLINE,
     debug: DebugOption = False,
 ) -> None:

@@ -24,6 +24,10 @@ app = typer.Typer(
 )
 
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")]
+TimeoutOption = Annotated[
+    float, typer.Option("--timeout", min=0.1, help="Seconds to wait for a server.")
+]
+DEFAULT_TIMEOUT = 15.0
 DeadlineOption = Annotated[
     float,
     typer.Option(

@@ -9,7 +9,14 @@ from typing import Annotated
 import typer
 
 from podcastfeed.cli.build import StepProgress
-from podcastfeed.cli.common import DeadlineOption, DebugOption, command, err
+from podcastfeed.cli.common import (
+    DEFAULT_TIMEOUT,
+    DeadlineOption,
+    DebugOption,
+    TimeoutOption,
+    command,
+    err,
+)
 from podcastfeed.errors import ExitCode
 from podcastfeed.net.limits import DEFAULT_DEADLINE, is_url
 from podcastfeed.source import CONFIG_NAME
@@ -47,9 +54,7 @@ def import_command(
         typer.Option("--verify", help="Build in memory and compare every episode with the source."),
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
-    timeout: Annotated[
-        float, typer.Option("--timeout", min=0.1, help="Seconds to wait for a server.")
-    ] = 15.0,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
     deadline: DeadlineOption = DEFAULT_DEADLINE,
     debug: DebugOption = False,
 ) -> None:

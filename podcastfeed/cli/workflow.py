@@ -12,9 +12,11 @@ from typing import Annotated
 import typer
 
 from podcastfeed.cli.common import (
+    DEFAULT_TIMEOUT,
     ConfigOption,
     DeadlineOption,
     DebugOption,
+    TimeoutOption,
     command,
     err,
     shown,
@@ -158,9 +160,7 @@ def new_command(
             file_okay=False,
         ),
     ] = None,
-    timeout: Annotated[
-        float, typer.Option("--timeout", min=0.1, help="Seconds to wait for a server.")
-    ] = 15.0,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
     deadline: DeadlineOption = DEFAULT_DEADLINE,
     debug: DebugOption = False,
 ) -> None:
@@ -246,9 +246,7 @@ def notify_command(
         int,
         typer.Option("--retries", min=0, help="Retries for connection errors, 429 and 5xx."),
     ] = 3,
-    timeout: Annotated[
-        float, typer.Option("--timeout", min=0.1, help="Seconds to wait for a server.")
-    ] = 15.0,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
     deadline: DeadlineOption = DEFAULT_DEADLINE,
     debug: DebugOption = False,
 ) -> None:
@@ -294,9 +292,7 @@ def notify_command(
 def diff_command(
     old: Annotated[str, typer.Argument(metavar="OLD", help="A feed file or http(s) URL.")],
     new: Annotated[str, typer.Argument(metavar="NEW", help="A feed file or http(s) URL.")],
-    timeout: Annotated[
-        float, typer.Option("--timeout", min=0.1, help="Seconds to wait for a server.")
-    ] = 15.0,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
     deadline: DeadlineOption = DEFAULT_DEADLINE,
     debug: DebugOption = False,
 ) -> None:
