@@ -1,6 +1,7 @@
 """The CI recipe (docs/ci.md): the workflow file, the pre-commit hook, and the whole flow from a
 new episode to a published, announced feed, run for real in a temporary git repository."""
 
+import hashlib
 import os
 import re
 import shlex
@@ -21,57 +22,73 @@ from typer.testing import CliRunner
 from podcastfeed.cli import app
 
 WORKFLOW = REPO / "docs" / "github-actions.yml"
+ACTION = REPO / "action.yml"
 HOOKS = REPO / ".pre-commit-hooks.yaml"
 CI_DOC = REPO / "docs" / "ci.md"
+OWN_ACTION = "OWNER/podcastfeed"  # the placeholder docs/ci.md tells users to replace
 runner = CliRunner()
 
 
-def _steps() -> list[dict[str, Any]]:
-    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+def _workflow() -> dict[str, Any]:
+    workflow: dict[str, Any] = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    return workflow
+
+
+def _action() -> dict[str, Any]:
+    action: dict[str, Any] = yaml.safe_load(ACTION.read_text(encoding="utf-8"))
+    return action
+
+
+def test_workflow_triggers_on_episodes_with_least_permissions_per_job() -> None:
+    workflow = _workflow()
     assert set(workflow["on"]) == {"push", "workflow_dispatch"}
     assert workflow["on"]["push"]["paths"] == ["episodes/**", "feed.toml"]
-    assert workflow["permissions"]["contents"] == "write"
-    (job,) = workflow["jobs"].values()
-    steps: list[dict[str, Any]] = job["steps"]
-    return steps
-
-
-def _commands(steps: list[dict[str, Any]]) -> list[str]:
-    """Each `run:` line, and each action used as `uses NAME`."""
-    found = []
-    for step in steps:
-        if "run" in step:
-            found += [line.strip() for line in step["run"].splitlines() if line.strip()]
-        else:
-            found.append(f"uses {step['uses'].split('@')[0]}")
-    return found
-
-
-def test_workflow_runs_the_documented_commands_in_order() -> None:
-    steps = _steps()
-    commands = _commands(steps)
-    expected = [
-        "uses actions/checkout",
-        "uses actions/setup-python",
-        "pip install podcastfeed",
-        "podcastfeed check --format github",
-        "podcastfeed build",
-        "git add podcastfeed.lock",
-        "git push",
-        "uses actions/upload-pages-artifact",
-        "uses actions/deploy-pages",
-        "podcastfeed notify",
-    ]
-    positions = [commands.index(command) for command in expected]
-    assert positions == sorted(positions), commands
-    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages"))
+    assert workflow["permissions"] == {}
+    jobs = workflow["jobs"]
+    assert list(jobs) == ["build", "deploy", "announce"]
+    assert jobs["build"]["permissions"] == {"contents": "write"}
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert jobs["announce"]["permissions"] == {"contents": "read"}
+    for job in jobs.values():
+        for step in job["steps"]:
+            uses = step.get("uses", "")
+            if uses.startswith("actions/checkout"):
+                assert step["with"]["persist-credentials"] is False
+            if uses and not uses.startswith(OWN_ACTION + "@"):
+                assert re.fullmatch(r"[\w-]+/[\w/-]+@[0-9a-f]{40}", uses), uses
+    (upload,) = [s for s in jobs["build"]["steps"] if "upload-pages" in s.get("uses", "")]
     assert upload["with"]["path"] == "public"  # the folder of [build] output's default
-    for command in commands:
-        if command.startswith("podcastfeed "):
-            name = shlex.split(command)[1]
-            help_result = runner.invoke(app, [*shlex.split(command)[1:], "--help"])
-            assert help_result.exit_code == 0, command
-            assert f"podcastfeed {name}" in CI_DOC.read_text(encoding="utf-8")
+    (announce,) = [s for s in jobs["announce"]["steps"] if s["uses"].startswith(OWN_ACTION)]
+    assert announce["with"] == {"check-format": "text", "commit-lock": False, "notify": True}
+
+
+def test_action_runs_check_build_commit_notify_in_order() -> None:
+    action = _action()
+    assert action["runs"]["using"] == "composite"
+    names = [step.get("name", step.get("uses", "")) for step in action["runs"]["steps"]]
+    order = ["Install podcastfeed", "Check the show", "Build the feed", "Report the feed"]
+    order += ["Commit podcastfeed.lock", "Announce the new feed"]
+    positions = [next(i for i, n in enumerate(names) if n.startswith(o)) for o in order]
+    assert positions == sorted(positions), names
+    assert set(action["inputs"]) == {
+        "config",
+        "check-format",
+        "commit-lock",
+        "strict",
+        "offline",
+        "notify",
+        "token",
+    }
+    assert set(action["outputs"]) == {"feed-path", "episodes", "changed"}
+    doc = CI_DOC.read_text(encoding="utf-8")
+    for name in [*action["inputs"], *action["outputs"]]:
+        assert f"`{name}`" in doc, name
+    for step in action["runs"]["steps"]:
+        for command in re.findall(r"bin/podcastfeed\" (\w+)", step.get("run", "")):
+            assert runner.invoke(app, [command, "--help"]).exit_code == 0, command
+            assert f"podcastfeed {command}" in doc
+    for step in action["runs"]["steps"]:  # user input reaches a shell only through env
+        assert "${{" not in step.get("run", ""), step
 
 
 def test_ci_doc_shows_the_workflow_file_verbatim() -> None:
@@ -116,12 +133,15 @@ def _run(cwd: Path, command: str, env: dict[str, str]) -> subprocess.CompletedPr
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    """A clean environment: its own HOME and git identity, `podcastfeed` on PATH."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    shim = bin_dir / "podcastfeed"
-    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m podcastfeed "$@"\n')
-    shim.chmod(0o755)
+    """A clean environment: its own HOME and git identity, `podcastfeed` on PATH and where the
+    action's install step puts it ($RUNNER_TEMP/podcastfeed/bin)."""
+    bin_dir, venv_bin = tmp_path / "bin", tmp_path / "runner" / "podcastfeed" / "bin"
+    for folder in (bin_dir, venv_bin):
+        folder.mkdir(parents=True)
+        for name, command in [("podcastfeed", "-m podcastfeed "), ("python", "")]:
+            shim = folder / name
+            shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" {command}"$@"\n')
+            shim.chmod(0o755)
     home = tmp_path / "home"
     home.mkdir()
     (home / ".gitconfig").write_text("[user]\n\tname = Jane Doe\n\temail = jane@example.org\n")
@@ -131,22 +151,83 @@ def env(tmp_path: Path) -> dict[str, str]:
         "GIT_CONFIG_NOSYSTEM": "1",
         "PYTHONPATH": str(REPO),
         "LC_ALL": "C.UTF-8",
+        "RUNNER_TEMP": str(tmp_path / "runner"),
     }
 
 
-def _ci(repo: Path, env: dict[str, str], site_dir: Path) -> list[str]:
-    """Run the workflow's steps in `repo`: its commands as written, the actions emulated."""
-    ran = []
-    for step in _steps():
-        uses = step.get("uses", "")
-        if uses.startswith("actions/upload-pages-artifact"):
-            shutil.copytree(repo / step["with"]["path"], site_dir, dirs_exist_ok=True)
+def _expression(text: str, scope: dict[str, Any], cwd: Path) -> str:
+    """The few GitHub expressions action.yml uses; anything else fails the test (no drift)."""
+    if match := re.fullmatch(r"(\S+) == '(.*)'", text):
+        return str(_expression(match[1], scope, cwd) == match[2]).lower()
+    if match := re.fullmatch(r"hashFiles\((\S+)\)", text):
+        path = cwd / _expression(match[1], scope, cwd)
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    value: Any = scope
+    for part in text.split("."):
+        value = value[part]
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _expand(text: str, scope: dict[str, Any], cwd: Path) -> str:
+    return re.sub(r"\$\{\{\s*(.*?)\s*\}\}", lambda m: _expression(m[1], scope, cwd), str(text))
+
+
+def _run_action(
+    repo: Path, env: dict[str, str], given: dict[str, Any], store: Path
+) -> dict[str, str]:
+    """Run action.yml's steps as a runner would: inputs, env, `if:`, $GITHUB_OUTPUT and
+    outputs as written; setup-python and actions/cache emulated (the cache kept in `store`)."""
+    action = _action()
+    inputs = {name: spec.get("default", "") for name, spec in action["inputs"].items()}
+    inputs |= given
+    github = {"action_path": str(REPO), "token": "a-token", "server_url": "https://github.com"}
+    scope: dict[str, Any] = {"inputs": inputs, "steps": {}, "github": github}
+    scope["runner"] = {"os": "Linux"}
+    cached: Path | None = None
+    for number, step in enumerate(action["runs"]["steps"]):
+        if "if" in step and _expression(step["if"], scope, repo) != "true":
             continue
-        if "run" not in step or step["run"].startswith("pip install"):
-            continue  # checkout, setup-python, pages: the test is already there; installed
-        result = _run(repo, step["run"], env)
-        assert result.returncode == 0, f"{step['run']}\n{result.stdout}\n{result.stderr}"
-        ran.append(step["run"].strip())
+        outputs: dict[str, str] = {}
+        uses = step.get("uses", "")
+        if uses.startswith("actions/setup-python"):
+            outputs["python-path"] = sys.executable
+        elif uses.startswith("actions/cache"):
+            cached = repo / _expand(step["with"]["path"], scope, repo)
+            assert _expand(step["with"]["key"], scope, repo).startswith("podcastfeed-Linux-")
+            if store.is_dir():
+                shutil.copytree(store, cached, dirs_exist_ok=True)
+        elif "$ACTION_PATH" in step["run"]:
+            assert step["env"]["ACTION_PATH"] == "${{ github.action_path }}"  # installed by env
+        else:
+            output_file = repo.parent / f"github-output-{number}"
+            output_file.write_text("")
+            step_env = {k: _expand(v, scope, repo) for k, v in step.get("env", {}).items()}
+            step_env = env | step_env | {"GITHUB_OUTPUT": str(output_file)}
+            result = _run(repo, step["run"], step_env)
+            assert result.returncode == 0, f"{step['run']}\n{result.stdout}\n{result.stderr}"
+            lines = output_file.read_text().splitlines()
+            outputs = dict(line.split("=", 1) for line in lines)
+        if "id" in step:
+            scope["steps"][step["id"]] = {"outputs": outputs}
+    if cached is not None and cached.is_dir():  # actions/cache saves in its post step
+        shutil.copytree(cached, store, dirs_exist_ok=True)
+    return {name: _expand(o["value"], scope, repo) for name, o in action["outputs"].items()}
+
+
+def _ci(repo: Path, env: dict[str, str], site_dir: Path) -> list[dict[str, str]]:
+    """Run the workflow's jobs in `repo`: our action's steps as written, the others emulated.
+    Returns the outputs of each run of the action."""
+    ran = []
+    for job in _workflow()["jobs"].values():
+        for step in job["steps"]:
+            uses = step.get("uses", "")
+            if uses.startswith(OWN_ACTION + "@"):
+                store = repo.parent / "actions-cache"
+                ran.append(_run_action(repo, env, step.get("with", {}), store))
+            elif uses.startswith("actions/upload-pages-artifact"):
+                shutil.copytree(repo / step["with"]["path"], site_dir, dirs_exist_ok=True)
+            else:  # checkout, deploy-pages: the repository is already here; site_dir is the site
+                assert "run" not in step, step
     return ran
 
 
@@ -182,8 +263,9 @@ def test_end_to_end_new_episode_to_published_announced_feed(
     assert result.stdout == "episodes/2024-03-12-episode-one.md\n"
     _run(repo, "git add -A && git commit -q -m 'Episode one' && git push -q", env)
     http_server.clear()
-    ran = _ci(repo, env, site_dir)
-    assert ran[0] == "podcastfeed check --format github"
+    built, announced = _ci(repo, env, site_dir)
+    assert built == {"feed-path": "public/feed.xml", "episodes": "1", "changed": "true"}
+    assert announced["changed"] == "false"  # the announce job rebuilt the same feed
 
     # The feed is published with the episode ...
     (item,) = parse_both((site_dir / "feed.xml").read_bytes())
@@ -207,5 +289,6 @@ def test_end_to_end_new_episode_to_published_announced_feed(
 
     # Nothing new: the build is current, and another run commits nothing.
     assert _run(repo, "podcastfeed build --check", env).returncode == 0
-    _ci(repo, env, site_dir)
+    built, _ = _ci(repo, env, site_dir)
+    assert built == {"feed-path": "public/feed.xml", "episodes": "1", "changed": "false"}
     assert len(_git(origin, "log", "--format=%s", "main", env=env).splitlines()) == len(log)
