@@ -19,6 +19,7 @@ from feedcheck import parse_both
 from httpserver import AudioServer
 from typer.testing import CliRunner
 
+import podcastfeed
 from podcastfeed.cli import app
 
 WORKFLOW = REPO / "docs" / "github-actions.yml"
@@ -89,6 +90,74 @@ def test_action_runs_check_build_commit_notify_in_order() -> None:
             assert f"podcastfeed {command}" in doc
     for step in action["runs"]["steps"]:  # user input reaches a shell only through env
         assert "${{" not in step.get("run", ""), step
+
+
+GITHUB_FILES = [ACTION, WORKFLOW, *sorted((REPO / ".github" / "workflows").glob("*.yml"))]
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} is not installed (it is in the test extra: pip install -e '.[test]')")
+    return path
+
+
+@pytest.mark.parametrize("path", GITHUB_FILES, ids=lambda path: path.name)
+def test_workflow_zizmor_finds_nothing(path: Path) -> None:
+    """zizmor's pedantic persona, offline; docs/zizmor.yml only lets the placeholder for our
+    own action keep a tag (the user pins the release's SHA, docs/ci.md)."""
+    config = REPO / "docs" / "zizmor.yml" if path == WORKFLOW else None
+    options = ["--config", str(config)] if config else ["--no-config"]
+    command = [_tool("zizmor"), "--offline", "--persona", "pedantic", *options, str(path)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "No findings to report" in done.stdout, done.stdout
+
+
+@pytest.mark.parametrize(
+    ("schema", "path"),
+    [
+        ("vendor.github-actions", ACTION),
+        *[("vendor.github-workflows", path) for path in GITHUB_FILES[1:]],
+        ("vendor.gitlab-ci", REPO / "docs" / "gitlab-ci.yml"),
+    ],
+    ids=lambda value: value.name if isinstance(value, Path) else value,
+)
+def test_workflow_validates_against_its_schema(schema: str, path: Path) -> None:
+    """check-jsonschema's built-in (vendored, offline) schemas."""
+    command = [_tool("check-jsonschema"), "--builtin-schema", schema, str(path)]
+    if schema == "vendor.gitlab-ci":
+        command[1:1] = ["--data-transform", "gitlab-ci"]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_workflow_pins_every_action_by_commit_with_its_version() -> None:
+    """A full SHA and `# vX.Y.Z` beside it, the same SHA for an action everywhere."""
+    pins: dict[str, set[str]] = {}
+    for path in GITHUB_FILES:
+        for name, sha, comment in re.findall(
+            r"uses: ([\w./-]+)@(\S+)(?:\s+#\s*(.*))?", path.read_text(encoding="utf-8")
+        ):
+            if name == OWN_ACTION:
+                continue
+            assert re.fullmatch("[0-9a-f]{40}", sha), f"{path.name}: {name}@{sha}"
+            assert re.match(r"v\d+\.\d+\.\d+$", comment), f"{path.name}: {name} # {comment}"
+            pins.setdefault(name, set()).add(f"{sha} {comment}")
+    assert all(len(found) == 1 for found in pins.values()), pins
+    assert "pypa/gh-action-pypi-publish" in pins
+
+
+def test_workflow_recipes_name_the_current_version() -> None:
+    """The version lives in podcastfeed/__init__.py; the recipes and CHANGELOG follow it."""
+    version = podcastfeed.__version__
+    docs = ["README.md", "docs/ci.md", "docs/github-actions.yml", "docs/gitlab-ci.yml"]
+    for name in docs:
+        text = (REPO / name).read_text(encoding="utf-8")
+        for found in re.findall(r"podcastfeed(?:@v|==)(\d+\.\d+\.\d+)", text):
+            assert found == version, name
+    changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"## [{version}] - " in changelog
 
 
 def test_ci_doc_shows_the_workflow_file_verbatim() -> None:
