@@ -44,7 +44,7 @@ class BuildReport:
     audio: dict[str, AudioInfo] = field(default_factory=dict)  # by enclosure URL
     drafts: int = 0
     scheduled: int = 0
-    problems: list[Problem] = field(default_factory=list)  # warnings only; errors raise
+    problems: list[Problem] = field(default_factory=list)  # warnings and notes; errors raise
     lock: lock.Lock = field(default_factory=lambda: lock.Lock())
     parsed: int = 0  # episode files read this time (the rest came from the cache)
     checked: bool = False  # the error rules ran (not skipped: same inputs as a passing build)
@@ -57,7 +57,13 @@ class BuildReport:
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
+        return [p for p in self.problems if p.level == "warning"]
+
+    @property
+    def file_notes(self) -> list[Problem]:
+        """What the build did to the files' text as written (repaired mojibake, issue 14):
+        worth knowing, never a reason to fail (not even with --strict)."""
+        return [p for p in self.problems if p.level == "note"]
 
     def feed_pieces(self) -> Iterator[bytes]:
         """The feed, rendered piece by piece (what write_report streams to the file)."""
@@ -161,8 +167,9 @@ def _build(
             ]
         )
 
+    what = (show, sorted(settings.fields.items()), str(settings.root), settings.clean_notes)
     fingerprint = hashlib.blake2b(
-        repr((show, sorted(settings.fields.items()), str(settings.root))).encode(), digest_size=16
+        repr((*what, settings.fix_text)).encode(), digest_size=16
     ).hexdigest()
     store, warning = (
         cache.load(settings.cache_dir, fingerprint)

@@ -110,9 +110,10 @@ class ProbeError(PodcastfeedError):
 
 @dataclass(frozen=True)
 class Problem:
-    """One finding: an error stops the build, a warning is reported (fatal with --strict)."""
+    """One finding: an error stops the build, a warning is reported (fatal with --strict), a
+    note says what the build did for the user (repaired text) and is never fatal."""
 
-    level: str  # "error" or "warning"
+    level: str  # "error", "warning" or "note"
     message: str
     source: Path | str | None = None
     line: int | None = None

@@ -30,7 +30,8 @@ def test_read_episode_seed_keys_work_unchanged(site: Site) -> None:
         f"audio: {audio}" if line.startswith("audio:") else line for line in text.splitlines()
     )
     episode, problems = _read(site, site.episode("seed", text))
-    assert problems == []
+    assert [p.level for p in problems] == ["note"]  # "Lucaâ€™s" repaired (issue 14)
+    assert "in the show notes" in problems[0].message
     assert episode is not None
     assert episode.title == "From DevOps to Platform engineering"
     assert episode.date == datetime(2023, 3, 21, 5, 31, 18, tzinfo=UTC)

@@ -135,7 +135,7 @@ def build_command(
             )
         finally:
             progress.stop()  # before any message
-        for problem in report.warnings:
+        for problem in report.warnings + report.file_notes:
             err(str(problem))
         if strict and report.warnings:
             err(f"Error: {len(report.warnings)} warning(s) with --strict; nothing was written")

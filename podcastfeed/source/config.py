@@ -85,7 +85,16 @@ SHOW_KEYS = {
     "subscribe",
     *TAG_KEYS,
 }
-BUILD_KEYS = {"episodes", "output", "site", "cache", "pages", "templates"}
+BUILD_KEYS = {
+    "episodes",
+    "output",
+    "site",
+    "cache",
+    "pages",
+    "templates",
+    "clean_notes",
+    "fix_text",
+}
 
 
 @dataclass(frozen=True)
@@ -101,6 +110,8 @@ class BuildSettings:
     pages: bool = True  # per-episode pages beside the show page
     templates_dir: Path | None = None  # the show's own page templates, searched first
     site: Path | None = None  # the show page's folder (default: the feed's, if it is its own)
+    clean_notes: bool = True  # source/cleanup.py's show-notes transformations (issue 14)
+    fix_text: bool = True  # repair mojibake in text and notes (issue 14)
 
     @property
     def source_folders(self) -> tuple[Path, ...]:
@@ -337,6 +348,7 @@ def _read_build(path: Path, text: str, data: dict[str, Any]) -> tuple[BuildSetti
     pages = r.get("pages", bool)
     templates = r.get("templates", str)
     site = r.get("site", str)
+    clean_notes, fix_text = r.get("clean_notes", bool), r.get("fix_text", bool)
 
     fields_table = data.get("fields", {})
     fr = TableReader(path, text, "fields", fields_table if isinstance(fields_table, dict) else {})
@@ -365,6 +377,8 @@ def _read_build(path: Path, text: str, data: dict[str, Any]) -> tuple[BuildSetti
         pages=True if pages is None else pages,
         templates_dir=_absolute(root, templates) if templates else None,
         site=_absolute(root, site) if site else None,
+        clean_notes=clean_notes is not False,
+        fix_text=fix_text is not False,
     )
     return settings, problems + r.problems + fr.problems
 

@@ -20,6 +20,7 @@ import yaml
 from podcastfeed.errors import EpisodeError, Problem, quote_name, shorten
 from podcastfeed.files import relative_name
 from podcastfeed.model import EMPTY_EPISODE_TAGS, MIME_BY_EXTENSION, Audio, Episode, Show
+from podcastfeed.source.cleanup import first_paragraph, repair_episode
 from podcastfeed.source.config import BuildSettings
 from podcastfeed.source.episode_tags import SIBLING_SUFFIXES, read_episode_tags, read_number
 from podcastfeed.source.fields import (
@@ -132,7 +133,14 @@ def read_episode(
             ).to_problem()
         ]
     meta = {str(key): value for key, value in meta.items()}
+    repaired: list[tuple[str | None, str]] = []
+    if settings.fix_text:  # issue 14: "Lucaâ€™s" -> "Luca’s", noted per file
+        meta, body, repaired = repair_episode(meta, body)
     f = FieldReader(path, display, fm_text, meta, settings.fields, [])
+    for key, change in repaired:
+        where = f"'{key}'" if key else "the show notes"
+        message = f"repaired garbled text (UTF-8 read as Windows-1252) in {where}: {change}"
+        f.problems.append(Problem("note", message, source=display, line=f.line(key)))
     if siblings is None:
         siblings = tuple(
             path.stem + suffix
@@ -189,7 +197,15 @@ def _episode(
     summary = f.text("summary")
     is_html = f.path.suffix.lower() in (".html", ".htm")
     warnings: list[str] = []
-    notes = render_notes(body, base_url=page or show.link, is_html=is_html, warnings=warnings)
+    notes = render_notes(
+        body,
+        base_url=page or show.link,
+        is_html=is_html,
+        warnings=warnings,
+        clean=settings.clean_notes,
+    )
+    if summary is None and settings.clean_notes:  # the first real paragraph, not the cruft
+        summary = first_paragraph(notes)
     for warning in warnings:  # issue 12: nesting so deep the sanitizer would take minutes
         f.problem(None, f"the show notes {warning}", level="warning")
 

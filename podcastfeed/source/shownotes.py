@@ -23,6 +23,7 @@ import nh3
 from cmarkgfm import _cmark
 from cmarkgfm.cmark import Options
 
+from podcastfeed.source.cleanup import after_sanitizing, before_sanitizing
 from podcastfeed.source.nesting import NESTING_LIMIT, cap_nesting
 
 DESCRIPTION_LIMIT = 4000  # bytes, Apple's limit for <description>
@@ -209,7 +210,12 @@ def _sanitize(markup: str, base_url: str | None) -> str:
 
 
 def render_notes(
-    body: str, *, base_url: str | None, is_html: bool = False, warnings: list[str] | None = None
+    body: str,
+    *,
+    base_url: str | None,
+    is_html: bool = False,
+    warnings: list[str] | None = None,
+    clean: bool = False,
 ) -> str:
     """Markdown (raw HTML allowed) -> sanitized HTML for content:encoded.
 
@@ -217,9 +223,13 @@ def render_notes(
     are resolved against `base_url` (the episode page URL) when given; "//host/x" becomes https.
     The result is also a well-formed XML fragment and holds no "]]>", so it fits in CDATA.
     Nesting past NESTING_LIMIT levels is flattened, with a message added to `warnings`.
+    `clean=True` applies cleanup.py's transformations ([build] clean_notes, issue 14).
     """
-    body = strip_control_chars(body)
-    return _sanitize(_capped(body if is_html else _markdown_to_html(body), warnings), base_url)
+    markup = strip_control_chars(body)
+    markup = markup if is_html else _markdown_to_html(markup)
+    if not clean:
+        return _sanitize(_capped(markup, warnings), base_url)
+    return after_sanitizing(_sanitize(_capped(before_sanitizing(markup), warnings), base_url))
 
 
 def _capped(markup: str, warnings: list[str] | None) -> str:
