@@ -6,6 +6,7 @@ its feed item is a golden file, tests/golden/shape-<shape>.xml.
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,8 +17,10 @@ from conftest import DATA, GoldenCheck, Site
 from feedcheck import parse_both
 from httpserver import AudioServer
 from lxml import etree
+from typer.testing import CliRunner
 
 from podcastfeed.build import build
+from podcastfeed.cli import app
 from podcastfeed.errors import BuildFailed
 from podcastfeed.media.probing import ProbeOptions
 from podcastfeed.source.config import load_config
@@ -349,3 +352,52 @@ def test_shapes_audio_url_template_is_checked(site: Site, template: str, message
         load_config(site.config)
     [problem] = raised.value.problems
     assert str(problem) == f"{site.config}:13: error: [show] 'audio_url' {message}"
+
+
+def _check(site: Site) -> list[dict[str, Any]]:
+    result = CliRunner().invoke(app, ["check", "-c", str(site.config), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    found: list[dict[str, Any]] = json.loads(result.stdout)
+    return found
+
+
+def test_shapes_check_warns_when_stated_values_differ_from_the_measured(site: Site) -> None:
+    for name, date, stated in (
+        ("a", 1, "duration: 99"),
+        ("b", 2, "filesize: 20000"),
+        ("c", 3, "duration: 4"),
+    ):
+        audio = site.audio("sine-3s-cbr.mp3", f"{name}.mp3")  # 3.06 s, 12,427 bytes
+        text = f"---\ntitle: {name}\ndate: 2024-01-0{date}\naudio: {audio}\n{stated}\n---\n"
+        site.episode(name, text)
+    findings = [f for f in _check(site) if f["rule"] == "podcastfeed/stated-vs-measured"]
+    assert [(f["file"], f["line"], f["severity"], f["message"]) for f in findings] == [
+        (
+            "episodes/b.md",
+            5,
+            "warning",
+            "b.mp3: length 20,000 bytes is stated, 12,427 bytes measured",
+        ),
+        (
+            "episodes/a.md",
+            5,
+            "warning",
+            "a.mp3: duration 0:01:39 (99 s) is stated, 0:00:03 (3.1 s) measured",
+        ),
+    ]  # c: 4 s stated against 3.06 s measured is within a second
+
+
+def test_shapes_check_compares_a_remote_statement_with_the_lock(tmp_path: Path) -> None:
+    """A remote file with duration and length stated is not fetched; the lock's probe (from
+    when it had none) is what check compares them with."""
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "powerpress-url-only", root)
+    episode = root / "episodes" / "2017-07-12-backups.md"
+    text = episode.read_text(encoding="utf-8")
+    episode.write_text(text.replace("episode: 55", "episode: 55\nduration: 600\nlength: 12427"))
+    site = Site(root)
+    site.config = root / "feed.toml"
+    [finding] = [f for f in _check(site) if f["rule"] == "podcastfeed/stated-vs-measured"]
+    assert finding["message"] == (
+        "ep55-backups.mp3: duration 0:10:00 (600 s) is stated, 0:00:03 (3.1 s) measured"
+    )
