@@ -322,6 +322,27 @@ def test_shapes_hugo_toml_error_has_its_line(site: Site) -> None:
     assert problems == ["episodes/a.md:3: error: front matter is not valid TOML: Invalid value"]
 
 
+def test_shapes_hugo_toml_nested_too_deeply_is_refused(site: Site) -> None:
+    nested = "[" * 5000 + "]" * 5000
+    problems = _problems(site, "a", f"+++\ntitle = 'A'\na = {nested}\n+++\n")
+    assert problems == ["episodes/a.md:2: error: front matter refused: it nests too deeply"]
+
+
+def test_shapes_wordpress_guid_is_decoded_like_its_old_feed(site: Site) -> None:
+    """WordPress wrote `&#038;` in its feed's guid too, so apps know the guid with `&`."""
+    guid = "http://shapes.example.org/?post_type=podcast&#038;p=143"
+    site.episode(
+        "a",
+        f"---\ntitle: 'A &#1; B'\ndate: 2024-01-01\naudio: https://e.org/a.mp3\n"
+        f"guid: '{guid}'\n---\n",
+    )
+    config = load_config(site.config)
+    episode, _ = read_episode(site.episodes / "a.md", config.show, config.build)
+    assert episode is not None
+    assert episode.guid == "http://shapes.example.org/?post_type=podcast&p=143"
+    assert episode.title == "A B"
+
+
 def test_shapes_audio_url_template_needs_its_fields(site: Site) -> None:
     site.show('audio_url = "https://cdn.example.org/ep{episode:03}.mp3"\n')
     problems = _problems(site, "a", "---\ntitle: A\ndate: 2024-01-01\n---\n")

@@ -19,7 +19,9 @@ from podcastfeed.source.wordpress import decode_entities
 
 #: One-line fields whose HTML entities are decoded once (WordPress writes `&#8211;` into
 #: titles); summaries are HTML and keep theirs for the sanitizer.
-ONE_LINE_FIELDS = frozenset({"title", "author", "itunes_title", "season_name", "episode_display"})
+ONE_LINE_FIELDS = frozenset(
+    {"title", "author", "itunes_title", "season_name", "episode_display", "guid"}
+)
 
 #: Canonical field -> the keys that may hold it, first match wins. `type` is not here on purpose:
 #: WordPress exports use it for the post type (`type: post`).
@@ -255,7 +257,9 @@ class FieldReader:
             self.problem(name, f"must be text (got {type(value).__name__})")
             return None
         text = clean_text(str(value))
-        return (decode_entities(text) if name in ONE_LINE_FIELDS else text) or None
+        if name in ONE_LINE_FIELDS and "&" in text:  # `&#1;` decodes to what XML cannot carry
+            text = clean_text(decode_entities(text))
+        return text or None
 
 
 def _as_warning(problem: Problem) -> Problem:

@@ -47,3 +47,6 @@ def load_toml(front_matter: str, display: str) -> tuple[dict[str, Any] | None, P
         reason = _TOML_LINE.sub("", message).strip()
         error = EpisodeError(f"front matter is not valid TOML: {reason}", source=display, line=line)
         return None, error.to_problem()
+    except RecursionError:  # arrays nested thousands deep (issue 12's limits)
+        error = EpisodeError("front matter refused: it nests too deeply", source=display, line=2)
+        return None, error.to_problem()
