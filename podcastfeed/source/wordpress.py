@@ -118,7 +118,7 @@ def read_powerpress(text: str) -> PowerPress:
     Raises:
         ValueError: the URL is not http(s), the length not a number, or the meta unreadable.
     """
-    lines = [line.strip() for line in text.strip().splitlines()]
+    lines = [line.strip() for line in text.strip().splitlines()] or [""]
     try:
         url = parse_link(lines[0])
     except ValueError:
