@@ -119,7 +119,7 @@ SHAPES: dict[str, dict[str, Any]] = {
     "hugo": {  # the draft and the expired episode are left out
         "enclosure": (f"{CDN}/media/ep3.mp3", "12427", "audio/mpeg"),
         "duration": "3",
-        "pub_date": "Mon, 01 Jul 2024 10:00:00 +0200",
+        "pub_date": "Tue, 02 Jul 2024 10:00:00 +0200",  # publishDate, not date
         "title": "Hugo – third",
         "season": "2",
         "episode": "3",

@@ -27,7 +27,8 @@ ONE_LINE_FIELDS = frozenset(
 #: WordPress exports use it for the post type (`type: post`).
 ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("title",),
-    "date": ("date", "pubDate", "pubdate", "published", "pub_date", "publishDate", "publishdate"),
+    # Hugo's publishDate first: the post appears then, whatever its `date` says
+    "date": ("publishDate", "publishdate", "date", "pubDate", "pubdate", "published", "pub_date"),
     "post_time": ("post_time",),  # Jekyll: the time of a date taken from the file name
     "expiry_date": ("expiryDate", "expirydate", "expiry_date"),  # Hugo
     "status": ("status",),
