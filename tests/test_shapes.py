@@ -422,3 +422,23 @@ def test_shapes_check_compares_a_remote_statement_with_the_lock(tmp_path: Path) 
     assert finding["message"] == (
         "ep55-backups.mp3: duration 0:10:00 (600 s) is stated, 0:00:03 (3.1 s) measured"
     )
+
+
+def test_shapes_fields_mapping_reaches_the_new_fields(site: Site) -> None:
+    """`[fields]` stays the escape hatch for names a site invented (docs/configuration.md)."""
+    site.show('[fields]\nother_formats = "ogg_file"\npermalink = "page"\nseason = "staffel"\n')
+    ogg = site.audio("sine-2s.ogg")
+    site.episode(
+        "a",
+        f"---\ntitle: A\ndate: 2024-01-01\nurl: https://e.org/a.mp3\nduration: 3\n"
+        f"length: 12427\npage: /a/\nogg_file: {ogg}\nstaffel: 4\n---\nNotes.\n",
+    )
+    item = etree.fromstring(build(site.config, now=NOW, use_cache=False).feed).find("channel/item")
+    assert item is not None
+    assert _text(item, "link") == "https://example.org/a/"
+    assert _text(item, "itunes:season") == "4"
+    enclosure = item.find("enclosure")
+    assert enclosure is not None
+    assert enclosure.get("url") == "https://e.org/a.mp3"
+    [alternate] = item.findall("podcast:alternateEnclosure", {"podcast": PODCAST})
+    assert alternate[0].get("uri") == "https://cdn.example.org/media/audio/sine-2s.ogg"

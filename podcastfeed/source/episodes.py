@@ -1,7 +1,8 @@
-"""Episode files (Markdown or HTML with YAML front matter) -> Episode.
+"""Episode files (Markdown or HTML with YAML front matter, or Hugo's TOML) -> Episode.
 
 Reads one file at a time and reports every problem in it with `path:line:`; the seed's
-WordPress-to-Jekyll keys work unchanged and common synonyms are accepted.
+WordPress-to-Jekyll keys work unchanged, and so do the shapes of issue 14 (audiofields.py,
+wordpress.py) and common synonyms.
 """
 
 from __future__ import annotations
