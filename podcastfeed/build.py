@@ -183,8 +183,8 @@ def _build(
     episodes, report.parsed = read_all(config, store, problems, jobs)
     published: list[Episode] = []
     for episode in episodes:
-        if not episode.is_published:
-            report.drafts += 1
+        if not episode.is_published or (episode.expires is not None and episode.expires <= now):
+            report.drafts += 1  # a draft, or expired (Hugo's expiryDate)
         elif episode.date > now and not include_future:
             report.scheduled += 1
         else:

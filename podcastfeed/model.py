@@ -165,6 +165,7 @@ class Show:
     is_explicit: bool
     type: str = "episodic"  # or "serial"
     audio_base_url: str | None = None
+    audio_url: str | None = None  # a template for episodes without an audio key (issue 14)
     copyright: str | None = None
     timezone: str = "UTC"
     guid: str | None = None  # a pinned podcast:guid; else derived from feed_url
@@ -303,6 +304,7 @@ class Episode:
     mime_type: str | None = None  # front-matter override
     tags: EpisodeTags = EMPTY_EPISODE_TAGS
     slug: str = ""  # the file's path in the episodes folder without suffix (`2024/intro`)
+    expires: datetime | None = None  # Hugo's expiryDate: not published from then on
 
     @property
     def notes_html(self) -> str:

@@ -7,6 +7,8 @@ line.
 from __future__ import annotations
 
 import re
+import string
+from collections.abc import Collection
 from datetime import UTC, date, datetime, time, tzinfo
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
@@ -17,6 +19,10 @@ _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:\.\d+)?$")
 # Jekyll writes `2023-03-21 05:31:18 +0000`; fromisoformat wants the offset without the space.
 # The year of an RFC 2822 date as written: email.utils reads `0001` and `1` as 2001.
 _RFC822_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]{3,}\.?\s+(\d+)\b")
+_EPOCH = re.compile(r"^\d{9,13}$")
+_TIME_OF_DAY = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]m)?")
+#: From 13 digits on, an epoch number is milliseconds (seconds that large are past year 2100).
+EPOCH_MILLISECONDS = 10**11
 _SPACED_OFFSET = re.compile(r"^(.*\d)\s+(Z|UTC|GMT|[+-]\d{2}:?\d{2})$")
 
 #: An e-mail address as the directories check it: name@host.tld, the top-level domain two or
@@ -35,6 +41,8 @@ MAX_DURATION = 10**9
 #: local mean times with offsets no feed can state (`+000921`). docs/limits.md.
 FIRST_YEAR, LAST_YEAR = 1970, 2100
 DATE_RANGE_MESSAGE = f"must be between {FIRST_YEAR} and {LAST_YEAR}"
+FIRST_YEAR_EPOCH = 0  # 1970-01-01 UTC
+LAST_YEAR_EPOCH = int(datetime(LAST_YEAR + 1, 1, 1, tzinfo=UTC).timestamp())
 #: The only schemes a link may have: `javascript:`, `data:`, `file:`, `vbscript:` … would run
 #: or read something in the reader that follows it (issue 12). docs/limits.md.
 LINK_SCHEMES = frozenset({"http", "https"})
@@ -147,6 +155,10 @@ def parse_date(value: object, zone: tzinfo) -> datetime:
     if isinstance(value, date):  # a datetime too
         check_date_range(value)
         return make_aware(value, zone)
+    if isinstance(value, str) and _EPOCH.match(value.strip()):
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 10**8:
+        return _from_epoch(value)  # 9 digits or more: a year such as 2024 is no epoch
     if not isinstance(value, str) or not value.strip():
         raise ValueError("must be a date like 2024-03-12 or 2024-03-12T09:30:00+01:00")
     text = iso = value.strip()
@@ -168,6 +180,42 @@ def parse_date(value: object, zone: tzinfo) -> datetime:
             ) from None
     check_date_range(parsed)
     return make_aware(parsed, zone)
+
+
+def _from_epoch(value: int) -> datetime:
+    """Epoch seconds, or milliseconds (13 digits, as JavaScript and some exporters write),
+    in UTC (issue 14: `date: 1499256000000`)."""
+    seconds = value / 1000 if abs(value) >= EPOCH_MILLISECONDS else value
+    if not FIRST_YEAR_EPOCH <= seconds < LAST_YEAR_EPOCH:
+        raise DateRangeError(DATE_RANGE_MESSAGE)
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def is_date_only(value: object) -> bool:
+    """A date written without a time: a YAML/TOML date, or `2024-03-12` as text."""
+    if isinstance(value, datetime):
+        return False
+    return isinstance(value, date) or (
+        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()) is not None
+    )
+
+
+def parse_time_of_day(value: object) -> time:
+    """`14:30`, `14:30:05`, `2:30 pm`; YAML 1.1 reads an unquoted `14:30` as the base-60
+    number 870, which is read back as 14:30."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        return time(value // 60, value % 60)
+    if isinstance(value, str):
+        found = _TIME_OF_DAY.fullmatch(value.strip().lower())
+        if found:
+            hour, minute, second = int(found[1]), int(found[2]), int(found[3] or 0)
+            if found[4] and 1 <= hour <= 12:
+                hour = hour % 12 + (12 if found[4] == "pm" else 0)
+            elif found[4]:
+                hour = 99
+            if hour < 24 and minute < 60 and second < 60:
+                return time(hour, minute, second)
+    raise ValueError("must be a time of day like 14:30 or 14:30:00")
 
 
 def make_aware(moment: date, zone: tzinfo) -> datetime:
@@ -208,6 +256,28 @@ def parse_link(value: object, *, relative: bool = False) -> str:
     if relative and not parts.scheme and not text.startswith("\\"):
         return text
     raise ValueError("must be an http(s) URL")
+
+
+def parse_url_template(value: object, allowed: Collection[str]) -> str | None:
+    """An http(s) URL with `{name}` fields (str.format) from `allowed`, such as `[show]
+    audio_url = "https://cdn.example.org/ep{episode:03}.mp3"`; None stays None."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"must be text (got {shorten(value)})")
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+    except ValueError as exc:
+        raise ValueError(f"is not a template: {exc} (got {shorten(value)})") from None
+    unknown = sorted(repr(name) for name in names if name not in allowed)
+    if unknown:
+        fields = ", ".join("{" + name + "}" for name in sorted(allowed))
+        raise ValueError(f"may use {fields} only (got {', '.join(unknown)})")
+    try:
+        parse_link(value)
+    except ValueError:
+        raise ValueError(f"must be an absolute http(s) URL (got {shorten(value)})") from None
+    return value
 
 
 def url_scheme(ref: str) -> str:

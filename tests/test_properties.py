@@ -1,5 +1,6 @@
 """Hypothesis: arbitrary text in front matter or feed.toml never crashes a build or the XML."""
 
+import contextlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from podcastfeed.errors import BuildFailed
 from podcastfeed.source.cleanup import repair_text
 from podcastfeed.source.config import load_config
 from podcastfeed.source.episodes import read_episode
+from podcastfeed.source.wordpress import decode_entities, php_unserialize, read_powerpress
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
 FIELDS = ("title", "excerpt", "category", "tag", "permalink", "thumbnail", "author", "guid")
@@ -39,6 +41,27 @@ def test_any_text_as_an_episode_file_reads_or_reports(tmp_path_factory, text: st
 
 
 @SLOW
+@given(text=st.text(), fence=st.sampled_from(["+++\n", "---\nenclosure:\n- "]))
+def test_any_toml_or_powerpress_text_reads_or_reports(tmp_path_factory, text, fence) -> None:  # type: ignore[no-untyped-def]
+    """Hugo's TOML front matter and PowerPress' enclosure string (issue 14), any text in them."""
+    site = _site(tmp_path_factory.mktemp("s"))
+    config = load_config(site.config)
+    closing = "\n+++\n" if fence.startswith("+") else "\ntitle: t\ndate: 2024-01-01\n---\n"
+    path = site.episode(
+        "e", fence + (yaml.safe_dump(text) if "enclosure" in fence else text) + closing
+    )
+    episode, problems = read_episode(path, config.show, config.build)
+    assert episode is not None or any(p.is_error for p in problems)
+
+
+@given(text=st.one_of(st.text(), st.from_regex(r"\A[aisdbN][:;].*", fullmatch=True)))
+def test_any_text_as_php_serialization_is_a_value_or_a_value_error(text: str) -> None:
+    for read in (php_unserialize, read_powerpress):
+        with contextlib.suppress(ValueError):
+            read(text)
+
+
+@SLOW
 @given(values=st.fixed_dictionaries({name: st.text() for name in FIELDS}), body=st.text())
 def test_any_front_matter_text_builds_valid_xml_or_fails_cleanly(
     tmp_path_factory, values, body
@@ -55,6 +78,7 @@ def test_any_front_matter_text_builds_valid_xml_or_fails_cleanly(
         (item,) = parse_both(report.feed)
         title = str(yaml.safe_load(text.split("---\n")[1])["title"])  # as YAML reads it back
         title = repair_text(title)  # [build] fix_text is on by default (issue 14)
+        title = decode_entities(title)  # issue 14: `&#8211;` and `&amp;` are decoded once
         expected = " ".join("".join(c for c in title if _xml_char(c)).split())
         assert item.title == expected
         return

@@ -126,6 +126,8 @@ class Origin:
     config_shown: str
     episodes: dict[str, tuple[Path, str]]  # item guid -> (episode file, as shown)
     probe_methods: dict[str, str] = field(default_factory=dict)  # enclosure URL -> method
+    # enclosure URL -> (seconds, bytes) measured, also where the front matter states them
+    measured: dict[str, tuple[float, int]] = field(default_factory=dict)
     ignore: frozenset[str] = frozenset()  # [check] ignore
     _config_text: str | None = None
     _front: dict[Path, tuple[dict[str, int], frozenset[str]]] = field(default_factory=dict)

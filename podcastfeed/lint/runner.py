@@ -152,6 +152,7 @@ def origin_for(
         config_shown=str(settings.config_path),
         episodes=episodes,
         probe_methods={url: info.method for url, info in audio.items()},
+        measured={url: (info.duration, info.size) for url, info in audio.items()},
         ignore=read_ignore(settings.config_path),
     )
 

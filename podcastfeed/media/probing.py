@@ -74,13 +74,12 @@ def measure(
         if audio.path is not None:
             local.append((episode, audio.path))
             continue
-        if episode.duration is not None and episode.length is not None:
-            continue  # the front matter says it all; nothing to fetch
         known = None if is_refreshed(episode) else lock.probe_for_url(audio.url)
-        if known is not None:
+        if known is not None:  # kept even when the front matter states it: check compares
             results.probes[audio.url] = known
-        else:
+        elif episode.duration is None or episode.length is None:
             remote.setdefault(audio.url, []).append(episode)
+        # else the front matter says it all; nothing to fetch
     _measure_local(local, root, lock, store, options, is_refreshed, results)
     if remote:
         _measure_remote(remote, root, options, results)

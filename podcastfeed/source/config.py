@@ -23,7 +23,7 @@ from podcastfeed.source.categories import parse_category
 from podcastfeed.source.show_tags import TAG_KEYS, read_show_tags
 from podcastfeed.source.shownotes import strip_control_chars
 from podcastfeed.source.tables import TableReader, clean_text, key_line
-from podcastfeed.values import EMAIL, LANGUAGE, parse_date
+from podcastfeed.values import EMAIL, LANGUAGE, parse_date, parse_url_template
 
 #: The optional tags' front-matter fields (issue 4), read by episode_tags.
 TAG_FIELDS = (
@@ -61,6 +61,9 @@ MAPPABLE_FIELDS = (
     "duration",
     "length",
     "mime_type",
+    "post_time",
+    "expiry_date",
+    "other_formats",
     *TAG_FIELDS,
 )
 
@@ -77,6 +80,7 @@ SHOW_KEYS = {
     "explicit",
     "type",
     "audio_base_url",
+    "audio_url",
     "copyright",
     "timezone",
     "guid",
@@ -85,16 +89,10 @@ SHOW_KEYS = {
     "subscribe",
     *TAG_KEYS,
 }
-BUILD_KEYS = {
-    "episodes",
-    "output",
-    "site",
-    "cache",
-    "pages",
-    "templates",
-    "clean_notes",
-    "fix_text",
-}
+#: The fields `[show] audio_url` may use (docs/configuration.md).
+TEMPLATE_FIELDS = frozenset({"episode", "season", "slug", "date"})
+BUILD_KEYS = {"episodes", "output", "site", "cache", "pages", "templates"}
+BUILD_KEYS |= {"clean_notes", "fix_text"}  # issue 14
 
 
 @dataclass(frozen=True)
@@ -206,6 +204,12 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
     if audio_base_url and not audio_base_url.endswith("/"):
         audio_base_url += "/"
     copyright_ = r.get("copyright", str)
+    audio_url = r.check(
+        "audio_url",
+        table.get("audio_url"),
+        lambda value: parse_url_template(value, TEMPLATE_FIELDS),
+        "{error}",
+    )
 
     language = r.get("language", str, required=True)
     if language and not LANGUAGE.match(language):
@@ -311,6 +315,7 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
         is_explicit=bool(explicit),
         type=show_type,
         audio_base_url=audio_base_url,
+        audio_url=audio_url,
         copyright=copyright_,
         timezone=timezone,
         guid=guid,

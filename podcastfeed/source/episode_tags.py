@@ -72,14 +72,17 @@ def read_episode_tags(
     slug: str,
     duration: int | None,
     siblings: tuple[str, ...] = (),
+    other_formats: tuple[str, ...] = (),
 ) -> EpisodeTags:
     """The optional tags of one episode; problems go to f.problems.
 
     Args:
         slug: the episode file's path in the episodes folder without its suffix
             (`2024/intro`): where its local transcripts and chapters are published.
+        other_formats: the audio in other formats (`ogg:`, octopod's `audio: {m4a: …}`),
+            written as alternate enclosures after those of `alternate_enclosures`.
     """
-    if not siblings and _TAG_KEYS.isdisjoint(f.meta) and not f.fields:
+    if not siblings and _TAG_KEYS.isdisjoint(f.meta) and not f.fields and not other_formats:
         return EMPTY_EPISODE_TAGS  # the common case: one set operation
 
     def get(name: str, parse: Callable[[Any], T]) -> T | None:
@@ -215,8 +218,23 @@ def read_episode_tags(
         location=get("location", tv.location),
         license=get("license", tv.license_),
         images=get("images", lambda v: tv.several(v, tv.image)) or (),
-        alternate_enclosures=get("alternate_enclosures", lambda v: tv.several(v, alternate)) or (),
+        alternate_enclosures=(
+            *(get("alternate_enclosures", lambda v: tv.several(v, alternate)) or ()),
+            *_other_formats(f, other_formats, alternate),
+        ),
     )
+
+
+def _other_formats(
+    f: FieldReader, refs: tuple[str, ...], alternate: Callable[[object], AlternateEnclosure]
+) -> list[AlternateEnclosure]:
+    found = []
+    for ref in refs:
+        try:
+            found.append(alternate({"url": ref}))
+        except ValueError as exc:
+            f.problem("other_formats", f"(another format of the audio) {exc}")
+    return found
 
 
 def chapter(value: object) -> Chapter:

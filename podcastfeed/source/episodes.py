@@ -1,7 +1,8 @@
-"""Episode files (Markdown or HTML with YAML front matter) -> Episode.
+"""Episode files (Markdown or HTML with YAML front matter, or Hugo's TOML) -> Episode.
 
 Reads one file at a time and reports every problem in it with `path:line:`; the seed's
-WordPress-to-Jekyll keys work unchanged and common synonyms are accepted.
+WordPress-to-Jekyll keys work unchanged, and so do the shapes of issue 14 (audiofields.py,
+wordpress.py) and common synonyms.
 """
 
 from __future__ import annotations
@@ -9,17 +10,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urljoin
 from zoneinfo import ZoneInfo
 
 import frontmatter
 import yaml
 
-from podcastfeed.errors import EpisodeError, Problem, quote_name, shorten
+from podcastfeed.errors import EpisodeError, Problem, shorten
 from podcastfeed.files import relative_name
-from podcastfeed.model import EMPTY_EPISODE_TAGS, MIME_BY_EXTENSION, Audio, Episode, Show
+from podcastfeed.model import EMPTY_EPISODE_TAGS, Episode, Show
+from podcastfeed.source.audiofields import TemplateValues, check_remote_audio, read_audio
 from podcastfeed.source.cleanup import first_paragraph, repair_episode
 from podcastfeed.source.config import BuildSettings
 from podcastfeed.source.episode_tags import SIBLING_SUFFIXES, read_episode_tags, read_number
@@ -30,17 +33,17 @@ from podcastfeed.source.fields import (
     YAMLLimitError,
     yaml_error_line,
 )
-from podcastfeed.source.localref import find_local, url_path
+from podcastfeed.source.frontparts import load_toml, split_front_matter
 from podcastfeed.source.shownotes import make_description, render_notes
 from podcastfeed.source.tables import clean_text
 from podcastfeed.values import (
-    LINK_SCHEMES,
+    is_date_only,
     parse_bool,
     parse_date,
     parse_duration,
     parse_link,
     parse_positive_int,
-    url_scheme,
+    parse_time_of_day,
 )
 
 PUBLISHED_STATUSES = frozenset({"publish", "published"})
@@ -48,21 +51,6 @@ UNPUBLISHED_STATUSES = frozenset({"draft", "future", "pending", "private", "tras
 EPISODE_TYPES = ("full", "trailer", "bonus")
 _YAML = frontmatter.default_handlers.YAMLHandler()
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-")
-
-
-def split_front_matter(text: str) -> tuple[str, str] | None:
-    """(front matter, body) of a file that opens with `---`, else None."""
-    if not text.startswith("---"):
-        return None
-    first_newline = text.find("\n")
-    if first_newline == -1 or text[:first_newline].strip() != "---":
-        return None
-    end = re.search(r"^(?:---|\.\.\.)[ \t]*\r?$", text[first_newline + 1 :], re.MULTILINE)
-    if end is None:
-        return None
-    fm = text[first_newline + 1 : first_newline + 1 + end.start()]
-    body = text[first_newline + 1 + end.end() :].lstrip("\r\n")
-    return fm, body
 
 
 def read_episode(
@@ -100,7 +88,38 @@ def read_episode(
                 hint="start the file with a --- line, the keys, and another ---",
             ).to_problem()
         ]
-    fm_text, body = parts
+    fm_text, body, is_toml = parts
+    if is_toml:  # Hugo's +++ front matter
+        meta, problem = load_toml(fm_text, display)
+        if problem is not None:
+            return None, [problem]
+    else:
+        meta, problems = _load_yaml(fm_text, display)
+        if problems:
+            return None, problems
+    meta = {str(key): value for key, value in (meta or {}).items()}
+    repaired: list[tuple[str | None, str]] = []
+    if settings.fix_text:  # issue 14: "Lucaâ€™s" -> "Luca’s", noted per file
+        meta, body, repaired = repair_episode(meta, body)
+    f = FieldReader(path, display, fm_text, meta, settings.fields, [], is_toml=is_toml)
+    for key, change in repaired:
+        where = f"'{key}'" if key else "the show notes"
+        message = f"repaired garbled text (UTF-8 read as Windows-1252) in {where}: {change}"
+        f.problems.append(Problem("note", message, source=display, line=f.line(key)))
+    if siblings is None:
+        siblings = tuple(
+            path.stem + suffix
+            for suffix in SIBLING_SUFFIXES
+            if path.with_name(path.stem + suffix).is_file()
+        )
+    episode = _episode(f, body, show, settings, siblings)
+    if any(p.is_error for p in f.problems):
+        return None, f.problems
+    return episode, f.problems
+
+
+def _load_yaml(fm_text: str, display: str) -> tuple[dict[Any, Any] | None, list[Problem]]:
+    """YAML front matter as a mapping, or the problems that stop reading it."""
     try:
         meta = _YAML.load(fm_text, Loader=LimitedLoader) if fm_text.strip() else {}
     except YAMLLimitError as exc:  # alias bomb or deep nesting: refused unbuilt (issue 12)
@@ -132,25 +151,7 @@ def read_episode(
                 "front matter must be a mapping of key: value", source=display, line=2
             ).to_problem()
         ]
-    meta = {str(key): value for key, value in meta.items()}
-    repaired: list[tuple[str | None, str]] = []
-    if settings.fix_text:  # issue 14: "Lucaâ€™s" -> "Luca’s", noted per file
-        meta, body, repaired = repair_episode(meta, body)
-    f = FieldReader(path, display, fm_text, meta, settings.fields, [])
-    for key, change in repaired:
-        where = f"'{key}'" if key else "the show notes"
-        message = f"repaired garbled text (UTF-8 read as Windows-1252) in {where}: {change}"
-        f.problems.append(Problem("note", message, source=display, line=f.line(key)))
-    if siblings is None:
-        siblings = tuple(
-            path.stem + suffix
-            for suffix in SIBLING_SUFFIXES
-            if path.with_name(path.stem + suffix).is_file()
-        )
-    episode = _episode(f, body, show, settings, siblings)
-    if any(p.is_error for p in f.problems):
-        return None, f.problems
-    return episode, f.problems
+    return meta, []
 
 
 def _episode(
@@ -176,20 +177,18 @@ def _episode(
     if f.parsed("draft", parse_bool):
         is_published = False
 
-    date = f.parsed("date", lambda value: parse_date(value, zone))
-    if date is None and f.raw("date") is None:
-        dated = _DATED_NAME.match(f.path.name)
-        if dated:  # Jekyll's convention: the date is in the file name
-            try:
-                date = parse_date(dated.group(1), zone)
-            except ValueError as exc:
-                f.problem(None, f"the date in the file name {exc} (got {dated.group(1)!r})")
-        else:
-            f.problem(
-                None,
-                "'date' is required",
-                hint="add date: 2024-03-12 (or name the file 2024-03-12-slug.md)",
-            )
+    date = _read_date(f, zone)
+    expires = f.parsed("expiry_date", lambda value: parse_date(value, zone))
+    number, podcast_episode = read_number(f)
+    season = _read_season(f)
+    try:
+        slug = f.path.relative_to(settings.episodes_dir).with_suffix("").as_posix()
+    except ValueError:  # a file read on its own (podcastfeed new, tests)
+        slug = f.path.stem
+    # before the permalink: `url:` holding the MP3 is the audio, not the page (issue 14)
+    values = TemplateValues(number, season, slug, date)
+    found = read_audio(f, show, settings, values, needs_audio=is_published)
+    audio = found.audio
 
     # http(s), or relative to the show's link (the seed's `/2023/03/slug/`): never javascript:
     permalink = f.parsed("permalink", lambda value: parse_link(_text(value), relative=True))
@@ -213,7 +212,6 @@ def _episode(
     if image is not None:
         image = _absolute(image, page or show.link)
 
-    audio = _audio(f, show, settings, needs_audio=is_published)
     episode_type = f.text("episode_type")
     if episode_type is not None and episode_type.lower() not in EPISODE_TYPES:
         f.problem(
@@ -221,7 +219,6 @@ def _episode(
             f"must be one of {', '.join(EPISODE_TYPES)} (got {shorten(episode_type)})",
         )
         episode_type = None
-    number, podcast_episode = read_number(f)
     if show.type == "serial" and is_published and number is None and episode_type in (None, "full"):
         f.problem(
             "episode" if f.raw("episode") is not None else None,
@@ -230,20 +227,27 @@ def _episode(
             hint="add episode: 1 (or episode_type: bonus / trailer)",
         )
     duration = f.parsed("duration", parse_duration)
-    try:
-        slug = f.path.relative_to(settings.episodes_dir).with_suffix("").as_posix()
-    except ValueError:  # a file read on its own (podcastfeed new, tests)
-        slug = f.path.stem
-    tags = read_episode_tags(f, show, settings, slug=slug, duration=duration, siblings=siblings)
+    if duration is None:
+        duration = found.duration
+    length = f.parsed("length", parse_positive_int) or found.length
+    tags = read_episode_tags(
+        f,
+        show,
+        settings,
+        slug=slug,
+        duration=duration,
+        siblings=siblings,
+        other_formats=found.alternates,
+    )
     if podcast_episode is not None and podcast_episode != str(number):
         tags = replace(tags, podcast_episode=podcast_episode)
-    season = f.parsed("season", parse_positive_int)
     for name, needs in (("season_name", "season"), ("episode_display", "episode")):
         if tags is not EMPTY_EPISODE_TAGS and f.raw(name) is not None and f.raw(needs) is None:
             f.problem(name, f"needs '{needs}' to name (got no {needs})")
-    mime_type = f.text("mime_type")
+    mime_type = f.text("mime_type") or found.mime_type
     if audio is not None and audio.is_remote and is_published:
-        _check_remote_audio(f, audio, mime_type)
+        stated = duration is not None and length is not None
+        check_remote_audio(f, audio, mime_type, is_stated=stated)
 
     if title is None or date is None or (audio is None and is_published):
         return None
@@ -256,7 +260,7 @@ def _episode(
         description=make_description(notes, summary=summary),
         is_published=is_published,
         guid=f.text("guid"),
-        guid_is_permalink=_guid_is_link(f),
+        guid_is_permalink=_guid_is_link(f, page),
         permalink=permalink,
         link=page,
         author=f.text("author"),
@@ -267,17 +271,59 @@ def _episode(
         episode_type=episode_type.lower() if episode_type else None,
         is_explicit=f.parsed("explicit", parse_bool),
         duration=duration,
-        length=f.parsed("length", parse_positive_int),
+        length=length,
         mime_type=mime_type,
         tags=tags,
         slug=slug,
+        expires=expires,
     )
 
 
-def _guid_is_link(f: FieldReader) -> bool:
-    """`guid_is_permalink: true` makes readers follow the guid: it must be a link then."""
-    is_link = bool(f.parsed("guid_is_permalink", parse_bool))
+def _read_date(f: FieldReader, zone: ZoneInfo) -> datetime | None:
+    """`date` (ISO 8601, RFC 2822, epoch seconds or milliseconds), else Jekyll's file name
+    `YYYY-MM-DD-slug.md`; `post_time: "14:30"` gives the time of a date without one."""
+    date: datetime | None = f.parsed("date", lambda value: parse_date(value, zone))
+    written = f.raw("date")
+    if date is None and written is None:
+        dated = _DATED_NAME.match(f.path.name)
+        if not dated:
+            f.problem(
+                None,
+                "'date' is required",
+                hint="add date: 2024-03-12 (or name the file 2024-03-12-slug.md)",
+            )
+            return None
+        try:  # Jekyll's convention: the date is in the file name
+            date = parse_date(dated.group(1), zone)
+        except ValueError as exc:
+            f.problem(None, f"the date in the file name {exc} (got {dated.group(1)!r})")
+            return None
+    is_day = written is None or is_date_only(written)
+    when = f.parsed("post_time", parse_time_of_day)
+    if date is not None and when is not None and is_day:
+        date = datetime.combine(date.date(), when, date.tzinfo)
+    return date
+
+
+def _read_season(f: FieldReader) -> int | None:
+    """`season`, or `series` when it is a number (some sites name their series in words)."""
+    if f.key_for("season") == "series":
+        try:
+            return parse_positive_int(f.raw("season"))
+        except ValueError:
+            return None
+    season: int | None = f.parsed("season", parse_positive_int)
+    return season
+
+
+def _guid_is_link(f: FieldReader, page: str | None) -> bool:
+    """`guid_is_permalink: true` makes readers follow the guid: it must be a link then. Not
+    written, it is true only when the guid is the episode's page (WordPress' `?p=142` guid is
+    not a page to follow)."""
     guid = f.text("guid")
+    if f.raw("guid_is_permalink") is None:
+        return guid is not None and guid == page
+    is_link = bool(f.parsed("guid_is_permalink", parse_bool))
     if is_link and guid is not None:
         try:
             parse_link(guid)
@@ -323,63 +369,3 @@ def _keywords(f: FieldReader) -> tuple[str, ...]:
                 if word and word not in found:
                     found.append(word)
     return tuple(found)
-
-
-def _audio(
-    f: FieldReader, show: Show, settings: BuildSettings, *, needs_audio: bool
-) -> Audio | None:
-    ref = f.text("audio")
-    if ref is None:
-        if needs_audio:
-            f.problem(
-                None,
-                "no audio: set 'audio' to a file next to the episode or a URL",
-                hint="keys read: " + ", ".join(ALIASES["audio"]),
-            )
-        return None
-    scheme = url_scheme(ref)
-    if scheme in LINK_SCHEMES:
-        return Audio(ref=ref, url=ref)
-    if scheme:  # javascript:, file: … (issue 12)
-        f.problem("audio", f"must be an http(s) URL or a local path (got {shorten(ref)})")
-        return None
-    try:
-        local = find_local(ref, (f.path.parent, settings.root), settings.source_folders)
-    except ValueError as exc:
-        message, missing = str(exc), str(exc).startswith("file not found")
-        if missing:
-            where = relative_name(f.path.parent, settings.root)
-            message += f" (looked in {quote_name(where)} and the show folder)"
-        f.problem("audio", message, probe=missing)
-        return None
-    if show.audio_base_url is None:
-        f.problem(
-            "audio",
-            "is a local file, but feed.toml sets no [show] audio_base_url",
-            hint='add audio_base_url = "https://…/", where the audio files are published',
-        )
-        return None
-    written = url_path(ref, local, settings.source_folders)
-    url = show.audio_base_url + quote(written, safe="/")
-    return Audio(ref=ref, url=url, path=local)
-
-
-def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except OSError:  # e.g. a name too long for the file system (issue 12)
-        return False
-
-
-def _check_remote_audio(f: FieldReader, audio: Audio, mime_type: str | None) -> None:
-    """A URL episode whose front matter states duration and length is not fetched, so its type
-    must come from the front matter or the URL's extension."""
-    stated = f.raw("duration") is not None and f.raw("length") is not None
-    suffix = Path(urlsplit(audio.url).path).suffix.lower()
-    if stated and mime_type is None and suffix not in MIME_BY_EXTENSION:
-        f.problem(
-            "audio",
-            f"has no known audio extension (got {shorten(suffix or 'none')}) and is not fetched, "
-            "since duration and length are set",
-            hint="set mime_type: audio/mpeg (or the right type)",
-        )

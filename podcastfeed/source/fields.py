@@ -4,8 +4,9 @@ for each bad one at its line. Pure: works on text already read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,12 +15,22 @@ import yaml
 
 from podcastfeed.errors import EpisodeError, ProbeError, Problem, shorten
 from podcastfeed.source.tables import clean_text
+from podcastfeed.source.wordpress import decode_entities
+
+#: One-line fields whose HTML entities are decoded once (WordPress writes `&#8211;` into
+#: titles); summaries are HTML and keep theirs for the sanitizer.
+ONE_LINE_FIELDS = frozenset(
+    {"title", "author", "itunes_title", "season_name", "episode_display", "guid"}
+)
 
 #: Canonical field -> the keys that may hold it, first match wins. `type` is not here on purpose:
 #: WordPress exports use it for the post type (`type: post`).
 ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("title",),
-    "date": ("date", "pubDate", "pubdate", "published", "pub_date"),
+    # Hugo's publishDate first: the post appears then, whatever its `date` says
+    "date": ("publishDate", "publishdate", "date", "pubDate", "pubdate", "published", "pub_date"),
+    "post_time": ("post_time",),  # Jekyll: the time of a date taken from the file name
+    "expiry_date": ("expiryDate", "expirydate", "expiry_date"),  # Hugo
     "status": ("status",),
     "draft": ("draft",),
     "permalink": ("permalink", "link", "url"),
@@ -27,15 +38,17 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "summary": ("excerpt", "description", "summary", "subtitle"),
     "image": ("image", "thumbnail", "episode_image"),
     "keywords": ("category", "categories", "tag", "tags", "keywords"),
-    "audio": ("audio", "enclosure", "file", "media", "mp3"),
+    "audio": ("audio", "enclosure", "file", "media", "mp3", "podcast_file"),
+    # issue 14: a second format beside the main audio, written as an alternate enclosure
+    "other_formats": ("ogg", "opus", "m4a", "aac", "flac"),
     "guid": ("guid",),
     "guid_is_permalink": ("guid_is_permalink",),
-    "season": ("season",),
+    "season": ("season", "series"),
     "episode": ("episode", "episode_number", "number"),
     "episode_type": ("episode_type", "episodeType", "itunes_episode_type"),
     "explicit": ("explicit",),
-    "duration": ("duration",),
-    "length": ("length", "size"),
+    "duration": ("duration", "podcast_duration"),
+    "length": ("length", "size", "mp3length", "filesize", "podcast_bytes"),
     "mime_type": ("mime_type", "audio_type"),
     # issue 4: the optional tags, read in podcastfeed/episode_tags.py
     "itunes_title": ("itunes_title",),
@@ -143,6 +156,18 @@ def key_lines(front_matter: str) -> dict[str, int]:
     return {key: line for key, (line, _text) in _keys(front_matter).items()}
 
 
+def toml_key_lines(front_matter: str) -> dict[str, int]:
+    """Top-level keys of TOML front matter (Hugo's `+++`) -> their line (the `+++` is line 1)."""
+    found: dict[str, int] = {}
+    for number, line in enumerate(front_matter.splitlines(), start=2):
+        if line.lstrip().startswith("["):
+            break  # a table: the keys after it are not top-level
+        key = re.match(r"""^\s*["']?([A-Za-z0-9_-]+)["']?\s*=""", line)
+        if key:
+            found.setdefault(key.group(1), number)
+    return found
+
+
 def _keys(front_matter: str) -> dict[str, tuple[int, str | None]]:
     """Top-level keys -> (line, the value's text as written when it is a scalar)."""
     try:
@@ -168,19 +193,25 @@ class FieldReader:
     meta: dict[str, Any]
     fields: dict[str, str]
     problems: list[Problem]
+    is_toml: bool = False  # Hugo's `+++` front matter
+    taken: set[str] = field(default_factory=set)  # keys another field used (`url:` as audio)
     _lines: dict[str, int] | None = None
 
     def line(self, key: str | None) -> int | None:
         if key is None:
             return None
         if self._lines is None:  # composed only when a problem needs it
-            self._lines = key_lines(self.front_matter)
+            self._lines = (
+                toml_key_lines(self.front_matter) if self.is_toml else key_lines(self.front_matter)
+            )
         return self._lines.get(key)
 
     def key_for(self, name: str) -> str | None:
         """The key in this file that holds canonical field `name`."""
         mapped = self.fields.get(name)
         for key in ((mapped,) if mapped else ()) + ALIASES.get(name, (name,)):
+            if key in self.taken:
+                continue
             if key in self.meta and self.meta[key] is not None and self.meta[key] != "":
                 return key
         return None
@@ -226,7 +257,10 @@ class FieldReader:
         if isinstance(value, list | dict):
             self.problem(name, f"must be text (got {type(value).__name__})")
             return None
-        return clean_text(str(value)) or None
+        text = clean_text(str(value))
+        if name in ONE_LINE_FIELDS and "&" in text:  # `&#1;` decodes to what XML cannot carry
+            text = clean_text(decode_entities(text))
+        return text or None
 
 
 def _as_warning(problem: Problem) -> Problem:

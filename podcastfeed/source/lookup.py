@@ -8,8 +8,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from podcastfeed.source.episodes import split_front_matter
-from podcastfeed.source.fields import YAML_ERRORS, key_lines, load_yaml
+from podcastfeed.source.fields import YAML_ERRORS, key_lines, load_yaml, toml_key_lines
+from podcastfeed.source.frontparts import split_front_matter
 
 
 def read_front_matter(path: Path) -> tuple[dict[str, int], frozenset[str]]:
@@ -23,14 +23,15 @@ def read_front_matter(path: Path) -> tuple[dict[str, int], frozenset[str]]:
     if parts is None:
         return {}, frozenset()
     try:
-        meta = load_yaml(parts[0]) or {}
-    except YAML_ERRORS:  # read_episode reports them
+        meta = tomllib.loads(parts[0]) if parts.is_toml else load_yaml(parts[0]) or {}
+    except (*YAML_ERRORS, tomllib.TOMLDecodeError):  # read_episode reports them
         meta = {}
     ignore = meta.get("check_ignore") if isinstance(meta, dict) else None
     if isinstance(ignore, str):
         ignore = [ignore]
     ids = frozenset(str(i) for i in ignore) if isinstance(ignore, list) else frozenset()
-    return key_lines(parts[0]), ids
+    lines = toml_key_lines(parts[0]) if parts.is_toml else key_lines(parts[0])
+    return lines, ids
 
 
 def read_ignore(config: Path) -> frozenset[str]:

@@ -5,10 +5,11 @@ from podcastfeed.lint.rules import (
     artwork,
     channel,
     items,
+    measured,
     namespaces,
     online,
     podcasting,
     text,
 )
 
-__all__ = ["artwork", "channel", "items", "namespaces", "online", "podcasting", "text"]
+__all__ = ["artwork", "channel", "items", "measured", "namespaces", "online", "podcasting", "text"]
