@@ -253,7 +253,8 @@ def feed_for(report: BuildReport, now: datetime, **options: Any) -> Feed:
     settings = report.config.build
     light = [replace(episode, notes=b"") for episode in report.published]
     pieces = iter_feed(report.config.show, light, report.audio)
-    origin = origin_for(settings, report.published, report.audio)
+    repaired = [(str(p.source), p.line, p.message) for p in report.file_notes]
+    origin = origin_for(settings, report.published, report.audio, repaired)
     shown = relative_name(report.output, settings.root)
     return own_feed(pieces, shown, now, origin, settings.root, **options)
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from conftest import Site
+from typer.testing import CliRunner
 
 from podcastfeed.build import build
+from podcastfeed.cli import app
 from podcastfeed.source.cleanup import first_paragraph, repair_text
 from podcastfeed.source.shownotes import render_notes
 
@@ -196,3 +199,25 @@ def test_cleanup_description_is_the_first_real_paragraph(site: Site) -> None:
     )
     (item,) = build(site.config, now=NOW, use_cache=False).published
     assert item.description == "The real summary."
+
+
+def test_check_reports_each_repair_at_its_file_and_line(site: Site) -> None:
+    """With fix_text on the feed is repaired, so `check` names the file and line to fix."""
+    site.episode("a", title="Lucaâ€™s show")  # the notes say "Notes for Lucaâ€™s show." too
+    found = _mojibake_findings(site)
+    assert [(f["file"], f["line"]) for f in found] == [
+        ("episodes/a.md", 2),
+        ("episodes/a.md", None),
+    ]
+    assert "'title'" in found[0]["message"]
+    assert "'Luca’s show'" in found[0]["message"]
+    assert "the show notes" in found[1]["message"]
+    site.show("[build]\nfix_text = false\n")
+    found = _mojibake_findings(site)  # now the feed itself holds the garbled text
+    assert found
+    assert all("Lucaâ€™s" in f["message"] for f in found)
+
+
+def _mojibake_findings(site: Site) -> list[dict[str, object]]:
+    result = CliRunner().invoke(app, ["check", "-c", str(site.config), "--format", "json"])
+    return [f for f in json.loads(result.stdout) if f["rule"] == "podcastfeed/mojibake"]

@@ -53,6 +53,7 @@ class Hit:
     message: str
     hint: str | None = None
     key: str | None = None
+    at: tuple[str, int | None] | None = None  # (file, line) when known without an element
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,8 @@ class Origin:
     # enclosure URL -> (seconds, bytes) measured, also where the front matter states them
     measured: dict[str, tuple[float, int]] = field(default_factory=dict)
     ignore: frozenset[str] = frozenset()  # [check] ignore
+    # (file, line, what was repaired) for each text the build repaired (issue 14, fix_text)
+    repaired: tuple[tuple[str, int | None, str], ...] = ()
     _config_text: str | None = None
     _front: dict[Path, tuple[dict[str, int], frozenset[str]]] = field(default_factory=dict)
 

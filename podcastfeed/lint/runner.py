@@ -107,7 +107,9 @@ def _locate(feed: Feed, current: Rule, hit: Hit) -> Finding | None:
     line: int | None = getattr(hit.element, "sourceline", None)
     where: tuple[str | None, int | None] = (feed.source, line)
     origin = feed.origin
-    if origin is not None:
+    if hit.at is not None:
+        where = hit.at
+    elif origin is not None:
         item = _item_of(hit.element)
         if item is None:
             where = (origin.config_shown, origin.config_line(_config_key(hit.key)))
@@ -139,9 +141,13 @@ FORMATS = ("text", "json", "github")
 
 
 def origin_for(
-    settings: BuildSettings, published: Iterable[Episode], audio: Mapping[str, AudioInfo]
+    settings: BuildSettings,
+    published: Iterable[Episode],
+    audio: Mapping[str, AudioInfo],
+    repaired: Iterable[tuple[str, int | None, str]] = (),
 ) -> Origin:
-    """Where each part of our own feed comes from: feed.toml, the episode files, the probes."""
+    """Where each part of our own feed comes from: feed.toml, the episode files, the probes;
+    `repaired`: (file, line, what) for each text the build repaired."""
     episodes = {
         episode.guid: (episode.source, relative_name(episode.source, settings.root))
         for episode in published
@@ -154,6 +160,7 @@ def origin_for(
         probe_methods={url: info.method for url, info in audio.items()},
         measured={url: (info.duration, info.size) for url, info in audio.items()},
         ignore=read_ignore(settings.config_path),
+        repaired=tuple(repaired),
     )
 
 
