@@ -442,3 +442,15 @@ def test_shapes_fields_mapping_reaches_the_new_fields(site: Site) -> None:
     assert enclosure.get("url") == "https://e.org/a.mp3"
     [alternate] = item.findall("podcast:alternateEnclosure", {"podcast": PODCAST})
     assert alternate[0].get("uri") == "https://cdn.example.org/media/audio/sine-2s.ogg"
+
+
+def test_shapes_category_and_tag_entities_are_decoded_once(site: Site) -> None:
+    """WordPress exports write `&amp;` and `&#8211;` in categories and tags too."""
+    site.episode(
+        "e",
+        text="---\ntitle: E\ndate: 2024-01-01\naudio: https://cdn.example.org/e.mp3\n"
+        "duration: 60\nlength: 1000\ncategory: [Tom &amp; Jerry, 'A &#8211; B', '&amp;amp;']\n"
+        "---\n",
+    )
+    (episode,) = build(site.config, now=NOW, check=False).published
+    assert episode.keywords == ("Tom & Jerry", "A – B", "&amp;")

@@ -36,6 +36,7 @@ from podcastfeed.source.fields import (
 from podcastfeed.source.frontparts import load_toml, split_front_matter
 from podcastfeed.source.shownotes import make_description, render_notes
 from podcastfeed.source.tables import clean_text
+from podcastfeed.source.wordpress import decode_entities
 from podcastfeed.values import (
     is_date_only,
     parse_bool,
@@ -365,7 +366,7 @@ def _keywords(f: FieldReader) -> tuple[str, ...]:
         )
         for item in items:
             if isinstance(item, str | int | float) and not isinstance(item, bool):
-                word = clean_text(str(item))
+                word = clean_text(decode_entities(str(item)))  # WordPress' `&amp;`
                 if word and word not in found:
                     found.append(word)
     return tuple(found)
