@@ -456,7 +456,7 @@ def test_soundbite_must_lie_inside_the_measured_duration(site: Site) -> None:
     with pytest.raises(BuildFailed) as info:
         build(site.config, now=NOW, use_cache=False)
     assert _errors(info.value.problems) == [
-        "episodes/e.md: error: 'soundbites' must lie inside the episode's 3 s "
+        "episodes/e.md:4: error: 'soundbites' must lie inside the episode's 3 s "
         "(got start 2 s + duration 1.5 s = 3.5 s)"
     ]
 

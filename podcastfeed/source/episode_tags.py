@@ -248,11 +248,12 @@ def chapter(value: object) -> Chapter:
 
 
 def soundbite_problems(
-    display: str, soundbites: tuple[Soundbite, ...], duration: int
+    display: str, soundbites: tuple[Soundbite, ...], duration: int, line: int | None = None
 ) -> list[Problem]:
-    """A problem for each soundbite that ends after the episode (known once it is measured)."""
+    """A problem for each soundbite that ends after the episode (known once it is measured),
+    at the `line` of the soundbites key."""
     return [
-        Problem("error", "'soundbites' " + _outside(s.start, s.duration, duration), display)
+        Problem("error", "'soundbites' " + _outside(s.start, s.duration, duration), display, line)
         for s in soundbites
         if s.start + s.duration > duration
     ]
