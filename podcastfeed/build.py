@@ -28,8 +28,7 @@ from podcastfeed.render.feed import enclosure_for, iter_feed, sort_episodes
 from podcastfeed.source.chapters import validate_json_chapters
 from podcastfeed.source.config import Config, load_config
 from podcastfeed.source.episode_tags import soundbite_problems
-from podcastfeed.source.fields import ALIASES
-from podcastfeed.source.lookup import read_front_matter
+from podcastfeed.source.lookup import field_line
 from podcastfeed.source.reading import read_all
 
 _GUID_HINT = "every episode needs its own guid; directories merge or drop duplicates"
@@ -321,11 +320,12 @@ def _check_tags(
                 duration = enclosure_for(episode, probe.info if probe else None).duration
             except ValueError:
                 continue  # not measured: reported already
-            lines, _ignored = read_front_matter(episode.source)  # the key's line, read again
-            line = next((lines[k] for k in ALIASES["soundbites"] if k in lines), None)
-            found += soundbite_problems(
-                relative_name(episode.source, root), tags.soundbites, duration, line
+            outside = soundbite_problems(
+                relative_name(episode.source, root), tags.soundbites, duration
             )
+            if outside:  # the key's line: the file is read again only for a message
+                line = field_line(episode.source, "soundbites")
+                found += [replace(problem, line=line) for problem in outside]
         if tags.chapters is not None and tags.chapters.source is not None:
             source = relative_name(tags.chapters.source, root)
             try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +23,7 @@ from podcastfeed.cli.common import (
     shown,
 )
 from podcastfeed.errors import ExitCode, ProbeError
-from podcastfeed.net.limits import DEFAULT_DEADLINE, USER_AGENT, mask_url
+from podcastfeed.net.limits import DEFAULT_DEADLINE, USER_AGENT, is_url, mask_url
 from podcastfeed.source import CONFIG_NAME
 from podcastfeed.values import format_clock
 
@@ -280,7 +279,7 @@ def probe_command(
     for source in sources:
         cost = None
         try:
-            if re.match(r"^https?://", source, re.IGNORECASE):
+            if is_url(source):
                 from podcastfeed.media import remote  # requests only when a URL is probed
                 from podcastfeed.net import fetch
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -197,7 +196,7 @@ def new_command(
         folder = scaffold.episodes_folder(Path(CONFIG_NAME))
     path = folder / scaffold.episode_name(title, day)
     info, reference = None, audio
-    if audio and re.match(r"^https?://", audio, re.IGNORECASE):
+    if audio and is_url(audio):
         from podcastfeed.media import remote
         from podcastfeed.net import fetch
 

@@ -30,8 +30,7 @@ from podcastfeed.lint.base import (
     count,
     text_of,
 )
-from podcastfeed.source.fields import ALIASES
-from podcastfeed.source.lookup import read_ignore
+from podcastfeed.source.lookup import line_of, read_ignore
 
 if TYPE_CHECKING:
     from podcastfeed.model import AudioInfo, Episode
@@ -120,21 +119,12 @@ def _locate(feed: Feed, current: Rule, hit: Hit) -> Finding | None:
                 lines, ignored = origin.front_matter(path)
                 if current.id in ignored:
                     return None
-                where = (shown, _front_line(lines, hit.key))
+                where = (shown, line_of(lines, hit.key))
     return Finding(current.id, current.severity, hit.message, where[0], where[1], hit.hint)
 
 
 def _config_key(key: str | None) -> str | None:
     return {"owner_email": "owner", "itunes_image": "image"}.get(key or "", key)
-
-
-def _front_line(lines: dict[str, int], key: str | None) -> int | None:
-    if key is None:
-        return None
-    for name in ALIASES.get(key, (key,)):
-        if name in lines:
-            return lines[name]
-    return None
 
 
 FORMATS = ("text", "json", "github")

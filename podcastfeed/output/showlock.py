@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from podcastfeed import cache
 from podcastfeed.errors import ConfigError
 from podcastfeed.source.config import load_config
 
@@ -41,11 +42,9 @@ def hold(cache_dir: Path, config_path: Path) -> Iterator[None]:
         ConfigError: no lock can be taken.
     """
     path = cache_dir / LOCK_NAME
-    try:
+    with contextlib.suppress(OSError):  # unusable() says why
         cache_dir.mkdir(parents=True, exist_ok=True)
-        if not os.access(cache_dir, os.W_OK):
-            path = config_path
-    except OSError:
+    if cache.unusable(cache_dir) is not None or not cache_dir.is_dir():
         path = config_path
     key = os.path.abspath(path)
     with _guard:

@@ -248,12 +248,11 @@ def chapter(value: object) -> Chapter:
 
 
 def soundbite_problems(
-    display: str, soundbites: tuple[Soundbite, ...], duration: int, line: int | None = None
+    display: str, soundbites: tuple[Soundbite, ...], duration: int
 ) -> list[Problem]:
-    """A problem for each soundbite that ends after the episode (known once it is measured),
-    at the `line` of the soundbites key."""
+    """A problem for each soundbite that ends after the episode (known once it is measured)."""
     return [
-        Problem("error", "'soundbites' " + _outside(s.start, s.duration, duration), display, line)
+        Problem("error", "'soundbites' " + _outside(s.start, s.duration, duration), display)
         for s in soundbites
         if s.start + s.duration > duration
     ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from podcastfeed.source.fields import YAML_ERRORS, key_lines, load_yaml, toml_key_lines
+from podcastfeed.source.fields import ALIASES, YAML_ERRORS, key_lines, load_yaml, toml_key_lines
 from podcastfeed.source.frontparts import split_front_matter
 
 
@@ -44,3 +44,15 @@ def read_ignore(config: Path) -> frozenset[str]:
     table = data.get("check")
     ignore = table.get("ignore", []) if isinstance(table, dict) else []
     return frozenset(str(i) for i in ignore) if isinstance(ignore, list) else frozenset()
+
+
+def field_line(path: Path, name: str) -> int | None:
+    """The line of an episode's front matter that sets field `name` (any of its keys)."""
+    return line_of(read_front_matter(path)[0], name)
+
+
+def line_of(lines: dict[str, int], name: str | None) -> int | None:
+    """The line, among front-matter `lines` (key -> line), that sets field `name`."""
+    if name is None:
+        return None
+    return next((lines[key] for key in ALIASES.get(name, (name,)) if key in lines), None)
