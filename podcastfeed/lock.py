@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from podcastfeed.errors import EpisodeError, Problem, shorten
-from podcastfeed.files import write_atomic
 from podcastfeed.model import AudioInfo, Episode
 from podcastfeed.values import check_date_range
 
@@ -195,18 +194,6 @@ def _probe_dict(probe: Probe) -> dict[str, Any]:
 
 def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
-
-
-def save(path: Path, lock: Lock) -> bool:
-    """Write the lock if its text changed; True when it was written."""
-    text = dumps(lock)
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return False
-    except (OSError, UnicodeDecodeError):
-        pass
-    write_atomic(path, text.encode("utf-8"))
-    return True
 
 
 # --- matching episodes to what was published -------------------------------------------------

@@ -57,7 +57,7 @@ class Manifest:
 
     folder: Path
     files: set[str] = field(default_factory=set)
-    pages: str = ""  # digest of the inputs of the pages last written (build._pages_digest)
+    pages: str = ""  # digest of the inputs of the pages last written (plan.pages_digest)
 
     def name(self, path: Path) -> str:
         return Path(os.path.relpath(path, self.folder)).as_posix()
