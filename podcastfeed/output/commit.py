@@ -110,9 +110,13 @@ def check_writable(
     Raises:
         ConfigError: naming the first such file and how to resolve it.
     """
+    seen: set[Path] = set()  # folders checked already: every page shares the upper ones
     for output in outputs:
         path = output.path
         for parent in reversed(path.parents):
+            if parent in seen:
+                continue
+            seen.add(parent)
             if parent.exists() and not parent.is_dir():
                 raise ConfigError(
                     f"cannot write {shown(path)}: {shown(parent)} is a file, not a folder",
