@@ -229,8 +229,13 @@ def test_item_tags_match_front_matter(site: Site) -> None:
     assert attrs("podcast:chapters") == [
         {"url": "https://example.org/chapters/e1.json", "type": "application/json+chapters"}
     ]
-    assert attrs("podcast:person") == [{"role": "guest", "href": "https://example.org/grace"}]
-    assert one.findtext("podcast:person", namespaces=NS) == "Grace Hopper"
+    # the show's persons first: the item's replace the channel's in apps (issue 16)
+    assert attrs("podcast:person")[2:] == [{"role": "guest", "href": "https://example.org/grace"}]
+    assert [e.text for e in one.findall("podcast:person", NS)] == [
+        "Ada Lovelace",
+        "Charles Babbage",
+        "Grace Hopper",
+    ]
     assert attrs("podcast:soundbite") == [{"startTime": "0.5", "duration": "2"}]
     assert one.findtext("podcast:soundbite", namespaces=NS) == "Best bit"
     assert attrs("podcast:location") == [{"geo": "geo:48.85,2.35"}]

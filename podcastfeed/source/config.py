@@ -34,6 +34,7 @@ TAG_FIELDS = (
     "transcript",
     "chapters",
     "persons",
+    "persons_replace",
     "soundbites",
     "location",
     "license",

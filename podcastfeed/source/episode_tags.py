@@ -19,6 +19,7 @@ from podcastfeed.model import (
     EpisodeTags,
     Integrity,
     Linked,
+    Person,
     Show,
     Soundbite,
 )
@@ -213,7 +214,7 @@ def read_episode_tags(
         transcripts=transcripts,
         chapters=linked_chapters,
         inline_chapters=tuple(inline),
-        persons=get("persons", lambda v: tv.several(v, tv.person)) or (),
+        persons=_persons(f, show),
         soundbites=get("soundbites", lambda v: tv.several(v, soundbite)) or (),
         location=get("location", tv.location),
         license=get("license", tv.license_),
@@ -223,6 +224,21 @@ def read_episode_tags(
             *_other_formats(f, other_formats, alternate),
         ),
     )
+
+
+def _persons(f: FieldReader, show: Show) -> tuple[Person, ...]:
+    """The episode's persons, after the show's unless `persons_replace: true` (item persons
+    replace the channel's in apps, so a guest alone would leave the episode without its host)."""
+    own = _get(f, "persons", lambda v: tv.several(v, tv.person)) or ()
+    replaces = _get(f, "persons_replace", require_bool)
+    if replaces and f.key_for("persons") is None:
+        f.problem(
+            "persons_replace",
+            "has nothing to replace the show's persons with: the episode lists no persons",
+            hint="list the episode's persons, or remove persons_replace",
+            level="warning",
+        )
+    return own if replaces or not own else tv.with_show_persons(show.tags.persons, own)
 
 
 def _other_formats(

@@ -58,6 +58,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "transcript": ("transcript", "transcripts"),
     "chapters": ("chapters",),
     "persons": ("persons", "person", "guests"),
+    "persons_replace": ("persons_replace",),
     "soundbites": ("soundbites", "soundbite"),
     "location": ("location",),
     "license": ("license",),

@@ -187,6 +187,20 @@ def person(value: object) -> Person:
     )
 
 
+def with_show_persons(show: tuple[Person, ...], episode: tuple[Person, ...]) -> tuple[Person, ...]:
+    """An item's persons when the episode adds its own: the namespace's item persons wholly
+    replace the channel's (docs/tags/person.md, "Big Daddy"), so the show's are restated, first
+    and in order, then the episode's. The same person in the same role and group is written
+    once, with the episode's details (its `img`, `href`)."""
+
+    def key(p: Person) -> tuple[str, str, str]:
+        return (p.name.casefold(), p.role or "host", p.group or "cast")
+
+    own = {key(p): p for p in episode}
+    merged = [own.pop(key(p), p) for p in show]
+    return (*merged, *(p for p in episode if key(p) in own))
+
+
 def funding(value: object) -> Funding:
     data = table(value, TABLE_KEYS["funding"], {"url", "text"})
     return Funding(https_url(data["url"]), text(data["text"], 128))
