@@ -59,11 +59,13 @@ class Person:
 
 @dataclass(frozen=True)
 class Location:
-    """`podcast:location`: a place the show or episode is about."""
+    """`podcast:location`: a place the show or episode is about, or where it is made."""
 
     name: str
     geo: str | None = None  # "geo:lat,lon"
     osm: str | None = None  # "R113314"
+    rel: str | None = None  # "subject" (the default) or "creator"
+    country: str | None = None  # ISO 3166-1 alpha-2, upper case ("US")
 
 
 @dataclass(frozen=True)
@@ -76,10 +78,15 @@ class License:
 
 @dataclass(frozen=True)
 class Image:
-    """One entry of `podcast:images srcset`."""
+    """`podcast:image`: one image (or video) of the show or episode, a tag per size or use."""
 
-    url: str
-    width: int
+    url: str  # href
+    width: int | None = None
+    alt: str | None = None
+    aspect_ratio: str | None = None  # CSS syntax: "16/9"
+    height: int | None = None
+    mime_type: str | None = None
+    purpose: str | None = None  # space-separated tokens: "artwork social"
 
 
 @dataclass(frozen=True)
@@ -134,7 +141,7 @@ class ShowTags:
     persons: tuple[Person, ...] = ()
     license: License | None = None
     medium: str | None = None
-    location: Location | None = None
+    locations: tuple[Location, ...] = ()
     txt: tuple[Txt, ...] = ()
     trailers: tuple[Trailer, ...] = ()
     podroll: tuple[RemoteItem, ...] = ()
@@ -266,7 +273,7 @@ class EpisodeTags:
     inline_chapters: tuple[Chapter, ...] = ()  # also written as psc:chapters
     persons: tuple[Person, ...] = ()
     soundbites: tuple[Soundbite, ...] = ()
-    location: Location | None = None
+    locations: tuple[Location, ...] = ()
     license: License | None = None
     images: tuple[Image, ...] = ()
     alternate_enclosures: tuple[AlternateEnclosure, ...] = ()

@@ -385,8 +385,18 @@ CASES: list[tuple[str, dict[str, object], dict[str, object]]] = [
     ),
     (
         "podcastindex/image",
-        {CH: {"i": "<podcast:images/>"}},
+        {CH: {"i": '<podcast:image href="https://e.org/i.jpg" aspect-ratio="wide"/>'}},
+        {CH: {"i": '<podcast:image href="https://e.org/i.jpg" aspect-ratio="16/9"/>'}},
+    ),
+    (
+        "podcastindex/images-deprecated",
         {CH: {"i": '<podcast:images srcset="https://e.org/i.jpg 1500w"/>'}},
+        {CH: {"i": '<podcast:image href="https://e.org/i.jpg" width="1500"/>'}},
+    ),
+    (
+        "podcastindex/location",
+        {IT: [{"l": '<podcast:location rel="made" country="USA">Austin</podcast:location>'}]},
+        {IT: [{"l": '<podcast:location rel="creator" country="US">Austin</podcast:location>'}]},
     ),
     (
         "spotify/video",

@@ -5,6 +5,7 @@ locations, and derived guids from the path under episodes/."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import lxml.html
 from conftest import Site
@@ -92,3 +93,81 @@ def test_persons_replace_writes_the_episodes_persons_alone(site: Site) -> None:
     assert _persons(items["empty"]) == []
     [warning] = [p for p in report.problems if "persons_replace" in p.message]
     assert (warning.level, warning.source, warning.line) == ("warning", "episodes/empty.md", 5)
+
+
+IMPORTED = f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"
+  xmlns:podcast="{PODCAST}" xmlns:atom="http://www.w3.org/2005/Atom">
+<channel>
+  <title>Terry and June</title>
+  <link>https://example.org/</link>
+  <description>A sitcom podcast.</description>
+  <atom:link href="https://example.org/feed.xml" rel="self" type="application/rss+xml"/>
+  <itunes:author>Terry</itunes:author>
+  <itunes:image href="https://example.org/cover.jpg"/>
+  <itunes:category text="Comedy"/>
+  <podcast:person role="host">Terry Scott</podcast:person>
+  <podcast:person role="host">June Whitfield</podcast:person>
+  <podcast:images srcset="https://example.org/c-1500.jpg 1500w,
+    https://example.org/c-600.jpg 600w"/>
+  <podcast:location rel="creator" country="gb">Marlow</podcast:location>
+  <podcast:location geo="geo:bad">Nowhere</podcast:location>
+  <item>
+    <title>Away</title><guid>away</guid>
+    <pubDate>Tue, 02 Jan 2024 09:00:00 +0000</pubDate>
+    <enclosure url="https://cdn.example.org/away.mp3" length="1000" type="audio/mpeg"/>
+    <itunes:duration>60</itunes:duration>
+    <podcast:person role="host">Reginald Marsh</podcast:person>
+    <podcast:person role="host">June Whitfield</podcast:person>
+    <podcast:image href="https://example.org/away.jpg" aspect-ratio="16/9" width="1920"/>
+    <podcast:image href="http://example.org/insecure.jpg"/>
+  </item>
+  <item>
+    <title>Guest</title><guid>guest</guid>
+    <pubDate>Tue, 09 Jan 2024 09:00:00 +0000</pubDate>
+    <enclosure url="https://cdn.example.org/guest.mp3" length="1000" type="audio/mpeg"/>
+    <itunes:duration>60</itunes:duration>
+    <podcast:person role="host">Terry Scott</podcast:person>
+    <podcast:person role="host">June Whitfield</podcast:person>
+    <podcast:person role="guest">Sid James</podcast:person>
+  </item>
+</channel>
+</rss>
+"""
+
+
+def test_import_reads_image_location_and_replaced_persons(tmp_path: Path) -> None:
+    from podcastfeed.feeds.import_write import import_feed
+    from podcastfeed.media.probing import ProbeOptions
+
+    import_feed(IMPORTED.encode(), "feed.xml", tmp_path)
+    toml = (tmp_path / "feed.toml").read_text(encoding="utf-8")
+    assert 'images = [{ href = "https://example.org/c-1500.jpg", width = 1500 }, ' in toml
+    assert (
+        'location = [{ name = "Marlow", rel = "creator", country = "gb" }]' in toml
+    )  # not geo:bad
+    away = next(tmp_path.rglob("*away*.html")).read_text(encoding="utf-8")
+    assert "persons_replace: true" in away  # the item leaves Terry out: he was away
+    assert "guest" not in away
+    guest = next(p for p in tmp_path.rglob("*.html") if "guest" in p.name)
+    assert "persons_replace" not in guest.read_text(encoding="utf-8")
+    built = build(tmp_path / "feed.toml", now=NOW, probe=ProbeOptions(offline=True)).feed
+    items = _items(built)
+    assert _persons(items["Away"]) == [("Reginald Marsh", "host"), ("June Whitfield", "host")]
+    assert _persons(items["Guest"]) == [
+        ("Terry Scott", "host"),
+        ("June Whitfield", "host"),
+        ("Sid James", "guest"),
+    ]
+    images = items["Away"].findall("podcast:image", NS)
+    assert [dict(i.attrib) for i in images] == [
+        {"href": "https://example.org/away.jpg", "aspect-ratio": "16/9", "width": "1920"}
+    ]
+    channel = etree.fromstring(built).find("channel")
+    assert channel is not None
+    assert [dict(e.attrib) for e in channel.findall("podcast:image", NS)] == [
+        {"href": "https://example.org/c-1500.jpg", "width": "1500"},
+        {"href": "https://example.org/c-600.jpg", "width": "600"},
+    ]
+    [place] = channel.findall("podcast:location", NS)
+    assert (place.text, dict(place.attrib)) == ("Marlow", {"rel": "creator", "country": "GB"})

@@ -67,10 +67,13 @@ persons:
   - {name: Grace Hopper, role: guest, href: "https://example.org/grace"}
 soundbites:
   - {start: 0.5, duration: 2, title: Best bit}
-location: {name: Paris, geo: "geo:48.85,2.35"}
+location:
+  - {name: Paris, geo: "geo:48.85,2.35"}
+  - {name: Marlow, rel: creator, country: gb}
 license: {name: my-license, url: "https://example.org/license"}
 images:
-  - {url: "https://example.org/e1-1500.jpg", width: 1500}
+  - {href: "https://example.org/e1-1500.jpg", width: 1500, alt: Episode one, aspect_ratio: 1/1}
+  - {href: "https://example.org/e1-wide.mp4", aspect-ratio: 16/9, type: video/mp4, purpose: artwork social}
 alternate_enclosures:
   - {url: "https://cdn.example.org/e1.ogg", length: 4567, bitrate: 96000, title: Ogg, integrity: {type: sri, value: sha384-abc}}
 ---
@@ -129,14 +132,14 @@ def test_full_feed_uses_every_tag(site: Site, golden: GoldenCheck) -> None:
     tags = {etree.QName(e).localname for e in channel if etree.QName(e).namespace}
     assert tags >= {
         "title", "block", "complete", "new-feed-url", "locked", "funding", "person", "license",
-        "medium", "location", "txt", "trailer", "podroll", "updateFrequency", "images",
+        "medium", "location", "txt", "trailer", "podroll", "updateFrequency", "image",
         "countryOfOrigin", "limit", "link",
     }  # fmt: skip
     one = _item(root, "One")
     item_tags = {etree.QName(e).localname for e in one if etree.QName(e).namespace}
     assert item_tags >= {
         "title", "block", "season", "episode", "transcript", "chapters", "person", "soundbite",
-        "location", "license", "images", "alternateEnclosure",
+        "location", "license", "image", "alternateEnclosure",
     }  # fmt: skip
 
 
@@ -194,12 +197,12 @@ def test_channel_tags_match_feed_toml(site: Site) -> None:
     assert attrs("podcast:updateFrequency") == [
         {"complete": "false", "dtstart": "2024-01-01T00:00:00+00:00", "rrule": "FREQ=WEEKLY"}
     ]
-    assert attrs("podcast:images") == [
-        {
-            "srcset": "https://example.org/cover-1500.jpg 1500w, "
-            "https://example.org/cover-600.jpg 600w"
-        }
+    # feed.toml's images in the old podcast:images syntax: one podcast:image each (issue 16)
+    assert attrs("podcast:image") == [
+        {"href": "https://example.org/cover-1500.jpg", "width": "1500"},
+        {"href": "https://example.org/cover-600.jpg", "width": "600"},
     ]
+    assert attrs("podcast:images") == []
     assert channel.findtext("spotify:countryOfOrigin", namespaces=NS) == "gb us"
     assert attrs("spotify:limit") == [{"recentCount": "10"}]
 
@@ -238,10 +241,27 @@ def test_item_tags_match_front_matter(site: Site) -> None:
     ]
     assert attrs("podcast:soundbite") == [{"startTime": "0.5", "duration": "2"}]
     assert one.findtext("podcast:soundbite", namespaces=NS) == "Best bit"
-    assert attrs("podcast:location") == [{"geo": "geo:48.85,2.35"}]
+    assert attrs("podcast:location") == [
+        {"geo": "geo:48.85,2.35"},
+        {"rel": "creator", "country": "GB"},
+    ]
+    assert [e.text for e in one.findall("podcast:location", NS)] == ["Paris", "Marlow"]
     assert attrs("podcast:license") == [{"url": "https://example.org/license"}]
     assert one.findtext("podcast:license", namespaces=NS) == "my-license"
-    assert attrs("podcast:images") == [{"srcset": "https://example.org/e1-1500.jpg 1500w"}]
+    assert attrs("podcast:image") == [
+        {
+            "href": "https://example.org/e1-1500.jpg",
+            "alt": "Episode one",
+            "aspect-ratio": "1/1",
+            "width": "1500",
+        },
+        {
+            "href": "https://example.org/e1-wide.mp4",
+            "aspect-ratio": "16/9",
+            "type": "video/mp4",
+            "purpose": "artwork social",
+        },
+    ]
     assert attrs("podcast:alternateEnclosure") == [
         {"type": "audio/ogg", "length": "4567", "bitrate": "96000", "title": "Ogg"}
     ]
@@ -348,7 +368,7 @@ def _errors(problems: list[Problem]) -> list[str]:
         ),
         (
             'persons = [{ name = "A", img = "ada.jpg" }]',
-            "[show] 'persons' 'img' must be an https:// URL (got 'ada.jpg')",
+            "[show] 'persons' 'img' must be an http(s) URL (got 'ada.jpg')",
         ),
         (
             'license = "my-own"',

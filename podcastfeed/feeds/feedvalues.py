@@ -1,13 +1,18 @@
 """Values as other feeds write them: RFC 822 dates with zone names RFC 822 does not define,
-titles with HTML in them, the many spellings of "yes"."""
+titles with HTML in them, the many spellings of "yes", podcast:image and podcast:location."""
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_tz
+from typing import Any
 
+from lxml import etree
+
+from podcastfeed.source import tagvalues
 from podcastfeed.values import (
     TRUE_WORDS,
     DateRangeError,
@@ -56,3 +61,51 @@ def is_true(text: str | None) -> bool | None:
     if text is None:
         return None
     return text.strip().lower() in TRUE_WORDS
+
+
+def _valid(entries: list[dict[str, Any]], parse: Callable[[Any], object]) -> list[dict[str, Any]]:
+    """The entries podcastfeed's own reader accepts (the build would refuse the others)."""
+    kept = []
+    for entry in entries:
+        entry = {
+            k: int(v) if k in ("width", "height") and v.isdigit() else v for k, v in entry.items()
+        }
+        try:
+            parse(entry)
+        except ValueError:
+            continue
+        kept.append(entry)
+    return kept
+
+
+def podcast_images(parent: etree._Element, spaces: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The parent's podcast:image tags as `images` entries; a deprecated podcast:images srcset
+    gives one entry per image."""
+    found: list[dict[str, Any]] = []
+    for space in spaces:
+        for element in parent.iterchildren(f"{{{space}}}image"):
+            attributes = ("href", "alt", "aspect-ratio", "width", "height", "type", "purpose")
+            found.append(
+                {
+                    k.replace("-", "_"): element.get(k, "").strip()
+                    for k in attributes
+                    if element.get(k)
+                }
+            )
+        for element in parent.iterchildren(f"{{{space}}}images"):
+            for part in (element.get("srcset") or "").split(","):
+                href, _, width = part.strip().partition(" ")
+                entry = {"href": href, "width": width.strip().rstrip("wW")}
+                found.append({k: v for k, v in entry.items() if v})
+    return _valid(found, tagvalues.image)
+
+
+def podcast_locations(parent: etree._Element, spaces: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The parent's podcast:location tags as `location` entries."""
+    found = []
+    for space in spaces:
+        for element in parent.iterchildren(f"{{{space}}}location"):
+            entry = {"name": " ".join((element.text or "").split())}
+            entry |= {k: element.get(k, "").strip() for k in ("rel", "geo", "osm", "country")}
+            found.append({k: v for k, v in entry.items() if v})
+    return _valid(found, tagvalues.location)

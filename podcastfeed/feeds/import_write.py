@@ -112,6 +112,9 @@ def front_matter(item: Item) -> dict[str, Any]:
         "transcript": item.transcripts or None,
         "chapters": item.chapters,
         "persons": item.persons or None,
+        "persons_replace": item.persons_replace or None,
+        "location": item.locations or None,
+        "images": item.images or None,
     }
     if isinstance(optional["episode"], str):
         optional["episode"] = int(optional["episode"])

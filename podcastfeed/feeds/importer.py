@@ -18,6 +18,7 @@ from lxml import etree
 
 from podcastfeed import xmlns
 from podcastfeed.errors import PodcastfeedError
+from podcastfeed.feeds import feedvalues
 from podcastfeed.feeds.feedvalues import clean_title, is_true, parse_pub_date
 from podcastfeed.feeds.xml import parse_feed, rss_root
 from podcastfeed.values import (
@@ -57,6 +58,9 @@ class Item:
     transcripts: list[dict[str, str]] = field(default_factory=list)
     chapters: str | None = None
     persons: list[dict[str, str]] = field(default_factory=list)
+    persons_replace: bool = False  # the item's persons leave out some of the channel's
+    images: list[dict[str, Any]] = field(default_factory=list)
+    locations: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -142,6 +146,11 @@ def read_feed(data: bytes, source: str, source_url: str | None = None) -> Import
     assert channel is not None  # rss_root checked it
     show = Import({}, [])  # the channel's notes come first, as they did before streaming
     result.show = _read_show(channel, source_url, show)
+    for item in result.items:  # issue 16: an item's persons replace the channel's
+        names = {p["name"] for p in item.persons}
+        item.persons_replace = bool(names) and any(
+            p["name"] not in names for p in result.show.get("persons", ())
+        )
     result.normalizations[:0] = show.normalizations
     result.warnings[:0] = show.warnings
     if any(channel.find(f"{{{ns}}}liveItem") is not None for ns in PODCAST):
@@ -254,6 +263,12 @@ def _read_show(channel: etree._Element, source_url: str | None, result: Import) 
     persons = _persons(channel)
     if persons:
         show["persons"] = persons
+    for key, found in (
+        ("images", feedvalues.podcast_images(channel, PODCAST)),
+        ("location", feedvalues.podcast_locations(channel, PODCAST)),
+    ):
+        if found:
+            show[key] = found
     return show
 
 
@@ -366,6 +381,8 @@ def _read_item(element: etree._Element, number: int, result: Import) -> Item | N
     if chapters is not None and chapters.get("url", "").startswith("https://"):
         item.chapters = chapters.get("url")
     item.persons = _persons(element)
+    item.images = feedvalues.podcast_images(element, PODCAST)
+    item.locations = feedvalues.podcast_locations(element, PODCAST)
     itunes_title = _text(_find(element, "title", (ITUNES,)))
     item.itunes_title = itunes_title if itunes_title and itunes_title != title else None
     item.block = bool(is_true(_text(_find(element, "block", (ITUNES,)))))

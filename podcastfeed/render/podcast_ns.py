@@ -42,17 +42,39 @@ def _persons(parent: etree._Element, persons: tuple[Person, ...]) -> None:
 
 def _common(
     parent: etree._Element,
-    location: Location | None,
+    locations: tuple[Location, ...],
     license_: License | None,
     images: tuple[Image, ...],
 ) -> None:
-    if location is not None:
-        _sub(parent, PODCAST, "location", location.name, geo=location.geo, osm=location.osm)
+    for place in locations:
+        _sub(
+            parent,
+            PODCAST,
+            "location",
+            place.name,
+            rel=place.rel,
+            geo=place.geo,
+            osm=place.osm,
+            country=place.country,
+        )
     if license_ is not None:
         _sub(parent, PODCAST, "license", license_.name, url=license_.url)
-    if images:
-        srcset = ", ".join(f"{image.url} {image.width}w" for image in images)
-        _sub(parent, PODCAST, "images", srcset=srcset)
+    # one podcast:image per image: podcast:images (srcset) is deprecated (docs/tags/image.md)
+    for image in images:
+        _sub(
+            parent,
+            PODCAST,
+            "image",
+            **{
+                "href": image.url,
+                "alt": image.alt,
+                "aspect-ratio": image.aspect_ratio,
+                "width": None if image.width is None else str(image.width),
+                "height": None if image.height is None else str(image.height),
+                "type": image.mime_type,
+                "purpose": image.purpose,
+            },
+        )
 
 
 def write_channel_tags(channel: etree._Element, t: ShowTags) -> None:
@@ -74,7 +96,7 @@ def write_channel_tags(channel: etree._Element, t: ShowTags) -> None:
     _persons(channel, t.persons)
     if t.medium:
         _sub(channel, PODCAST, "medium", t.medium)
-    _common(channel, t.location, t.license, t.images)
+    _common(channel, t.locations, t.license, t.images)
     for txt in t.txt:
         _sub(channel, PODCAST, "txt", txt.text, purpose=txt.purpose)
     for trailer in t.trailers:
@@ -146,7 +168,7 @@ def write_item_tags(
             startTime=_number(bite.start),
             duration=_number(bite.duration),
         )
-    _common(item, t.location, t.license, t.images)
+    _common(item, t.locations, t.license, t.images)
     for alt in t.alternate_enclosures:
         element = _sub(
             item,

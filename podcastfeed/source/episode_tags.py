@@ -216,7 +216,7 @@ def read_episode_tags(
         inline_chapters=tuple(inline),
         persons=_persons(f, show),
         soundbites=get("soundbites", lambda v: tv.several(v, soundbite)) or (),
-        location=get("location", tv.location),
+        locations=get("location", lambda v: tv.several(v, tv.location)) or (),
         license=get("license", tv.license_),
         images=get("images", lambda v: tv.several(v, tv.image)) or (),
         alternate_enclosures=(

@@ -60,7 +60,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "persons": ("persons", "person", "guests"),
     "persons_replace": ("persons_replace",),
     "soundbites": ("soundbites", "soundbite"),
-    "location": ("location",),
+    "location": ("location", "locations"),
     "license": ("license",),
     "images": ("images",),
     "alternate_enclosures": ("alternate_enclosures", "alternate_enclosure"),

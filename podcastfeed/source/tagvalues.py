@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from podcastfeed.errors import shorten
 from podcastfeed.model import Funding, Image, License, Location, Person, RemoteItem, Txt
 from podcastfeed.source.shownotes import strip_control_chars
-from podcastfeed.values import EMAIL, parse_date, parse_link, require_positive_int
+from podcastfeed.values import COUNTRY, EMAIL, parse_date, parse_link, require_positive_int
 
 T = TypeVar("T")
 
@@ -67,9 +67,12 @@ TABLE_KEYS: dict[str, frozenset[str]] = {
     "funding": frozenset({"url", "text"}),
     "persons": frozenset({"name", "role", "group", "img", "href"}),
     "license": frozenset({"name", "url"}),
-    "location": frozenset({"name", "geo", "osm"}),
+    "location": frozenset({"name", "geo", "osm", "rel", "country"}),
     "txt": frozenset({"text", "purpose"}),
-    "images": frozenset({"url", "width"}),
+    # `url` and `aspect-ratio`: the old podcast:images syntax and the attribute's own spelling
+    "images": frozenset(
+        {"href", "url", "alt", "aspect_ratio", "aspect-ratio", "width", "height", "type", "purpose"}
+    ),
     "podroll": frozenset({"feed_guid", "feed_url"}),
     "trailers": frozenset({"title", "url", "pubdate", "length", "type", "season"}),
     "update_frequency": frozenset({"text", "rrule", "complete", "dtstart"}),
@@ -81,6 +84,8 @@ TABLE_KEYS: dict[str, frozenset[str]] = {
 
 _GEO = re.compile(r"^geo:-?\d{1,2}(\.\d+)?,-?\d{1,3}(\.\d+)?(,-?\d+(\.\d+)?)?(;u=\d+(\.\d+)?)?$")
 _OSM = re.compile(r"^[NWR]\d+(#\d+)?$")
+_ASPECT_RATIO = re.compile(r"^\d+(\.\d+)? ?(/ ?\d+(\.\d+)?)?$")  # CSS <ratio>: 16/9, 1.5
+_MIME = re.compile(r"^[a-z]+/[a-z0-9][a-z0-9!#$&^_.+-]*$", re.I)
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
@@ -113,6 +118,15 @@ def https_url(value: object) -> str:
     if not url.lower().startswith("https://"):
         raise ValueError(f"must be an https:// URL (got {shorten(value)})")
     return url
+
+
+def image_url(value: object) -> str:
+    """An image's URL: https, or http as the namespace's own person examples write `img`
+    (docs/tags/person.md; the namespace asks https of hyper-text resources, docs/1.0.md)."""
+    try:
+        return parse_link(value)
+    except ValueError:
+        raise ValueError(f"must be an http(s) URL (got {shorten(value)})") from None
 
 
 def email(value: object) -> str:
@@ -182,7 +196,7 @@ def person(value: object) -> Person:
         name=text(data["name"], 128),
         role=role,
         group=group,
-        img=field(data, "img", https_url),
+        img=field(data, "img", image_url),
         href=field(data, "href", https_url),
     )
 
@@ -230,18 +244,32 @@ def medium(value: object) -> str:
 
 
 def location(value: object) -> Location:
+    """`"Austin, TX"` or `{ name, geo, osm, rel, country }` (docs/tags/location.md, 2025)."""
     data = (
         {"name": value}
         if isinstance(value, str)
         else table(value, TABLE_KEYS["location"], {"name"})
     )
+    rel = field(data, "rel", lambda v: str(v).strip().lower())
+    if rel not in (None, "subject", "creator"):
+        raise ValueError(
+            f"'rel' must be subject (what the content is about) or creator (where it is made) "
+            f"(got {shorten(data['rel'])})"
+        )
+    country = field(data, "country", lambda v: str(v).strip())
+    if country is not None and not COUNTRY.match(country.lower()):
+        raise ValueError(
+            f"'country' must be an ISO 3166-1 alpha-2 code like US (got {shorten(country)})"
+        )
     geo = field(data, "geo", str)
     if geo is not None and not _GEO.match(geo):
         raise ValueError(f"'geo' must be a geo: URI like geo:30.2672,97.7431 (got {shorten(geo)})")
     osm = field(data, "osm", str)
     if osm is not None and not _OSM.match(osm):
         raise ValueError(f"'osm' must be an OpenStreetMap id like R113314 (got {shorten(osm)})")
-    return Location(text(data["name"], 128), geo, osm)
+    return Location(
+        text(data["name"], 128), geo, osm, rel, None if country is None else country.upper()
+    )
 
 
 def txt(value: object) -> Txt:
@@ -250,8 +278,34 @@ def txt(value: object) -> Txt:
 
 
 def image(value: object) -> Image:
-    data = table(value, TABLE_KEYS["images"], {"url", "width"})
-    return Image(https_url(data["url"]), require_positive_int(data["width"]))
+    """One `podcast:image` (docs/tags/image.md): a URL, or `{ href, alt, aspect_ratio, width,
+    height, type, purpose }`. `{ url, width }`, an entry of the deprecated podcast:images, is
+    read as `href` and `width`."""
+    data = {"href": value} if isinstance(value, str) else table(value, TABLE_KEYS["images"], ())
+    for old, new in (("url", "href"), ("aspect-ratio", "aspect_ratio")):
+        if old in data and new in data:
+            raise ValueError(f"has both {shorten(old)} and {shorten(new)}: give one")
+        if old in data:
+            data[new] = data.pop(old)
+    if "href" not in data:
+        raise ValueError(f"needs 'href' (got {shorten(value)})")
+    ratio = field(data, "aspect_ratio", lambda v: str(v).strip())
+    if ratio is not None and not _ASPECT_RATIO.match(ratio):
+        raise ValueError(
+            f"'aspect_ratio' must be a ratio like 1/1 or 16/9 (got {shorten(data['aspect_ratio'])})"
+        )
+    mime = field(data, "type", lambda v: str(v).strip())
+    if mime is not None and not _MIME.match(mime):
+        raise ValueError(f"'type' must be a MIME type like image/jpeg (got {shorten(mime)})")
+    return Image(
+        url=https_url(data["href"]),
+        width=field(data, "width", require_positive_int),
+        alt=field(data, "alt", lambda v: text(v, 4000)),
+        aspect_ratio=ratio,
+        height=field(data, "height", require_positive_int),
+        mime_type=mime,
+        purpose=field(data, "purpose", lambda v: text(v, 128)),
+    )
 
 
 def remote_item(value: object) -> RemoteItem:

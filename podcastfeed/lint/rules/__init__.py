@@ -4,6 +4,7 @@ only lint/base.py)."""
 from podcastfeed.lint.rules import (
     artwork,
     channel,
+    image_location,
     items,
     measured,
     namespaces,
@@ -12,4 +13,14 @@ from podcastfeed.lint.rules import (
     text,
 )
 
-__all__ = ["artwork", "channel", "items", "measured", "namespaces", "online", "podcasting", "text"]
+__all__ = [
+    "artwork",
+    "channel",
+    "image_location",
+    "items",
+    "measured",
+    "namespaces",
+    "online",
+    "podcasting",
+    "text",
+]

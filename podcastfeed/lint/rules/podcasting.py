@@ -313,20 +313,3 @@ def medium(feed: Feed) -> Iterator[Hit]:
                 hint=f"write {fix!r}" if fix else "e.g. podcast, music, video, audiobook",
                 key="medium",
             )
-
-
-@rule(
-    "podcastindex/image",
-    "warning",
-    "podcast:images has a srcset, podcast:image an href",
-    PI_TAGS + "image.md",
-)
-def podcast_image(feed: Feed) -> Iterator[Hit]:
-    """`podcast:image` (channel or episode) needs `href`, the image's URL; the older
-    `podcast:images` needs `srcset`, a list of `URL WIDTHw` entries. Without them there is no
-    image."""
-    for parent in _parents(feed):
-        for name, attribute in (("images", "srcset"), ("image", "href")):
-            for element in _podcast(parent, name):
-                if not (element.get(attribute) or "").strip():
-                    yield Hit(element, f"podcast:{name} has no {attribute}", key="images")
