@@ -17,7 +17,7 @@ from typing import Any
 from podcastfeed import cache, lock
 from podcastfeed.errors import BuildFailed, EpisodeError, Problem
 from podcastfeed.files import relative_name
-from podcastfeed.ids import episode_guid, podcast_guid
+from podcastfeed.ids import episode_guid, episode_key, podcast_guid
 from podcastfeed.lint.base import Feed
 from podcastfeed.lint.runner import check_build, origin_for, own_feed
 from podcastfeed.media.probing import ProbeOptions, measure, measure_alternates
@@ -371,7 +371,8 @@ def _new_lock(
 def _resolve_guids(
     config: Config, episodes: list[Episode], problems: list[Problem]
 ) -> list[Episode]:
-    """Front-matter guid wins; else one derived from the permalink (or file name)."""
+    """Front-matter guid wins (the lock's is pinned before); else one derived from the
+    permalink, or the path under episodes/ (ids.episode_key)."""
     channel = config.show.guid or podcast_guid(config.show.feed_url)
     resolved: list[Episode] = []
     seen_guid: dict[str, Episode] = {}
@@ -379,8 +380,7 @@ def _resolve_guids(
     root = config.build.root
     for episode in episodes:
         if episode.guid is None:
-            key = episode.permalink.strip("/") if episode.permalink else episode.source.stem
-            episode = replace(episode, guid=episode_guid(channel, key))
+            episode = replace(episode, guid=episode_guid(channel, episode_key(episode)))
         assert episode.guid is not None
         url = episode.audio.url if episode.audio else ""
         for seen, key, what, hint in (

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from podcastfeed.model import Episode
 
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
@@ -19,8 +23,22 @@ def podcast_guid(feed_url: str) -> str:
     return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
 
 
+def episode_key(episode: Episode) -> str:
+    """What a derived episode GUID is made from: the permalink without its outer slashes, else
+    the file's path under episodes/ without its suffix (`season1/intro`).
+
+    The path, not the file name (issue 16): `season1/intro.md` and `season2/intro.md` got the
+    same GUID from the name `intro`. For a file directly in episodes/ the path is the name
+    (`intro`), so its GUID is the one it always had; one in a folder that was published before
+    keeps the GUID podcastfeed.lock recorded (pinned before anything is derived).
+    """
+    if episode.permalink:
+        return episode.permalink.strip("/")
+    return episode.slug or episode.source.stem
+
+
 def episode_guid(channel_guid: str, key: str) -> str:
-    """A derived episode GUID: UUIDv5 of the episode's permalink (or file name) under the channel's.
+    """A derived episode GUID: UUIDv5 of the episode's key (episode_key) under the channel's.
 
     Derived once and then pinned (front matter or lock), so moving the feed later keeps it.
     """

@@ -4,6 +4,7 @@ locations, and derived guids from the path under episodes/."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,7 +12,8 @@ import lxml.html
 from conftest import Site
 from lxml import etree
 
-from podcastfeed.build import build
+from podcastfeed.build import build, write_report
+from podcastfeed.ids import episode_guid, podcast_guid
 from podcastfeed.xmlns import PODCAST
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -171,3 +173,49 @@ def test_import_reads_image_location_and_replaced_persons(tmp_path: Path) -> Non
     ]
     [place] = channel.findall("podcast:location", NS)
     assert (place.text, dict(place.attrib)) == ("Marlow", {"rel": "creator", "country": "GB"})
+
+
+def _guids(feed: bytes) -> dict[str, str]:
+    return {str(i.findtext("title")): str(i.findtext("guid")) for i in _items(feed).values()}
+
+
+def test_same_file_name_in_two_folders_gets_two_guids(site: Site) -> None:
+    """Derived from the path under episodes/: the file name alone made both `intro`."""
+    _episode(site, "season1/intro", "")
+    _episode(site, "season2/intro", "")
+    _episode(site, "intro", "")
+    channel = podcast_guid("https://example.org/feed.xml")
+    guids = _guids(build(site.config, now=NOW, check=False).feed)
+    assert guids == {
+        "season1/intro": episode_guid(channel, "season1/intro"),
+        "season2/intro": episode_guid(channel, "season2/intro"),
+        # directly in episodes/: the path is the file name, the guid the one it always had
+        "intro": str(uuid.uuid5(uuid.UUID(channel), "intro")),
+    }
+
+
+def test_locked_guid_of_an_episode_in_a_folder_survives_the_upgrade(site: Site) -> None:
+    """A show published before issue 16 has its episodes' file-name guids in podcastfeed.lock:
+    they stay, though a fresh derivation would now give another."""
+    _episode(site, "season1/intro", "")
+    _episode(site, "flat", "")
+    write_report(build(site.config, now=NOW, check=False))
+    lock_path = site.root / "podcastfeed.lock"
+    channel = podcast_guid("https://example.org/feed.xml")
+    old = episode_guid(channel, "intro")  # what the previous version derived and locked
+    text = lock_path.read_text(encoding="utf-8")
+    new = episode_guid(channel, "season1/intro")
+    assert new in text
+    lock_path.write_text(text.replace(new, old), encoding="utf-8")
+    before = lock_path.read_bytes()
+    report = build(site.config, now=NOW, check=False)
+    assert _guids(report.feed) == {
+        "season1/intro": old,
+        "flat": episode_guid(channel, "flat"),
+    }
+    write_report(report)
+    assert lock_path.read_bytes() == before
+    _episode(site, "season2/intro", "")  # a new episode of the same name: the path's guid
+    assert _guids(build(site.config, now=NOW, check=False).feed)["season2/intro"] == (
+        episode_guid(channel, "season2/intro")
+    )
