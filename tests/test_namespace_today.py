@@ -219,3 +219,26 @@ def test_locked_guid_of_an_episode_in_a_folder_survives_the_upgrade(site: Site) 
     assert _guids(build(site.config, now=NOW, check=False).feed)["season2/intro"] == (
         episode_guid(channel, "season2/intro")
     )
+
+
+def test_check_feed_flags_podcast_images_as_deprecated_with_the_replacement() -> None:
+    from podcastfeed.lint.runner import lint_data, run
+
+    srcset = "https://example.org/c-1500.jpg 1500w, https://example.org/c-600.jpg 600w"
+    feed = IMPORTED.replace('<podcast:location geo="geo:bad">Nowhere</podcast:location>', "")
+    feed = feed.replace(
+        '<podcast:images srcset="https://example.org/c-1500.jpg 1500w,\n'
+        '    https://example.org/c-600.jpg 600w"/>',
+        f'<podcast:images srcset="{srcset}"/>',
+    )
+    found = run(lint_data(feed.encode(), "feed.xml", NOW))
+    [deprecated] = [f for f in found if f.rule == "podcastindex/images-deprecated"]
+    assert deprecated.severity == "warning"
+    assert deprecated.message == (
+        "podcast:images is deprecated: write a podcast:image for each image (2 in its srcset)"
+    )
+    assert (
+        deprecated.hint
+        == 'e.g. <podcast:image href="https://example.org/c-1500.jpg" width="1500"/>'
+    )
+    assert not [f for f in found if f.rule in ("podcastindex/image", "podcastindex/location")]

@@ -397,6 +397,31 @@ def _errors(problems: list[Problem]) -> list[str]:
             'location = { name = "X", geo = "51.5,0.1" }',
             "[show] 'location' 'geo' must be a geo: URI like geo:30.2672,97.7431 (got '51.5,0.1')",
         ),
+        (  # issue 16: the 2025 revision's rel and country, several places
+            'location = ["Austin", { name = "Marlow", rel = "made" }]',
+            "[show] 'location' entry 2: 'rel' must be subject (what the content is about) or "
+            "creator (where it is made) (got 'made')",
+        ),
+        (
+            'location = { name = "Marlow", country = "GBR" }',
+            "[show] 'location' 'country' must be an ISO 3166-1 alpha-2 code like US (got 'GBR')",
+        ),
+        (
+            'images = [{ width = 1500, alt = "Cover" }]',
+            "[show] 'images' needs 'href' (got {'alt': 'Cover', 'width': 1500})",
+        ),
+        (
+            'images = [{ url = "https://x.org/a.jpg", href = "https://x.org/b.jpg" }]',
+            "[show] 'images' has both 'url' and 'href': give one",
+        ),
+        (
+            'images = [{ href = "https://x.org/a.jpg", aspect_ratio = "wide" }]',
+            "[show] 'images' 'aspect_ratio' must be a ratio like 1/1 or 16/9 (got 'wide')",
+        ),
+        (
+            'images = ["http://x.org/a.jpg"]',
+            "[show] 'images' must be an https:// URL (got 'http://x.org/a.jpg')",
+        ),
     ],
 )
 def test_show_tag_errors_name_key_line_and_value(site: Site, toml: str, expected: str) -> None:
@@ -438,6 +463,18 @@ def test_show_tag_errors_name_key_line_and_value(site: Site, toml: str, expected
             "persons:\n  - {name: G, group: band}",
             "'persons' 'group' must be a group of the Podcast Index taxonomy, e.g. cast, writing, "
             "audio production (got 'band')",
+        ),
+        (
+            "images:\n  - {href: https://x.org/a.mp4, type: video}",
+            "'images' 'type' must be a MIME type like image/jpeg (got 'video')",
+        ),
+        (
+            "locations:\n  - {name: Paris, osm: Paris}",
+            "'locations' 'osm' must be an OpenStreetMap id like R113314 (got 'Paris')",
+        ),
+        (
+            "persons_replace: maybe\npersons: [A]",
+            "'persons_replace' must be true or false (got 'maybe')",
         ),
         (
             "soundbites:\n  - {start: 10}",
