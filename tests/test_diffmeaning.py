@@ -12,6 +12,7 @@ from httpserver import AudioServer
 from typer.testing import CliRunner
 
 from podcastfeed.cli import app
+from podcastfeed.feeds.diff import diff_feeds
 
 runner = CliRunner()
 
@@ -132,6 +133,21 @@ EQUIVALENT = {
         _feed(channel="<itunes:block>no</itunes:block>"),
         _feed(),
         "itunes:block",
+    ),
+    "itunes:complete other than Yes, removed": (
+        _feed(channel="<itunes:complete>No</itunes:complete>"),
+        _feed(),
+        "itunes:complete",
+    ),
+    "podcast:guid case": (
+        _feed(channel="<podcast:guid>FEC40D89-946A-5D68-86FA-FEA534FD5756</podcast:guid>"),
+        _feed(channel="<podcast:guid>fec40d89-946a-5d68-86fa-fea534fd5756</podcast:guid>"),
+        "podcast:guid",
+    ),
+    "lastBuildDate GMT vs +0000": (
+        _feed(channel="<lastBuildDate>Mon, 01 Jan 2024 10:00:00 GMT</lastBuildDate>"),
+        _feed(channel="<lastBuildDate>Mon, 01 Jan 2024 10:00:00 +0000</lastBuildDate>"),
+        "lastBuildDate",
     ),
     "guid isPermaLink true by default": (
         _feed().replace("<guid>", '<guid isPermaLink="true">'),
@@ -307,6 +323,17 @@ def test_diff_channel_persons_changed_are_reported_once(tmp_path: Path) -> None:
     result = runner.invoke(app, ["diff", *_files(tmp_path, old, new)])
     assert result.exit_code == 1
     assert result.stdout.splitlines() == ["~ channel podcast:person: 'Ann' → 'Bob'"]
+
+
+def test_diff_title_change_is_not_repeated_as_itunes_title(tmp_path: Path) -> None:
+    """Neither side writes itunes:title: its default, the title, changed with the title."""
+    old = _feed()
+    new = _feed().replace("<title>Café</title>", "<title>Tea</title>")
+    result = runner.invoke(app, ["diff", *_files(tmp_path, old, new)])
+    assert result.stdout.splitlines() == [
+        "~ episode ep-1 'Tea': title",
+        "    title: 'Café' → 'Tea'",
+    ]
 
 
 def _json(args: list[str], code: int) -> dict[str, object]:
@@ -505,3 +532,34 @@ def test_diff_after_import_and_build_reports_no_change(tmp_path: Path) -> None:
     exact = runner.invoke(app, ["diff", "--exact", str(source), str(feed)])
     assert exact.exit_code == 1  # the build did respell: this test is not vacuous
     assert "    itunes:duration: '00:16:00' → '960'" in exact.stdout.splitlines()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "&amp;#12;",  # form feed: not an XML character
+        "&amp;#1;",
+        "&amp;#xD800;",
+        "&amp;#x110000;",
+        "&amp;nosuchentity;",
+        "x" * 10_000,
+    ],
+)
+def test_diff_odd_values_compare_without_error(value: str) -> None:
+    """Decoding a reference never yields what XML cannot hold, nor a crash."""
+    for field in ("<title>Café</title>", "<description>The notes.</description>"):
+        tag = field[1 : field.index(">")]
+        odd = _feed().replace(field, f"<{tag}>{value}</{tag}>")
+        found = diff_feeds(odd.encode(), _feed().encode())
+        assert [change.name for _, changes in found.changed for change in changes] == [tag]
+
+
+@pytest.mark.parametrize(
+    "date",
+    ["Mon, 31 Feb 2024 10:00:00 +0000", "Mon, 01 Jan 2024 25:00:00 +0000", "soon", "", "+9999"],
+)
+def test_diff_unparsable_dates_compare_as_written(date: str) -> None:
+    odd = _feed().replace("Mon, 01 Jan 2024 10:00:00 +0000", date)
+    assert not diff_feeds(odd.encode(), odd.encode())
+    found = diff_feeds(odd.encode(), _feed().encode())
+    assert [change.name for _, changes in found.changed for change in changes] == ["pubDate"]

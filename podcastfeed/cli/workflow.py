@@ -6,7 +6,7 @@ import os
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -28,6 +28,9 @@ from podcastfeed.net.limits import (
     mask_urls,
 )
 from podcastfeed.source import CONFIG_NAME
+
+if TYPE_CHECKING:
+    from podcastfeed.feeds.diff import FeedDiff
 
 
 @command("init")
@@ -296,7 +299,7 @@ def diff_command(
         typer.Option("--exact", help="Compare spellings: `GMT` vs `+0000`, `16:00` vs `960` …"),
     ] = False,
     output_format: Annotated[
-        str, typer.Option("--format", help="text or json (schema: docs/import.md).")
+        str, typer.Option("--format", help="text or json (schema: docs/diff.md).")
     ] = "text",
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
     deadline: DeadlineOption = DEFAULT_DEADLINE,
@@ -316,16 +319,35 @@ def diff_command(
     """
     import json
 
-    from podcastfeed.feeds.diff import FeedDiff, diff_feeds, diff_json, format_diff, summary
-    from podcastfeed.net.sources import read_source
+    from podcastfeed.feeds.diff import diff_json, format_diff, summary
 
     if output_format not in ("text", "json"):
         err(f"Error: --format must be one of text, json (got {output_format!r})")
         raise typer.Exit(int(ExitCode.USAGE))
-
-    def as_json(found: FeedDiff | None, error: PodcastfeedError | None = None) -> None:
+    found, error = _compare(old, new, exact=exact, timeout=timeout, deadline=deadline)
+    if output_format == "json":  # valid JSON on stdout, also for an error (then on stderr too)
         report = diff_json(found, old=old, new=new, exact=exact, error=error)
         print(mask_urls(json.dumps(report, ensure_ascii=False, indent=2)))
+    if error is not None:
+        raise error
+    assert found is not None  # _compare returns one or the other
+    if output_format == "text":
+        for line in format_diff(found):
+            print(mask_urls(line))
+    if not found:
+        err("The feeds have the same channel and episodes")
+        return
+    err(summary(found))
+    raise typer.Exit(int(ExitCode.CONTENT))
+
+
+def _compare(
+    old: str, new: str, *, exact: bool, timeout: float, deadline: float
+) -> tuple[FeedDiff | None, PodcastfeedError | None]:
+    """diff's comparison of the feeds named by `old` and `new` (files or URLs), or the error
+    that stopped it, for the command to report (as JSON too) and raise."""
+    from podcastfeed.feeds.diff import diff_feeds
+    from podcastfeed.net.sources import read_source
 
     session = None
     try:
@@ -336,21 +358,9 @@ def diff_command(
 
                 session = fetch.make_session(USER_AGENT)
             data.append(read_source(source, session=session, timeout=timeout, deadline=deadline))
-        found = diff_feeds(data[0], data[1], old_name=old, new_name=new, exact=exact)
+        return diff_feeds(data[0], data[1], old_name=old, new_name=new, exact=exact), None
     except PodcastfeedError as exc:
-        if output_format == "json":  # valid JSON on stdout even so; the message on stderr
-            as_json(None, exc)
-        raise
+        return None, exc
     finally:
         if session is not None:
             session.close()
-    if output_format == "json":
-        as_json(found)
-    elif found:
-        for line in format_diff(found):
-            print(mask_urls(line))
-    if not found:
-        err("The feeds have the same channel and episodes")
-        return
-    err(summary(found))
-    raise typer.Exit(int(ExitCode.CONTENT))
