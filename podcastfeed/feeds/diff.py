@@ -2,7 +2,7 @@
 
 Pure: takes the feeds' bytes, returns a FeedDiff; `format_diff` turns it into short lines for
 `podcastfeed diff` and `podcastfeed build --check`, `diff_json` into the JSON of `diff --format
-json` (docs/import.md documents its schema). Episodes are matched by guid (else by enclosure URL,
+json` (docs/diff.md documents its schema). Episodes are matched by guid (else by enclosure URL,
 else by title), as podcast apps match them. Values are compared by meaning (feeds/diffvalues.py:
 the same instant, the same seconds, a default the spec defines), and shown as written; with
 `exact`, by spelling.
