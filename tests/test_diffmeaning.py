@@ -5,10 +5,14 @@ real change among them is the only one shown, `--format json`, and a migration d
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
 from httpserver import AudioServer
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from podcastfeed.cli import app
@@ -563,3 +567,49 @@ def test_diff_unparsable_dates_compare_as_written(date: str) -> None:
     assert not diff_feeds(odd.encode(), odd.encode())
     found = diff_feeds(odd.encode(), _feed().encode())
     assert [change.name for _, changes in found.changed for change in changes] == ["pubDate"]
+
+
+def _spelled_duration(seconds: int, form: str) -> str:
+    hours, rest = divmod(seconds, 3600)
+    if form == "seconds":
+        return str(seconds)
+    if form == "fraction":
+        return f"{seconds}.{seconds % 5}"  # below .5: rounds to `seconds`
+    if form == "mm:ss" and seconds < 6000:  # MM is two digits at most
+        return f"{seconds // 60}:{seconds % 60:02d}"
+    return f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+_FORMS = st.sampled_from(["seconds", "fraction", "mm:ss", "hh:mm:ss"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 200_000), st.integers(0, 200_000), _FORMS, _FORMS)
+def test_diff_duration_changed_exactly_when_the_seconds_differ(
+    a: int, b: int, form_a: str, form_b: str
+) -> None:
+    old = _feed().replace(">960<", f">{_spelled_duration(a, form_a)}<")
+    new = _feed().replace(">960<", f">{_spelled_duration(b, form_b)}<")
+    assert bool(diff_feeds(old.encode(), new.encode())) == (a != b)
+
+
+_ZONES = st.sampled_from(["+0000", "-0000", "GMT", "UT", "EST", "PDT", "+0130", "-1100", "Z"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2099, 12, 30)),
+    st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2099, 12, 30)),
+    _ZONES,
+    _ZONES,
+)
+def test_diff_date_changed_exactly_when_the_instant_differs(
+    a: datetime, b: datetime, zone_a: str, zone_b: str
+) -> None:
+    """Against email.utils' own reading of each date, not the code under test."""
+    text_a = a.strftime("%a, %d %b %Y %H:%M:%S ") + zone_a
+    text_b = b.strftime("%a, %d %b %Y %H:%M:%S ") + zone_b
+    old = _feed().replace("Mon, 01 Jan 2024 10:00:00 +0000", text_a)
+    new = _feed().replace("Mon, 01 Jan 2024 10:00:00 +0000", text_b)
+    instants = {parsedate_to_datetime(t).astimezone(UTC) for t in (text_a, text_b)}
+    assert bool(diff_feeds(old.encode(), new.encode())) == (len(instants) == 2)
