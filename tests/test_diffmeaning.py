@@ -113,6 +113,11 @@ EQUIVALENT = {
         _feed(item='<podcast:person role="Host" group="CAST">Ann</podcast:person>'),
         "podcast:person role",
     ),
+    "person role and group outside the taxonomy": (
+        _feed(item='<podcast:person group="band" role="Guitar">Ann</podcast:person>'),
+        _feed(item="<podcast:person>Ann</podcast:person>"),
+        "podcast:person role",
+    ),
     "explicit yes vs true": (
         _feed(item="<itunes:explicit>yes</itunes:explicit>"),
         _feed(item="<itunes:explicit>true</itunes:explicit>"),
@@ -253,6 +258,11 @@ DIFFERENT = {
         _feed().replace("<guid>", '<guid isPermaLink="false">'),
         _feed(),
         "    guid isPermaLink: removed (was 'false')",
+    ),
+    "a person's known role instead of the default": (
+        _feed(item="<podcast:person>Ann</podcast:person>"),
+        _feed(item='<podcast:person role="producer">Ann</podcast:person>'),
+        "    podcast:person role: added 'producer'",
     ),
     "explicit true vs false": (
         _feed(item="<itunes:explicit>yes</itunes:explicit>"),

@@ -6,10 +6,10 @@ zone names it lists), `itunes:duration` as whole seconds (the way the build writ
 spellings of `itunes:explicit`, `itunes:episodeType` `full` and `itunes:type` `episodic` when
 absent, `itunes:title` the title when absent, `itunes:block`/`itunes:complete` other than `Yes`
 as absent, `guid isPermaLink` true when absent, MIME types and language tags in any case,
-`podcast:person` role `host` and group `cast` when absent (read case-insensitively) and the
-channel's persons on an item that has none, URLs as RFC 3986 normalizes them (scheme and host
-case, default port, empty path, percent-encoding), whitespace around values, and HTML entities
-as the characters they stand for. Anything that does not parse is compared as written.
+`podcast:person` role `host` and group `cast` when absent or unknown (read case-insensitively)
+and the channel's persons on an item that has none, URLs as RFC 3986 normalizes them (scheme
+and host case, default port, empty path, percent-encoding), whitespace around values, and HTML
+entities as the characters they stand for. Anything that does not parse is compared as written.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from lxml import etree
 
 from podcastfeed import xmlns
 from podcastfeed.feeds.feedvalues import parse_pub_date
+from podcastfeed.source.tagvalues import taxonomy
 from podcastfeed.values import parse_duration
 
 
@@ -57,8 +58,6 @@ EXPLICIT = {"true": "true", "yes": "true", "explicit": "true"} | {
     "no": "false",
     "clean": "false",
 }
-#: podcast:person attributes the spec reads case-insensitively, with its defaults.
-PERSON_DEFAULTS = {"role": "host", "group": "cast"}
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
@@ -100,8 +99,7 @@ def _normalize(top: etree._Element) -> None:
         if element.tag == "guid":
             element.set("isPermaLink", element.get("isPermaLink", "true").lower())
         elif element.tag == PERSON:
-            for name, default in PERSON_DEFAULTS.items():
-                element.set(name, element.get(name, default).lower() or default)
+            _person(element)
     for local in ("block", "complete"):  # Apple: "Yes", else the tag has no effect
         for flag in top.findall(_itunes(local)):
             if (flag.text or "").strip().lower() != "yes":
@@ -109,6 +107,16 @@ def _normalize(top: etree._Element) -> None:
     title = top.find("title")
     if title is not None:
         _default(top, _itunes("title"), title.text or "")
+
+
+def _person(element: etree._Element) -> None:
+    """group and role as the spec reads them: case-insensitive, `cast` and `host` when absent
+    or not in the taxonomy (a role known in another group is kept: apps show it)."""
+    groups = taxonomy()
+    group = element.get("group", "").lower()
+    role = element.get("role", "").lower()
+    element.set("group", group if group in groups else "cast")
+    element.set("role", role if any(role in roles for roles in groups.values()) else "host")
 
 
 def _default(top: etree._Element, tag: str, value: str) -> None:
