@@ -212,8 +212,9 @@ def _episode(
 
     image = EpisodeImage(None)
     written = f.parsed("image", lambda value: parse_link(_text(value), relative=True))
-    try:
-        image = episode_image(written, f.path, page or show.link, show, settings.source_folders)
+    try:  # source_folders resolves paths: only asked for when there is an image
+        folders = settings.source_folders if written else ()
+        image = episode_image(written, f.path, page or show.link, show, folders)
     except ValueError as exc:
         f.problem("image", str(exc))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -61,6 +62,7 @@ def read_all(
     files = list(siblings)
     results: dict[Path, tuple[Episode | None, list[Problem]]] = {}
     todo: list[tuple[str, Path]] = []
+    folders = settings.source_folders  # resolved once, not once per cached episode
     for path in files:
         try:
             data = path.read_bytes()
@@ -76,7 +78,7 @@ def read_all(
         store.used_episodes.add(key)
         if hit is not None:
             found = list(hit[1])
-            results[path] = (_current_image(hit[0], config, found), found)
+            results[path] = (_current_image(hit[0], config, folders, found), found)
         else:
             # Only the key is kept: a worker reads the file again (from the page cache), so
             # the parent never holds every file's text at once.
@@ -102,12 +104,15 @@ def read_all(
     return episodes, len(todo)
 
 
-def _current_image(episode: Episode, config: Config, problems: list[Problem]) -> Episode | None:
+def _current_image(
+    episode: Episode, config: Config, folders: Sequence[Path], problems: list[Problem]
+) -> Episode | None:
     """A cached episode with its relative `image` looked for again: since the file was parsed,
-    a local image may have been added, changed (a new published name) or removed."""
+    a local image may have been added, changed (a new published name) or removed. `folders`:
+    the show's source folders."""
     if episode.image_ref is None:
         return episode
-    page, folders = episode.link or config.show.link, config.build.source_folders
+    page = episode.link or config.show.link
     try:
         image = episode_image(episode.image_ref, episode.source, page, config.show, folders)
     except ValueError as exc:
@@ -118,4 +123,6 @@ def _current_image(episode: Episode, config: Config, problems: list[Problem]) ->
             EpisodeError(f"'{key}' {exc}", source=shown, line=lines.get(key)).to_problem()
         )
         return None
+    if (image.url, image.file) == (episode.image, episode.image_file):
+        return episode  # the usual case: no copy of each of 10,000 cached episodes
     return replace(episode, image=image.url, image_file=image.file)
