@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import DATA, REPO, Site
 from httpserver import AudioServer
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_checks import findings, make_feed
 from typer.testing import CliRunner
 
@@ -196,6 +198,28 @@ def test_validators_json_is_valid_for_bad_files(tmp_path: Path, name: str) -> No
     code, found = _check_json(str(path))
     assert code in (0, 1)
     assert found or code == 0
+
+
+FEED = make_feed(items=[{}, {}])
+
+
+@given(
+    st.one_of(
+        st.binary(max_size=200),
+        st.tuples(st.integers(0, len(FEED)), st.integers(0, len(FEED))).map(
+            lambda cut: FEED[: cut[0]] + FEED[cut[1] :]  # a feed with a piece cut out
+        ),
+    )
+)
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_validators_json_is_valid_for_any_bytes(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "feed.xml"
+    path.write_bytes(data)
+    code, found = _check_json(str(path))
+    assert code in (0, 1)
+    assert code == 0 or any(f["severity"] == "error" for f in found)
 
 
 def test_validators_json_for_a_file_that_cannot_be_read(tmp_path: Path) -> None:
