@@ -329,3 +329,14 @@ def test_validators_feed_notes_mojibake_is_reported() -> None:
         "garbled text (UTF-8 read as Windows-1252) in <content:encoded>"
     )
     assert finding.hint == "it should read '<p>Luca’s LinkedIn</p>'"
+
+
+def test_validators_notes_repaired_on_several_lines_say_how_many(site: Site) -> None:
+    notes = "Intro.\n\nLucaâ€™s LinkedIn\n\nMore.\n\nCafÃ© talk\n"
+    path = site.episode(
+        "a",
+        f"---\ntitle: A\ndate: 2024-01-01\naudio: {site.audio('sine-3s-cbr.mp3')}\n---\n{notes}",
+    )
+    [finding] = _mojibake(site)
+    assert finding["line"] == _line_of(path, "Lucaâ€™s")
+    assert "in the show notes (2 lines, the first here):" in str(finding["message"])

@@ -23,7 +23,7 @@ from podcastfeed.errors import EpisodeError, Problem, shorten
 from podcastfeed.files import relative_name
 from podcastfeed.model import EMPTY_EPISODE_TAGS, Episode, Show
 from podcastfeed.source.audiofields import TemplateValues, check_remote_audio, read_audio
-from podcastfeed.source.cleanup import first_paragraph, notes_line, repair_episode
+from podcastfeed.source.cleanup import first_paragraph, notes_lines, repair_episode
 from podcastfeed.source.config import BuildSettings
 from podcastfeed.source.episode_tags import SIBLING_SUFFIXES, read_episode_tags, read_number
 from podcastfeed.source.fields import (
@@ -105,9 +105,11 @@ def read_episode(
         meta, body, repaired = repair_episode(meta, body)
     f = FieldReader(path, display, fm_text, meta, settings.fields, [], is_toml=is_toml)
     for key, change in repaired:
+        lines = [] if key else notes_lines(text, written, body)  # issue 15: the notes' lines
         where = f"'{key}'" if key else "the show notes"
+        where += f" ({len(lines)} lines, the first here)" if len(lines) > 1 else ""
         message = f"repaired garbled text (UTF-8 read as Windows-1252) in {where}: {change}"
-        line = f.line(key) if key else notes_line(text, written, body)  # issue 15: notes too
+        line = f.line(key) if key else next(iter(lines), None)
         f.problems.append(Problem("note", message, source=display, line=line))
     if siblings is None:
         siblings = tuple(
