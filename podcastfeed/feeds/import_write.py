@@ -11,7 +11,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from podcastfeed import lock
 from podcastfeed.errors import PodcastfeedError
 from podcastfeed.feeds.feedvalues import clean_title, parse_pub_date
 from podcastfeed.feeds.importer import Item, parse_xml, read_feed
+from podcastfeed.feeds.xml import Repair
 from podcastfeed.files import write_atomic
 from podcastfeed.ids import podcast_guid
 from podcastfeed.source.config import CONFIG_NAME
@@ -280,6 +281,7 @@ class Result:
     normalizations: list[str]
     warnings: list[str]
     items: int
+    repairs: list[Repair] = field(default_factory=list)  # what reading the XML repaired
 
 
 def import_feed(
@@ -326,4 +328,4 @@ def import_feed(
         assert feed_url is not None
         planned.files[REDIRECT_NAME] = redirect_feed(data, feed_url).decode("utf-8")
     files = write(target, planned, force=force, progress=progress)
-    return Result(files, found.normalizations, found.warnings, len(found.items))
+    return Result(files, found.normalizations, found.warnings, len(found.items), found.repairs)

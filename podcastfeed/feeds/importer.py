@@ -17,9 +17,8 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from podcastfeed import xmlns
-from podcastfeed.errors import PodcastfeedError
 from podcastfeed.feeds.feedvalues import clean_title, is_true, parse_pub_date
-from podcastfeed.feeds.xml import parse_feed, rss_root
+from podcastfeed.feeds.xml import SAFE, Repair, logged, parse_feed, prepare, rss_root, unreadable
 from podcastfeed.values import (
     DateRangeError,
     parse_duration,
@@ -65,6 +64,8 @@ class Import:
     items: list[Item]
     normalizations: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)  # what reading the XML repaired
+    read: int = 0  # <item> elements read (skipped ones too)
 
 
 def parse_xml(data: bytes, source: str) -> etree._Element:
@@ -102,42 +103,23 @@ def read_feed(data: bytes, source: str, source_url: str | None = None) -> Import
     Raises:
         PodcastfeedError: the bytes are not an RSS feed.
     """
-    result = Import({}, [])
-    seen: dict[str, int] = {}
-    number = 0
-    events = etree.iterparse(
-        io.BytesIO(data),
-        events=("end",),
-        tag="item",
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=True,
-    )
     try:
-        for _event, element in events:
-            parent = element.getparent()
-            if parent is None or parent.tag != "channel" or not _is_top(parent):
-                continue  # an <item> elsewhere: not an episode (it goes with its parent)
-            number += 1
-            item = _read_item(element, number, result)
-            element.clear()
-            parent.remove(element)
-            if item is None:
-                continue
-            if item.guid in seen:
-                result.warnings.append(
-                    f"item {number} ({item.title!r}): same guid as item {seen[item.guid]}; "
-                    "kept the first"
-                )
-                continue
-            seen[item.guid] = number
-            result.items.append(item)
-        root = events.root
+        result, root = _read_items(data, recover=False)
     except etree.XMLSyntaxError as exc:
-        raise PodcastfeedError(
-            f"not well-formed XML: {exc.msg}", source=source, line=exc.lineno
-        ) from exc
+        fixed, repairs = prepare(data, source, exc)
+        try:
+            result, root = _read_items(fixed, recover=True)
+        except etree.XMLSyntaxError as again:
+            raise unreadable(source, again.msg, again.lineno, repairs) from again
+        if root is None:
+            raise unreadable(source, "no root element", None, repairs) from exc
+        result.repairs = repairs + result.repairs
+        stated = len(re.findall(rb"<item[\s>]", data))
+        if stated > result.read:
+            result.warnings.append(
+                f"{stated - result.read} of {stated} <item> elements were lost in the repair "
+                "of the XML: TODO compare with the source feed"
+            )
     channel = rss_root(root, source).find("channel")
     assert channel is not None  # rss_root checked it
     show = Import({}, [])  # the channel's notes come first, as they did before streaming
@@ -147,6 +129,35 @@ def read_feed(data: bytes, source: str, source_url: str | None = None) -> Import
     if any(channel.find(f"{{{ns}}}liveItem") is not None for ns in PODCAST):
         result.warnings.append("podcast:liveItem elements are not imported (no live episodes)")
     return result
+
+
+def _read_items(data: bytes, *, recover: bool) -> tuple[Import, Any]:
+    """The items, read as the parser reaches them, and the document's root (None when a
+    recovering parser found none); with `recover`, lxml's repairs go to `result.repairs`."""
+    result = Import({}, [])
+    seen: dict[str, int] = {}
+    events = etree.iterparse(io.BytesIO(data), events=("end",), tag="item", recover=recover, **SAFE)
+    for _event, element in events:
+        parent = element.getparent()
+        if parent is None or parent.tag != "channel" or not _is_top(parent):
+            continue  # an <item> elsewhere: not an episode (it goes with its parent)
+        result.read += 1
+        item = _read_item(element, result.read, result)
+        element.clear()
+        parent.remove(element)
+        if item is None:
+            continue
+        if item.guid in seen:
+            result.warnings.append(
+                f"item {result.read} ({item.title!r}): same guid as item {seen[item.guid]}; "
+                "kept the first"
+            )
+            continue
+        seen[item.guid] = result.read
+        result.items.append(item)
+    if recover:
+        result.repairs = logged(events.error_log)
+    return result, events.root
 
 
 def _is_top(channel: etree._Element) -> bool:

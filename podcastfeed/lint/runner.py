@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from podcastfeed.errors import PodcastfeedError
-from podcastfeed.feeds.xml import parse_feed, rss_root
+from podcastfeed.feeds.xml import Repair, parse_feed, rss_root
 from podcastfeed.files import relative_name
 from podcastfeed.lint.base import (
     RULES,
@@ -169,8 +169,17 @@ def check_build(feed: Feed) -> list[Finding]:
 def lint_data(
     data: bytes, source: str, now: datetime, *, base: Path | None = None, **options: Any
 ) -> Feed:
-    """Any feed's bytes, parsed for the rules (a local path's folder is `base`)."""
-    return Feed(parse_feed(data, source), source, now, base=base, **options)
+    """Any feed's bytes, parsed for the rules (a local path's folder is `base`); what the
+    reader repaired to read it is kept for the rule podcastfeed/not-well-formed.
+
+    Raises:
+        FeedReadError: not readable even with repairs (podcastfeed.feeds.xml).
+        PodcastfeedError: not RSS.
+    """
+    repairs: list[Repair] = []
+    root = parse_feed(data, source, repairs)
+    found = tuple((repair.line, repair.what) for repair in repairs)
+    return Feed(root, source, now, base=base, repairs=found, **options)
 
 
 # --- output ----------------------------------------------------------------------------------
