@@ -190,6 +190,9 @@ def read_episode_tags(
             path=path,
         )
 
+    persons = get("persons", lambda v: tv.several(v, tv.person)) or ()
+    for warning in tv.person_warnings(persons):
+        f.problem("persons", warning, level="warning")
     transcripts = get("transcript", lambda v: tv.several(v, transcript)) or ()
     linked_chapters = get("chapters", chapters)
 
@@ -213,7 +216,7 @@ def read_episode_tags(
         transcripts=transcripts,
         chapters=linked_chapters,
         inline_chapters=tuple(inline),
-        persons=get("persons", lambda v: tv.several(v, tv.person)) or (),
+        persons=persons,
         soundbites=get("soundbites", lambda v: tv.several(v, soundbite)) or (),
         location=get("location", tv.location),
         license=get("license", tv.license_),
