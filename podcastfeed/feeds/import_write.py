@@ -53,14 +53,19 @@ def _toml(value: Any) -> str:
     raise TypeError(type(value))
 
 
-def feed_toml(show: dict[str, Any], source: str) -> str:
+def feed_toml(show: dict[str, Any], source: str, todos: dict[str, str] | None = None) -> str:
+    """feed.toml's text; each key in `todos` gets a `# TODO:` line above it (issue 15: what
+    import cannot decide is left to the user, and the build still runs)."""
     lines = [
         f"# Imported by `podcastfeed import` from {source}.",
         "# Every key is documented in docs/configuration.md.",
         "",
         "[show]",
     ]
-    lines += [f"{key} = {_toml(value)}" for key, value in show.items()]
+    for key, value in show.items():
+        if todos and key in todos:
+            lines.append(f"# TODO: {todos[key]}")
+        lines.append(f"{key} = {_toml(value)}")
     return "\n".join(lines) + "\n"
 
 
@@ -134,10 +139,15 @@ class Plan:
     lock: lock.Lock
 
 
-def plan(items: Iterable[Item], show: dict[str, Any], source: str) -> Plan:
+def plan(
+    items: Iterable[Item],
+    show: dict[str, Any],
+    source: str,
+    todos: dict[str, str] | None = None,
+) -> Plan:
     """File names and the lock; the episode texts are made one at a time by `write`, so a
     100,000-item import never holds them all (issue 12)."""
-    files = {CONFIG_NAME: feed_toml(show, source)}
+    files = {CONFIG_NAME: feed_toml(show, source, todos)}
     taken: set[str] = set(files)
     # the next number to try per name: items sharing a date and title cost one set lookup
     # each, not one per earlier namesake (10,000 of them took 24 s, issue 12)
@@ -323,7 +333,7 @@ def import_feed(
         found.warnings.append(
             "--markdown: no HTML-to-Markdown converter is installed; show notes kept as HTML"
         )
-    planned = plan(found.items, found.show, source)
+    planned = plan(found.items, found.show, source, found.todos)
     if redirect:
         assert feed_url is not None
         planned.files[REDIRECT_NAME] = redirect_feed(data, feed_url).decode("utf-8")

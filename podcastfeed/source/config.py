@@ -237,7 +237,13 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
     raw_categories = r.get("categories", list, required=True, what="a list of strings")
     if raw_categories is not None:
         if not raw_categories:
-            r.problem("categories", "'categories' needs at least one Apple category")
+            # a warning: a show imported without one still builds; check says it (issue 15)
+            r.problem(
+                "categories",
+                "'categories' is empty: Apple Podcasts needs at least one Apple category",
+                hint="see https://podcasters.apple.com/support/1691-apple-podcasts-categories",
+                level="warning",
+            )
         for item in raw_categories:
             if not isinstance(item, str):
                 r.problem(
