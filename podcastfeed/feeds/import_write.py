@@ -104,7 +104,8 @@ def front_matter(item: Item) -> dict[str, Any]:
     if item.duration is None:
         # No stated duration: the build measures the audio, but the enclosure keeps the
         # source's length and type. Otherwise the lock holds all three (see `plan`).
-        data["length"] = item.length
+        if item.length:  # 0 is the host's "unknown": the build measures it
+            data["length"] = item.length
         if item.type:
             data["mime_type"] = item.type
     optional = {

@@ -168,7 +168,7 @@ def _read_item(element: etree._Element, number: int, result: Import) -> Item | N
     )
     title = clean_title(raw_title)
     where = f"item {number} ({title!r})"
-    if title != raw_title.strip():
+    if title != " ".join(raw_title.split()):  # white space alone is not worth a note
         result.normalizations.append(f"{where}: HTML tags/entities removed from the title")
     enclosure = element.find("enclosure")
     if enclosure is None or not enclosure.get("url"):
@@ -180,6 +180,11 @@ def _read_item(element: etree._Element, number: int, result: Import) -> Item | N
     length = int(length_text) if is_bytes else 0
     if not is_bytes:
         result.warnings.append(f"{where}: enclosure length {length_text!r} is not bytes; wrote 0")
+    if is_bytes and length == 0:
+        result.warnings.append(
+            f"{where}: enclosure length 0 (the host's 'unknown'): the first online build "
+            "measures it; until then the feed says 0"
+        )
     mime = (enclosure.get("type") or "").strip().lower()
     if mime in MIME_FIXES:
         result.normalizations.append(f"{where}: enclosure type {mime} -> {MIME_FIXES[mime]}")
