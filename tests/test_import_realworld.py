@@ -187,3 +187,67 @@ def test_realworld_feed_diff_reports_no_change_after_migration(feed: Path, tmp_p
         return
     result = run_diff(feed, tmp_path)
     assert result.exit_code == 0, result.stdout
+
+
+def _zero_length_feed(*urls: str) -> bytes:
+    items = "".join(
+        f"<item><title>E{n}</title><guid>g{n}</guid><pubDate>Sat, 0{n} Jan 2022 10:00:00 GMT"
+        f'</pubDate><enclosure url="{url}" length="0" type="audio/mpeg"/>'
+        "<itunes:duration>3</itunes:duration></item>"
+        for n, url in enumerate(urls, start=1)
+    )
+    return (
+        '<?xml version="1.0"?><rss version="2.0" '
+        'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>Z</title>'
+        "<link>https://e.org/</link><language>en</language><description>d</description>"
+        '<itunes:category text="Music"/><itunes:image href="https://e.org/a.jpg"/>'
+        "<itunes:explicit>false</itunes:explicit><itunes:owner><itunes:email>a@e.org"
+        f"</itunes:email></itunes:owner>{items}</channel></rss>"
+    ).encode()
+
+
+def test_zero_length_is_measured_online_and_kept_when_it_cannot_be(
+    http_server: Any, tmp_path: Path
+) -> None:
+    """length="0" is the host's "unknown": offline the feed keeps 0 (a warning); online the
+    build measures it, and a URL that cannot be read keeps the lock's 0 with a warning."""
+    audio = DATA / "audio" / "sine-3s-cbr.mp3"
+    good = http_server.add("a.mp3", audio)
+    feed = tmp_path / "zero.xml"
+    feed.write_bytes(_zero_length_feed(good, http_server.url("404/b.mp3")))
+    show = tmp_path / "show"
+    imported = runner.invoke(app, ["import", str(feed), "--dir", str(show)])
+    assert imported.exit_code == 0, imported.stderr
+    assert "item 1 ('E1'): enclosure length 0 (the host's 'unknown')" in imported.stderr
+    offline = runner.invoke(app, ["build", "--offline", "-c", str(show / "feed.toml")])
+    assert offline.exit_code == 0, offline.stderr
+    assert "warning: enclosure length must be the size in bytes, > 0 (got '0')" in offline.stderr
+    online = runner.invoke(app, ["build", "-c", str(show / "feed.toml")])
+    assert online.exit_code == 0, online.stderr
+    assert re.search(r"warning: .*HTTP 404", online.stderr), online.stderr
+    built = episodes((show / "public" / "feed.xml").read_bytes()).values()
+    lengths = {episode["guid"]: episode["length"] for episode in built}
+    assert lengths == {"g1": audio.stat().st_size, "g2": 0}
+    assert f'"size": {audio.stat().st_size}' in (show / "podcastfeed.lock").read_text()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"<?xml version='1.0'?><rss><channel><title>Cut", "the file ends before </rss>"),
+        (b"\x00\x01\x02 not xml at all </rss>", "not well-formed XML"),
+        (b"<feed>&nbsp;</feed>", "not an RSS feed (the root element is <feed>)"),
+        (b"\n<?xml version='1.0'?><rss><channel><item>", "the file ends before </rss>"),
+    ],
+)
+def test_unreadable_feed_is_refused_with_a_message_not_a_traceback(
+    data: bytes, message: str, tmp_path: Path
+) -> None:
+    feed = tmp_path / "broken.xml"
+    feed.write_bytes(data)
+    result = runner.invoke(app, ["import", str(feed), "--dir", str(tmp_path / "show")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {feed}:")
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "show" / "feed.toml").exists()

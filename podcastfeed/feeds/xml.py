@@ -36,8 +36,8 @@ _AMPERSAND = re.compile(
     re.DOTALL,
 )
 _LEADING = re.compile(rb"^(\xef\xbb\xbf)?([\s\xef\xbb\xbf]+)(?=<\?xml[\s?])")
-#: The root's end tag near the end of the file: without it the file was cut short.
-_END = re.compile(rb"</\s*(?:[\w.-]+:)?rss\s*>")
+#: The first element's name: the end of the file must close it, or the file was cut short.
+_ROOT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
 _TAIL = 65536
 
 
@@ -110,17 +110,21 @@ def prepare(data: bytes, source: str, error: etree.XMLSyntaxError) -> tuple[byte
     mode reads the result (import reads it as a stream, check and diff as a tree).
 
     Raises:
-        FeedReadError: the file was cut short (no `</rss>` at its end): recovering would
-            silently drop the episodes after the cut.
+        FeedReadError: the file was cut short (its first element is not closed near its end):
+            recovering would silently drop the episodes after the cut.
     """
-    if not _END.search(data, max(0, len(data) - _TAIL)):
-        raise unreadable(
-            source,
-            error.msg,
-            error.lineno,
-            (),
-            hint="the file ends before </rss>: was the download cut short?",
-        )
+    root = _ROOT.search(data)
+    if root is not None:
+        end = re.compile(rb"</\s*" + re.escape(root.group(1)) + rb"\s*>")
+        if not end.search(data, max(0, len(data) - _TAIL)):
+            name = root.group(1).decode("ascii", "replace")
+            raise unreadable(
+                source,
+                error.msg,
+                error.lineno,
+                (),
+                hint=f"the file ends before </{name}>: was the download cut short?",
+            )
     repairs: list[Repair] = []
     data = _leading(data, repairs)
     data = _ampersands(data, repairs)
