@@ -11,6 +11,7 @@ podcastfeed's own reader.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from pathlib import Path
@@ -251,3 +252,36 @@ def test_unreadable_feed_is_refused_with_a_message_not_a_traceback(
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "show" / "feed.toml").exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\n<?xml version='1.0' <rss><channel></channel></rss>",  # a declaration never closed
+        b"\n\n<?xml version='1.0'?><rss><channel><title>&</title></channel></rss>",
+        b"<rss><channel><![CDATA[&nbsp;]]>&nbsp;<!-- & --></channel></rss>",
+        b"\xef\xbb\xbf\n\xef\xbb\xbf<?xml version='1.0'?><rss><channel/></rss>",
+    ],
+)
+def test_reader_reads_or_raises_podcastfeed_error(data: bytes) -> None:
+    """Found by mutating the corpus: every input reads, or stops with a PodcastfeedError."""
+    from podcastfeed.errors import PodcastfeedError
+    from podcastfeed.feeds.importer import read_feed
+    from podcastfeed.feeds.xml import read_xml
+
+    for read in (read_xml, read_feed):
+        with contextlib.suppress(PodcastfeedError):
+            read(data, "x.xml")
+
+
+def test_reader_leaves_cdata_and_comments_alone() -> None:
+    from podcastfeed.feeds.xml import read_xml
+
+    root, repairs = read_xml(
+        b"<rss><channel><title>A&nbsp;B</title><description><![CDATA[x &nbsp; & y]]>"
+        b"</description><!-- a & b --></channel></rss>",
+        "x.xml",
+    )
+    assert root.findtext("channel/title") == "A\xa0B"
+    assert root.findtext("channel/description") == "x &nbsp; & y"
+    assert [(r.line, r.what) for r in repairs] == [(1, "HTML entity &nbsp; read as U+00A0")]

@@ -167,7 +167,9 @@ def _leading(data: bytes, repairs: list[Repair]) -> bytes:
     if found is None:
         return data
     bom, space = found.group(1) or b"", found.group(2)
-    end = data.index(b"?>", found.end()) + 2
+    end = data.find(b"?>", found.end()) + 2
+    if end == 1:
+        return data  # a declaration never closed: left to the recovering parser
     breaks = space.count(b"\n")
     what = []
     if breaks:
