@@ -168,7 +168,8 @@ def own_feed(
 
 #: Findings (rule, key) a build reports as warnings and still writes the feed (issue 15): a show
 #: imported without an Apple category, or with a length its host stated as 0 ("unknown") that
-#: an offline build could not measure, builds the first time; `check` still reports them.
+#: an offline build could not measure, builds the first time; `check` still reports them. (Our
+#: own build writes no other bad length: front matter and probes give whole numbers.)
 BUILD_WARNINGS = frozenset(
     {("apple/required-tags", "categories"), ("apple/enclosure-length", "length")}
 )
