@@ -286,3 +286,14 @@ def test_reader_leaves_cdata_and_comments_alone() -> None:
     assert root.findtext("channel/title") == "A\xa0B"
     assert root.findtext("channel/description") == "x &nbsp; & y"
     assert [(r.line, r.what) for r in repairs] == [(1, "HTML entity &nbsp; read as U+00A0")]
+
+
+def test_verify_ignores_the_powerpress_player_comment_the_build_cleans_away(
+    tmp_path: Path,
+) -> None:
+    """`import --verify` compares the notes' words: PowerPress' `<!-- powerpress_player -->`
+    marker (the build's cleanup removes its player, issue 14) is no word of the notes."""
+    feed = DATA / "realworld" / "powerpress-no-category.xml"
+    result = runner.invoke(app, ["import", str(feed), "--dir", str(tmp_path), "--verify"])
+    assert result.exit_code == 0, result.stderr
+    assert "Verified: the rebuilt feed has the source's episodes, unchanged" in result.stderr

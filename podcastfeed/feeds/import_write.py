@@ -33,6 +33,7 @@ METHOD = "from the imported feed"
 #: What the old host should serve (with itunes:new-feed-url) during the move.
 REDIRECT_NAME = "old-feed-redirect.xml"
 _BLOCK_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 #: libyaml's emitter when PyYAML has it: the pure-Python one was 80 % of a large import.
 _DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 #: Called after each episode file is written: (files written, episode files in all).
@@ -268,7 +269,9 @@ def compare(source: bytes, built: bytes) -> list[str]:
 
 
 def _words(notes: str) -> str:
-    return " ".join(html.unescape(_BLOCK_TAG.sub(" ", notes)).split())
+    """The notes' words: no tags, no comments (PowerPress marks its player with one, and the
+    build's cleanup removes the player: issue 14)."""
+    return " ".join(html.unescape(_BLOCK_TAG.sub(" ", _COMMENT.sub(" ", notes))).split())
 
 
 def redirect_feed(source: bytes, new_feed_url: str) -> bytes:
