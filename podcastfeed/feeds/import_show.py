@@ -5,15 +5,46 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
 from podcastfeed import xmlns
 from podcastfeed.feeds.feedvalues import clean_title, is_true
 from podcastfeed.source.categories import current_name, parse_category
+from podcastfeed.values import LANGUAGE
 from podcastfeed.xmlns import ATOM, ITUNES
 
+#: Apple's limit for the channel description.
+DESCRIPTION_BYTES = 4000
+#: Language names feeds write instead of a code (RSS wants RFC 5646 codes).
+LANGUAGE_NAMES = {
+    "english": "en",
+    "spanish": "es",
+    "español": "es",
+    "german": "de",
+    "deutsch": "de",
+    "french": "fr",
+    "français": "fr",
+    "italian": "it",
+    "italiano": "it",
+    "portuguese": "pt",
+    "português": "pt",
+    "dutch": "nl",
+    "nederlands": "nl",
+    "swedish": "sv",
+    "danish": "da",
+    "norwegian": "no",
+    "finnish": "fi",
+    "polish": "pl",
+    "russian": "ru",
+    "japanese": "ja",
+    "chinese": "zh",
+    "korean": "ko",
+    "arabic": "ar",
+    "hindi": "hi",
+    "turkish": "tr",
+}
 #: Podcasting 2.0 tags are read in both URIs feeds have declared.
 PODCAST = (xmlns.PODCAST, xmlns.PODCAST_LEGACY)
 
@@ -50,7 +81,7 @@ def read_show(channel: etree._Element, source_url: str | None, result: Notes) ->
     description = text_of(channel.find("description")) or text_of(
         find_in(channel, "summary", (ITUNES,))
     )
-    show["description"] = description or show["title"]
+    show["description"] = _fit(description or show["title"], result)
     self_link = next(
         (
             e.get("href")
@@ -62,21 +93,20 @@ def read_show(channel: etree._Element, source_url: str | None, result: Notes) ->
     feed_url = self_link or source_url
     if not feed_url:
         feed_url = "https://example.org/feed.xml"
+        result.todos["feed_url"] = "set the address the feed is published at (or --feed-url)"
         result.warnings.append(
             "the feed names no URL of its own (atom:link rel=self): set [show] feed_url"
         )
     show["feed_url"] = feed_url
     link = text_of(channel.find("link"))
-    if not link:
+    if not link or not link.startswith(("https://", "http://")):
         parts = urlsplit(feed_url)
-        link = f"{parts.scheme}://{parts.netloc}/"
-        note(f"channel: no <link>; used the feed's site {link}")
+        site = f"{parts.scheme}://{parts.netloc}/"
+        stated = f"<link> {link!r}" if link else "no <link>"
+        note(f"channel: {stated}; used the feed's site {site}")
+        link = site
     show["link"] = link
-    language = text_of(channel.find("language"))
-    if not language:
-        language = "en"
-        note("channel: no <language>; wrote 'en' (check it)")
-    show["language"] = language
+    show["language"] = _language(text_of(channel.find("language")), result)
     author = text_of(find_in(channel, "author", (ITUNES,)))
     owner = find_in(channel, "owner", (ITUNES,))
     name = text_of(find_in(owner, "name", (ITUNES,))) if owner is not None else None
@@ -90,6 +120,7 @@ def read_show(channel: etree._Element, source_url: str | None, result: Notes) ->
     if not email or "@" not in email:
         email = "owner@example.org"
         result.warnings.append("channel: no owner e-mail; wrote owner@example.org: set yours")
+        result.todos["owner"] = "set the owner's e-mail: Apple and Spotify send ownership mail"
     show["owner"] = {"name": name or show["author"], "email": email}
     images = [e.get("href") for e in findall_in(channel, "image", (ITUNES,)) if e.get("href")]
     if len(set(images)) > 1:
@@ -98,6 +129,10 @@ def read_show(channel: etree._Element, source_url: str | None, result: Notes) ->
     image = images[0] if images else None
     if image is None and rss_image is not None:
         image = text_of(rss_image.find("url"))
+    if image and not image.startswith(("https://", "http://")):
+        resolved = urljoin(link, image)
+        note(f"channel: artwork {image!r} is relative; resolved against <link>: {resolved}")
+        image = resolved
     if image:
         show["image"] = image
     else:
@@ -144,6 +179,41 @@ def read_show(channel: etree._Element, source_url: str | None, result: Notes) ->
     if found_persons:
         show["persons"] = found_persons
     return show
+
+
+def _fit(description: str, result: Notes) -> str:
+    """The channel description within Apple's 4,000 bytes: a longer one is cut at the last
+    space that fits (normalized, with a TODO to check the cut)."""
+    size = len(description.encode("utf-8"))
+    if size <= DESCRIPTION_BYTES:
+        return description
+    cut = description.encode("utf-8")[: DESCRIPTION_BYTES - 3].decode("utf-8", "ignore")
+    cut = (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip() + "…"
+    result.normalizations.append(
+        f"channel: <description> is {size:,} bytes; cut to {len(cut.encode()):,} "
+        f"(Apple takes at most {DESCRIPTION_BYTES:,})"
+    )
+    result.todos["description"] = "cut to fit Apple's 4,000 bytes by import: check the end"
+    return cut
+
+
+def _language(stated: str | None, result: Notes) -> str:
+    """A language code the build accepts: `en_US` -> `en-US`, `English` -> `en`; what cannot
+    be read becomes `en` with a TODO in feed.toml."""
+    if stated and LANGUAGE.match(stated):
+        return stated
+    code = (stated or "").replace("_", "-")
+    if not LANGUAGE.match(code):
+        code = LANGUAGE_NAMES.get(code.casefold(), "")
+    if code:
+        result.normalizations.append(f"channel: <language> {stated!r} -> {code!r}")
+        return code
+    if stated:
+        result.todos["language"] = f"the feed said {stated!r}: set its language code (en, de-CH …)"
+        result.warnings.append(f"channel: <language> {stated!r} is not a language code; wrote 'en'")
+    else:
+        result.normalizations.append("channel: no <language>; wrote 'en' (check it)")
+    return "en"
 
 
 def _categories(names: list[str], result: Notes) -> list[str]:

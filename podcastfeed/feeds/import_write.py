@@ -131,7 +131,8 @@ def episode_text(item: Item) -> str:
     head = yaml.dump(
         front_matter(item), Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000
     )
-    return f"---\n{head}---\n\n{body_html(item.notes)}"
+    todos = "".join(f"# TODO: {todo}\n" for todo in item.todos)
+    return f"---\n{todos}{head}---\n\n{body_html(item.notes)}"
 
 
 @dataclass

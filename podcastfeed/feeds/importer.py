@@ -68,6 +68,7 @@ class Item:
     transcripts: list[dict[str, str]] = field(default_factory=list)
     chapters: str | None = None
     persons: list[dict[str, str]] = field(default_factory=list)
+    todos: list[str] = field(default_factory=list)  # `# TODO:` lines for the front matter
 
 
 @dataclass
@@ -132,6 +133,7 @@ def _read_items(data: bytes, *, recover: bool) -> tuple[Import, Any]:
     recovering parser found none); with `recover`, lxml's repairs go to `result.repairs`."""
     result = Import({}, [])
     seen: dict[str, int] = {}
+    urls: dict[str, int] = {}
     events = etree.iterparse(io.BytesIO(data), events=("end",), tag="item", recover=recover, **SAFE)
     for _event, element in events:
         parent = element.getparent()
@@ -149,7 +151,13 @@ def _read_items(data: bytes, *, recover: bool) -> tuple[Import, Any]:
                 "kept the first"
             )
             continue
-        seen[item.guid] = result.read
+        if item.url in urls:  # the build refuses a reused enclosure: directories ignore it
+            result.warnings.append(
+                f"item {result.read} ({item.title!r}): same enclosure URL as item "
+                f"{urls[item.url]}; skipped (directories ignore a URL they have seen)"
+            )
+            continue
+        seen[item.guid] = urls[item.url] = result.read
         result.items.append(item)
     if recover:
         result.repairs = logged(events.error_log)
@@ -236,10 +244,11 @@ def _read_item(element: etree._Element, number: int, result: Import) -> Item | N
         duration=duration,
         notes=encoded or description or "",
         summary=description if encoded and description and description != encoded else None,
-        link=text_of(element.find("link")),
+        link=_absolute(text_of(element.find("link")), f"{where}: <link>", result),
     )
     image = find_in(element, "image", (ITUNES,))
-    item.image = image.get("href") if image is not None and image.get("href") else None
+    href = image.get("href") if image is not None else None
+    item.image = _absolute(href, f"{where}: itunes:image", result)
     season = text_of(find_in(element, "season", (ITUNES,)))
     is_number = season is not None and season.isascii() and season.isdigit()
     item.season = int(season) if season and is_number and int(season) > 0 else None
@@ -267,7 +276,19 @@ def _read_item(element: etree._Element, number: int, result: Import) -> Item | N
     itunes_title = text_of(find_in(element, "title", (ITUNES,)))
     item.itunes_title = itunes_title if itunes_title and itunes_title != title else None
     item.block = bool(is_true(text_of(find_in(element, "block", (ITUNES,)))))
+    if not item.title:  # the build needs one; import cannot know it
+        item.title = f"Untitled episode of {item.date.date().isoformat()}"
+        item.todos.append("the feed gives this episode no title: write its title")
+        result.warnings.append(f"{where}: no title; wrote {item.title!r} with a TODO")
     return item
+
+
+def _absolute(url: str | None, what: str, result: Import) -> str | None:
+    """`url` if it is an absolute http(s) URL (what the build accepts); else None, warned."""
+    if url and not url.strip().startswith(("https://", "http://")):
+        result.warnings.append(f"{what} {url!r} is not an absolute http(s) URL; dropped")
+        return None
+    return url.strip() if url else None
 
 
 def _transcripts(element: etree._Element, where: str, result: Import) -> list[dict[str, str]]:
