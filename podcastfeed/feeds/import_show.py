@@ -96,6 +96,7 @@ def read_show(channel: etree._Element, source_url: str | None, result: Notes) ->
         result.todos["feed_url"] = "set the address the feed is published at (or --feed-url)"
         result.warnings.append(
             "the feed names no URL of its own (atom:link rel=self): set [show] feed_url"
+            + _self_link_elsewhere(channel)
         )
     show["feed_url"] = feed_url
     link = text_of(channel.find("link"))
@@ -179,6 +180,16 @@ def read_show(channel: etree._Element, source_url: str | None, result: Notes) ->
     if found_persons:
         show["persons"] = found_persons
     return show
+
+
+def _self_link_elsewhere(channel: etree._Element) -> str:
+    """Why a self link was not found when one is there in a misspelled Atom namespace (issue 15:
+    `http://www.w3.org/2005/Atom/` hides it), else ""."""
+    for element in channel.iterchildren("{*}link"):
+        uri = etree.QName(element).namespace
+        if uri and uri != ATOM and element.get("rel") == "self":
+            return f" (its atom:link rel=self is in the namespace {uri!r}, not {ATOM!r})"
+    return ""
 
 
 def _fit(description: str, result: Notes) -> str:

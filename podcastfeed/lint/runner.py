@@ -35,7 +35,7 @@ from podcastfeed.source.lookup import line_of, read_ignore
 
 if TYPE_CHECKING:
     from podcastfeed.model import AudioInfo, Episode
-    from podcastfeed.source.config import BuildSettings
+    from podcastfeed.source.config import Config
 
 
 def all_rules() -> dict[str, Rule]:
@@ -136,13 +136,21 @@ FORMATS = ("text", "json", "github")
 
 
 def origin_for(
-    settings: BuildSettings,
+    config: Config,
     published: Iterable[Episode],
     audio: Mapping[str, AudioInfo],
     repaired: Iterable[tuple[str, int | None, str]] = (),
 ) -> Origin:
-    """Where each part of our own feed comes from: feed.toml, the episode files, the probes;
-    `repaired`: (file, line, what) for each text the build repaired."""
+    """Where each part of our own feed comes from: feed.toml, the episode files, the probes,
+    the local artwork; `repaired`: (file, line, what) for each text the build repaired."""
+    settings, published = config.build, list(published)
+    images = [(config.show.image, config.show.image_file)]
+    images += [(episode.image or "", episode.image_file) for episode in published]
+    artwork = {
+        url: (image.source, relative_name(image.source, settings.root))
+        for url, image in images
+        if image is not None
+    }
     episodes = {
         episode.guid: (episode.source, relative_name(episode.source, settings.root))
         for episode in published
@@ -155,7 +163,9 @@ def origin_for(
         probe_methods={url: info.method for url, info in audio.items()},
         measured={url: (info.duration, info.size) for url, info in audio.items()},
         ignore=read_ignore(settings.config_path),
+        artwork=artwork,
         repaired=tuple(repaired),
+        notes_as_written=not settings.fix_text,
     )
 
 
@@ -167,12 +177,8 @@ def own_feed(
 
 
 #: Findings (rule, key) a build reports as warnings and still writes the feed (issue 15): a show
-#: imported without an Apple category, or with a length its host stated as 0 ("unknown") that
-#: an offline build could not measure, builds the first time; `check` still reports them. (Our
-#: own build writes no other bad length: front matter and probes give whole numbers.)
-BUILD_WARNINGS = frozenset(
-    {("apple/required-tags", "categories"), ("apple/enclosure-length", "length")}
-)
+#: imported without an Apple category builds the first time; `check` reports it as an error.
+BUILD_WARNINGS = frozenset({("apple/required-tags", "categories")})
 
 
 def check_build(feed: Feed) -> list[Finding]:
@@ -194,6 +200,29 @@ def lint_data(
     root = parse_feed(data, source, repairs)
     found = tuple((repair.line, repair.what) for repair in repairs)
     return Feed(root, source, now, base=base, repairs=found, **options)
+
+
+#: The rule id of a finding that says why nothing could be checked (not a registered rule).
+UNREADABLE = "podcastfeed/unreadable"
+_LEVELS = {"error": "error", "warning": "warning", "note": "info"}
+
+
+def failure_findings(exc: PodcastfeedError) -> list[Finding]:
+    """What stopped the check (a feed that cannot be read or parsed, a show that does not
+    build: each problem of a BuildFailed) as findings, so `--format json` and `github` say it
+    on stdout too (issue 15)."""
+    problems = getattr(exc, "problems", None) or [exc.to_problem()]
+    return [
+        Finding(
+            UNREADABLE,
+            _LEVELS.get(problem.level, "error"),
+            problem.message,
+            str(problem.source) if problem.source is not None else None,
+            problem.line,
+            problem.hint,
+        )
+        for problem in problems
+    ]
 
 
 # --- output ----------------------------------------------------------------------------------
