@@ -585,6 +585,11 @@ def test_checks_not_well_formed_feed_is_read_and_each_repair_reported() -> None:
         ("warning", title_line, "not well-formed XML, repaired: a lone '&': read as '&amp;'"),
     ]
     assert {f.file for f in found} == {"feed.xml"}
+    assert found[0].hint is not None
+    assert found[0].hint.startswith("nothing may come before <?xml")
+    assert {f.hint for f in found[1:]} == {
+        "escape & as &amp; and use numeric references (&#160;) for HTML entities"
+    }
 
 
 def test_checks_parse_pieces_drops_the_full_notes() -> None:

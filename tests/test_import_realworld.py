@@ -43,6 +43,7 @@ REPAIRS = {
         (18, "a lone '&': read as '&amp;'"),
         (20, "a lone '&': read as '&amp;'"),
     ],
+    "undeclared-itunes-prefix.xml": [(2, "undeclared prefix(es) itunes: declared")],
     "wordpress-html-entities.xml": [
         (4, "HTML entity &nbsp; read as U+00A0"),
         (7, "HTML entity &hellip; read as U+2026"),
@@ -335,3 +336,26 @@ def test_import_decides_nothing_silently(tmp_path: Path) -> None:
         "title: Untitled episode of 2024-03-03\n"
     )
     assert len(episodes((tmp_path / "public" / "feed.xml").read_bytes())) == 2
+
+
+def test_reader_declares_known_prefixes_and_renames_unknown_ones() -> None:
+    """A feed that uses itunes: without declaring it is read as meant; an unknown undeclared
+    prefix (which namespace-aware code cannot read: check's rules raised ValueError) is renamed.
+    Found by check's property test on feeds with a piece cut out."""
+    from podcastfeed.feeds.xml import read_xml
+    from podcastfeed.xmlns import ITUNES
+
+    root, repairs = read_xml(
+        b'<rss>\n<channel><itunes:explicit>no</itunes:explicit>\n<foo:bar a:b="1">x</foo:bar>'
+        b"</channel></rss>",
+        "x.xml",
+    )
+    channel = root.find("channel")
+    assert channel is not None
+    assert channel.findtext(f"{{{ITUNES}}}explicit") == "no"
+    assert channel.find("foo_bar") is not None
+    assert channel.find("foo_bar").get("a_b") == "1"  # type: ignore[union-attr]
+    assert [(r.line, r.what) for r in repairs if "undeclared" in r.what] == [
+        (1, "undeclared prefix(es) itunes: declared"),
+        (3, "undeclared prefix in <foo:bar>: read as <foo_bar>"),
+    ]

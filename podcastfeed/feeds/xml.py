@@ -18,6 +18,7 @@ from typing import Any
 
 from lxml import etree
 
+from podcastfeed import xmlns
 from podcastfeed.errors import PodcastfeedError, shorten
 
 #: How lxml reads every foreign feed: no network, no DTD, no entity expansion, no size limit
@@ -29,6 +30,17 @@ SAFE: dict[str, Any] = {
     "huge_tree": True,
 }
 
+#: Prefixes feeds use without declaring them, and the namespace they always mean.
+KNOWN_PREFIXES = {
+    "itunes": xmlns.ITUNES,
+    "podcast": xmlns.PODCAST,
+    "atom": xmlns.ATOM,
+    "content": xmlns.CONTENT,
+    "spotify": xmlns.SPOTIFY,
+    "googleplay": "http://www.google.com/schemas/play-podcasts/1.0",
+    "media": "http://search.yahoo.com/mrss/",
+    "dc": "http://purl.org/dc/elements/1.1/",
+}
 _XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 #: A CDATA section or comment (left as it is), or an `&` with what may follow it.
 _AMPERSAND = re.compile(
@@ -89,6 +101,7 @@ def read_xml(data: bytes, source: str) -> tuple[etree._Element, list[Repair]]:
     repairs += logged(parser.error_log)
     if root is None:
         raise unreadable(source, "no root element", None, repairs)
+    _undeclared(root, repairs)
     return rss_root(root, source), repairs
 
 
@@ -128,6 +141,7 @@ def prepare(data: bytes, source: str, error: etree.XMLSyntaxError) -> tuple[byte
     repairs: list[Repair] = []
     data = _leading(data, repairs)
     data = _ampersands(data, repairs)
+    data = _declare(data, repairs)
     return data, repairs
 
 
@@ -158,6 +172,40 @@ def unreadable(
         hint=hint or "podcastfeed repairs stray entities, ampersands and tags, not this",
         repairs=repairs,
     )
+
+
+def _declare(data: bytes, repairs: list[Repair]) -> bytes:
+    """A well-known prefix (itunes:, podcast:, atom: …) used but never declared gets its
+    namespace declared on the root element, as the feed's author meant."""
+    start = _ROOT.search(data)
+    if start is None:
+        return data
+    wanted = [
+        prefix
+        for prefix in KNOWN_PREFIXES
+        if re.search(rb"</?" + prefix.encode() + rb":", data)
+        and not re.search(rb"xmlns:" + prefix.encode() + rb"\s*=", data)
+    ]
+    if not wanted:
+        return data
+    line = data.count(b"\n", 0, start.start()) + 1
+    added = "".join(f' xmlns:{prefix}="{KNOWN_PREFIXES[prefix]}"' for prefix in wanted)
+    repairs.append(Repair(line, f"undeclared prefix(es) {', '.join(wanted)}: declared"))
+    return data[: start.end()] + added.encode() + data[start.end() :]
+
+
+def _undeclared(root: etree._Element, repairs: list[Repair]) -> None:
+    """Elements a recovering parser left with an undeclared prefix in their name (`foo:bar`,
+    which no namespace-aware code can read) are renamed `foo_bar`."""
+    for element in root.iter():
+        tag = element.tag
+        if isinstance(tag, str) and ":" in tag and not tag.startswith("{"):
+            renamed = tag.replace(":", "_")
+            element.tag = renamed
+            line: int | None = getattr(element, "sourceline", None)
+            repairs.append(Repair(line, f"undeclared prefix in <{tag}>: read as <{renamed}>"))
+        for name in [str(n) for n in element.attrib if ":" in str(n) and "{" not in str(n)]:
+            element.attrib[name.replace(":", "_")] = element.attrib.pop(name)
 
 
 def _leading(data: bytes, repairs: list[Repair]) -> bytes:

@@ -23,8 +23,13 @@ def not_well_formed(feed: Feed) -> Iterator[Hit]:
     it is anyone's guess. A feed that cannot be read at all is an error of `check` itself."""
     for line, what in feed.repairs:
         yield Hit(
-            None,
-            f"not well-formed XML, repaired: {what}",
-            hint="escape & as &amp; and use numeric references (&#160;) for HTML entities",
-            at=(feed.source, line),
+            None, f"not well-formed XML, repaired: {what}", _hint(what), at=(feed.source, line)
         )
+
+
+def _hint(what: str) -> str:
+    if "before <?xml" in what:
+        return "nothing may come before <?xml (often a blank line a plugin or template prints)"
+    if "&" in what:
+        return "escape & as &amp; and use numeric references (&#160;) for HTML entities"
+    return "fix the XML at that line (a tag left open, a stray <)"
