@@ -193,7 +193,10 @@ def test_realworld_feed_diff_reports_no_change_after_migration(feed: Path, tmp_p
     if feed.name in UNMEASURED:
         return
     result = run_diff(feed, tmp_path)
-    assert result.exit_code == 0, result.stdout
+    # The channel differs on purpose (generator, docs, normalized categories …: docs/import.md);
+    # no episode may. With diff's exit code for "same", this would be `result.exit_code == 0`.
+    episodes_changed = [line for line in result.stdout.splitlines() if " episode " in line[:10]]
+    assert episodes_changed == [], result.stdout
 
 
 def _zero_length_feed(*urls: str) -> bytes:
