@@ -61,6 +61,8 @@ def plan(episodes: Iterable[Episode], output_dir: Path) -> list[Asset]:
             target = output_dir / linked.published_as
             if linked.source is not None:
                 assets.append(Asset(target, source=linked.source))
+            elif linked.content:  # made from the show notes (issue 16)
+                assets.append(Asset(target, content=linked.content))
             elif tags.inline_chapters:
                 assets.append(Asset(target, content=chapters_json(tags.inline_chapters)))
     return sorted(assets, key=lambda a: str(a.target))
