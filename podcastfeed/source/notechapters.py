@@ -32,6 +32,7 @@ HINT = "set chapters: false in the front matter to keep the notes' times from be
 
 STAMP = r"(?:\d{1,3}:)?\d{1,2}:\d{2}(?:\.\d{1,3})?"
 _LEAD = re.compile(rf"([\[(]?)\s*({STAMP})\s*([\])]?)(.*)", re.DOTALL)
+_MAYBE = re.compile(r"[>\n]\s*[\[(]?\s*\d{1,3}:\d\d")  # a line that may open with a time
 _SEPARATORS = " \t\n\xa0-–—:|·•"
 _PAIRS = {"": "", "[": "]", "(": ")"}
 
@@ -77,6 +78,8 @@ def opens_topic(text: str) -> bool:
 
 def topics(notes_html: str) -> list[Topic]:
     """Every line of the notes that opens with a time and has a title after it."""
+    if len(_MAYBE.findall("\n" + notes_html)) < MIN_LINES:
+        return []  # the common case, at the cost of one scan (episode parsing is a hot path)
     found = []
     for line in lines(notes_html, opens_topic):
         topic = None if line.is_code else _topic(line)
