@@ -365,6 +365,54 @@ def test_fromnotes_transcript_section_becomes_an_html_transcript(site: Site) -> 
     assert item.xpath("psc:chapters/psc:chapter/@title", namespaces=NS) == ["Builds", "Caches"]
 
 
+# The namespace's own example (docs/examples/transcripts/transcripts.md, "HTML"), line breaks
+# inside <p> joined.
+SPEC_HTML = """\
+<cite>Kevin:</cite>
+<time>0:00</time>
+<p>We have an update planned where we would like to give the ability to upload an artwork file for these videos</p>
+<cite>Alban:</cite>
+<time>0:09</time>
+<p>You're triggering Tom right now with a hey, here's a cool feature.</p>
+"""  # noqa: E501
+
+
+def test_fromnotes_transcript_as_the_namespace_example(site: Site) -> None:
+    body = (
+        "Notes.\n\n## Transcript\n\n"
+        "[0:00] **Kevin:** We have an update planned where we would like to give the ability to\n"
+        "upload an artwork file for these videos\n\n"
+        "[0:09] **Alban:** You're triggering Tom right now with a hey, here's a cool feature.\n"
+    )
+    _episode(site, body)
+    report = build(site.config, now=NOW, use_cache=False)
+    html = (_written(report) / "transcripts" / "ep.html").read_text(encoding="utf-8")
+
+    def tags(markup: str) -> list[tuple[str, str]]:
+        doc = lxml.html.fragment_fromstring(markup, create_parent="div")
+        return [(el.tag, el.text_content()) for el in doc if el.tag != "meta"]
+
+    assert tags(html) == tags(SPEC_HTML)
+
+
+def test_fromnotes_html_notes_with_br_lines_and_links(site: Site) -> None:
+    """WordPress' way: lines in one block, split by <br/>, a title linked."""
+    body = (
+        "<div><b>In this episode:</b><br/>\n"
+        "00:00 Welcome<br/>\n"
+        '<strong>03:10</strong> <a href="/guide">Our guide</a> to reviews<br/>\n'
+        '<a href="https://player.example/?t=400">06:40</a> Wrap-up</div>\n'
+    )
+    _episode(site, body)
+    report = build(site.config, now=NOW, use_cache=False)
+    psc = _item(report.feed).xpath("psc:chapters/psc:chapter", namespaces=NS)
+    assert [(c.get("start"), c.get("title"), c.get("href")) for c in psc] == [
+        ("00:00:00", "Welcome", None),
+        ("00:03:10", "Our guide to reviews", "https://example.org/guide"),
+        ("00:06:40", "Wrap-up", None),  # a link on the time seeks a player
+    ]
+
+
 def test_fromnotes_transcript_times_are_not_chapters(site: Site) -> None:
     body = "Notes.\n\n## Transcript\n\n[00:00] Kevin: Hello.\n\n[00:04] Alban: Hi.\n"
     _episode(site, body)
