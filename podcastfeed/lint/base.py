@@ -130,6 +130,8 @@ class Origin:
     # enclosure URL -> (seconds, bytes) measured, also where the front matter states them
     measured: dict[str, tuple[float, int]] = field(default_factory=dict)
     ignore: frozenset[str] = frozenset()  # [check] ignore
+    # itunes:image URL -> (the local file published there, as shown): checked offline
+    artwork: dict[str, tuple[Path, str]] = field(default_factory=dict)
     # (file, line, what was repaired) for each text the build repaired (issue 14, fix_text)
     repaired: tuple[tuple[str, int | None, str], ...] = ()
     _config_text: str | None = None

@@ -34,7 +34,7 @@ from podcastfeed.source.lookup import line_of, read_ignore
 
 if TYPE_CHECKING:
     from podcastfeed.model import AudioInfo, Episode
-    from podcastfeed.source.config import BuildSettings
+    from podcastfeed.source.config import Config
 
 
 def all_rules() -> dict[str, Rule]:
@@ -131,13 +131,21 @@ FORMATS = ("text", "json", "github")
 
 
 def origin_for(
-    settings: BuildSettings,
+    config: Config,
     published: Iterable[Episode],
     audio: Mapping[str, AudioInfo],
     repaired: Iterable[tuple[str, int | None, str]] = (),
 ) -> Origin:
-    """Where each part of our own feed comes from: feed.toml, the episode files, the probes;
-    `repaired`: (file, line, what) for each text the build repaired."""
+    """Where each part of our own feed comes from: feed.toml, the episode files, the probes,
+    the local artwork; `repaired`: (file, line, what) for each text the build repaired."""
+    settings, published = config.build, list(published)
+    images = [(config.show.image, config.show.image_file)]
+    images += [(episode.image or "", episode.image_file) for episode in published]
+    artwork = {
+        url: (image.source, relative_name(image.source, settings.root))
+        for url, image in images
+        if image is not None
+    }
     episodes = {
         episode.guid: (episode.source, relative_name(episode.source, settings.root))
         for episode in published
@@ -150,6 +158,7 @@ def origin_for(
         probe_methods={url: info.method for url, info in audio.items()},
         measured={url: (info.duration, info.size) for url, info in audio.items()},
         ignore=read_ignore(settings.config_path),
+        artwork=artwork,
         repaired=tuple(repaired),
     )
 

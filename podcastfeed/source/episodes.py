@@ -13,7 +13,6 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urljoin
 from zoneinfo import ZoneInfo
 
 import frontmatter
@@ -35,6 +34,7 @@ from podcastfeed.source.fields import (
 )
 from podcastfeed.source.fromnotes import from_notes
 from podcastfeed.source.frontparts import load_toml, split_front_matter
+from podcastfeed.source.localart import EpisodeImage, episode_image
 from podcastfeed.source.shownotes import make_description, render_notes
 from podcastfeed.source.tables import clean_text
 from podcastfeed.source.wordpress import decode_entities
@@ -46,6 +46,7 @@ from podcastfeed.values import (
     parse_link,
     parse_positive_int,
     parse_time_of_day,
+    resolve_link,
 )
 
 PUBLISHED_STATUSES = frozenset({"publish", "published"})
@@ -214,9 +215,13 @@ def _episode(
     for warning in warnings:  # issue 12: nesting so deep the sanitizer would take minutes
         f.problem(None, f"the show notes {warning}", level="warning")
 
-    image = f.parsed("image", lambda value: parse_link(_text(value), relative=True))
-    if image is not None:
-        image = _absolute(image, page or show.link)
+    image = EpisodeImage(None)
+    written = f.parsed("image", lambda value: parse_link(_text(value), relative=True))
+    try:  # source_folders resolves paths: only asked for when there is an image
+        folders = settings.source_folders if written else ()
+        image = episode_image(written, f.path, page or show.link, show, folders)
+    except ValueError as exc:
+        f.problem("image", str(exc))
 
     episode_type = f.text("episode_type")
     if episode_type is not None and episode_type.lower() not in EPISODE_TYPES:
@@ -282,7 +287,9 @@ def _episode(
         permalink=permalink,
         link=page,
         author=f.text("author"),
-        image=image,
+        image=image.url,
+        image_file=image.file,
+        image_ref=image.ref,
         keywords=_keywords(f),
         season=season,
         number=number,
@@ -364,14 +371,7 @@ def _page_url(site: str, permalink: str | None) -> str | None:
     if not permalink:
         return None
     base = site if site.endswith("/") else site + "/"
-    return _absolute(permalink, base)
-
-
-def _absolute(ref: str, base: str) -> str:
-    ref = ref.strip()
-    if ref.startswith("//"):
-        return "https:" + ref
-    return urljoin(base, quote(ref, safe="/:?#[]@!$&'()*+,;=%~"))
+    return resolve_link(permalink, base)
 
 
 def _keywords(f: FieldReader) -> tuple[str, ...]:
