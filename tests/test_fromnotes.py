@@ -15,13 +15,23 @@ import podcastparser
 import pytest
 from conftest import DATA, Site
 from feedcheck import parse_both
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from podcastfeed.build import BuildReport, build, write_report
 from podcastfeed.errors import BuildFailed
 from podcastfeed.source.chapters import validate_json_chapters
-from podcastfeed.source.notechapters import lead_stamp, seconds
-from podcastfeed.source.notetranscript import matches, turn
+from podcastfeed.source.fromnotes import DEFAULT_HEADINGS
+from podcastfeed.source.notechapters import chapters_from, lead_stamp, seconds, topics
+from podcastfeed.source.notetranscript import (
+    HEAD,
+    find_section,
+    matches,
+    transcript_html,
+    turn,
+)
+from podcastfeed.source.shownotes import render_notes
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 NS = {
@@ -521,3 +531,64 @@ def test_fromnotes_deterministic_through_the_cache(site: Site) -> None:
     first = build(site.config, now=NOW).feed
     assert build(site.config, now=NOW).feed == first  # from the cache
     assert build(site.config, now=NOW, use_cache=False).feed == first
+
+
+# --- any notes ------------------------------------------------------------------------------
+
+PIECES = [
+    "00:00",
+    "08:37",
+    "[08:37]",
+    "(1:02:03)",
+    "62:03",
+    "100:00:00",
+    "9:99",
+    " - ",
+    " – ",
+    ": ",
+    "**Kevin:**",
+    "Kevin:",
+    "<b>Al</b>:",
+    "## Transcript",
+    "### Part",
+    "# Top",
+    "\n",
+    "\n\n",
+    "<br/>",
+    '<a href="https://example.org/x">',
+    "</a>",
+    "`",
+    "```\n",
+    "<b>",
+    "</b>",
+    "- ",
+    "1. ",
+    "> ",
+    "text",
+    " ",
+    "<li>",
+    "<ul>",
+    "</ul>",
+    "&amp;",
+    "<pre>",
+    "</pre>",
+    "Ünal",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(body=st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_fromnotes_any_notes_give_ordered_chapters_and_a_wellformed_transcript(body: str) -> None:
+    notes = render_notes(body, base_url="https://example.org/ep/")
+    section = find_section(notes, DEFAULT_HEADINGS)
+    if section is not None:
+        assert section.start < section.content <= section.end <= len(notes)
+        html = transcript_html(notes[section.content : section.end])
+        if html:
+            assert html.startswith(HEAD)
+            etree.fromstring("<t>" + html.removeprefix(HEAD) + "</t>")  # well-formed
+    chapters, why = chapters_from(topics(notes), body, 7)
+    starts = [c.start for c in chapters]
+    assert starts == sorted(set(starts))
+    assert not chapters or (starts[0] <= 5 and len(chapters) >= 2 and why is None)
+    assert all(c.title.strip() for c in chapters)
