@@ -465,6 +465,28 @@ def test_fromnotes_empty_transcript_section_is_dropped(site: Site) -> None:
     assert not (_written(report) / "transcripts").exists()
 
 
+@pytest.mark.parametrize(
+    "pointer",
+    ["[Read it here](https://example.org/t.html)", "Read it [here](https://example.org/t.html)."],
+)
+def test_fromnotes_transcript_section_that_points_elsewhere_stays_notes(
+    site: Site, pointer: str
+) -> None:
+    _episode(site, f"Notes.\n\n## Transcript\n\n{pointer}\n")
+    report = build(site.config, now=NOW, use_cache=False)
+    item = _item(report.feed)
+    assert not item.xpath("podcast:transcript", namespaces=NS)
+    notes = item.findtext("content:encoded", namespaces=NS)
+    assert "<h2>Transcript</h2>" in notes
+    assert 'href="https://example.org/t.html"' in notes
+
+
+def test_fromnotes_short_transcript_with_a_speaker_and_a_link(site: Site) -> None:
+    _episode(site, "## Transcript\n\nKevin: See [the docs](https://example.org/d).\n")
+    report = build(site.config, now=NOW, use_cache=False)
+    assert _item(report.feed).xpath("podcast:transcript/@type", namespaces=NS) == ["text/html"]
+
+
 def test_fromnotes_transcript_headings_configurable(site: Site) -> None:
     site.show('[build]\ntranscript_headings = ["What was said"]\n')
     _episode(site, "Notes.\n\n## WHAT WAS SAID\n\nKevin: Hi.\n\n## Transcript\n\nAlban: Yo.\n")

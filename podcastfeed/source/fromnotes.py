@@ -69,10 +69,10 @@ def from_notes(
     """
     section = find_section(notes, settings.transcript_headings)
     rest = notes  # where chapters are looked for: a transcript's times are not topics
-    if section is not None:
+    transcript = None if section is None else transcript_html(notes[section.content : section.end])
+    if section is not None and transcript is not None:  # None: a link to it, kept as notes
         before, after = notes[: section.start].rstrip("\n "), notes[section.end :].lstrip("\n ")
         rest = before + "\n" + after if before and after else before + after
-        transcript = transcript_html(notes[section.content : section.end])
         if not transcript or not tags.transcripts:  # an empty one is a heading left over
             notes = rest
         if transcript and not tags.transcripts:

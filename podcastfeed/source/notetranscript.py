@@ -28,12 +28,14 @@ from podcastfeed.source.notelines import headings, lines, text_of
 
 _TIME = re.compile(rf"([\[(]?)\s*({STAMP})\s*([\])]?)(?=\s|<|$)")
 _PAIRS = {"": "", "[": "]", "(": ")"}
+_LINK = re.compile(r"<a [^>]*>.*?</a>", re.DOTALL)
 _ANY_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)
 _BOLD = re.compile(r"<(strong|b)>([^<]{1,80})</\1>(\s*:)?")
 _PLAIN = re.compile(rf"([^<>:\[(]{{1,40}}?)\s*(?:[\[(]({STAMP})[\])])?\s*:(?=\s|$)")
 _IN_LABEL = re.compile(rf"(.*?)\s*[\[(]({STAMP})[\])]\s*:?")
 _TAGS = {"cite", "time", "p", "a", "strong", "b", "em", "i", "u", "s", "code", "sub", "sup"}
 HEAD = '<meta charset="utf-8">\n'
+POINTER_WORDS = 25  # a section this short with a link and no speaker points elsewhere
 
 
 class Section(NamedTuple):
@@ -119,8 +121,13 @@ def opens_turn(text: str) -> bool:
     return found.speaker is not None or found.time is not None
 
 
-def transcript_html(section_html: str) -> str:
-    """The section as an HTML transcript; "" when it holds no words."""
+def transcript_html(section_html: str) -> str | None:
+    """The section as an HTML transcript; "" when it holds no words; None when it points to
+    the transcript elsewhere: its words all links, or a link in a few words without a speaker
+    or a time ("Read it [here](https://…)")."""
+    words = text_of(section_html)
+    if words and not text_of(_LINK.sub("", section_html)):
+        return None
     out: list[str] = []
     for line in lines(section_html, opens_turn):
         said = turn(line.html)
@@ -132,6 +139,9 @@ def transcript_html(section_html: str) -> str:
             out.append(f"<p>{said.html}</p>")
     if not any(part.startswith("<p>") for part in out):
         return ""
+    spoken = any(part.startswith(("<cite>", "<time>")) for part in out)
+    if not spoken and _LINK.search(section_html) and len(words.split()) < POINTER_WORDS:
+        return None
     # A line break inside an inline tag leaves it open on one line; nh3 closes it there.
     body = nh3.clean("\n".join(out), tags=_TAGS, attributes={"a": {"href"}}, link_rel=None)
     return HEAD + body.replace("<br>", "<br/>") + "\n"
