@@ -160,6 +160,7 @@ def origin_for(
         ignore=read_ignore(settings.config_path),
         artwork=artwork,
         repaired=tuple(repaired),
+        notes_as_written=not settings.fix_text,
     )
 
 
@@ -180,6 +181,29 @@ def lint_data(
 ) -> Feed:
     """Any feed's bytes, parsed for the rules (a local path's folder is `base`)."""
     return Feed(parse_feed(data, source), source, now, base=base, **options)
+
+
+#: The rule id of a finding that says why nothing could be checked (not a registered rule).
+UNREADABLE = "podcastfeed/unreadable"
+_LEVELS = {"error": "error", "warning": "warning", "note": "info"}
+
+
+def failure_findings(exc: PodcastfeedError) -> list[Finding]:
+    """What stopped the check (a feed that cannot be read or parsed, a show that does not
+    build: each problem of a BuildFailed) as findings, so `--format json` and `github` say it
+    on stdout too (issue 15)."""
+    problems = getattr(exc, "problems", None) or [exc.to_problem()]
+    return [
+        Finding(
+            UNREADABLE,
+            _LEVELS.get(problem.level, "error"),
+            problem.message,
+            str(problem.source) if problem.source is not None else None,
+            problem.line,
+            problem.hint,
+        )
+        for problem in problems
+    ]
 
 
 # --- output ----------------------------------------------------------------------------------

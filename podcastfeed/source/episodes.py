@@ -22,7 +22,7 @@ from podcastfeed.errors import EpisodeError, Problem, shorten
 from podcastfeed.files import relative_name
 from podcastfeed.model import EMPTY_EPISODE_TAGS, Episode, Show
 from podcastfeed.source.audiofields import TemplateValues, check_remote_audio, read_audio
-from podcastfeed.source.cleanup import first_paragraph, repair_episode
+from podcastfeed.source.cleanup import first_paragraph, notes_lines, repair_episode
 from podcastfeed.source.config import BuildSettings
 from podcastfeed.source.episode_tags import SIBLING_SUFFIXES, read_episode_tags, read_number
 from podcastfeed.source.fields import (
@@ -102,13 +102,17 @@ def read_episode(
             return None, problems
     meta = {str(key): value for key, value in (meta or {}).items()}
     repaired: list[tuple[str | None, str]] = []
+    written = body
     if settings.fix_text:  # issue 14: "Lucaâ€™s" -> "Luca’s", noted per file
         meta, body, repaired = repair_episode(meta, body)
     f = FieldReader(path, display, fm_text, meta, settings.fields, [], is_toml=is_toml)
     for key, change in repaired:
+        lines = [] if key else notes_lines(text, written, body)  # issue 15: the notes' lines
         where = f"'{key}'" if key else "the show notes"
+        where += f" ({len(lines)} lines, the first here)" if len(lines) > 1 else ""
         message = f"repaired garbled text (UTF-8 read as Windows-1252) in {where}: {change}"
-        f.problems.append(Problem("note", message, source=display, line=f.line(key)))
+        line = f.line(key) if key else next(iter(lines), None)
+        f.problems.append(Problem("note", message, source=display, line=line))
     if siblings is None:
         siblings = tuple(
             path.stem + suffix
