@@ -212,6 +212,15 @@ def test_fromnotes_out_of_order_warns_at_its_line(site: Site) -> None:
     assert not (_written(report) / "chapters").exists()
 
 
+def test_fromnotes_line_after_repaired_mojibake(site: Site) -> None:
+    """The repair shortens the text ("â€™" -> "’"); the line is still the file's."""
+    garbled = "A\n\n" + "Lucaâ€™s " * 4 + "list:\n\n"
+    _episode(site, garbled + "- 00:00 Intro\n- 10:00 Ten\n- 08:37 Back\n")
+    report = build(site.config, now=NOW, use_cache=False)
+    (warning,) = _warnings(report)
+    assert warning.startswith("episodes/ep.md:14: warning: the show notes' times are not in")
+
+
 def test_fromnotes_first_far_from_the_start_warns(site: Site) -> None:
     _episode(site, "Intro music.\n\n- 12:00 First topic\n- 20:00 Second topic\n")
     report = build(site.config, now=NOW, use_cache=False)

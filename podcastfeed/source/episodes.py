@@ -119,7 +119,7 @@ def read_episode(
             for suffix in SIBLING_SUFFIXES
             if path.with_name(path.stem + suffix).is_file()
         )
-    first_line = text.count("\n", 0, len(text) - len(body)) + 1  # where the body starts
+    first_line = text.count("\n", 0, len(text) - len(written)) + 1  # where the body starts
     episode = _episode(f, body, show, settings, siblings, first_line)
     if any(p.is_error for p in f.problems):
         return None, f.problems
