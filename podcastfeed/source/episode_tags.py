@@ -194,7 +194,8 @@ def read_episode_tags(
     for warning in tv.person_warnings(persons):
         f.problem("persons", warning, level="warning")
     transcripts = get("transcript", lambda v: tv.several(v, transcript)) or ()
-    linked_chapters = get("chapters", chapters)
+    # `chapters: false`: none, not even from the show notes' times (issue 16)
+    linked_chapters = None if f.raw("chapters") is False else get("chapters", chapters)
 
     def sibling(name: str, read: Callable[[str], Linked]) -> Linked | None:
         try:
