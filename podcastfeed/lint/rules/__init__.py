@@ -13,6 +13,7 @@ from podcastfeed.lint.rules import (
     podcasting,
     rss,
     text,
+    wellformed,
 )
 
 __all__ = [
@@ -27,4 +28,5 @@ __all__ = [
     "podcasting",
     "rss",
     "text",
+    "wellformed",
 ]
