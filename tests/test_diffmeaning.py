@@ -163,6 +163,16 @@ EQUIVALENT = {
         _feed(),
         "guid isPermaLink",
     ),
+    "enclosure length absent, 0 (unknown)": (
+        _feed().replace(' length="1000"', ""),
+        _feed().replace('length="1000"', 'length="0"'),
+        "enclosure length",
+    ),
+    "enclosure length empty, 0 (unknown)": (
+        _feed().replace('length="1000"', 'length=""'),
+        _feed().replace('length="1000"', 'length="0"'),
+        "enclosure length",
+    ),
     "enclosure type case": (
         _feed().replace('type="audio/mpeg"', 'type="Audio/MPEG"'),
         _feed(),
@@ -197,6 +207,11 @@ EQUIVALENT = {
     "HTML entity vs character in notes": (
         _feed().replace("<description>The notes.", "<description>The notes&amp;#8217;"),
         _feed().replace("<description>The notes.", "<description>The notes’"),
+        "description",
+    ),
+    "a bare & and &amp; in notes (HTML)": (
+        _feed().replace("The notes.", "<![CDATA[Flip sides & takes]]>"),
+        _feed().replace("The notes.", "Flip sides &amp;amp; takes"),
         "description",
     ),
 }
@@ -365,6 +380,7 @@ def _json(args: list[str], code: int) -> dict[str, object]:
         "added",
         "removed",
         "changed",
+        "repairs",
         "error",
     ]
     return report
@@ -394,6 +410,7 @@ def test_diff_json_lists_changes_with_field_old_new(tmp_path: Path) -> None:
                 "changes": [{"field": "enclosure length", "old": "1000", "new": "1001"}],
             }
         ],
+        "repairs": [],
         "error": None,
     }
     exact = _json(["--exact", a, b], 1)
@@ -449,6 +466,25 @@ def test_diff_json_unreadable_side_is_valid_json_and_exit_1(
     assert error["message"].startswith(message)
     assert set(error) == {"source", "line", "message", "hint"}
     assert result.stderr.startswith(f"Error: {bad}")  # the usual message too
+
+
+def test_diff_reports_each_repair_of_a_feed_that_is_not_well_formed(tmp_path: Path) -> None:
+    """The shared reader recovers it (feeds/xml.py); diff says what it repaired, and where."""
+    broken = _feed().replace("<title>Café</title>", "<title>Café &nbsp;& more</title>")
+    fixed = _feed().replace("<title>Café</title>", "<title>Café \u00a0&amp; more</title>")
+    a, b = _files(tmp_path, broken, fixed)
+    result = runner.invoke(app, ["diff", a, b])
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr.splitlines() == [
+        f"{a}:11: warning: repaired HTML entity &nbsp; read as U+00A0",
+        f"{a}:11: warning: repaired a lone '&': read as '&amp;'",
+        "The feeds have the same channel and episodes",
+    ]
+    report = _json([a, b], 0)
+    assert report["repairs"] == [
+        {"source": a, "line": 11, "what": "HTML entity &nbsp; read as U+00A0"},
+        {"source": a, "line": 11, "what": "a lone '&': read as '&amp;'"},
+    ]
 
 
 def test_diff_json_unreachable_url_exit_3(http_server: AudioServer, tmp_path: Path) -> None:

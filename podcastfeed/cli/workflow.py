@@ -319,12 +319,14 @@ def diff_command(
     """
     import json
 
-    from podcastfeed.feeds.diff import diff_json, format_diff, summary
+    from podcastfeed.feeds.diff import diff_json, format_diff, summary, tried_repairs
 
     if output_format not in ("text", "json"):
         err(f"Error: --format must be one of text, json (got {output_format!r})")
         raise typer.Exit(int(ExitCode.USAGE))
     found, error = _compare(old, new, exact=exact, timeout=timeout, deadline=deadline)
+    for source, repair in (found.repairs if found is not None else []) + tried_repairs(error):
+        err(repair.shown(source))  # a feed that is not well-formed was read after these
     if output_format == "json":  # valid JSON on stdout, also for an error (then on stderr too)
         report = diff_json(found, old=old, new=new, exact=exact, error=error)
         print(mask_urls(json.dumps(report, ensure_ascii=False, indent=2)))

@@ -17,7 +17,7 @@ from lxml import etree
 from podcastfeed import xmlns
 from podcastfeed.errors import PodcastfeedError
 from podcastfeed.feeds.diffvalues import channel_meaning, item_meaning
-from podcastfeed.feeds.xml import parse_feed
+from podcastfeed.feeds.xml import FeedReadError, Repair, parse_feed
 
 #: Prefixes for the namespaces a podcast feed uses, for readable field names.
 PREFIXES = {
@@ -54,6 +54,8 @@ class FeedDiff:
     added: list[EpisodeRef] = field(default_factory=list)
     removed: list[EpisodeRef] = field(default_factory=list)
     changed: list[tuple[EpisodeRef, list[FieldChange]]] = field(default_factory=list)
+    #: What reading a feed that is not well-formed repaired: (the feed's name, the repair).
+    repairs: list[tuple[str, Repair]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.channel or self.added or self.removed or self.changed)
@@ -68,9 +70,10 @@ def diff_feeds(
     Raises:
         PodcastfeedError: either is not an RSS feed (named by `old_name`/`new_name`).
     """
-    old_channel, old_items = _read(old, old_name, exact)
-    new_channel, new_items = _read(new, new_name, exact)
-    result = FeedDiff(channel=_changes(old_channel, new_channel))
+    repairs: list[tuple[str, Repair]] = []
+    old_channel, old_items = _read(old, old_name, exact, repairs)
+    new_channel, new_items = _read(new, new_name, exact, repairs)
+    result = FeedDiff(channel=_changes(old_channel, new_channel), repairs=repairs)
     for key, (title, fields) in new_items.items():
         if key not in old_items:
             result.added.append(EpisodeRef(key, title))
@@ -117,8 +120,9 @@ def diff_json(
     error: PodcastfeedError | None = None,
 ) -> dict[str, object]:
     """`podcastfeed diff --format json`: every key always present, values in full (not cut
-    like format_diff's); `diff` None and `error` set when a feed could not be read."""
-    found = diff or FeedDiff()
+    like format_diff's); `diff` None and `error` set when a feed could not be read. `repairs`
+    are what reading a feed that is not well-formed repaired (feeds/xml.py)."""
+    found = diff if diff is not None else FeedDiff()
     return {
         "version": JSON_VERSION,
         "old": old,
@@ -132,8 +136,19 @@ def diff_json(
             _ref_json(ref) | {"changes": [_change_json(change) for change in changes]}
             for ref, changes in found.changed
         ],
+        "repairs": [
+            {"source": source, "line": repair.line, "what": repair.what}
+            for source, repair in found.repairs + tried_repairs(error)
+        ],
         "error": None if error is None else _error_json(error),
     }
+
+
+def tried_repairs(error: PodcastfeedError | None) -> list[tuple[str, Repair]]:
+    """The repairs tried on a feed that could not be read even so (FeedReadError's)."""
+    if not isinstance(error, FeedReadError):
+        return []
+    return [(str(error.source or ""), repair) for repair in error.repairs]
 
 
 def _change_json(change: FieldChange) -> dict[str, object]:
@@ -192,8 +207,12 @@ def _changes(old: _Side, new: _Side) -> list[FieldChange]:
     ]
 
 
-def _read(data: bytes, name: str, exact: bool) -> tuple[_Side, dict[str, tuple[str, _Side]]]:
-    channel = parse_feed(data, name).find("channel")
+def _read(
+    data: bytes, name: str, exact: bool, repairs: list[tuple[str, Repair]]
+) -> tuple[_Side, dict[str, tuple[str, _Side]]]:
+    found: list[Repair] = []
+    channel = parse_feed(data, name, found).find("channel")
+    repairs += [(name, repair) for repair in found]
     assert channel is not None  # parse_feed checked it
     meant_channel = None if exact else channel_meaning(channel)
     items: dict[str, tuple[str, _Side]] = {}

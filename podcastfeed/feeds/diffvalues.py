@@ -5,11 +5,12 @@ Only equivalences a spec defines: dates as instants (RFC 822/2822, `-0000`, `GMT
 zone names it lists), `itunes:duration` as whole seconds (the way the build writes it), Apple's
 spellings of `itunes:explicit`, `itunes:episodeType` `full` and `itunes:type` `episodic` when
 absent, `itunes:title` the title when absent, `itunes:block`/`itunes:complete` other than `Yes`
-as absent, `guid isPermaLink` true when absent, MIME types and language tags in any case,
-`podcast:person` role `host` and group `cast` when absent or unknown (read case-insensitively)
-and the channel's persons on an item that has none, URLs as RFC 3986 normalizes them (scheme
-and host case, default port, empty path, percent-encoding), whitespace around values, and HTML
-entities as the characters they stand for. Anything that does not parse is compared as written.
+as absent, `guid isPermaLink` true when absent, an enclosure `length` absent or empty as `0`
+(unknown), MIME types and language tags in any case, `podcast:person` role `host` and group
+`cast` when absent or unknown (read case-insensitively) and the channel's persons on an item
+that has none, URLs as RFC 3986 normalizes them (scheme and host case, default port, empty
+path, percent-encoding), whitespace around values, and HTML entities as the characters they
+stand for. Anything that does not parse is compared as written.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ EXPLICIT = {"true": "true", "yes": "true", "explicit": "true"} | {
 }
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_BARE_AMPERSAND = re.compile(r"&(?!#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _MARKUP = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&#x27;"}
@@ -96,7 +98,9 @@ def _normalize(top: etree._Element) -> None:
             element.set(name, _attribute(str(element.tag), str(name), str(value)))
         if element.text is not None and not len(element):
             element.text = _text(str(element.tag), element.text)
-        if element.tag == "guid":
+        if element.tag == "enclosure":  # RSS Best Practices: 0 says "unknown"; so do these
+            element.set("length", element.get("length") or "0")
+        elif element.tag == "guid":
             element.set("isPermaLink", element.get("isPermaLink", "true").lower())
         elif element.tag == PERSON:
             _person(element)
@@ -143,7 +147,8 @@ def _text(tag: str, raw: str) -> str:
         return same_url(text)
     if tag == "guid":
         return text  # an identifier: apps compare it as written
-    if tag in HTML_TEXT:
+    if tag in HTML_TEXT:  # an `&` that starts no reference is the character `&` in HTML
+        text = _BARE_AMPERSAND.sub("&amp;", text)
         return " ".join(_REFERENCE.sub(_character, text).split())
     return " ".join(html.unescape(text).split())
 
