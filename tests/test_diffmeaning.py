@@ -269,9 +269,9 @@ DIFFERENT = {
         _feed(),
         "    itunes:episodeType: removed (was 'bonus')",
     ),
-    "isPermaLink false, removed": (
-        _feed().replace("<guid>", '<guid isPermaLink="false">'),
-        _feed(),
+    "isPermaLink false, removed, on a URL guid": (
+        _feed().replace("<guid>ep-1", '<guid isPermaLink="false">https://e.org/1'),
+        _feed().replace("<guid>ep-1", "<guid>https://e.org/1"),
         "    guid isPermaLink: removed (was 'false')",
     ),
     "a person's known role instead of the default": (

@@ -10,7 +10,9 @@ as absent, `guid isPermaLink` true when absent, an enclosure `length` absent or 
 `cast` when absent or unknown (read case-insensitively) and the channel's persons on an item
 that has none, URLs as RFC 3986 normalizes them (scheme and host case, default port, empty
 path, percent-encoding), whitespace around values, and HTML entities as the characters they
-stand for. Anything that does not parse is compared as written.
+stand for; and the item equivalences of feeds/diffitems.py (what an item inherits, its notes,
+MIME aliases, the episode number in either namespace). Anything that does not parse is compared
+as written.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from podcastfeed import xmlns
+from podcastfeed.feeds.diffitems import inherited, same_notes
 from podcastfeed.feeds.feedvalues import parse_pub_date
 from podcastfeed.source.tagvalues import taxonomy
 from podcastfeed.values import parse_duration
@@ -87,6 +90,8 @@ def item_meaning(item: etree._Element, channel: etree._Element) -> etree._Elemen
     if result.find(PERSON) is None:
         for person in channel.iterfind(PERSON):
             result.append(copy.deepcopy(person))
+    inherited(result, channel)
+    same_notes(result)
     return result
 
 

@@ -25,6 +25,7 @@ from podcastfeed.feeds.importer import Item, parse_xml, read_feed
 from podcastfeed.feeds.xml import Repair
 from podcastfeed.files import write_atomic
 from podcastfeed.ids import podcast_guid
+from podcastfeed.source.cleanup import first_paragraph
 from podcastfeed.source.config import CONFIG_NAME
 from podcastfeed.values import parse_duration
 from podcastfeed.xmlns import CONTENT, ITUNES
@@ -101,6 +102,10 @@ def front_matter(item: Item) -> dict[str, Any]:
         data["permalink"] = item.link
     if item.summary:
         data["excerpt"] = item.summary
+    elif item.notes and _more_than_first_paragraph(item.notes):
+        # The build's description is the notes' first paragraph when there is no excerpt: the
+        # source's description said all of its notes, and keeps saying so (issue 15).
+        data["excerpt"] = body_html(item.notes).strip()  # HTML: no Markdown is read in it
     data["audio"] = item.url
     if item.duration is None:
         # No stated duration: the build measures the audio, but the enclosure keeps the
@@ -120,11 +125,18 @@ def front_matter(item: Item) -> dict[str, Any]:
         "transcript": item.transcripts or None,
         "chapters": item.chapters,
         "persons": item.persons or None,
+        "soundbites": item.soundbites or None,
+        "category": item.categories or None,
     }
     if isinstance(optional["episode"], str):
         optional["episode"] = int(optional["episode"])
     data.update({key: value for key, value in optional.items() if value is not None})
     return data
+
+
+def _more_than_first_paragraph(notes: str) -> bool:
+    first = first_paragraph(body_html(notes))
+    return first is None or _words(first) != _words(notes)
 
 
 def episode_text(item: Item) -> str:

@@ -68,6 +68,8 @@ class Item:
     transcripts: list[dict[str, str]] = field(default_factory=list)
     chapters: str | None = None
     persons: list[dict[str, str]] = field(default_factory=list)
+    soundbites: list[dict[str, Any]] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)  # RSS <category>: the build writes them
     todos: list[str] = field(default_factory=list)  # `# TODO:` lines for the front matter
 
 
@@ -273,6 +275,11 @@ def _read_item(element: etree._Element, number: int, result: Import) -> Item | N
                 f"{where}: podcast:chapters type {chapters.get('type')} -> {JSON_CHAPTERS_TYPE}"
             )
     item.persons = persons(element)
+    item.soundbites = _soundbites(element, duration, where, result)
+    for category in element.findall("category"):
+        word = text_of(category)
+        if word and word not in item.categories:
+            item.categories.append(word)
     itunes_title = text_of(find_in(element, "title", (ITUNES,)))
     item.itunes_title = itunes_title if itunes_title and itunes_title != title else None
     item.block = bool(is_true(text_of(find_in(element, "block", (ITUNES,)))))
@@ -322,5 +329,31 @@ def _transcripts(element: etree._Element, where: str, result: Import) -> list[di
             result.normalizations.append(
                 f"{where}: transcript type {stated or '(none)'} -> {entry['type']} (from {suffix})"
             )
+        found.append(entry)
+    return found
+
+
+def _soundbites(
+    element: etree._Element, duration: int | None, where: str, result: Import
+) -> list[dict[str, Any]]:
+    """podcast:soundbite entries as front matter tables; one the build would refuse (not a
+    number, ending after the stated duration) is dropped with a warning."""
+    found: list[dict[str, Any]] = []
+    for bite in findall_in(element, "soundbite", PODCAST):
+        try:
+            start, length = (float(bite.get(key) or "") for key in ("startTime", "duration"))
+        except ValueError:
+            start = length = -1.0
+        if start < 0 or length <= 0 or (duration is not None and start + length > duration):
+            result.warnings.append(
+                f"{where}: podcast:soundbite {dict(bite.attrib)} unusable; dropped"
+            )
+            continue
+        entry: dict[str, Any] = {
+            "start": int(start) if start.is_integer() else start,
+            "duration": int(length) if length.is_integer() else length,
+        }
+        if text_of(bite):
+            entry["title"] = text_of(bite)
         found.append(entry)
     return found
