@@ -141,6 +141,28 @@ def test_diff_item_equivalence_is_no_change_but_exact_shows_it(
     assert f" {field}: " in exact.stdout or f" {field} " in exact.stdout, exact.stdout
 
 
+def test_diff_channel_fields_about_the_file_are_no_change_but_exact_shows_them(
+    tmp_path: Path,
+) -> None:
+    about = (
+        "<generator>podcastfeed</generator><docs>http://www.rssboard.org/rss-specification</docs>"
+        "<lastBuildDate>Tue, 02 Jan 2024 10:00:00 +0000</lastBuildDate>"
+    )
+    old = feed().replace("<itunes:author>", "<generator>Host 1.0</generator><itunes:author>")
+    new = feed().replace("<itunes:author>", about + "<itunes:author>")
+    a, b = files(tmp_path, old, new)
+    result = runner.invoke(app, ["diff", a, b])
+    assert (result.exit_code, result.stdout) == (0, ""), result.stdout
+    exact = runner.invoke(app, ["diff", "--exact", a, b]).stdout.splitlines()
+    assert [line.split(":")[0] for line in exact] == [
+        "~ channel generator",
+        "~ channel docs",
+        "~ channel lastBuildDate",
+    ]
+    changed = runner.invoke(app, ["diff", a, files(tmp_path, old, new.replace("Show", "Shop"))[1]])
+    assert changed.stdout == "~ channel title: 'Show' → 'Shop'\n"
+
+
 #: (old, new, the line that must be shown): next to an equivalence, a real change.
 DIFFERENT = {
     "item explicit other than the channel's": (

@@ -62,6 +62,9 @@ EXPLICIT = {"true": "true", "yes": "true", "explicit": "true"} | {
     "no": "false",
     "clean": "false",
 }
+#: Channel fields about the file, not the show (RSS 2.0: the program that wrote it, the spec it
+#: follows, when it was built): compared only with `exact`.
+ABOUT_THE_FILE = frozenset({"generator", "docs", "lastBuildDate"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _BARE_AMPERSAND = re.compile(r"&(?!#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
@@ -74,7 +77,7 @@ def channel_meaning(channel: etree._Element) -> etree._Element:
     """A copy of `channel` without its items, each value in one spelling, defaults filled in."""
     result = etree.Element(channel.tag)
     for child in channel:
-        if child.tag != "item":
+        if child.tag != "item" and child.tag not in ABOUT_THE_FILE:
             result.append(copy.deepcopy(child))
     _normalize(result)
     _default(result, _itunes("type"), "episodic")
