@@ -169,7 +169,9 @@ class Show:
     language: str
     author: str
     owner: Owner
-    image: str  # the absolute URL (of the published copy, for a local file)
+    image: (
+        str | None
+    )  # the absolute URL (of the published copy, for a local file); None: no artwork yet
     categories: tuple[Category, ...]
     is_explicit: bool
     type: str = "episodic"  # or "serial"

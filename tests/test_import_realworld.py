@@ -440,3 +440,37 @@ def test_import_keeps_item_categories_soundbites_and_a_long_description(tmp_path
     assert [line for line in diffed if line.startswith("~ episode")] == [
         f"~ episode g1 'E1': {fields}"
     ]
+
+
+def test_feed_without_artwork_builds_with_a_warning_and_check_still_errors(
+    tmp_path: Path,
+) -> None:
+    """Issue 15's rule of thumb: import cannot invent artwork, so it leaves a `# TODO`; the first
+    build warns and writes the feed without itunes:image/<image> and the page without artwork;
+    `check` reports the error Apple would."""
+    feed = tmp_path / "noart.xml"
+    feed.write_bytes(
+        _zero_length_feed("https://e.org/a.mp3").replace(
+            b'<itunes:image href="https://e.org/a.jpg"/>', b""
+        )
+    )
+    show = tmp_path / "show"
+    imported, built = migrate(feed, show)
+    assert imported.exit_code == 0, imported.stderr
+    assert "warning: channel: no artwork; set [show] image" in imported.stderr
+    config = (show / "feed.toml").read_text()
+    assert '# TODO: no artwork in the feed: set image = "cover.jpg"' in config
+    assert "\nimage =" not in config
+    assert built.exit_code == 0, built.stderr
+    assert "warning: the channel's <itunes:image> is missing [apple/required-tags]" in built.stderr
+    data = (show / "public" / "feed.xml").read_bytes()
+    channel = etree.fromstring(data).find("channel")
+    assert channel is not None
+    assert channel.find("image") is None
+    assert channel.find("{http://www.itunes.com/dtds/podcast-1.0.dtd}image") is None
+    assert len(podcastparser.parse("https://e.org/feed.xml", io.BytesIO(data))["episodes"]) == 1
+    assert "<img" not in (show / "public" / "index.html").read_text()
+    checked = runner.invoke(app, ["check", "-c", str(show / "feed.toml")])
+    assert checked.exit_code != 0
+    said = checked.stdout + checked.stderr
+    assert "error: the channel's <itunes:image> is missing [apple/required-tags]" in said, said

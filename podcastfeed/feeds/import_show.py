@@ -138,6 +138,10 @@ def read_show(channel: etree._Element, source_url: str | None, result: Notes) ->
         show["image"] = image
     else:
         result.warnings.append("channel: no artwork; set [show] image")
+        result.todos["image"] = (
+            'no artwork in the feed: set image = "cover.jpg" (a square JPEG or PNG, '
+            "1400-3000 px, which Apple requires) or an https URL"
+        )
     categories = []
     for top in findall_in(channel, "category", (ITUNES,)):
         parent = top.get("text")

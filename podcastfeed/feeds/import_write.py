@@ -68,6 +68,8 @@ def feed_toml(show: dict[str, Any], source: str, todos: dict[str, str] | None = 
         if todos and key in todos:
             lines.append(f"# TODO: {todos[key]}")
         lines.append(f"{key} = {_toml(value)}")
+    # what has no value to write (artwork the feed lacks): the TODO alone, for the user to add
+    lines += [f"# TODO: {todo}" for key, todo in (todos or {}).items() if key not in show]
     return "\n".join(lines) + "\n"
 
 

@@ -144,7 +144,7 @@ def origin_for(
     """Where each part of our own feed comes from: feed.toml, the episode files, the probes,
     the local artwork; `repaired`: (file, line, what) for each text the build repaired."""
     settings, published = config.build, list(published)
-    images = [(config.show.image, config.show.image_file)]
+    images = [(config.show.image or "", config.show.image_file)]
     images += [(episode.image or "", episode.image_file) for episode in published]
     artwork = {
         url: (image.source, relative_name(image.source, settings.root))
@@ -177,8 +177,11 @@ def own_feed(
 
 
 #: Findings (rule, key) a build reports as warnings and still writes the feed (issue 15): a show
-#: imported without an Apple category builds the first time; `check` reports it as an error.
-BUILD_WARNINGS = frozenset({("apple/required-tags", "categories")})
+#: imported without an Apple category, or without artwork, builds the first time; `check`
+#: reports it as an error.
+BUILD_WARNINGS = frozenset(
+    {("apple/required-tags", "categories"), ("apple/required-tags", "image")}
+)
 
 
 def check_build(feed: Feed) -> list[Finding]:

@@ -102,7 +102,8 @@ def iter_feed(
     if show.copyright:
         fg.copyright(show.copyright)
     fg.generator(GENERATOR, uri=GENERATOR_URI)
-    fg.image(url=show.image, title=show.title, link=show.link)
+    if show.image:  # none yet: a warning of load_config
+        fg.image(url=show.image, title=show.title, link=show.link)
     last = build_date or show.last_build_date or (items[0].date if items else None)
     # feedgen stamps lastBuildDate with the clock when it is created; never let that through.
     fg._FeedGenerator__rss_lastBuildDate = last
@@ -110,7 +111,7 @@ def iter_feed(
     tags = fg.podcastfeed.tags
     tags.author = show.author
     tags.owner_name, tags.owner_email = show.owner.name, show.owner.email
-    tags.image = show.image
+    tags.image = show.image or ""
     tags.categories = show.categories
     tags.is_explicit = show.is_explicit
     tags.type = show.type

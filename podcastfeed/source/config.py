@@ -304,7 +304,7 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
 
     if any(p.is_error for p in r.problems):
         return None, r.problems
-    if owner is None or link is None or feed_url is None or image is None:
+    if owner is None or link is None or feed_url is None:
         return None, r.problems  # not reached: each None came with an error above
     show = Show(
         title=title,

@@ -40,6 +40,14 @@ class EpisodeImage:
 def read_show_image(r: TableReader) -> str | None:
     """`[show] image` as written: an http(s) URL, or a path that publish_show_image resolves
     once the show's folders are known; None (with a problem) when it is neither."""
+    if "image" not in r.table:  # issue 15: what import cannot know must not stop the first build
+        r.problem(
+            "image",
+            "no 'image': the feed is written without artwork, which Apple requires",
+            hint='add image = "cover.jpg" (or an https URL) to [show]',
+            level="warning",
+        )
+        return None
     value = r.get("image", str, required=True, what=_HINT)
     if not isinstance(value, str):
         return None
@@ -58,7 +66,7 @@ def publish_show_image(
     """The show with a local `image` resolved to its published copy's URL; a problem at the
     key's line when the file is not there or outside the show's `folders` (BuildSettings'
     source_folders; the first is feed.toml's, where the path starts)."""
-    if show is None or url_scheme(show.image):
+    if show is None or show.image is None or url_scheme(show.image):
         return show
     try:
         url, found = local_image(show.image, folders[:1], folders, show)
