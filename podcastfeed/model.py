@@ -270,6 +270,7 @@ class AlternateEnclosure:
 class EpisodeTags:
     """An item's optional tags beyond the basics (issue 4); empty without front matter."""
 
+    itunes_author: str | None = None  # only one other than the show's author
     itunes_title: str | None = None
     is_blocked: bool = False
     season_name: str | None = None

@@ -192,7 +192,6 @@ NOT_PUBLISHED = {
     "itunes:keywords",
     "itunes:subtitle",
     "itunes:order",
-    "itunes:author",  # only one other than the channel's: the same one is inherited
     "author",
     "comments",
     "atom:updated",
@@ -407,7 +406,8 @@ def test_reader_declares_known_prefixes_and_renames_unknown_ones() -> None:
 
 
 def test_import_keeps_item_categories_soundbites_and_a_long_description(tmp_path: Path) -> None:
-    """What the build can write back, import keeps (issue 15): RSS categories, soundbites (one
+    """What the build can write back, import keeps (issue 15): RSS categories, an author other
+    than the show's, soundbites (one
     ending after the episode is dropped with a warning), and a description of more than one
     paragraph without content:encoded, which the build would otherwise cut to the first."""
     import yaml
@@ -417,6 +417,7 @@ def test_import_keeps_item_categories_soundbites_and_a_long_description(tmp_path
         '<podcast:soundbite startTime="1" duration="1.5">Hi</podcast:soundbite>'
         '<podcast:soundbite startTime="2" duration="9">Too long</podcast:soundbite>'
         "<description>First part.\n\nSecond part.</description>"
+        "<itunes:author>A Guest</itunes:author>"
     )
     data = _zero_length_feed("https://e.org/a.mp3").replace(
         b"<itunes:duration>", item.encode() + b"<itunes:duration>"
@@ -430,6 +431,7 @@ def test_import_keeps_item_categories_soundbites_and_a_long_description(tmp_path
     (episode,) = (tmp_path / "show" / "episodes").iterdir()
     meta = yaml.safe_load(episode.read_text().split("---")[1])
     assert meta["category"] == ["Soups", "Winter"]
+    assert meta["itunes_author"] == "A Guest"  # not the show's: kept
     assert meta["soundbites"] == [{"start": 1, "duration": 1.5, "title": "Hi"}]
     assert meta["excerpt"] == "<p>First part.</p>\n\n<p>Second part.</p>"
     built = runner.invoke(app, ["build", "--offline", "-c", str(tmp_path / "show" / "feed.toml")])

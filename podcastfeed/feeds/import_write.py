@@ -123,6 +123,7 @@ def front_matter(item: Item) -> dict[str, Any]:
         "episode_type": item.episode_type,
         "explicit": item.explicit,
         "itunes_title": item.itunes_title,
+        "itunes_author": item.itunes_author,
         "block": item.block or None,
         "transcript": item.transcripts or None,
         "chapters": item.chapters,

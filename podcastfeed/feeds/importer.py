@@ -64,6 +64,7 @@ class Item:
     episode_type: str | None = None
     explicit: bool | None = None
     itunes_title: str | None = None
+    itunes_author: str | None = None  # when not the channel's (set by read_feed)
     block: bool = False
     transcripts: list[dict[str, str]] = field(default_factory=list)
     chapters: str | None = None
@@ -122,6 +123,9 @@ def read_feed(data: bytes, source: str, source_url: str | None = None) -> Import
     assert channel is not None  # rss_root checked it
     notes = Notes()  # the channel's notes come first, as they did before streaming
     result.show = read_show(channel, source_url, notes)
+    for item in result.items:  # the channel's author is every item's: only another is kept
+        if item.itunes_author == result.show["author"]:
+            item.itunes_author = None
     result.normalizations[:0] = notes.normalizations
     result.warnings[:0] = notes.warnings
     result.todos = notes.todos
@@ -282,6 +286,7 @@ def _read_item(element: etree._Element, number: int, result: Import) -> Item | N
             item.categories.append(word)
     itunes_title = text_of(find_in(element, "title", (ITUNES,)))
     item.itunes_title = itunes_title if itunes_title and itunes_title != title else None
+    item.itunes_author = text_of(find_in(element, "author", (ITUNES,)))
     item.block = bool(is_true(text_of(find_in(element, "block", (ITUNES,)))))
     if not item.title:  # the build needs one; import cannot know it
         item.title = f"Untitled episode of {item.date.date().isoformat()}"

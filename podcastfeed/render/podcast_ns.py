@@ -116,6 +116,8 @@ def write_item_tags(
     """An item's optional tags, after its itunes tags."""
     if t.itunes_title:
         _sub(item, ITUNES, "title", t.itunes_title)
+    if t.itunes_author:
+        _sub(item, ITUNES, "author", t.itunes_author)
     if t.is_blocked:
         _sub(item, ITUNES, "block", "Yes")
     if t.season_name and season is not None:

@@ -30,6 +30,7 @@ from podcastfeed.values import EMAIL, LANGUAGE, parse_date, parse_url_template
 #: The optional tags' front-matter fields (issue 4), read by episode_tags.
 TAG_FIELDS = (
     "itunes_title",
+    "itunes_author",
     "block",
     "season_name",
     "episode_display",

@@ -211,6 +211,7 @@ def read_episode_tags(
         linked_chapters = sibling(f"{f.path.stem}.chapters.json", chapters)
     return EpisodeTags(
         itunes_title=get("itunes_title", lambda v: tv.text(v, 255)),
+        itunes_author=get("itunes_author", lambda v: tv.text(v, 255)),
         is_blocked=bool(get("block", _yes)),
         season_name=get("season_name", lambda v: tv.text(v, 128)),
         episode_display=get("episode_display", lambda v: tv.text(v, 32)),
