@@ -10,6 +10,17 @@ from podcastfeed.lint.rules import (
     online,
     podcasting,
     text,
+    value,
 )
 
-__all__ = ["artwork", "channel", "items", "measured", "namespaces", "online", "podcasting", "text"]
+__all__ = [
+    "artwork",
+    "channel",
+    "items",
+    "measured",
+    "namespaces",
+    "online",
+    "podcasting",
+    "text",
+    "value",
+]
