@@ -224,6 +224,7 @@ def _build(
 
     report.audio = {url: probe.info for url, probe in measured.probes.items()}
     report.lock = _new_lock(published, settings.root, measured.probes, alternate_probes)
+    report.lock.enclosure_prefix = show.tags.enclosure_prefix  # the entries keep their URLs
     report.published = published
     report.problems = problems
     report.inputs = _inputs_digest(config_path, published, store, report)
@@ -248,14 +249,13 @@ def _build(
 
 
 def feed_for(report: BuildReport, now: datetime, **options: Any) -> Feed:
-    """The report's feed, parsed for the rules of `podcastfeed check`, with where each part
-    comes from. Rendered without the full show notes (content:encoded), which no rule reads
-    and which are most of a big feed's bytes."""
+    """The report's feed parsed for `podcastfeed check`'s rules, with where each part comes
+    from; without the full notes (content:encoded), which no rule reads: most of the bytes."""
     settings = report.config.build
     light = [replace(episode, notes=b"") for episode in report.published]
     pieces = iter_feed(report.config.show, light, report.audio)
     repaired = [(str(p.source), p.line, p.message) for p in report.file_notes]
-    origin = origin_for(settings, report.published, report.audio, repaired)
+    origin = origin_for(report.config, report.published, report.audio, repaired)
     shown = relative_name(report.output, settings.root)
     return own_feed(pieces, shown, now, origin, settings.root, **options)
 

@@ -184,6 +184,7 @@ class ShowTags:
     spotify_limit: int | None = None
     hubs: tuple[str, ...] = ()
     value: tuple[Value, ...] = ()
+    enclosure_prefix: str | None = None  # analytics redirect before every enclosure URL
 
     @property
     def uses_spotify(self) -> bool:

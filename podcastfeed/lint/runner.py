@@ -30,11 +30,12 @@ from podcastfeed.lint.base import (
     count,
     text_of,
 )
+from podcastfeed.source.analytics import with_prefix
 from podcastfeed.source.lookup import line_of, read_ignore
 
 if TYPE_CHECKING:
     from podcastfeed.model import AudioInfo, Episode
-    from podcastfeed.source.config import BuildSettings
+    from podcastfeed.source.config import Config
 
 
 def all_rules() -> dict[str, Rule]:
@@ -131,13 +132,15 @@ FORMATS = ("text", "json", "github")
 
 
 def origin_for(
-    settings: BuildSettings,
+    config: Config,
     published: Iterable[Episode],
     audio: Mapping[str, AudioInfo],
     repaired: Iterable[tuple[str, int | None, str]] = (),
 ) -> Origin:
-    """Where each part of our own feed comes from: feed.toml, the episode files, the probes;
-    `repaired`: (file, line, what) for each text the build repaired."""
+    """Where each part of our own feed comes from: feed.toml, the episode files, the probes
+    (by the enclosure URL the feed says, behind any analytics prefix); `repaired`: (file, line,
+    what) for each text the build repaired."""
+    settings, prefix = config.build, config.show.tags.enclosure_prefix
     episodes = {
         episode.guid: (episode.source, relative_name(episode.source, settings.root))
         for episode in published
@@ -147,8 +150,8 @@ def origin_for(
         config=settings.config_path,
         config_shown=str(settings.config_path),
         episodes=episodes,
-        probe_methods={url: info.method for url, info in audio.items()},
-        measured={url: (info.duration, info.size) for url, info in audio.items()},
+        probe_methods={with_prefix(url, prefix): info.method for url, info in audio.items()},
+        measured={with_prefix(url, prefix): (i.duration, i.size) for url, i in audio.items()},
         ignore=read_ignore(settings.config_path),
         repaired=tuple(repaired),
     )

@@ -22,6 +22,7 @@ from podcastfeed.render.namespaces import (
     ChannelExtension,
     ItemExtension,
 )
+from podcastfeed.source.analytics import prefixed_tags, with_prefix
 from podcastfeed.values import format_duration
 from podcastfeed.xmlns import ATOM, CONTENT
 
@@ -174,7 +175,8 @@ def _item(show: Show, episode: Episode, enclosure: Enclosure) -> etree._Element:
     entry.guid(episode.guid, permalink=episode.guid_is_permalink)
     for keyword in episode.keywords:
         entry.category(term=keyword)
-    entry.enclosure(enclosure.url, str(enclosure.length), enclosure.mime_type)
+    prefix = show.tags.enclosure_prefix  # analytics redirect: only the feed says it
+    entry.enclosure(with_prefix(enclosure.url, prefix), str(enclosure.length), enclosure.mime_type)
     entry.pubDate(episode.date)
     tags = entry.podcastfeed.tags
     tags.duration = format_duration(enclosure.duration)
@@ -184,6 +186,6 @@ def _item(show: Show, episode: Episode, enclosure: Enclosure) -> etree._Element:
     tags.number = episode.number
     tags.episode_type = episode.episode_type
     tags.cdata = _CDATA
-    tags.extra = episode.tags
+    tags.extra = prefixed_tags(episode.tags, prefix)
     item: etree._Element = entry.rss_entry()
     return item
