@@ -8,11 +8,14 @@ from datetime import UTC, datetime
 
 import pytest
 from conftest import REPO, Site
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from podcastfeed.build import build
 from podcastfeed.errors import BuildFailed, Problem
-from podcastfeed.source.valueparse import VALUE_TABLE_KEYS
+from podcastfeed.lint.runner import lint_data, run
+from podcastfeed.source.valueparse import VALUE_TABLE_KEYS, parse_value
 from podcastfeed.xmlns import PODCAST
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -340,3 +343,55 @@ def test_value_docs_name_every_key() -> None:
         assert row, table
         for key in keys:
             assert f"`{key} =" in row.group(0), f"{table}.{key}"
+
+
+_SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=70)
+_KEYS = st.sampled_from(
+    sorted({k for keys in VALUE_TABLE_KEYS.values() for k in keys} | {"customKey", "startTime"})
+)
+_DATA = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=6),
+    max_leaves=25,
+)
+
+
+@given(_DATA)
+@settings(max_examples=300, deadline=None)
+def test_value_any_data_gives_blocks_or_problems(data: object) -> None:
+    """Whatever YAML or TOML holds under `value`, parsing returns blocks and problems (each
+    with its place in the data), never an exception."""
+    blocks, issues = parse_value(data)
+    assert all(level in ("error", "warning") for level, _message, _where in issues)
+    assert blocks or issues or data in ([], None)
+
+
+def test_value_hostile_yaml_keys_and_numbers_are_problems(site: Site) -> None:
+    value = (
+        "value:\n  suggested: 1e999999\n  recipients:\n"
+        "    - {7: c, address: a@b.io, split: 1, name: A}\n"
+    )
+    _episode(site, "odd", value)
+    with pytest.raises(BuildFailed) as failed:
+        build(site.config, now=NOW, use_cache=False)
+    shown = sorted((p.line, p.message) for p in failed.value.problems if p.is_error)
+    assert [line for line, _ in shown] == [6, 8]
+    assert "at most 30 characters" in shown[0][1]
+    assert "has unknown key" in shown[1][1]
+
+
+def test_value_rules_take_huge_numbers_in_any_feed() -> None:
+    """A foreign feed's split or customKey of 5,000 digits is a finding, not a crash (int()
+    refuses more than 4,300 digits)."""
+    digits = "9" * 5000
+    block = (
+        '<podcast:value type="lightning" method="keysend">'
+        f'<podcast:valueRecipient name="A" type="node" address="{ALICE}" split="{digits}" '
+        f'customKey="{digits}" customValue="x"/></podcast:value>'
+    )
+    feed = WRAP.format(f"<title>T</title>{block}").encode()
+    found = run(lint_data(feed, "feed.xml", NOW))
+    messages = [f.message for f in found if f.rule == "podcastindex/value-recipient"]
+    assert len(messages) == 2
+    assert "split must be a whole number above 0" in messages[0]
+    assert "customKey must be a TLV record type" in messages[1]

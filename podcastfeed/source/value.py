@@ -36,7 +36,7 @@ def yaml_line(front_matter: str, key: str, where: Path_) -> int | None:
             line = current.start_mark.line
         elif isinstance(step, str) and _is_mapping(current):
             pair = next(
-                ((k, v) for k, v in current.value if SPEC_NAMES.get(k.value, k.value) == step),
+                ((k, v) for k, v in current.value if _key(k) == step),
                 None,
             )
             if pair is None:
@@ -45,6 +45,11 @@ def yaml_line(front_matter: str, key: str, where: Path_) -> int | None:
         else:
             break
     return int(line) + 2
+
+
+def _key(node: Any) -> object:
+    """A mapping key as the parser names it (a complex key, `? [a]`, names nothing)."""
+    return SPEC_NAMES.get(node.value, node.value) if isinstance(node.value, str) else None
 
 
 def _is_mapping(node: Any) -> bool:  # yaml's node classes, by shape (yaml is read in fields.py)

@@ -336,17 +336,24 @@ def _percentage(value: object) -> int:
 
 def _amount(value: object) -> str:
     """A decimal above 0 as written ("0.00000005000"); a float YAML or TOML read is written
-    without an exponent (5e-08 is 0.00000005)."""
+    without an exponent (5e-08 is 0.00000005), in at most 30 characters ("1e999999" would be a
+    million digits)."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ValueError(f"must be a number like 0.00000005000 (got {shorten(value)})")
     written = value.strip() if isinstance(value, str) else repr(value)
     try:
-        amount = Decimal(written)
+        amount = Decimal(written) if len(written) <= 30 else Decimal(0)
     except InvalidOperation:
         amount = Decimal(0)
-    if not amount.is_finite() or amount <= 0:
-        raise ValueError(f"must be a number above 0 like 0.00000005000 (got {shorten(value)})")
-    return written if re.fullmatch(r"\d+(\.\d+)?", written) else format(amount, "f")
+    plain = written if re.fullmatch(r"\d+(\.\d+)?", written) else None
+    if amount.is_finite() and amount > 0 and plain is None and abs(amount.adjusted()) < 20:
+        plain = format(amount, "f")
+    if not amount.is_finite() or amount <= 0 or plain is None or len(plain) > 30:
+        raise ValueError(
+            f"must be a number above 0 like 0.00000005000, at most 30 characters "
+            f"(got {shorten(value)})"
+        )
+    return plain
 
 
 def parse_value(raw: object) -> tuple[tuple[Value, ...], list[tuple[str, str, Path_]]]:

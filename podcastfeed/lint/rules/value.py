@@ -95,7 +95,7 @@ def value_recipient(feed: Feed) -> Iterator[Hit]:
         ]
         if missing:
             yield Hit(element, f"{who} has no {', '.join(missing)}", key="value")
-        if split and (not split.isdigit() or int(split) == 0):
+        if split and (not split.isdigit() or len(split) > 20 or int(split) == 0):
             yield Hit(
                 element, f"{who}: split must be a whole number above 0 (got {split!r})", key="value"
             )
@@ -122,7 +122,7 @@ def value_recipient(feed: Feed) -> Iterator[Hit]:
         low, high = CUSTOM_KEY_RANGE
         if custom_key is not None and kind == "lightning":
             key = custom_key.strip()
-            if not key.isdigit() or not low <= int(key) <= high:
+            if not key.isdigit() or len(key) > 20 or not low <= int(key) <= high:
                 yield Hit(
                     element,
                     f"{who}: customKey must be a TLV record type from {low} to 2^64 - 1 "
