@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 
 from podcastfeed.errors import EpisodeError, Problem, shorten
 from podcastfeed.model import AudioInfo, Episode
-from podcastfeed.values import check_date_range
+from podcastfeed.values import check_date_range, with_prefix
 
 LOCK_NAME = "podcastfeed.lock"
 FORMAT = 1
@@ -274,9 +274,15 @@ def allowed(allow: Iterable[str], *names: str | None) -> bool:
 
 
 def protect(
-    matches: Sequence[Match], removed: Sequence[Entry], allow: Iterable[str]
+    matches: Sequence[Match],
+    removed: Sequence[Entry],
+    allow: Iterable[str],
+    prefix: str | None = None,
 ) -> list[Problem]:
-    """What would change for a published episode: each is an error unless allowed.
+    """What would change for a published episode: each is an error unless allowed. An
+    enclosure URL that the analytics `prefix` ([show] enclosure_prefix) turns into the published
+    one is no change: the feed says the same URL (the prefix moved from the front matter to
+    feed.toml).
 
     A new file that reuses a published enclosure URL is matched to that entry (a rename), so
     reusing it for a different episode shows up as a changed guid; two current episodes with
@@ -309,7 +315,7 @@ def protect(
                 name,
             )
         url = episode.audio.url if episode.audio else ""
-        if url != entry.url:
+        if url != entry.url and with_prefix(url, prefix) != entry.url:
             refuse(m.file, f"changes its published enclosure URL from {entry.url} to {url}", name)
         if episode.date != datetime.fromisoformat(entry.pub_date):
             refuse(

@@ -17,7 +17,7 @@ from podcastfeed import lock
 from podcastfeed.build import BuildReport, build, write_report
 from podcastfeed.cli import app
 from podcastfeed.errors import BuildFailed
-from podcastfeed.source.analytics import with_prefix
+from podcastfeed.values import with_prefix
 from podcastfeed.xmlns import PODCAST
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -174,3 +174,20 @@ def test_prefix_keeps_the_rules_that_compare_with_the_measurement(site: Site) ->
     rules = {f["rule"]: f for f in json.loads(result.stdout)}
     message = rules["podcastfeed/stated-vs-measured"]["message"]
     assert "(60 s) is stated, 0:00:03 (3.1 s) measured" in message
+
+
+def test_prefix_moved_from_the_front_matter_to_feed_toml_changes_nothing(site: Site) -> None:
+    """An episode published with the prefix in its audio URL (as an import of a Podtrac or
+    OP3 feed writes it) keeps its enclosure when the prefix moves to feed.toml: the feed says
+    the same URL, so no --allow-changes; a URL the prefix does not explain still needs it."""
+    episode = "---\ntitle: One\ndate: 2024-01-01\naudio: {url}\nduration: 3\nlength: 12345\n---\n"
+    site.episode("one", text=episode.format(url=f"{OP3}cdn.example.org/one.mp3"))
+    before = _publish(site).feed
+    _show(site, OP3)
+    site.episode("one", text=episode.format(url="https://cdn.example.org/one.mp3"))
+    assert _publish(site).feed == before
+    (entry,) = lock.load(site.root / lock.LOCK_NAME).entries
+    assert entry.url == "https://cdn.example.org/one.mp3"
+    site.episode("one", text=episode.format(url="https://cdn.example.org/other.mp3"))
+    with pytest.raises(BuildFailed, match="1 error"):
+        build(site.config, now=NOW)

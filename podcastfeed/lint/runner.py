@@ -30,8 +30,8 @@ from podcastfeed.lint.base import (
     count,
     text_of,
 )
-from podcastfeed.source.analytics import with_prefix
 from podcastfeed.source.lookup import line_of, read_ignore
+from podcastfeed.values import with_prefix
 
 if TYPE_CHECKING:
     from podcastfeed.model import AudioInfo, Episode

@@ -22,8 +22,8 @@ from podcastfeed.render.namespaces import (
     ChannelExtension,
     ItemExtension,
 )
-from podcastfeed.source.analytics import prefixed_tags, with_prefix
-from podcastfeed.values import format_duration
+from podcastfeed.source.analytics import prefixed_tags
+from podcastfeed.values import format_duration, with_prefix
 from podcastfeed.xmlns import ATOM, CONTENT
 
 GENERATOR = "podcastfeed"

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from podcastfeed.errors import shorten
 from podcastfeed.model import EpisodeTags
-from podcastfeed.values import parse_link
+from podcastfeed.values import parse_link, with_prefix
 
 
 def parse_enclosure_prefix(value: object) -> str:
@@ -33,15 +33,6 @@ def parse_enclosure_prefix(value: object) -> str:
             f"https://op3.dev/e/ (got {shorten(value)})"
         )
     return url if url.endswith("/") else url + "/"
-
-
-def with_prefix(url: str, prefix: str | None) -> str:
-    """`url` as the feed publishes it: behind `prefix`, without its `https://`."""
-    if not prefix:
-        return url
-    if url[:8].lower() == "https://":
-        return prefix + url[8:]
-    return prefix + url
 
 
 def prefixed_tags(tags: EpisodeTags, prefix: str | None) -> EpisodeTags:
