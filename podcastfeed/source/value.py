@@ -6,6 +6,7 @@ works on text already read.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from podcastfeed.errors import EpisodeError, Problem
@@ -88,16 +89,17 @@ def toml_line(text: str, start: int | None, raw: object, where: Path_) -> int | 
     return start
 
 
-def _show_start(text: str) -> int | None:
-    """The line of `value = …` in [show], or of the first [show.value] / [[show.value]] table."""
-    section = ""
+def _value_start(text: str, section: str = "") -> int | None:
+    """The line of `value = …` in [section] (top level: ""), or of the first [section.value] /
+    [[section.value]] table or one under it."""
+    table, current = f"{section}.value" if section else "value", ""
     for number, line in enumerate(text.splitlines(), start=1):
         header = re.match(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?", line)
         if header:
-            section = header.group(1)
-            if section == "show.value" or section.startswith("show.value."):
+            current = header.group(1)
+            if current == table or current.startswith(table + "."):
                 return number
-        elif section == "show" and re.match(r"^\s*value\s*=", line):
+        elif current == section and re.match(r"^\s*value\s*=", line):
             return number
     return None
 
@@ -108,7 +110,7 @@ def read_show_value(r: TableReader) -> tuple[Value, ...]:
     if raw is None:
         return ()
     blocks, issues = parse_value(raw)
-    start = _show_start(r.text)
+    start = _value_start(r.text, "show")
     for level, message, where in issues:
         line = toml_line(r.text, start, raw, where)
         r.problems.append(Problem(level, f"[show] 'value' {message}", source=r.path, line=line))
@@ -122,14 +124,11 @@ def read_episode_value(f: FieldReader) -> tuple[Value, ...]:
         return ()
     blocks, issues = parse_value(f.meta[key])
     for level, message, where in issues:
-        if f.is_toml:
-            line = toml_line(f.front_matter, f.line(key), f.meta[key], where)
+        if f.is_toml:  # Hugo's +++ front matter: its first line is the file's second
+            text = "\n" + f.front_matter
+            line = toml_line(text, _value_start(text), f.meta[key], where)
         else:
             line = yaml_line(f.front_matter, key, where) or f.line(key)
-        problem = EpisodeError(f"'{key}' {message}", source=f.display, line=line).to_problem()
-        f.problems.append(problem if level == "error" else Problem(level, *_rest(problem)))
+        error = EpisodeError(f"'{key}' {message}", source=f.display, line=line)
+        f.problems.append(replace(error.to_problem(), level=level))
     return blocks
-
-
-def _rest(problem: Problem) -> tuple[str, Any, int | None, str | None]:
-    return problem.message, problem.source, problem.line, problem.hint
