@@ -172,11 +172,8 @@ def _build(
     fingerprint = hashlib.blake2b(
         repr((*what, settings.fix_text)).encode(), digest_size=16
     ).hexdigest()
-    store, warning = (
-        cache.load(settings.cache_dir, fingerprint)
-        if use_cache
-        else (cache.BuildCache(fingerprint), None)
-    )
+    unused = (cache.BuildCache(fingerprint), None)
+    store, warning = cache.load(settings.cache_dir, fingerprint) if use_cache else unused
     if warning:
         problems.append(Problem("warning", warning))
 
@@ -283,7 +280,7 @@ def write_report(
         OSError: a file cannot be written (nothing was replaced).
     """
     written = write.write_outputs(
-        report.config.build,
+        report.config,
         report.published,
         output or report.output,
         feed=report.feed_pieces,
@@ -299,10 +296,13 @@ def _inputs_digest(
     config_path: Path, published: list[Episode], store: cache.BuildCache, report: BuildReport
 ) -> str:
     """What the feed and its check are made of: feed.toml (with its [check] table), each
-    episode's file content (and sibling files), guid and tags, and the audio measured."""
-    parts = [(store.keys.get(e.source), e.guid, repr(e.tags)) for e in sort_episodes(published)]
+    episode's file content (and sibling files), guid, tags and image, the audio measured, and
+    the show's image (a local image's URL changes with its content: localart.py)."""
+    key = store.keys.get
+    parts = [(key(e.source), e.guid, repr(e.tags), e.image) for e in sort_episodes(published)]
     audio = sorted((url, repr(info)) for url, info in report.audio.items())
-    data = repr((config_path.read_bytes(), parts, audio)).encode("utf-8", "surrogatepass")
+    what = (config_path.read_bytes(), report.config.show.image, parts, audio)
+    data = repr(what).encode("utf-8", "surrogatepass")
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 

@@ -83,6 +83,15 @@ class Image:
 
 
 @dataclass(frozen=True)
+class LocalImage:
+    """Cover art that is a local file, published beside the feed as `published_as` (relative to
+    the feed's folder, e.g. "artwork/cover-3f2a9c1b7d40.jpg") and linked by absolute URL."""
+
+    source: Path  # the file as found (not resolved)
+    published_as: str
+
+
+@dataclass(frozen=True)
 class Funding:
     url: str
     text: str
@@ -202,7 +211,7 @@ class Show:
     language: str
     author: str
     owner: Owner
-    image: str
+    image: str  # the absolute URL (of the published copy, for a local file)
     categories: tuple[Category, ...]
     is_explicit: bool
     type: str = "episodic"  # or "serial"
@@ -215,6 +224,7 @@ class Show:
     tags: ShowTags = ShowTags()
     page_url: str | None = None  # where the show page is published (atom:link alternate)
     subscribe: tuple[tuple[str, str], ...] = ()  # (app, URL) links on the show page
+    image_file: LocalImage | None = None  # `image` is a local file, published beside the feed
 
 
 @dataclass(frozen=True)
@@ -336,7 +346,9 @@ class Episode:
     permalink: str | None = None  # as written; with the file name, the key of a derived GUID
     link: str | None = None  # the episode's page, absolute
     author: str | None = None
-    image: str | None = None
+    image: str | None = None  # absolute URL (of the published copy, for a local file)
+    image_file: LocalImage | None = None
+    image_ref: str | None = None  # a relative `image` as written: local when such a file exists
     keywords: tuple[str, ...] = ()
     season: int | None = None
     number: int | None = None  # itunes:episode

@@ -207,7 +207,7 @@ def test_check_reports_each_repair_at_its_file_and_line(site: Site) -> None:
     found = _mojibake_findings(site)
     assert [(f["file"], f["line"]) for f in found] == [
         ("episodes/a.md", 2),
-        ("episodes/a.md", None),
+        ("episodes/a.md", 7),  # issue 15: the notes' line too
     ]
     assert "'title'" in found[0]["message"]
     assert "'Luca’s show'" in found[0]["message"]

@@ -168,7 +168,7 @@ def _check_current(report: BuildReport, output: Path | None) -> None:
     stale = outputs.check_current(
         report.feed,
         target,
-        report.config.build,
+        report.config,
         report.published,
         report.lock,
         lambda way: report.pages(assets_path=way),

@@ -155,6 +155,16 @@ def _is_top(channel: etree._Element) -> bool:
     return root is not None and root.getparent() is None
 
 
+def _self_link_elsewhere(channel: etree._Element) -> str:
+    """Why a self link was not found when one is there in a misspelled Atom namespace (issue 15:
+    `http://www.w3.org/2005/Atom/` hides it), else ""."""
+    for element in channel.iterchildren("{*}link"):
+        uri = etree.QName(element).namespace
+        if uri and uri != ATOM and element.get("rel") == "self":
+            return f" (its atom:link rel=self is in the namespace {uri!r}, not {ATOM!r})"
+    return ""
+
+
 def _read_show(channel: etree._Element, source_url: str | None, result: Import) -> dict[str, Any]:
     note = result.normalizations.append
     show: dict[str, Any] = {}
@@ -174,6 +184,7 @@ def _read_show(channel: etree._Element, source_url: str | None, result: Import) 
         feed_url = "https://example.org/feed.xml"
         result.warnings.append(
             "the feed names no URL of its own (atom:link rel=self): set [show] feed_url"
+            + _self_link_elsewhere(channel)
         )
     show["feed_url"] = feed_url
     link = _text(channel.find("link"))

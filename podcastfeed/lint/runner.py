@@ -138,9 +138,17 @@ def origin_for(
     repaired: Iterable[tuple[str, int | None, str]] = (),
 ) -> Origin:
     """Where each part of our own feed comes from: feed.toml, the episode files, the probes
-    (by the enclosure URL the feed says, behind any analytics prefix); `repaired`: (file, line,
-    what) for each text the build repaired."""
-    settings, prefix = config.build, config.show.tags.enclosure_prefix
+    (by the enclosure URL the feed says, behind any analytics prefix), the local artwork;
+    `repaired`: (file, line, what) for each text the build repaired."""
+    settings, published = config.build, list(published)
+    prefix = config.show.tags.enclosure_prefix
+    images = [(config.show.image, config.show.image_file)]
+    images += [(episode.image or "", episode.image_file) for episode in published]
+    artwork = {
+        url: (image.source, relative_name(image.source, settings.root))
+        for url, image in images
+        if image is not None
+    }
     episodes = {
         episode.guid: (episode.source, relative_name(episode.source, settings.root))
         for episode in published
@@ -153,7 +161,9 @@ def origin_for(
         probe_methods={with_prefix(url, prefix): info.method for url, info in audio.items()},
         measured={with_prefix(url, prefix): (i.duration, i.size) for url, i in audio.items()},
         ignore=read_ignore(settings.config_path),
+        artwork=artwork,
         repaired=tuple(repaired),
+        notes_as_written=not settings.fix_text,
     )
 
 
@@ -174,6 +184,29 @@ def lint_data(
 ) -> Feed:
     """Any feed's bytes, parsed for the rules (a local path's folder is `base`)."""
     return Feed(parse_feed(data, source), source, now, base=base, **options)
+
+
+#: The rule id of a finding that says why nothing could be checked (not a registered rule).
+UNREADABLE = "podcastfeed/unreadable"
+_LEVELS = {"error": "error", "warning": "warning", "note": "info"}
+
+
+def failure_findings(exc: PodcastfeedError) -> list[Finding]:
+    """What stopped the check (a feed that cannot be read or parsed, a show that does not
+    build: each problem of a BuildFailed) as findings, so `--format json` and `github` say it
+    on stdout too (issue 15)."""
+    problems = getattr(exc, "problems", None) or [exc.to_problem()]
+    return [
+        Finding(
+            UNREADABLE,
+            _LEVELS.get(problem.level, "error"),
+            problem.message,
+            str(problem.source) if problem.source is not None else None,
+            problem.line,
+            problem.hint,
+        )
+        for problem in problems
+    ]
 
 
 # --- output ----------------------------------------------------------------------------------

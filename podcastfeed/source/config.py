@@ -20,6 +20,7 @@ from podcastfeed.errors import BuildFailed, ConfigError, Problem, shorten
 from podcastfeed.model import Category, Owner, Show
 from podcastfeed.source import CONFIG_NAME as CONFIG_NAME  # re-exported
 from podcastfeed.source.categories import parse_category
+from podcastfeed.source.localart import publish_show_image, read_show_image
 from podcastfeed.source.show_tags import TAG_KEYS, read_show_tags
 from podcastfeed.source.shownotes import strip_control_chars
 from podcastfeed.source.tables import TableReader, clean_text, key_line
@@ -171,6 +172,7 @@ def load_config(path: Path) -> Config:
     show, show_problems = _read_show(path, text, show_table)
     settings, build_problems = _read_build(path, text, data)
     problems += show_problems + build_problems
+    show = publish_show_image(show, settings.source_folders, path, text, problems)
     if any(p.is_error for p in problems) or show is None:
         raise BuildFailed(problems)
     return Config(show, settings, tuple(problems))
@@ -200,7 +202,7 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
     author = r.get("author", str, required=True)
     link = r.url("link", required=True)
     feed_url = r.url("feed_url", required=True)
-    image = r.url("image", required=True)
+    image = read_show_image(r)  # a local file is resolved in load_config
     audio_base_url = r.url("audio_base_url")
     if audio_base_url and not audio_base_url.endswith("/"):
         audio_base_url += "/"

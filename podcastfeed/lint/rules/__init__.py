@@ -4,11 +4,14 @@ only lint/base.py)."""
 from podcastfeed.lint.rules import (
     artwork,
     channel,
+    durations,
+    flags,
     items,
     measured,
     namespaces,
     online,
     podcasting,
+    rss,
     text,
     value,
 )
@@ -16,11 +19,14 @@ from podcastfeed.lint.rules import (
 __all__ = [
     "artwork",
     "channel",
+    "durations",
+    "flags",
     "items",
     "measured",
     "namespaces",
     "online",
     "podcasting",
+    "rss",
     "text",
     "value",
 ]
