@@ -25,7 +25,7 @@ from podcastfeed.model import AudioInfo, Episode
 from podcastfeed.output import showlock, write
 from podcastfeed.render import page
 from podcastfeed.render.feed import enclosure_for, iter_feed, sort_episodes
-from podcastfeed.source.chapters import validate_json_chapters
+from podcastfeed.source.chapters import keep_inside, validate_json_chapters
 from podcastfeed.source.config import Config, load_config
 from podcastfeed.source.episode_tags import soundbite_problems
 from podcastfeed.source.lookup import field_line
@@ -170,7 +170,7 @@ def _build(
 
     what = (show, sorted(settings.fields.items()), str(settings.root), settings.clean_notes)
     fingerprint = hashlib.blake2b(
-        repr((*what, settings.fix_text)).encode(), digest_size=16
+        repr((*what, settings.fix_text, settings.notes)).encode(), digest_size=16
     ).hexdigest()
     unused = (cache.BuildCache(fingerprint), None)
     store, warning = cache.load(settings.cache_dir, fingerprint) if use_cache else unused
@@ -214,8 +214,8 @@ def _build(
     published, alternate_problems, alternate_probes = measure_alternates(
         published, settings.root, store, old_lock, options, is_refreshed
     )
-    problems += alternate_problems
-    problems += _check_tags(published, measured.probes, settings.root)
+    problems += alternate_problems + _check_tags(published, measured.probes, settings.root)
+    published = keep_inside(published, measured.probes, settings.root, problems)  # issue 16
     if any(p.is_error for p in problems):
         raise BuildFailed(problems)
 

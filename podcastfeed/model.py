@@ -266,16 +266,18 @@ class Linked:
     published_as: str | None = None  # e.g. "transcripts/012-intro.vtt"
     language: str | None = None
     rel: str | None = None  # "captions"
+    content: bytes = b""  # a file the build makes (a transcript from the notes, issue 16)
 
 
 @dataclass(frozen=True)
 class Chapter:
-    """One inline chapter from the front matter."""
+    """One inline chapter from the front matter, or from the show notes' times (issue 16)."""
 
     start: float  # seconds
     title: str
     url: str | None = None
     img: str | None = None
+    line: int | None = None  # where the show notes give it (None: from the front matter)
 
 
 @dataclass(frozen=True)

@@ -556,6 +556,7 @@ def test_checks_every_offline_rule_has_a_case() -> None:
         "podcastindex/legacy-namespace",
         "podcastfeed/atom-namespace",
     }
+    namespaces |= {"podcastfeed/not-well-formed"}  # needs a broken file: a test below
     assert offline - artwork - own_build - namespaces == {c[0] for c in CASES}
 
 
@@ -613,6 +614,31 @@ def test_checks_not_xml_or_not_rss_is_an_error() -> None:
         lint_data(b"<rss><channel>", "x.xml", NOW)
     with pytest.raises(PodcastfeedError, match=r"not an RSS feed \(the root element is <feed>\)"):
         lint_data(b"<feed/>", "x.xml", NOW)
+
+
+def test_checks_not_well_formed_feed_is_read_and_each_repair_reported() -> None:
+    """Issue 15: a blank line before <?xml, &nbsp;, an unknown entity and a lone & are each a
+    warning at their line; the feed is read (its other rules run)."""
+    data = make_feed({"title": "<title>Tom &amp; Jerry&nbsp;&gtgt; A & B</title>"})
+    assert "podcastfeed/not-well-formed" not in rules_of(make_feed())
+    found = [f for f in findings(b"\n" + data) if f.rule == "podcastfeed/not-well-formed"]
+    title_line = 1 + data.split(b"Jerry&nbsp;")[0].count(b"\n") + 1
+    assert [(f.severity, f.line, f.message) for f in found] == [
+        ("warning", 1, "not well-formed XML, repaired: 1 line break(s) before <?xml: removed"),
+        ("warning", title_line, "not well-formed XML, repaired: HTML entity &nbsp; read as U+00A0"),
+        (
+            "warning",
+            title_line,
+            "not well-formed XML, repaired: undefined entity '&gtgt;': kept as text",
+        ),
+        ("warning", title_line, "not well-formed XML, repaired: a lone '&': read as '&amp;'"),
+    ]
+    assert {f.file for f in found} == {"feed.xml"}
+    assert found[0].hint is not None
+    assert found[0].hint.startswith("nothing may come before <?xml")
+    assert {f.hint for f in found[1:]} == {
+        "escape & as &amp; and use numeric references (&#160;) for HTML entities"
+    }
 
 
 def test_checks_parse_pieces_drops_the_full_notes() -> None:

@@ -170,6 +170,7 @@ class Feed:
     online: Online | None = None  # with --online
     sample: int | None = None  # --sample N: enclosures to test online
     artwork_cache: dict[str, Artwork | ArtworkError | None] = field(default_factory=dict)
+    repairs: tuple[tuple[int | None, str], ...] = ()  # (line, what) the XML reader repaired
 
     @cached_property
     def channel(self) -> etree._Element:

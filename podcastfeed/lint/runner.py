@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from podcastfeed.errors import PodcastfeedError
-from podcastfeed.feeds.xml import parse_feed, rss_root
+from podcastfeed.feeds.xml import Repair, parse_feed, rss_root
 from podcastfeed.files import relative_name
 from podcastfeed.lint.base import (
     RULES,
@@ -79,8 +80,10 @@ def run(
     severities: Iterable[str] = SEVERITIES,
     online: bool = False,
     ignore: Iterable[str] = (),
+    warn: frozenset[tuple[str, str]] = frozenset(),
 ) -> list[Finding]:
-    """Run the rules (online ones only with `online`) and return what they found, in order."""
+    """Run the rules (online ones only with `online`) and return what they found, in order;
+    a hit whose (rule, key) is in `warn` is a warning whatever the rule's severity."""
     wanted = set(severities)
     skipped = set(ignore) | (feed.origin.ignore if feed.origin else frozenset())
     findings: list[Finding] = []
@@ -91,6 +94,8 @@ def run(
             continue
         for hit in current.check(feed):
             finding = _locate(feed, current, hit)
+            if finding is not None and (current.id, hit.key) in warn:
+                finding = replace(finding, severity="warning")
             if finding is not None:
                 findings.append(finding)
     return findings
@@ -174,16 +179,30 @@ def own_feed(
     return Feed(parse_pieces(pieces, shown), shown, now, origin, base=base, **options)
 
 
+#: Findings (rule, key) a build reports as warnings and still writes the feed (issue 15): a show
+#: imported without an Apple category builds the first time; `check` reports it as an error.
+BUILD_WARNINGS = frozenset({("apple/required-tags", "categories")})
+
+
 def check_build(feed: Feed) -> list[Finding]:
     """The error rules on the feed a build is about to write."""
-    return run(feed, severities=("error",))
+    return run(feed, severities=("error",), warn=BUILD_WARNINGS)
 
 
 def lint_data(
     data: bytes, source: str, now: datetime, *, base: Path | None = None, **options: Any
 ) -> Feed:
-    """Any feed's bytes, parsed for the rules (a local path's folder is `base`)."""
-    return Feed(parse_feed(data, source), source, now, base=base, **options)
+    """Any feed's bytes, parsed for the rules (a local path's folder is `base`); what the
+    reader repaired to read it is kept for the rule podcastfeed/not-well-formed.
+
+    Raises:
+        FeedReadError: not readable even with repairs (podcastfeed.feeds.xml).
+        PodcastfeedError: not RSS.
+    """
+    repairs: list[Repair] = []
+    root = parse_feed(data, source, repairs)
+    found = tuple((repair.line, repair.what) for repair in repairs)
+    return Feed(root, source, now, base=base, repairs=found, **options)
 
 
 #: The rule id of a finding that says why nothing could be checked (not a registered rule).

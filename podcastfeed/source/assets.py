@@ -69,6 +69,8 @@ def plan(show: Show, episodes: Iterable[Episode], output_dir: Path) -> list[Asse
             target = output_dir / linked.published_as
             if linked.source is not None:
                 assets.append(Asset(target, source=linked.source))
+            elif linked.content:  # made from the show notes (issue 16)
+                assets.append(Asset(target, content=linked.content))
             elif tags.inline_chapters:
                 assets.append(Asset(target, content=chapters_json(tags.inline_chapters)))
     assets += [Asset(output_dir / name, source=image.source) for name, image in images.items()]

@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from podcastfeed.errors import BuildFailed, ConfigError, Problem, shorten
 from podcastfeed.model import Category, Owner, Show
 from podcastfeed.source import CONFIG_NAME as CONFIG_NAME  # re-exported
-from podcastfeed.source.categories import parse_category
+from podcastfeed.source import fromnotes
+from podcastfeed.source.categories import CATEGORIES_HINT, EMPTY_CATEGORIES, parse_category
 from podcastfeed.source.localart import publish_show_image, read_show_image
 from podcastfeed.source.show_tags import TAG_KEYS, read_show_tags
 from podcastfeed.source.shownotes import strip_control_chars
@@ -94,7 +95,7 @@ SHOW_KEYS = {
 #: The fields `[show] audio_url` may use (docs/configuration.md).
 TEMPLATE_FIELDS = frozenset({"episode", "season", "slug", "date"})
 BUILD_KEYS = {"episodes", "output", "site", "cache", "pages", "templates"}
-BUILD_KEYS |= {"clean_notes", "fix_text"}  # issue 14
+BUILD_KEYS |= {"clean_notes", "fix_text"} | fromnotes.BUILD_KEYS  # issues 14 and 16
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ class BuildSettings:
     site: Path | None = None  # the show page's folder (default: the feed's, if it is its own)
     clean_notes: bool = True  # source/cleanup.py's show-notes transformations (issue 14)
     fix_text: bool = True  # repair mojibake in text and notes (issue 14)
+    notes: fromnotes.NotesSettings = field(default_factory=fromnotes.NotesSettings)  # issue 16
 
     @property
     def source_folders(self) -> tuple[Path, ...]:
@@ -239,8 +241,8 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
     categories: list[Category] = []
     raw_categories = r.get("categories", list, required=True, what="a list of strings")
     if raw_categories is not None:
-        if not raw_categories:
-            r.problem("categories", "'categories' needs at least one Apple category")
+        if not raw_categories:  # a warning: an imported show builds; check says it (issue 15)
+            r.problem("categories", EMPTY_CATEGORIES, hint=CATEGORIES_HINT, level="warning")
         for item in raw_categories:
             if not isinstance(item, str):
                 r.problem(
@@ -253,7 +255,7 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
                 r.problem(
                     "categories",
                     f"'categories': {exc}",
-                    hint="see https://podcasters.apple.com/support/1691-apple-podcasts-categories",
+                    hint=CATEGORIES_HINT,
                 )
                 continue
             if category not in categories:
@@ -387,6 +389,7 @@ def _read_build(path: Path, text: str, data: dict[str, Any]) -> tuple[BuildSetti
         site=_absolute(root, site) if site else None,
         clean_notes=clean_notes is not False,
         fix_text=fix_text is not False,
+        notes=fromnotes.read_settings(r),
     )
     return settings, problems + r.problems + fr.problems
 

@@ -32,6 +32,7 @@ from podcastfeed.source.fields import (
     YAMLLimitError,
     yaml_error_line,
 )
+from podcastfeed.source.fromnotes import from_notes
 from podcastfeed.source.frontparts import load_toml, split_front_matter
 from podcastfeed.source.localart import EpisodeImage, episode_image
 from podcastfeed.source.shownotes import make_description, render_notes
@@ -118,7 +119,8 @@ def read_episode(
             for suffix in SIBLING_SUFFIXES
             if path.with_name(path.stem + suffix).is_file()
         )
-    episode = _episode(f, body, show, settings, siblings)
+    first_line = text.count("\n", 0, len(text) - len(written)) + 1  # where the body starts
+    episode = _episode(f, body, show, settings, siblings, first_line)
     if any(p.is_error for p in f.problems):
         return None, f.problems
     return episode, f.problems
@@ -161,7 +163,12 @@ def _load_yaml(fm_text: str, display: str) -> tuple[dict[Any, Any] | None, list[
 
 
 def _episode(
-    f: FieldReader, body: str, show: Show, settings: BuildSettings, siblings: tuple[str, ...]
+    f: FieldReader,
+    body: str,
+    show: Show,
+    settings: BuildSettings,
+    siblings: tuple[str, ...],
+    first_line: int,
 ) -> Episode | None:
     zone = ZoneInfo(show.timezone)
     title = f.text("title")
@@ -209,8 +216,6 @@ def _episode(
         warnings=warnings,
         clean=settings.clean_notes,
     )
-    if summary is None and settings.clean_notes:  # the first real paragraph, not the cruft
-        summary = first_paragraph(notes)
     for warning in warnings:  # issue 12: nesting so deep the sanitizer would take minutes
         f.problem(None, f"the show notes {warning}", level="warning")
 
@@ -254,6 +259,18 @@ def _episode(
     for name, needs in (("season_name", "season"), ("episode_display", "episode")):
         if tags is not EMPTY_EPISODE_TAGS and f.raw(name) is not None and f.raw(needs) is None:
             f.problem(name, f"needs '{needs}' to name (got no {needs})")
+    notes, tags = from_notes(  # a transcript section, timestamped topics (issue 16)
+        f,
+        notes,
+        tags,
+        settings.notes,
+        feed_url=show.feed_url,
+        slug=slug,
+        body=body,
+        first_line=first_line,
+    )
+    if summary is None and settings.clean_notes:  # the first real paragraph, not the cruft
+        summary = first_paragraph(notes)
     mime_type = f.text("mime_type") or found.mime_type
     if audio is not None and audio.is_remote and is_published:
         stated = duration is not None and length is not None

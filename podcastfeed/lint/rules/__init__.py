@@ -14,6 +14,7 @@ from podcastfeed.lint.rules import (
     rss,
     text,
     value,
+    wellformed,
 )
 
 __all__ = [
@@ -29,4 +30,5 @@ __all__ = [
     "rss",
     "text",
     "value",
+    "wellformed",
 ]
