@@ -190,7 +190,7 @@ def _build(
     old_lock = lock.load(settings.root / lock.LOCK_NAME)
     pairs = [(e, relative_name(e.source, settings.root)) for e in published]
     matches, removed = lock.match(old_lock, pairs)
-    problems += lock.protect(matches, removed, allow_changes)
+    problems += lock.protect(matches, removed, allow_changes, show.tags.enclosure_prefix)
     published = _resolve_guids(config, lock.pin(matches), problems)
 
     options = replace(probe or ProbeOptions(), processes=jobs)
@@ -221,6 +221,7 @@ def _build(
 
     report.audio = {url: probe.info for url, probe in measured.probes.items()}
     report.lock = _new_lock(published, settings.root, measured.probes, alternate_probes)
+    report.lock.enclosure_prefix = show.tags.enclosure_prefix  # the entries keep their URLs
     report.published = published
     report.problems = problems
     report.inputs = _inputs_digest(config_path, published, store, report)
@@ -245,9 +246,8 @@ def _build(
 
 
 def feed_for(report: BuildReport, now: datetime, **options: Any) -> Feed:
-    """The report's feed, parsed for the rules of `podcastfeed check`, with where each part
-    comes from. Rendered without the full show notes (content:encoded), which no rule reads
-    and which are most of a big feed's bytes."""
+    """The report's feed parsed for `podcastfeed check`'s rules, with where each part comes
+    from; without the full notes (content:encoded), which no rule reads: most of the bytes."""
     settings = report.config.build
     light = [replace(episode, notes=b"") for episode in report.published]
     pieces = iter_feed(report.config.show, light, report.audio)

@@ -115,10 +115,12 @@ class Trailer:
 
 @dataclass(frozen=True)
 class RemoteItem:
-    """One show of `podcast:podroll`."""
+    """One show of `podcast:podroll`, or the show or episode a value time split pays."""
 
     feed_guid: str
     feed_url: str | None = None
+    item_guid: str | None = None
+    medium: str | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,44 @@ class UpdateFrequency:
     rrule: str | None = None
     complete: bool | None = None
     dtstart: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ValueRecipient:
+    """`podcast:valueRecipient`: who gets `split` shares of each payment (docs/tags/
+    value-recipient.md); `is_fee` shares come off the top."""
+
+    type: str  # "node" (a lightning node's pubkey) or "lnaddress" (name@domain)
+    address: str
+    split: int
+    name: str | None = None
+    custom_key: str | None = None
+    custom_value: str | None = None
+    is_fee: bool = False
+
+
+@dataclass(frozen=True)
+class ValueTimeSplit:
+    """`podcast:valueTimeSplit`: other recipients, or a remote item's, for a stretch of time."""
+
+    start: float  # seconds
+    duration: float  # seconds
+    recipients: tuple[ValueRecipient, ...] = ()
+    remote_item: RemoteItem | None = None
+    remote_start: float | None = None
+    remote_percentage: int | None = None
+
+
+@dataclass(frozen=True)
+class Value:
+    """`podcast:value`: how listeners pay (lightning keysend …) and whom; an item's block
+    replaces the channel's for that episode (docs/tags/value.md)."""
+
+    type: str
+    method: str
+    recipients: tuple[ValueRecipient, ...]
+    suggested: str | None = None  # a decimal as written, e.g. "0.00000005000"
+    time_splits: tuple[ValueTimeSplit, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -152,6 +192,8 @@ class ShowTags:
     country_of_origin: tuple[str, ...] = ()
     spotify_limit: int | None = None
     hubs: tuple[str, ...] = ()
+    value: tuple[Value, ...] = ()
+    enclosure_prefix: str | None = None  # analytics redirect before every enclosure URL
 
     @property
     def uses_spotify(self) -> bool:
@@ -285,6 +327,7 @@ class EpisodeTags:
     license: License | None = None
     images: tuple[Image, ...] = ()
     alternate_enclosures: tuple[AlternateEnclosure, ...] = ()
+    value: tuple[Value, ...] = ()  # replaces the show's for this episode
 
 
 EMPTY_EPISODE_TAGS = EpisodeTags()

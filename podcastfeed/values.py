@@ -296,3 +296,13 @@ def url_scheme(ref: str) -> str:
     except ValueError:
         return ""
     return scheme if len(scheme) > 1 else ""
+
+
+def with_prefix(url: str, prefix: str | None) -> str:
+    """`url` as the feed publishes it behind an analytics `prefix` ([show] enclosure_prefix):
+    without its `https://`, the form the prefix services document (source/analytics.py)."""
+    if not prefix:
+        return url
+    if url[:8].lower() == "https://":
+        return prefix + url[8:]
+    return prefix + url

@@ -49,6 +49,24 @@ SRT, CHAPTERS = "application/x-subrip", "application/json+chapters"
 TRAILER, DATE = "https://e.org/trailer.mp3", "Mon, 01 Jan 2024 09:00:00 +0000"
 SPOTIFY = 'xmlns:spotify="http://www.spotify.com/ns/rss"'
 IMAGE = "<url>https://example.org/logo.png</url><title>Test Show</title><link>https://example.org/</link>"
+_NODE = "02d5c1bf8b940dc9cadca86d1b0a3c37fbe39cee4c7e839e33bef9174531d27f52"
+_RECIPIENT = f'<podcast:valueRecipient name="Ann" type="node" address="{_NODE}" split="9"/>'
+
+_LNADDRESS = (
+    '<podcast:valueRecipient name="Ann" type="lnaddress" address="ann@getalby.com" split="1"/>'
+)
+
+
+def _value(method: str, inside: str) -> str:
+    return f'<podcast:value type="lightning" {method}>{inside}</podcast:value>'
+
+
+def _split(start: int, duration: int) -> str:
+    """A time split of the base item (itunes:duration 300) paying _RECIPIENT."""
+    return (
+        f'<podcast:valueTimeSplit startTime="{start}" duration="{duration}">{_RECIPIENT}'
+        "</podcast:valueTimeSplit>"
+    )
 
 
 def make_feed(
@@ -471,6 +489,37 @@ CASES: list[tuple[str, dict[str, object], dict[str, object]]] = [
         "podcastindex/image",
         {CH: {"i": "<podcast:images/>"}},
         {CH: {"i": '<podcast:images srcset="https://e.org/i.jpg 1500w"/>'}},
+    ),
+    (
+        "podcastindex/value",
+        {CH: {"v": _value('method="zap"', _RECIPIENT)}},
+        {CH: {"v": _value('method="keysend"', _RECIPIENT)}},
+    ),
+    ("podcastindex/value", {IT: [{"v": _value('method="keysend"', "")}]}, {}),
+    (
+        "podcastindex/value-recipient",
+        {CH: {"v": _value('method="keysend"', _RECIPIENT.replace(_NODE, _NODE[:-2]))}},
+        {CH: {"v": _value('method="amp"', _LNADDRESS)}},
+    ),
+    (
+        "podcastindex/value-recipient",
+        {CH: {"v": _value('method="keysend"', _RECIPIENT.replace('split="9"', 'split="0.5"'))}},
+        {},
+    ),
+    (
+        "podcastindex/value-time-split",
+        {IT: [{"v": _value('method="keysend"', _RECIPIENT + _split(290, 20))}]},
+        {IT: [{"v": _value('method="keysend"', _RECIPIENT + _split(280, 20))}]},
+    ),
+    (
+        "podcastindex/value-time-split-overlap",
+        {IT: [{"v": _value('method="keysend"', _RECIPIENT + _split(10, 60) + _split(60, 5))}]},
+        {IT: [{"v": _value('method="keysend"', _RECIPIENT + _split(10, 50) + _split(60, 5))}]},
+    ),
+    (
+        "podcastindex/value-recipient-name",
+        {CH: {"v": _value('method="keysend"', _RECIPIENT.replace('name="Ann" ', ""))}},
+        {CH: {"v": _value('method="keysend"', _RECIPIENT)}},
     ),
     (
         "spotify/video",

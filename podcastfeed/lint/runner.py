@@ -32,6 +32,7 @@ from podcastfeed.lint.base import (
     text_of,
 )
 from podcastfeed.source.lookup import line_of, read_ignore
+from podcastfeed.values import with_prefix
 
 if TYPE_CHECKING:
     from podcastfeed.model import AudioInfo, Episode
@@ -141,9 +142,11 @@ def origin_for(
     audio: Mapping[str, AudioInfo],
     repaired: Iterable[tuple[str, int | None, str]] = (),
 ) -> Origin:
-    """Where each part of our own feed comes from: feed.toml, the episode files, the probes,
-    the local artwork; `repaired`: (file, line, what) for each text the build repaired."""
+    """Where each part of our own feed comes from: feed.toml, the episode files, the probes
+    (by the enclosure URL the feed says, behind any analytics prefix), the local artwork;
+    `repaired`: (file, line, what) for each text the build repaired."""
     settings, published = config.build, list(published)
+    prefix = config.show.tags.enclosure_prefix
     images = [(config.show.image or "", config.show.image_file)]
     images += [(episode.image or "", episode.image_file) for episode in published]
     artwork = {
@@ -160,8 +163,8 @@ def origin_for(
         config=settings.config_path,
         config_shown=str(settings.config_path),
         episodes=episodes,
-        probe_methods={url: info.method for url, info in audio.items()},
-        measured={url: (info.duration, info.size) for url, info in audio.items()},
+        probe_methods={with_prefix(url, prefix): info.method for url, info in audio.items()},
+        measured={with_prefix(url, prefix): (i.duration, i.size) for url, i in audio.items()},
         ignore=read_ignore(settings.config_path),
         artwork=artwork,
         repaired=tuple(repaired),

@@ -22,7 +22,8 @@ from podcastfeed.render.namespaces import (
     ChannelExtension,
     ItemExtension,
 )
-from podcastfeed.values import format_duration
+from podcastfeed.source.analytics import prefixed_tags
+from podcastfeed.values import format_duration, with_prefix
 from podcastfeed.xmlns import ATOM, CONTENT
 
 GENERATOR = "podcastfeed"
@@ -175,7 +176,8 @@ def _item(show: Show, episode: Episode, enclosure: Enclosure) -> etree._Element:
     entry.guid(episode.guid, permalink=episode.guid_is_permalink)
     for keyword in episode.keywords:
         entry.category(term=keyword)
-    entry.enclosure(enclosure.url, str(enclosure.length), enclosure.mime_type)
+    prefix = show.tags.enclosure_prefix  # analytics redirect: only the feed says it
+    entry.enclosure(with_prefix(enclosure.url, prefix), str(enclosure.length), enclosure.mime_type)
     entry.pubDate(episode.date)
     tags = entry.podcastfeed.tags
     tags.duration = format_duration(enclosure.duration)
@@ -185,6 +187,6 @@ def _item(show: Show, episode: Episode, enclosure: Enclosure) -> etree._Element:
     tags.number = episode.number
     tags.episode_type = episode.episode_type
     tags.cdata = _CDATA
-    tags.extra = episode.tags
+    tags.extra = prefixed_tags(episode.tags, prefix)
     item: etree._Element = entry.rss_entry()
     return item

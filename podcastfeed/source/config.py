@@ -42,6 +42,7 @@ TAG_FIELDS = (
     "license",
     "images",
     "alternate_enclosures",
+    "value",
 )
 
 #: Canonical front-matter fields a `[fields]` table may map to a site's own key names.

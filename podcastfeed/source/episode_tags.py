@@ -28,6 +28,7 @@ from podcastfeed.source.chapters import JSON_CHAPTERS_TYPE, parse_time
 from podcastfeed.source.config import TAG_FIELDS, BuildSettings
 from podcastfeed.source.fields import ALIASES, FieldReader
 from podcastfeed.source.localref import find_local, url_path
+from podcastfeed.source.value import read_episode_value
 from podcastfeed.values import (
     LANGUAGE,
     LINK_SCHEMES,
@@ -227,6 +228,7 @@ def read_episode_tags(
             *(get("alternate_enclosures", lambda v: tv.several(v, alternate)) or ()),
             *_other_formats(f, other_formats, alternate),
         ),
+        value=read_episode_value(f),
     )
 
 

@@ -64,6 +64,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "license": ("license",),
     "images": ("images",),
     "alternate_enclosures": ("alternate_enclosures", "alternate_enclosure"),
+    "value": ("value",),  # podcast:value, read in source/value.py
 }
 
 

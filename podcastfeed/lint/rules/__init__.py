@@ -13,6 +13,7 @@ from podcastfeed.lint.rules import (
     podcasting,
     rss,
     text,
+    value,
     wellformed,
 )
 
@@ -28,5 +29,6 @@ __all__ = [
     "podcasting",
     "rss",
     "text",
+    "value",
     "wellformed",
 ]
