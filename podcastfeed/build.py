@@ -54,6 +54,7 @@ class BuildReport:
     requests: int = 0  # HTTP requests made
     bytes_read: int = 0  # bytes downloaded for probing
     seconds: float = 0.0
+    changes_at: datetime | None = None  # when the clock alone changes the feed (output/skip.py)
     notes: list[str] = field(default_factory=list)  # what write_report decided, for the user
 
     @property
@@ -66,13 +67,11 @@ class BuildReport:
         worth knowing, never a reason to fail (not even with --strict)."""
         return [p for p in self.problems if p.level == "note"]
 
-    def feed_pieces(self) -> Iterator[bytes]:
-        """The feed, rendered piece by piece (what write_report streams to the file)."""
+    def feed_pieces(self) -> Iterator[bytes]:  # the feed, piece by piece (for write_report)
         return iter_feed(self.config.show, self.published, self.audio)
 
     @property
-    def feed(self) -> bytes:
-        """The whole feed in memory (rendered on each access)."""
+    def feed(self) -> bytes:  # the whole feed in memory, rendered on each access
         return b"".join(self.feed_pieces())
 
     def pages(
@@ -172,11 +171,8 @@ def _build(
     fingerprint = hashlib.blake2b(
         repr((*what, settings.fix_text)).encode(), digest_size=16
     ).hexdigest()
-    store, warning = (
-        cache.load(settings.cache_dir, fingerprint)
-        if use_cache
-        else (cache.BuildCache(fingerprint), None)
-    )
+    empty = (cache.BuildCache(fingerprint), None)
+    store, warning = cache.load(settings.cache_dir, fingerprint) if use_cache else empty
     if warning:
         problems.append(Problem("warning", warning))
 
@@ -190,6 +186,9 @@ def _build(
             report.scheduled += 1
         else:
             published.append(episode)
+        when = episode.date if episode.date > now else episode.expires
+        if episode.is_published and when and when > now:
+            report.changes_at = min(when, report.changes_at or when)
     old_lock = lock.load(settings.root / lock.LOCK_NAME)
     pairs = [(e, relative_name(e.source, settings.root)) for e in published]
     matches, removed = lock.match(old_lock, pairs)
