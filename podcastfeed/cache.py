@@ -19,7 +19,8 @@ from podcastfeed.files import atomic_writer
 from podcastfeed.lock import Probe
 from podcastfeed.model import Episode
 
-FORMAT = 3  # 2: audio entries are lock.Probe; 3: the digest of the last checked build
+FORMAT = 4  # 2: audio entries are lock.Probe; 3: the digest of the last checked build;
+# 4: the items checked, by key (incremental.py)
 FILE_NAME = "build.pickle"
 
 
@@ -30,7 +31,8 @@ class BuildCache:
     fingerprint: str = ""
     episodes: dict[str, tuple[Episode, tuple[Problem, ...]]] = field(default_factory=dict)
     audio: dict[str, Probe] = field(default_factory=dict)
-    checked: str = ""  # the inputs digest of the last build whose feed passed the error rules
+    checked_channel: str = ""  # the channel's context when the items below passed the check
+    checked_items: set[str] = field(default_factory=set)  # items that passed the error rules
     used_episodes: set[str] = field(default_factory=set, repr=False)
     used_audio: set[str] = field(default_factory=set, repr=False)
     keys: dict[Path, str] = field(default_factory=dict, repr=False)  # this build's content keys
@@ -72,7 +74,8 @@ def load(folder: Path, fingerprint: str) -> tuple[BuildCache, str | None]:
     if stored.get("fingerprint") != fingerprint:
         return BuildCache(fingerprint, audio=stored.get("audio", {})), None
     found = BuildCache(fingerprint, stored.get("episodes", {}), stored.get("audio", {}))
-    found.checked = str(stored.get("checked", ""))
+    found.checked_channel = str(stored.get("checked_channel", ""))
+    found.checked_items = set(stored.get("checked_items", ()))
     return found, None
 
 
@@ -106,7 +109,8 @@ def _save(folder: Path, cache: BuildCache) -> None:
         "fingerprint": cache.fingerprint,
         "episodes": {k: v for k, v in cache.episodes.items() if k in cache.used_episodes},
         "audio": {k: v for k, v in cache.audio.items() if k in cache.used_audio},
-        "checked": cache.checked,
+        "checked_channel": cache.checked_channel,
+        "checked_items": cache.checked_items,
     }
     folder.mkdir(parents=True, exist_ok=True)
     gitignore = folder / ".gitignore"

@@ -210,3 +210,28 @@ def test_a_scheduled_episode_is_published_when_its_time_comes(site: Site) -> Non
     record.write_text(json.dumps(data))
     assert _run(site) == (0, "")
     assert pickle.exists()  # built again
+
+
+def _typed(site: Site, name: str, date: str, mime_type: str) -> None:
+    audio = site.audio("sine-3s-cbr.mp3", f"{name}.mp3")
+    text = f"---\ntitle: {name}\ndate: {date}\naudio: {audio}\nmime_type: {mime_type}\n---\n"
+    site.episode(name, text + "\nNotes.\n")
+
+
+def test_the_check_runs_on_a_new_item_and_on_all_when_the_channel_changes(site: Site) -> None:
+    """The build's check skips items that passed before, not items that did not."""
+    _typed(site, "a", "2024-01-01", "audio/mpeg")
+    assert _run(site) == (0, "")
+    _typed(site, "b", "2024-02-01", "text/plain")  # only the check's rules refuse it
+    code, stderr = _run(site)
+    assert code == 1
+    assert "episodes/b.md:5: error: enclosure type 'text/plain' does not fit" in stderr
+    _typed(site, "b", "2024-02-01", "audio/mpeg")
+    assert _run(site) == (0, "")
+    site.show(extra='[check]\nignore = ["apple/enclosure-type"]\n')
+    _typed(site, "c", "2024-03-01", "text/plain")
+    assert _run(site) == (0, "")  # ignored
+    site.show()  # the channel's context changed: c is checked again, and fails
+    code, stderr = _run(site)
+    assert code == 1
+    assert "episodes/c.md:5: error: enclosure type 'text/plain' does not fit" in stderr
