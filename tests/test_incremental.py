@@ -235,3 +235,26 @@ def test_the_check_runs_on_a_new_item_and_on_all_when_the_channel_changes(site: 
     code, stderr = _run(site)
     assert code == 1
     assert "episodes/c.md:5: error: enclosure type 'text/plain' does not fit" in stderr
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_read(built: Site) -> None:
+    """Episode files are known by their identity without being read (cache.py): the ctime,
+    which no write can keep, tells an edit that kept the size and the mtime."""
+    path = built.episodes / "a.md"
+    stat = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("title: a", "title: z"))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    assert _run(built) == (0, "")
+    assert b"<title>z</title>" in (built.root / "public" / "feed.xml").read_bytes()
+
+
+@pytest.mark.parametrize("text", ["/", "/a", "/a/b c/d.md", "a", "a/b", ".", "", "/a//b", "../x"])
+def test_cache_paths_come_back_equal(text: str) -> None:
+    from podcastfeed.cache import posix_path
+
+    found = posix_path(text)
+    assert found == Path(text)
+    assert str(found) == str(Path(text))
+    assert hash(found) == hash(Path(text))
+    assert found.parts == Path(text).parts

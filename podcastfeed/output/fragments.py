@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import mmap
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
@@ -48,6 +47,13 @@ def _identity(path: str) -> list[int] | None:
     except OSError:
         return None
     return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+
+def _read_at(fd: int, size: int, offset: int) -> bytes:
+    if hasattr(os, "pread"):
+        return os.pread(fd, size, offset)
+    os.lseek(fd, offset, os.SEEK_SET)  # pragma: no cover - Windows has no pread
+    return os.read(fd, size)
 
 
 def _templates(settings: BuildSettings) -> str:
@@ -98,9 +104,11 @@ class Fragments:
         self.note: str | None = None
         self.items: dict[str, list[int]] = {}  # key -> [offset, length] in the feed on disk
         self.pages: dict[str, list[Any]] = {}  # path -> [key, size, mtime, inode]
-        self.view: mmap.mmap | None = None
+        self.fd: int | None = None  # the feed on disk, read item by item (os.pread: a map
+        # of it would count its 200 MB in the build's memory)
         self.new_items: dict[str, list[int]] = {}
         self.new_pages: dict[str, str] = {}  # path -> key, for the pages written or kept
+        self._episode_keys: dict[Path, str] = {}
         self._load()
 
     def _load(self) -> None:
@@ -113,9 +121,7 @@ class Fragments:
             self.pages = {str(k): list(v) for k, v in data["pages"].items()}
             if data["feed"] == self.feed and data["feed_id"] == _identity(self.feed):
                 items = {str(k): [int(v[0]), int(v[1])] for k, v in data["items"].items()}
-                with open(self.feed, "rb") as stream:
-                    if os.fstat(stream.fileno()).st_size:
-                        self.view = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+                self.fd = os.open(self.feed, os.O_RDONLY | getattr(os, "O_BINARY", 0))
                 self.items = items
         except FileNotFoundError:
             return
@@ -124,7 +130,10 @@ class Fragments:
             self.note = f"{self.path}: unreadable ({type(exc).__name__}), ignored"
 
     def episode_key(self, episode: Episode) -> str:
-        return episode_key(episode, self.keys, self.audio)
+        found = self._episode_keys.get(episode.source)
+        if found is None:
+            found = self._episode_keys[episode.source] = episode_key(episode, self.keys, self.audio)
+        return found
 
     def feed_pieces(self, episodes: Sequence[Episode]) -> Iterator[bytes]:
         """The feed, taking each item whose key is known from the feed on disk."""
@@ -134,9 +143,10 @@ class Fragments:
             key = _digest(self.base, "item", self.episode_key(episode), sorted(nsmap.items()))
             order.append(key)
             span = self.items.get(key)
-            if span is None or self.view is None or span[0] + span[1] > len(self.view):
+            if span is None or self.fd is None:
                 return None
-            return self.view[span[0] : span[0] + span[1]]
+            found = _read_at(self.fd, span[1], span[0])
+            return found if len(found) == span[1] else None
 
         self.new_items = {}
         offset = seen = 0
@@ -159,9 +169,9 @@ class Fragments:
         return known is not None and known[0] == key and known[1:] == _identity(path)
 
     def close(self) -> None:
-        if self.view is not None:
-            self.view.close()
-            self.view = None
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
 
     def save(self) -> None:
         """Record the feed and pages as they are now on disk (after the commit)."""
