@@ -258,3 +258,19 @@ def test_cache_paths_come_back_equal(text: str) -> None:
     assert str(found) == str(Path(text))
     assert hash(found) == hash(Path(text))
     assert found.parts == Path(text).parts
+
+
+@pytest.mark.parametrize("html", ["", "<p>a</p>", "<p>Zoë’s “notes” &amp; more</p>\n" * 40])
+def test_packed_notes_read_as_written(html: str) -> None:
+    from datetime import UTC, datetime
+
+    from podcastfeed.model import Episode, pack_notes
+
+    date = datetime(2024, 1, 1, tzinfo=UTC)
+    packed = Episode(Path("a.md"), "a", date, None, notes=pack_notes(html))
+    assert packed.notes_html == html
+    assert bool(packed.notes) == bool(html)
+    if len(html) > 1000:
+        assert len(packed.notes) < len(html.encode()) / 4  # what it is for: memory
+    plain = Episode(Path("a.md"), "a", date, None, notes=html.encode())
+    assert plain.notes_html == html
