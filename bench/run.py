@@ -187,7 +187,15 @@ def build_cmd(corpus: Path, out: Path, *extra: str) -> list[str]:
 
 
 def feed_path(feeds: Path, case: str) -> Path:
-    return feeds / case / "feed.xml"
+    """Where a case writes: warm, new and edited rebuild the cold build's output folder."""
+    base, j1 = case.removesuffix("-j1"), case.endswith("-j1")
+    folder = "series" if base in SERIES else base
+    return feeds / (folder + "-j1" * j1) / "feed.xml"
+
+
+def kept(feeds: Path, case: str) -> Path:
+    """A copy of the feed a case wrote in the first run, for the byte comparisons."""
+    return feeds / f"{case}.xml"
 
 
 def commands(corpus: Path, feeds: Path) -> dict[str, list[str]]:
@@ -261,14 +269,23 @@ def ensure_corpus(n: int, seed: int, out: Path, fresh: bool) -> tuple[Path, dict
     return corpus, json.loads(facts_path.read_text(encoding="utf-8"))
 
 
-def check_feed(path: Path, expected: int) -> str:
+def _tree(folder: Path) -> dict[str, str]:
+    """Every file under `folder` but hidden ones (the manifest names its folder), by digest."""
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not path.name.startswith(".")
+    }
+
+
+def check_feed(path: Path, expected: int, label: str) -> str:
     """Parse with lxml and count items; returns a line for the report (raises if wrong)."""
     parser = etree.XMLParser(huge_tree=True)
     root = etree.parse(str(path), parser).getroot()
     items = len(root.findall("./channel/item"))
     if items != expected:
         raise AssertionError(f"{path.name}: {items} items, expected {expected}")
-    return f"{path.name}: parses (lxml), {items} items, {path.stat().st_size / 2**20:.1f} MB"
+    return f"{label}: parses (lxml), {items} items, {path.stat().st_size / 2**20:.1f} MB"
 
 
 def _fail(run: Run) -> None:
@@ -319,8 +336,13 @@ def bench_size(n: int, repeat: int, args: argparse.Namespace) -> SizeResult:
         run = run_child("reference", build_cmd(corpus, ref, "--no-cache"), log, 0, args.env)
         if run.returncode:
             _fail(run)
-        same = ref.read_bytes() == feed_path(feeds, case).read_bytes()
-        return f"{case}: feed {'byte-identical to' if same else 'DIFFERS from'} a --no-cache build"
+        same = ref.read_bytes() == kept(feeds, case).read_bytes()
+        pages = _tree(ref.parent) == _tree(feed_path(feeds, case).parent)
+        return (
+            f"{case}: feed {'byte-identical to' if same else 'DIFFERS from'} a --no-cache "
+            f"build's; pages (and every other file but the manifest) "
+            f"{'byte-identical' if pages else 'DIFFER'}"
+        )
 
     def run_unit(unit: tuple[str, ...], index: int, interval: float) -> None:
         try:
@@ -343,7 +365,9 @@ def bench_size(n: int, repeat: int, args: argparse.Namespace) -> SizeResult:
                 if index == 0:
                     published = expected + (1 if case.startswith(("new", "edited")) else 0)
                     target = feeds / "naive.xml" if case == "naive" else feed_path(feeds, case)
-                    result.checks.append(check_feed(target, published))
+                    if case != "naive":
+                        shutil.copyfile(target, kept(feeds, case))
+                    result.checks.append(check_feed(target, published, case))
                     if case in CHANGED:
                         result.checks.append(reference(case))
         finally:
@@ -359,7 +383,7 @@ def bench_size(n: int, repeat: int, args: argparse.Namespace) -> SizeResult:
             run_unit(unit, -1, args.sample_interval)
 
     same_show = [c for c in BUILDS if c not in CHANGED]
-    digests = {c: hashlib.sha256(feed_path(feeds, c).read_bytes()).hexdigest()[:12] for c in BUILDS}
+    digests = {c: hashlib.sha256(kept(feeds, c).read_bytes()).hexdigest()[:12] for c in BUILDS}
     same = len({digests[case] for case in same_show}) == 1
     result.checks.append(
         f"{', '.join(same_show)} feeds are byte-identical"

@@ -7,6 +7,7 @@ ever a shortcut: a missing, corrupt or old-format cache is rebuilt, never truste
 from __future__ import annotations
 
 import contextlib
+import copyreg
 import hashlib
 import os
 import pickle
@@ -14,7 +15,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path, PosixPath
-from typing import Any, cast
+from typing import Any, BinaryIO, cast
 
 from podcastfeed import __version__
 from podcastfeed.errors import Problem
@@ -133,7 +134,7 @@ def _save(folder: Path, cache: BuildCache) -> None:
         gitignore.write_text("*\n", encoding="utf-8")
     # streamed to the file: no second copy of the cache in memory
     with atomic_writer(folder / FILE_NAME, durable=False) as stream:
-        _Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL).dump(data)
+        _pickler(stream).dump(data)
 
 
 def posix_path(text: str) -> Path:
@@ -154,8 +155,11 @@ _FROM_PARTS = (
 )
 
 
-class _Pickler(pickle.Pickler):
-    def reducer_override(self, obj: object) -> Any:
-        if type(obj) is PosixPath:
-            return posix_path, (str(obj),)
-        return NotImplemented
+def _reduce_path(path: PosixPath) -> tuple[Any, tuple[str]]:
+    return posix_path, (str(path),)
+
+
+def _pickler(stream: BinaryIO) -> pickle.Pickler:
+    pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, PosixPath: _reduce_path}
+    return pickler
