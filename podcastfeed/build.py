@@ -26,7 +26,7 @@ from podcastfeed.model import AudioInfo, Episode
 from podcastfeed.output import showlock, write
 from podcastfeed.render import page
 from podcastfeed.render.feed import enclosure_for, iter_feed, sort_episodes
-from podcastfeed.source.chapters import validate_json_chapters
+from podcastfeed.source.chapters import keep_inside, validate_json_chapters
 from podcastfeed.source.config import Config, load_config
 from podcastfeed.source.episode_tags import soundbite_problems
 from podcastfeed.source.lookup import field_line
@@ -171,10 +171,10 @@ def _build(
 
     what = (show, sorted(settings.fields.items()), str(settings.root), settings.clean_notes)
     fingerprint = hashlib.blake2b(
-        repr((*what, settings.fix_text)).encode(), digest_size=16
+        repr((*what, settings.fix_text, settings.notes)).encode(), digest_size=16
     ).hexdigest()
-    empty = (cache.BuildCache(fingerprint), None)
-    store, warning = cache.load(settings.cache_dir, fingerprint) if use_cache else empty
+    unused = (cache.BuildCache(fingerprint), None)
+    store, warning = cache.load(settings.cache_dir, fingerprint) if use_cache else unused
     if warning:
         problems.append(Problem("warning", warning))
 
@@ -218,8 +218,8 @@ def _build(
     published, alternate_problems, alternate_probes = measure_alternates(
         published, settings.root, store, old_lock, options, is_refreshed
     )
-    problems += alternate_problems
-    problems += _check_tags(published, measured.probes, settings.root)
+    problems += alternate_problems + _check_tags(published, measured.probes, settings.root)
+    published = keep_inside(published, measured.probes, settings.root, problems)  # issue 16
     if any(p.is_error for p in problems):
         raise BuildFailed(problems)
 
@@ -232,8 +232,7 @@ def _build(
     if check:  # on the channel and the items not checked before (incremental.py)
         few = functools.partial(feed_for, report, now)
         args = (config.show, published, report.audio, config_path, store, include_future, few)
-        report.checked, found = incremental.check_changed(*args)
-        problems += found
+        report.checked = incremental.check_changed(*args, problems)
         if any(p.is_error for p in problems):
             raise BuildFailed(problems)
     report.probed = measured.local + measured.remote
@@ -247,14 +246,13 @@ def _build(
 def feed_for(
     report: BuildReport, now: datetime, only: Sequence[Episode] | None = None, **options: Any
 ) -> Feed:
-    """The report's feed (or a feed of `only` these episodes), parsed for the rules of
-    `podcastfeed check`, with where each part comes from; without the full show notes
-    (content:encoded), which no rule reads."""
+    """The report's feed (or of `only` these episodes), parsed for the rules of `podcastfeed
+    check`, with where each part comes from; without content:encoded, which no rule reads."""
     settings = report.config.build
     light = [replace(e, notes=b"") for e in (report.published if only is None else only)]
     pieces = iter_feed(report.config.show, light, report.audio)
     repaired = [(str(p.source), p.line, p.message) for p in report.file_notes]
-    origin = origin_for(settings, report.published, report.audio, repaired)
+    origin = origin_for(report.config, report.published, report.audio, repaired)
     shown = relative_name(report.output, settings.root)
     return own_feed(pieces, shown, now, origin, settings.root, **options)
 
@@ -281,7 +279,7 @@ def write_report(
     """
     audio, keys = report.audio, report.keys
     written = write.write_outputs(
-        report.config.build,
+        report.config,
         report.published,
         output or report.output,
         feed=report.feed_pieces,
@@ -298,10 +296,13 @@ def _inputs_digest(
     config_path: Path, published: list[Episode], store: cache.BuildCache, report: BuildReport
 ) -> str:
     """What the feed and its check are made of: feed.toml (with its [check] table), each
-    episode's file content (and sibling files), guid and tags, and the audio measured."""
-    parts = [(store.keys.get(e.source), e.guid, repr(e.tags)) for e in sort_episodes(published)]
+    episode's file content (and sibling files), guid, tags and image, the audio measured, and
+    the show's image (a local image's URL changes with its content: localart.py)."""
+    key = store.keys.get
+    parts = [(key(e.source), e.guid, repr(e.tags), e.image) for e in sort_episodes(published)]
     audio = sorted((url, repr(info)) for url, info in report.audio.items())
-    data = repr((config_path.read_bytes(), parts, audio)).encode("utf-8", "surrogatepass")
+    what = (config_path.read_bytes(), report.config.show.image, parts, audio)
+    data = repr(what).encode("utf-8", "surrogatepass")
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 

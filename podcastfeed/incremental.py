@@ -34,10 +34,11 @@ def check_changed(
     store: cache.BuildCache,
     include_future: bool,
     feed_of: Callable[[Sequence[Episode]], Feed],
-) -> tuple[bool, list[Problem]]:
+    problems: list[Problem],
+) -> bool:
     """Run the error rules on the channel and the items not checked before (`feed_of` renders
-    the feed of some episodes, parsed for the rules); whether they ran, and what they found.
-    When nothing is found, `store` remembers every item as checked."""
+    the feed of some episodes, parsed for the rules); whether they ran. What they find goes to
+    `problems`; when nothing is found, `store` remembers every item as checked."""
     context = hashlib.blake2b(
         repr((__version__, config_path.read_bytes(), channel_nsmap(show, published))).encode(),
         digest_size=16,
@@ -49,10 +50,11 @@ def check_changed(
         known = store.checked_items
         todo = [e for e, key in zip(published, keys, strict=True) if key not in known]
         if not todo and published:
-            return False, []  # the channel and every item passed before
+            return False  # the channel and every item passed before
     found = [finding.to_problem() for finding in check_build(feed_of(todo))]
+    problems += found
     if not any(p.is_error for p in found):
         store.checked_channel = "" if include_future else context
         store.checked_items = set() if include_future else set(keys)
         store.changed = True
-    return True, found
+    return True

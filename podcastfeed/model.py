@@ -84,6 +84,15 @@ class Image:
 
 
 @dataclass(frozen=True)
+class LocalImage:
+    """Cover art that is a local file, published beside the feed as `published_as` (relative to
+    the feed's folder, e.g. "artwork/cover-3f2a9c1b7d40.jpg") and linked by absolute URL."""
+
+    source: Path  # the file as found (not resolved)
+    published_as: str
+
+
+@dataclass(frozen=True)
 class Funding:
     url: str
     text: str
@@ -161,7 +170,7 @@ class Show:
     language: str
     author: str
     owner: Owner
-    image: str
+    image: str  # the absolute URL (of the published copy, for a local file)
     categories: tuple[Category, ...]
     is_explicit: bool
     type: str = "episodic"  # or "serial"
@@ -174,6 +183,7 @@ class Show:
     tags: ShowTags = ShowTags()
     page_url: str | None = None  # where the show page is published (atom:link alternate)
     subscribe: tuple[tuple[str, str], ...] = ()  # (app, URL) links on the show page
+    image_file: LocalImage | None = None  # `image` is a local file, published beside the feed
 
 
 @dataclass(frozen=True)
@@ -215,16 +225,18 @@ class Linked:
     published_as: str | None = None  # e.g. "transcripts/012-intro.vtt"
     language: str | None = None
     rel: str | None = None  # "captions"
+    content: bytes = b""  # a file the build makes (a transcript from the notes, issue 16)
 
 
 @dataclass(frozen=True)
 class Chapter:
-    """One inline chapter from the front matter."""
+    """One inline chapter from the front matter, or from the show notes' times (issue 16)."""
 
     start: float  # seconds
     title: str
     url: str | None = None
     img: str | None = None
+    line: int | None = None  # where the show notes give it (None: from the front matter)
 
 
 @dataclass(frozen=True)
@@ -295,7 +307,9 @@ class Episode:
     permalink: str | None = None  # as written; with the file name, the key of a derived GUID
     link: str | None = None  # the episode's page, absolute
     author: str | None = None
-    image: str | None = None
+    image: str | None = None  # absolute URL (of the published copy, for a local file)
+    image_file: LocalImage | None = None
+    image_ref: str | None = None  # a relative `image` as written: local when such a file exists
     keywords: tuple[str, ...] = ()
     season: int | None = None
     number: int | None = None  # itunes:episode

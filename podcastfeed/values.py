@@ -11,7 +11,7 @@ import string
 from collections.abc import Collection
 from datetime import UTC, date, datetime, time, tzinfo
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from podcastfeed.errors import shorten
 
@@ -256,6 +256,15 @@ def parse_link(value: object, *, relative: bool = False) -> str:
     if relative and not parts.scheme and not text.startswith("\\"):
         return text
     raise ValueError("must be an http(s) URL")
+
+
+def resolve_link(ref: str, base: str) -> str:
+    """A link as written (absolute, `/2023/03/slug/`, `//host/path`, `cover.jpg`) made absolute
+    against the page or site `base`; characters a URL cannot hold are percent-encoded."""
+    ref = ref.strip()
+    if ref.startswith("//"):
+        return "https:" + ref
+    return urljoin(base, quote(ref, safe="/:?#[]@!$&'()*+,;=%~"))
 
 
 def parse_url_template(value: object, allowed: Collection[str]) -> str | None:

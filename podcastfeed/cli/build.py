@@ -208,7 +208,7 @@ def _remember(snapshot: Snapshot, report: BuildReport, target: Path) -> None:
         return  # a warning about the cache itself is not the show's: not to be repeated
     counts = (len(report.published), report.drafts, report.scheduled)
     replay = skip.Replay(lines, len(report.warnings), report.notes, *counts, str(target))
-    external = skip.externals(report.config.build, report.published)
+    external = skip.externals(report.config, report.published)
     skip.record(snapshot, target, replay, external, report.changes_at)
 
 
@@ -222,7 +222,7 @@ def _check_current(report: BuildReport, output: Path | None) -> None:
     stale = outputs.check_current(
         report.feed,
         target,
-        report.config.build,
+        report.config,
         report.published,
         report.lock,
         lambda way: report.pages(assets_path=way),

@@ -17,6 +17,7 @@ page's, every episode's (the build's inputs digest).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -74,11 +75,18 @@ def _templates(settings: BuildSettings) -> str:
 
 def episode_key(episode: Episode, keys: Mapping[Path, str], audio: Mapping[str, AudioInfo]) -> str:
     """What an episode's item and page are made of, beyond the show: its file's content key
-    (with its sibling files), its guid (from the lock when the file sets none), its measured
-    audio and alternate enclosures."""
+    (with its sibling files), its measured audio, and every field of the episode but the two
+    made of the file's text alone (notes, description): the guid the lock gives, the image a
+    local file gives, the lengths of alternate enclosures, whatever else comes from outside
+    the file."""
     url = episode.audio.url if episode.audio else ""
-    alternates = episode.tags.alternate_enclosures
-    return _digest(keys.get(episode.source), episode.guid, audio.get(url), alternates)
+    fields = tuple(getattr(episode, name) for name in _KEYED_FIELDS)
+    return _digest(keys.get(episode.source), audio.get(url), fields)
+
+
+_KEYED_FIELDS = tuple(
+    f.name for f in dataclasses.fields(Episode) if f.name not in {"notes", "description"}
+)
 
 
 class Fragments:

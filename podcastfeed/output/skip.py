@@ -6,7 +6,8 @@ stat fields a write always changes):
 
 - its inputs: feed.toml (by content), every file and folder under the episodes folder that
   discovery walks (a file added or removed changes its folder's times), the templates folder,
-  and the local files episodes name outside them (audio, transcripts, chapters);
+  and the local files the show and its episodes name outside them (audio, transcripts,
+  chapters, artwork, and where an `image` that names no file yet would appear);
 - the options that change what is built (`--include-future`, `--no-check`, `-o`, ...), the
   podcastfeed version, and the first instant at which the clock alone changes the feed (a
   scheduled episode's date, an expiry date);
@@ -39,7 +40,7 @@ from podcastfeed import __version__
 from podcastfeed.files import MANIFEST_NAME, write_atomic
 from podcastfeed.lock import LOCK_NAME
 from podcastfeed.model import Episode
-from podcastfeed.source.config import BuildSettings
+from podcastfeed.source.config import BuildSettings, Config
 
 FILE_NAME = "noop.json"
 FORMAT = 1
@@ -157,21 +158,25 @@ def _outputs(settings: BuildSettings, feed: Path) -> list[str] | None:
     return found + [os.path.normpath(folder / name) for name in names]
 
 
-def externals(settings: BuildSettings, episodes: Iterable[Episode]) -> list[str]:
-    """The local files the episodes name outside the folders the snapshot walks."""
+def externals(config: Config, episodes: Iterable[Episode]) -> list[str]:
+    """The local files the show and its episodes name outside the folders the snapshot walks:
+    audio, transcripts, chapters, artwork, and where a relative `image` that names no file
+    yet would be found in the show's folder (so that adding it is seen)."""
+    settings = config.build
     walked = [str(settings.episodes_dir) + os.sep]
     if settings.templates_dir is not None:
         walked.append(str(settings.templates_dir) + os.sep)
-    found: set[str] = set()
+    paths = [config.show.image_file.source if config.show.image_file else None]
     for episode in episodes:
         tags = episode.tags
-        paths = [episode.audio.path if episode.audio else None]
+        paths.append(episode.audio.path if episode.audio else None)
         paths += [t.source for t in tags.transcripts]
-        paths += [tags.chapters.source if tags.chapters else None]
+        paths.append(tags.chapters.source if tags.chapters else None)
         paths += [alt.path for alt in tags.alternate_enclosures]
-        for path in paths:
-            if path is not None and not str(path).startswith(tuple(walked)):
-                found.add(str(path))
+        paths.append(episode.image_file.source if episode.image_file else None)
+        if episode.image_ref and not episode.image_file:
+            paths.append(Path(os.path.normpath(settings.root / episode.image_ref)))
+    found = {str(p) for p in paths if p is not None and not str(p).startswith(tuple(walked))}
     return sorted(found)
 
 

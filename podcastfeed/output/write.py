@@ -1,6 +1,6 @@
-"""Writing a build's files: the feed, its transcripts and chapters, the show page and episode
-pages, and the lock, as one step (commit.py), under the show's build lock (showlock.py), and
-only over files the build wrote before (its manifest).
+"""Writing a build's files: the feed, its artwork, transcripts and chapters, the show page and
+episode pages, and the lock, as one step (commit.py), under the show's build lock
+(showlock.py), and only over files the build wrote before (its manifest).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from podcastfeed.lock import LOCK_NAME
 from podcastfeed.model import AudioInfo, Episode, Show
 from podcastfeed.output import commit, fragments, plan, showlock
 from podcastfeed.render.page import Page
-from podcastfeed.source.config import BuildSettings
+from podcastfeed.source.config import Config
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Written:
 
 
 def write_outputs(
-    settings: BuildSettings,
+    config: Config,
     published: Sequence[Episode],
     output: Path,
     *,
@@ -52,11 +52,12 @@ def write_outputs(
     Raises:
         ConfigError: an output would overwrite a file the build did not write, or land in a
             folder it reads; a template is broken; another build is running.
-        EpisodeError: a transcript or chapters file cannot be read.
+        EpisodeError: an artwork, transcript or chapters file cannot be read.
         OSError: a file cannot be written (nothing was replaced).
     """
+    settings = config.build
     with showlock.hold(settings.cache_dir, settings.config_path):
-        where = plan.make_plan(settings, published, output, pages)
+        where = plan.make_plan(config, published, output, pages)
         commit.recover(where.folder, settings.cache_dir)
         manifest = commit.read_manifest(where.folder)
         known = None
@@ -67,7 +68,7 @@ def write_outputs(
             feed = functools.partial(known.feed_pieces, published)
         writes: list[commit.Output] = []
         keep: list[Path] = []
-        for asset in where.assets:  # transcripts and chapters: written when they change
+        for asset in where.assets:  # artwork, transcripts, chapters: written when they change
             data = plan.asset_bytes(asset)
             if commit.same_bytes(asset.target, data):
                 keep.append(asset.target)

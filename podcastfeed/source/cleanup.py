@@ -255,6 +255,14 @@ def _changed(before: str, after: str) -> str:
     return f"{before[start : start + 40]!r} -> {after[start : start + 36]!r}"
 
 
+def notes_lines(text: str, before: str, after: str) -> list[int]:
+    """The lines of the file `text`, whose show notes are `before`, that the repaired notes
+    `after` changed (a repair keeps the line breaks)."""
+    first = text.count("\n", 0, len(text) - len(before)) + 1
+    pairs = zip(before.split("\n"), after.split("\n"), strict=False)
+    return [first + i for i, (a, b) in enumerate(pairs) if a != b]
+
+
 def _repair_value(value: object) -> object:
     if isinstance(value, str):
         return repair_text(value)

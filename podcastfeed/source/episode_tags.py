@@ -190,8 +190,12 @@ def read_episode_tags(
             path=path,
         )
 
+    persons = get("persons", lambda v: tv.several(v, tv.person)) or ()
+    for warning in tv.person_warnings(persons):
+        f.problem("persons", warning, level="warning")
     transcripts = get("transcript", lambda v: tv.several(v, transcript)) or ()
-    linked_chapters = get("chapters", chapters)
+    # `chapters: false`: none, not even from the show notes' times (issue 16)
+    linked_chapters = None if f.raw("chapters") is False else get("chapters", chapters)
 
     def sibling(name: str, read: Callable[[str], Linked]) -> Linked | None:
         try:
@@ -213,7 +217,7 @@ def read_episode_tags(
         transcripts=transcripts,
         chapters=linked_chapters,
         inline_chapters=tuple(inline),
-        persons=get("persons", lambda v: tv.several(v, tv.person)) or (),
+        persons=persons,
         soundbites=get("soundbites", lambda v: tv.several(v, soundbite)) or (),
         location=get("location", tv.location),
         license=get("license", tv.license_),

@@ -117,6 +117,9 @@ def read_show_tags(r: TableReader, timezone: str) -> ShowTags:
         except ValueError:
             raise ValueError(f"must be an http(s) URL (got {shorten(value)})") from None
 
+    persons = get("persons", lambda v: tv.several(v, tv.person)) or ()
+    for warning in tv.person_warnings(persons):
+        r.problem("persons", f"'persons' {warning}", level="warning")
     is_locked = get("locked", require_bool)
     locked_owner = get("locked_owner", tv.email)
     if locked_owner is not None and is_locked is None:
@@ -129,7 +132,7 @@ def read_show_tags(r: TableReader, timezone: str) -> ShowTags:
         is_locked=is_locked,
         locked_owner=locked_owner,
         funding=get("funding", lambda v: tv.several(v, tv.funding)) or (),
-        persons=get("persons", lambda v: tv.several(v, tv.person)) or (),
+        persons=persons,
         license=get("license", tv.license_),
         medium=get("medium", tv.medium),
         location=get("location", tv.location),

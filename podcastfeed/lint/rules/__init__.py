@@ -4,12 +4,29 @@ only lint/base.py)."""
 from podcastfeed.lint.rules import (
     artwork,
     channel,
+    durations,
+    flags,
     items,
     measured,
     namespaces,
     online,
     podcasting,
+    rss,
     text,
+    wellformed,
 )
 
-__all__ = ["artwork", "channel", "items", "measured", "namespaces", "online", "podcasting", "text"]
+__all__ = [
+    "artwork",
+    "channel",
+    "durations",
+    "flags",
+    "items",
+    "measured",
+    "namespaces",
+    "online",
+    "podcasting",
+    "rss",
+    "text",
+    "wellformed",
+]
