@@ -225,7 +225,8 @@ class Linked:
     published_as: str | None = None  # e.g. "transcripts/012-intro.vtt"
     language: str | None = None
     rel: str | None = None  # "captions"
-    content: bytes = b""  # a file the build makes (a transcript from the notes, issue 16)
+    content: bytes = b""  # a file the build makes (a transcript from the notes, issue 16;
+    # packed by pack_notes: read it with model.unpack)
 
 
 @dataclass(frozen=True)
@@ -324,10 +325,7 @@ class Episode:
 
     @property
     def notes_html(self) -> str:
-        notes = self.notes
-        if notes[:2] == _PACKED:
-            notes = zlib.decompress(notes[2:])
-        return notes.decode("utf-8")
+        return unpack(self.notes).decode("utf-8")
 
 
 #: The mark of packed notes: no UTF-8 show notes start with NUL (control characters are
@@ -336,6 +334,12 @@ _PACKED = b"\0z"
 
 
 def pack_notes(html: str) -> bytes:
-    """Show notes for Episode.notes, compressed (zlib's fastest level: ~0.5 ms per 20 KB)."""
+    """Show notes for Episode.notes (or a transcript for Linked.content), compressed (zlib's
+    fastest level: ~0.5 ms per 20 KB)."""
     data = html.encode("utf-8")
     return _PACKED + zlib.compress(data, 1) if len(data) > 256 else data
+
+
+def unpack(data: bytes) -> bytes:
+    """The bytes pack_notes packed (other bytes as they are)."""
+    return zlib.decompress(data[2:]) if data[:2] == _PACKED else data

@@ -307,3 +307,23 @@ def test_artwork_outside_the_episodes_folder_is_an_input(site: Site) -> None:
     assert _run(site) == (0, "")
     assert b"artwork/later-" in feed.read_bytes()
     assert _run(site, "--check") == (0, "")
+
+
+def test_transcripts_copied_are_written_again_when_they_change(site: Site) -> None:
+    """A copy is left as it is while its source and itself are as last written."""
+    site.episode("a")
+    source = site.episodes / "a.vtt"
+    source.write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nHello\n", encoding="utf-8")
+    _age(site)
+    assert _run(site) == (0, "")
+    copies = list((site.root / "public" / "transcripts").iterdir())
+    assert [p.read_bytes() for p in copies] == [source.read_bytes()]
+    copies[0].write_text("edited by hand\n", encoding="utf-8")
+    assert _run(site) == (0, "")
+    assert copies[0].read_bytes() == source.read_bytes()
+    _age(site)
+    source.write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nHello again\n", encoding="utf-8")
+    os.utime(source, (time.time() - 5, time.time() - 5))  # an mtime that does not tell
+    assert _run(site) == (0, "")
+    assert copies[0].read_bytes() == source.read_bytes()
+    assert _run(site, "--check") == (0, "")

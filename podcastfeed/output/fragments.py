@@ -21,6 +21,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -31,6 +32,7 @@ from podcastfeed.files import write_atomic
 from podcastfeed.model import AudioInfo, Episode, Show
 from podcastfeed.render.feed import iter_feed
 from podcastfeed.render.page import episode_slug
+from podcastfeed.source.assets import Asset
 from podcastfeed.source.config import BuildSettings
 
 FILE_NAME = "outputs.json"
@@ -170,6 +172,21 @@ class Fragments:
             self.page_base = _digest(self.base, _templates(self.settings), self.settings.pages)
         what = self.episode_key(episode) if episode is not None else inputs
         return _digest(self.page_base, path, what, assets_path)
+
+    def asset_key(self, asset: Asset) -> str:
+        """An artwork, transcript or chapters file's key: its content (made by the build), or
+        the identity of the file it copies ("" when that cannot be read)."""
+        if asset.source is None:
+            made = hashlib.blake2b(asset.content, digest_size=16).hexdigest()
+            return _digest(self.base, "asset", str(asset.target), made)
+        try:
+            stat = os.stat(asset.source)
+        except OSError:
+            return ""
+        if stat.st_mtime_ns >= time.time_ns() - 1_000_000_000:
+            return ""  # changed just now: a change in the same clock tick would not show
+        found = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+        return _digest(self.base, "copy", str(asset.target), str(asset.source), found)
 
     def page_is_current(self, path: str, key: str) -> bool:
         """Whether the page at `path` is the one last written for `key`, untouched since."""

@@ -25,7 +25,7 @@ from pathlib import Path
 from podcastfeed import lock
 from podcastfeed.errors import ConfigError, EpisodeError, PodcastfeedError
 from podcastfeed.files import relative_name
-from podcastfeed.model import Episode
+from podcastfeed.model import Episode, unpack
 from podcastfeed.render import page
 from podcastfeed.source import assets
 from podcastfeed.source.config import BuildSettings, Config
@@ -114,7 +114,7 @@ def asset_bytes(asset: assets.Asset) -> bytes:
         EpisodeError: the source cannot be read.
     """
     if asset.source is None:
-        return asset.content
+        return unpack(asset.content)
     try:
         return asset.source.read_bytes()
     except OSError as exc:

@@ -17,6 +17,7 @@ from podcastfeed.lock import LOCK_NAME
 from podcastfeed.model import AudioInfo, Episode, Show
 from podcastfeed.output import commit, fragments, plan, showlock
 from podcastfeed.render.page import Page
+from podcastfeed.source import assets
 from podcastfeed.source.config import Config
 
 
@@ -69,11 +70,10 @@ def write_outputs(
         writes: list[commit.Output] = []
         keep: list[Path] = []
         for asset in where.assets:  # artwork, transcripts, chapters: written when they change
-            data = plan.asset_bytes(asset)
-            if commit.same_bytes(asset.target, data):
+            if _asset_is_current(asset, manifest, known):
                 keep.append(asset.target)
-            else:
-                writes.append(commit.Output(asset.target, commit.given(data)))
+            else:  # made again while it is written: 10,000 transcripts are not held at once
+                writes.append(commit.Output(asset.target, functools.partial(_asset, asset)))
         if where.site is not None:
             digest = plan.pages_digest(settings, pages_inputs, where)
             found = _pages(where, manifest, published, pages_inputs, digest, known)
@@ -143,3 +143,30 @@ def _pages(
         if known is not None and (known.pages or not is_current):
             known.new_pages[str(path)] = key  # (a page kept by the digest alone is not vouched for)
     return writes, keep
+
+
+def _asset(asset: assets.Asset) -> tuple[bytes]:
+    return (plan.asset_bytes(asset),)
+
+
+def _asset_is_current(
+    asset: assets.Asset, manifest: commit.Manifest, known: fragments.Fragments | None
+) -> bool:
+    """Whether an artwork, transcript or chapters file on disk is the one to write: as
+    written last time for the same key (fragments.py), else byte for byte.
+
+    Raises:
+        EpisodeError: the file to copy cannot be read.
+    """
+    target = asset.target
+    key = known.asset_key(asset) if known is not None else ""
+    if key and known is not None:
+        known.new_pages[str(target)] = key
+        if known.page_is_current(str(target), key) and manifest.owns(target):
+            return True
+    try:
+        size = os.stat(target).st_size
+    except OSError:
+        return False
+    data = plan.asset_bytes(asset)
+    return size == len(data) and commit.same_bytes(target, data)
