@@ -23,7 +23,7 @@ from podcastfeed.lint.base import Feed
 from podcastfeed.lint.runner import origin_for, own_feed
 from podcastfeed.media.probing import ProbeOptions, measure, measure_alternates
 from podcastfeed.model import AudioInfo, Episode
-from podcastfeed.output import showlock, write
+from podcastfeed.output import fragments, showlock, write
 from podcastfeed.render import page
 from podcastfeed.render.feed import enclosure_for, iter_feed, sort_episodes
 from podcastfeed.source.chapters import keep_inside, validate_json_chapters
@@ -298,8 +298,8 @@ def _inputs_digest(
     """What the feed and its check are made of: feed.toml (with its [check] table), each
     episode's file content (and sibling files), guid, tags and image, the audio measured, and
     the show's image (a local image's URL changes with its content: localart.py)."""
-    key = store.keys.get
-    parts = [(key(e.source), e.guid, repr(e.tags), e.image) for e in sort_episodes(published)]
+    key, tags = store.keys.get, fragments.tags_key
+    parts = [(key(e.source), e.guid, tags(e.tags), e.image) for e in sort_episodes(published)]
     audio = sorted((url, repr(info)) for url, info in report.audio.items())
     what = (config_path.read_bytes(), report.config.show.image, parts, audio)
     data = repr(what).encode("utf-8", "surrogatepass")

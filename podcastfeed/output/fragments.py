@@ -29,7 +29,7 @@ from typing import Any
 
 from podcastfeed import __version__
 from podcastfeed.files import write_atomic
-from podcastfeed.model import AudioInfo, Episode, Show
+from podcastfeed.model import AudioInfo, Episode, EpisodeTags, Show
 from podcastfeed.render.feed import iter_feed
 from podcastfeed.render.page import episode_slug
 from podcastfeed.source.assets import Asset
@@ -83,7 +83,19 @@ def episode_key(episode: Episode, keys: Mapping[Path, str], audio: Mapping[str, 
     the file."""
     url = episode.audio.url if episode.audio else ""
     fields = tuple(getattr(episode, name) for name in _KEYED_FIELDS)
-    return _digest(keys.get(episode.source), audio.get(url), fields)
+    return _digest(keys.get(episode.source), audio.get(url), fields, tags_key(episode.tags))
+
+
+def tags_key(tags: EpisodeTags) -> str:
+    """repr(tags), with each transcript made from the notes as the digest of its content (a
+    repr of its bytes took seconds at 10,000 episodes)."""
+    if not any(linked.content for linked in tags.transcripts):
+        return repr(tags)
+    made = tuple(
+        dataclasses.replace(t, content=hashlib.blake2b(t.content, digest_size=16).digest())
+        for t in tags.transcripts
+    )
+    return repr(dataclasses.replace(tags, transcripts=made))
 
 
 _KEYED_FIELDS = tuple(
