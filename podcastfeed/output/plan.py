@@ -151,7 +151,9 @@ def check_current(
     if on_disk is None:
         found.append(f"{name} does not exist yet")
     elif on_disk != feed:
-        lines = format_diff(diff_feeds(on_disk, feed, old_name=name, new_name="the build"))
+        # exact: a stale file is about bytes; a respelled value is worth showing here
+        found_diff = diff_feeds(on_disk, feed, old_name=name, new_name="the build", exact=True)
+        lines = format_diff(found_diff)
         found.append(f"{name} is out of date:")
         found += ["  " + line for line in lines] or ["  (same content, different bytes)"]
     plan = make_plan(config, published, target, render_pages)
