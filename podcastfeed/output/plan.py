@@ -25,7 +25,7 @@ from pathlib import Path
 from podcastfeed import lock
 from podcastfeed.errors import ConfigError, EpisodeError, PodcastfeedError
 from podcastfeed.files import relative_name
-from podcastfeed.model import Episode
+from podcastfeed.model import Episode, unpack
 from podcastfeed.render import page
 from podcastfeed.source import assets
 from podcastfeed.source.config import BuildSettings, Config
@@ -114,7 +114,7 @@ def asset_bytes(asset: assets.Asset) -> bytes:
         EpisodeError: the source cannot be read.
     """
     if asset.source is None:
-        return asset.content
+        return unpack(asset.content)
     try:
         return asset.source.read_bytes()
     except OSError as exc:
@@ -226,4 +226,9 @@ def _shared(site: Path, settings: BuildSettings) -> str | None:
 
 
 def _inside(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
+    if path == folder:
+        return True
+    top = str(folder)
+    if os.sep == "/" and top.startswith("/") and str(path).startswith("/"):  # absolute: the
+        return str(path).startswith(top.rstrip("/") + "/")  # lexical `parents`, 10,000 times
+    return folder in path.parents

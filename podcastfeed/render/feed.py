@@ -6,7 +6,7 @@ lastBuildDate from the data, fixed namespace order, no timestamps from the clock
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -89,9 +89,16 @@ def iter_feed(
     audio: Mapping[str, AudioInfo],
     *,
     build_date: datetime | None = None,
+    cached: Callable[[Episode, Mapping[str, str]], bytes | None] | None = None,
 ) -> Iterator[bytes]:
-    """`build_feed` in pieces: the channel, then one item at a time, so a large feed is never
-    held as one tree (10,000 episodes with long notes would take hundreds of MB)."""
+    """`build_feed` in pieces: the channel's head, one piece per item (newest first), the
+    channel's tail, so a large feed is never held as one tree (10,000 episodes with long notes
+    would take hundreds of MB).
+
+    Args:
+        cached: an item's bytes as rendered before (given the episode and the root's
+            namespaces), or None to render it.
+    """
     items = sort_episodes(episodes)
     fg = FeedGenerator()
     fg.register_extension("podcastfeed", ChannelExtension, ItemExtension)
@@ -132,6 +139,10 @@ def iter_feed(
     declared = etree.tostring(etree.SubElement(channel, "item"))[len(b"<item") : -len(b"/>")]
     channel.remove(channel[0])
     for episode in items:
+        known = cached(episode, nsmap) if cached else None
+        if known is not None:
+            yield known
+            continue
         url = episode.audio.url if episode.audio else ""
         item = _item(show, episode, enclosure_for(episode, audio.get(url)))
         channel.append(item)

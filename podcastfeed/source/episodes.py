@@ -20,7 +20,7 @@ import yaml
 
 from podcastfeed.errors import EpisodeError, Problem, shorten
 from podcastfeed.files import relative_name
-from podcastfeed.model import EMPTY_EPISODE_TAGS, Episode, Show
+from podcastfeed.model import EMPTY_EPISODE_TAGS, Episode, Show, pack_notes
 from podcastfeed.source.audiofields import TemplateValues, check_remote_audio, read_audio
 from podcastfeed.source.cleanup import first_paragraph, notes_lines, repair_episode
 from podcastfeed.source.config import BuildSettings
@@ -283,7 +283,7 @@ def _episode(
         title=title,
         date=date,
         audio=audio,
-        notes=notes.encode("utf-8"),
+        notes=pack_notes(notes),
         description=make_description(notes, summary=summary),
         is_published=is_published,
         guid=f.text("guid"),

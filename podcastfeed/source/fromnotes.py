@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from podcastfeed.errors import Problem, shorten
-from podcastfeed.model import EpisodeTags, Linked
+from podcastfeed.model import EpisodeTags, Linked, pack_notes
 from podcastfeed.source import assets
 from podcastfeed.source.chapters import JSON_CHAPTERS_TYPE
 from podcastfeed.source.fields import FieldReader
@@ -78,7 +78,7 @@ def from_notes(
         if transcript and not tags.transcripts:
             name = assets.transcript_name(slug, ".html", ())
             url = assets.asset_url(feed_url, name)
-            linked = Linked(url, HTML_TYPE, published_as=name, content=transcript.encode())
+            linked = Linked(url, HTML_TYPE, published_as=name, content=pack_notes(transcript))
             tags = replace(tags, transcripts=(linked,))
     has_own = tags.chapters is not None or tags.inline_chapters or f.raw("chapters") is False
     if settings.derive_chapters and not has_own:

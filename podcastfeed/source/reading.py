@@ -62,17 +62,25 @@ def read_all(
     files = list(siblings)
     results: dict[Path, tuple[Episode | None, list[Problem]]] = {}
     todo: list[tuple[str, Path]] = []
+    known = store.identities
+    identities: dict[str, tuple[tuple[int, ...], str]] = {}
     folders = settings.source_folders  # resolved once, not once per cached episode
     for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            problems.append(EpisodeError(f"cannot read: {exc.strerror}", source=path).to_problem())
-            continue
         relative = relative_name(path, settings.root)
         if siblings[path]:  # a transcript added beside the episode changes what it reads
             relative += "\0" + "\0".join(siblings[path])
-        key = cache.content_key(relative, data)
+        try:
+            stat = os.stat(path)
+            identity = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+            recorded = known.get(relative)
+            if recorded and recorded[0] == identity and stat.st_mtime_ns < store.trusted_before:
+                key = recorded[1]  # as last read: not read again to be known (cache.py)
+            else:
+                key = cache.content_key(relative, path.read_bytes())
+        except OSError as exc:
+            problems.append(EpisodeError(f"cannot read: {exc.strerror}", source=path).to_problem())
+            continue
+        identities[relative] = (identity, key)
         store.keys[path] = key
         hit = store.episodes.get(key)
         store.used_episodes.add(key)
@@ -83,6 +91,8 @@ def read_all(
             # Only the key is kept: a worker reads the file again (from the page cache), so
             # the parent never holds every file's text at once.
             todo.append((key, path))
+    if identities != known:
+        store.identities, store.changed = identities, True
     paths = [(path, siblings[path]) for _key, path in todo]
     if jobs > 1 and len(paths) >= PARALLEL_THRESHOLD:
         with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(config,)) as pool:
