@@ -65,8 +65,7 @@ class BuildReport:
 
     @property
     def file_notes(self) -> list[Problem]:
-        """What the build did to the files' text as written (repaired mojibake, issue 14):
-        worth knowing, never a reason to fail (not even with --strict)."""
+        """What the build did to the text as written (mojibake, issue 14); never fails it."""
         return [p for p in self.problems if p.level == "note"]
 
     def feed_pieces(self) -> Iterator[bytes]:  # the feed, piece by piece (for write_report)

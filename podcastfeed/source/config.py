@@ -118,8 +118,7 @@ class BuildSettings:
 
     @property
     def source_folders(self) -> tuple[Path, ...]:
-        """Where files an episode names may be: the show's folder and the folders feed.toml
-        names as sources (resolved: symbolic links followed)."""
+        """Where an episode's files may be: the show's and feed.toml's source folders (resolved)."""
         found = [self.root, self.episodes_dir.resolve()]
         if self.templates_dir is not None:
             found.append(self.templates_dir.resolve())
