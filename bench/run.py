@@ -7,12 +7,18 @@ For each N the corpus is written once (bench/out/corpus-N-sSEED, reused while it
 matches), then each run times, as separate child processes, in an order that rotates from run
 to run so machine drift affects every case alike:
 
-  first    the build cache and podcastfeed.lock deleted: a show's very first build
-  cold     the build cache deleted, podcastfeed.lock kept: a fresh clone or a CI checkout
-           (the lock is committed by users; the cache is git-ignored)
+  first    the build cache, podcastfeed.lock and the output folder deleted: a first build
+  cold     the build cache and the output folder deleted, podcastfeed.lock kept: a fresh clone
+           or a CI checkout (the lock is committed by users; the cache is git-ignored)
   warm     `podcastfeed build` again, nothing changed (the cache the cold run just wrote)
+  new      one new episode added (newer than all others) after warm
+  edited   one existing episode's notes edited after new (the corpus is restored afterwards)
   nocache  `podcastfeed build --no-cache` (neither reads nor writes the cache)
   naive    `python bench/naive.py`
+
+Every podcastfeed case runs a second time as `CASE-j1`: `--jobs 1` on one CPU (the child's
+affinity set to one core), as on a one-core CI runner. Each case writes into its own output
+folder (the feed, its manifest and pages).
 
 Wall time is measured around the child; CPU time (user + system, the child and its worker
 processes) comes from os.wait4, and is less disturbed by other load on the machine. Peak RSS
@@ -49,14 +55,28 @@ from lxml import etree
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PY = sys.executable
-CASES = ("first", "cold", "warm", "nocache", "naive")
+BASE = ("first", "cold", "warm", "new", "edited", "nocache")
+CASES = (*BASE, *(f"{case}-j1" for case in BASE), "naive")
 BUILDS = CASES[:-1]
-# One unit runs back to back: warm must follow the cold build that filled the cache.
-UNITS = (("first",), ("cold", "warm"), ("nocache",), ("naive",))
+# One unit runs back to back: warm must follow the cold build that filled the cache, new and
+# edited each change the show that the build before them left.
+SERIES = ("cold", "warm", "new", "edited")
+UNITS = (
+    ("first",),
+    SERIES,
+    ("nocache",),
+    ("naive",),
+    ("first-j1",),
+    tuple(f"{case}-j1" for case in SERIES),
+    ("nocache-j1",),
+)
+# Cases whose feeds differ from the unchanged show's: checked against a --no-cache build.
+CHANGED = ("new", "edited", "new-j1", "edited-j1")
 CACHE_DIR = ".podcastfeed-cache"
 LOCK_NAME = "podcastfeed.lock"
-# What each case deletes from the show folder before it runs.
-REMOVE = {"first": (CACHE_DIR, LOCK_NAME), "cold": (CACHE_DIR,)}
+# What each case deletes from the show folder before it runs (OUT: its output folder).
+REMOVE = {"first": (CACHE_DIR, LOCK_NAME, "OUT"), "cold": (CACHE_DIR, "OUT")}
+NEW_NAME = "2026-01-01-bench-new-episode.md"
 _SUMMARY = re.compile(r"Wrote .*?: (\d+) episodes?.*; (\d+) file\(s\) read, (\d+) probed")
 
 
@@ -121,14 +141,22 @@ def child_env(out: Path) -> dict[str, str]:
     return env
 
 
+def _one_cpu() -> None:
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+
 def run_child(case: str, cmd: list[str], log: Path, interval: float, env: dict[str, str]) -> Run:
-    """Run `cmd`; wall time, its rusage (os.wait4) and, if `interval`, the sampled tree PSS."""
+    """Run `cmd`; wall time, its rusage (os.wait4) and, if `interval`, the sampled tree PSS.
+    `-j1` cases run on one CPU."""
     peak = [0]
     load = os.getloadavg()[0]
     done = threading.Event()
+    pin = _one_cpu if case.endswith("-j1") else None
     with log.open("w+", encoding="utf-8") as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT, env=env)
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT, env=env, preexec_fn=pin
+        )
 
         def sample() -> None:
             while not done.wait(interval):
@@ -158,14 +186,73 @@ def build_cmd(corpus: Path, out: Path, *extra: str) -> list[str]:
     return [PY, "-m", "podcastfeed", "build", "-c", config, "-o", str(out), *extra]
 
 
+def feed_path(feeds: Path, case: str) -> Path:
+    """Where a case writes: warm, new and edited rebuild the cold build's output folder."""
+    base, j1 = case.removesuffix("-j1"), case.endswith("-j1")
+    folder = "series" if base in SERIES else base
+    return feeds / (folder + "-j1" * j1) / "feed.xml"
+
+
+def kept(feeds: Path, case: str) -> Path:
+    """A copy of the feed a case wrote in the first run, for the byte comparisons."""
+    return feeds / f"{case}.xml"
+
+
 def commands(corpus: Path, feeds: Path) -> dict[str, list[str]]:
-    return {
-        "first": build_cmd(corpus, feeds / "first.xml"),
-        "cold": build_cmd(corpus, feeds / "cold.xml"),
-        "warm": build_cmd(corpus, feeds / "warm.xml"),
-        "nocache": build_cmd(corpus, feeds / "nocache.xml", "--no-cache"),
-        "naive": [PY, str(HERE / "naive.py"), str(corpus), str(feeds / "naive.xml")],
-    }
+    found = {}
+    for case in BUILDS:
+        extra = ["--no-cache"] if case.startswith("nocache") else []
+        extra += ["--jobs", "1"] if case.endswith("-j1") else []
+        found[case] = build_cmd(corpus, feed_path(feeds, case), *extra)
+    found["naive"] = [PY, str(HERE / "naive.py"), str(corpus), str(feeds / "naive.xml")]
+    return found
+
+
+class Changes:
+    """The show changes of the `new` and `edited` cases, and their undoing."""
+
+    def __init__(self, corpus: Path) -> None:
+        self.episodes = corpus / "episodes"
+        self.lock = corpus / LOCK_NAME
+        self.lock_before: bytes | None = None
+        files = sorted(self.episodes.glob("*.md"))
+        self.edited = files[len(files) // 2]  # an episode in the middle of the feed
+        self.original = self.edited.read_bytes()
+        self.times = (self.edited.stat().st_atime_ns, self.edited.stat().st_mtime_ns)
+        self.template = files[-1].read_text(encoding="utf-8")  # the newest episode
+
+    def add_episode(self) -> None:
+        # the lock pins the episode once published: it goes back to what it was with `undo`
+        self.lock_before = self.lock.read_bytes()
+        lines = []
+        for line in self.template.split("\n"):
+            if line.startswith("title: "):
+                line = 'title: "A new episode for the benchmark"'
+            elif line.startswith("date: "):
+                line = 'date: "2026-01-01T06:00:00+00:00"'
+            elif line.startswith("permalink: "):
+                line = "permalink: /bench-new-episode"
+            elif line.startswith("audio: "):
+                line = "audio: audio/bench-new.mp3"
+            lines.append(line)
+        shared = self.episodes / "audio" / "_shared" / "platform-engineering.mp3"
+        os.link(shared, self.episodes / "audio" / "bench-new.mp3")
+        (self.episodes / NEW_NAME).write_text("\n".join(lines), encoding="utf-8")
+
+    def edit_episode(self) -> None:
+        text = self.original.replace(b"\n---\n", b"\n---\n\nAn edited first line.\n", 1)
+        self.edited.write_bytes(text)
+
+    def undo(self) -> None:
+        if self.lock_before is not None:
+            self.lock.write_bytes(self.lock_before)
+            self.lock_before = None
+        for path in (self.episodes / NEW_NAME, self.episodes / "audio" / "bench-new.mp3"):
+            if path.exists():
+                path.unlink()
+        if self.edited.read_bytes() != self.original:
+            self.edited.write_bytes(self.original)
+            os.utime(self.edited, ns=self.times)  # as old as it was: the next build trusts it
 
 
 def ensure_corpus(n: int, seed: int, out: Path, fresh: bool) -> tuple[Path, dict[str, object]]:
@@ -182,14 +269,23 @@ def ensure_corpus(n: int, seed: int, out: Path, fresh: bool) -> tuple[Path, dict
     return corpus, json.loads(facts_path.read_text(encoding="utf-8"))
 
 
-def check_feed(path: Path, expected: int) -> str:
+def _tree(folder: Path) -> dict[str, str]:
+    """Every file under `folder` but hidden ones (the manifest names its folder), by digest."""
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not path.name.startswith(".")
+    }
+
+
+def check_feed(path: Path, expected: int, label: str) -> str:
     """Parse with lxml and count items; returns a line for the report (raises if wrong)."""
     parser = etree.XMLParser(huge_tree=True)
     root = etree.parse(str(path), parser).getroot()
     items = len(root.findall("./channel/item"))
     if items != expected:
         raise AssertionError(f"{path.name}: {items} items, expected {expected}")
-    return f"{path.name}: parses (lxml), {items} items, {path.stat().st_size / 2**20:.1f} MB"
+    return f"{label}: parses (lxml), {items} items, {path.stat().st_size / 2**20:.1f} MB"
 
 
 def _fail(run: Run) -> None:
@@ -207,6 +303,9 @@ def bench_size(n: int, repeat: int, args: argparse.Namespace) -> SizeResult:
     result = SizeResult(n, facts)
     expected = int(str(facts["published"]))
 
+    changes = Changes(corpus)
+    changes.undo()  # a bench killed mid-way left its changes
+
     # Untimed warm-up: fills the OS page cache with the corpus and compiles .pyc files.
     print(f"[N={n}] warm-up", flush=True)
     for case in ("naive", "nocache"):
@@ -215,45 +314,79 @@ def bench_size(n: int, repeat: int, args: argparse.Namespace) -> SizeResult:
             _fail(run)
 
     def prepare_and_run(case: str, interval: float) -> Run:
-        for name in REMOVE.get(case, ()):
-            path = corpus / name
+        base = case.removesuffix("-j1")
+        for name in REMOVE.get(base, ()):
+            path = feed_path(feeds, case).parent if name == "OUT" else corpus / name
             if path.is_dir():
                 shutil.rmtree(path)
             elif path.exists():
                 path.unlink()
+        if base == "new":
+            changes.add_episode()
+        elif base == "edited":
+            changes.edit_episode()
         run = run_child(case, cmds[case], log, interval, args.env)
         if run.returncode:
             _fail(run)
         return run
 
-    for index in range(repeat):
-        shift = index % len(UNITS)
-        for unit in UNITS[shift:] + UNITS[:shift]:
+    def reference(case: str) -> str:
+        """The same show built from scratch (--no-cache, untimed): must give the same feed."""
+        ref = feeds / f"{case}-reference" / "feed.xml"
+        run = run_child("reference", build_cmd(corpus, ref, "--no-cache"), log, 0, args.env)
+        if run.returncode:
+            _fail(run)
+        same = ref.read_bytes() == kept(feeds, case).read_bytes()
+        pages = _tree(ref.parent) == _tree(feed_path(feeds, case).parent)
+        return (
+            f"{case}: feed {'byte-identical to' if same else 'DIFFERS from'} a --no-cache "
+            f"build's; pages (and every other file but the manifest) "
+            f"{'byte-identical' if pages else 'DIFFER'}"
+        )
+
+    def run_unit(unit: tuple[str, ...], index: int, interval: float) -> None:
+        try:
             for case in unit:
                 sources = source_digest()
-                run = prepare_and_run(case, 0)
+                run = prepare_and_run(case, interval)
                 run.sources = sources
+                if interval > 0:
+                    result.memory[case] = run.tree_kb
+                    print(f"[N={n}] memory {case:10s} tree PSS {run.tree_kb / 1024:.0f} MB")
+                    continue
                 result.runs.append(run)
                 extra = f" read={run.read} probed={run.probed}" if run.read is not None else ""
                 print(
-                    f"[N={n}] run {index + 1}/{repeat} {case:8s} {run.wall:8.2f} s "
+                    f"[N={n}] run {index + 1}/{repeat} {case:10s} {run.wall:8.2f} s "
                     f"(cpu {run.cpu:6.2f} s) {run.maxrss_kb / 1024:7.0f} MB "
                     f"load {run.load:.1f}{extra}",
                     flush=True,
                 )
                 if index == 0:
-                    result.checks.append(check_feed(feeds / f"{case}.xml", expected))
+                    published = expected + (1 if case.startswith(("new", "edited")) else 0)
+                    target = feeds / "naive.xml" if case == "naive" else feed_path(feeds, case)
+                    if case != "naive":
+                        shutil.copyfile(target, kept(feeds, case))
+                    result.checks.append(check_feed(target, published, case))
+                    if case in CHANGED:
+                        result.checks.append(reference(case))
+        finally:
+            changes.undo()
+
+    for index in range(repeat):
+        shift = index % len(UNITS)
+        for unit in UNITS[shift:] + UNITS[:shift]:
+            run_unit(unit, index, 0)
 
     if args.sample_interval > 0:
-        for case in CASES:  # warm directly after cold, as in the timed runs
-            run = prepare_and_run(case, args.sample_interval)
-            result.memory[case] = run.tree_kb
-            print(f"[N={n}] memory pass {case:8s} tree PSS {run.tree_kb / 1024:.0f} MB", flush=True)
+        for unit in UNITS:
+            run_unit(unit, -1, args.sample_interval)
 
-    digests = {c: hashlib.sha256((feeds / f"{c}.xml").read_bytes()).hexdigest()[:12] for c in CASES}
-    same = len({digests[case] for case in BUILDS}) == 1
+    same_show = [c for c in BUILDS if c not in CHANGED]
+    digests = {c: hashlib.sha256(kept(feeds, c).read_bytes()).hexdigest()[:12] for c in BUILDS}
+    same = len({digests[case] for case in same_show}) == 1
     result.checks.append(
-        f"{', '.join(BUILDS)} feeds are byte-identical"
+        f"{', '.join(same_show)} feeds are byte-identical"
         if same
         else f"feeds DIFFER between podcastfeed runs: {digests}"
     )
@@ -292,23 +425,38 @@ def _median_ratio(runs: list[Run], case: str, what: str = "wall") -> float:
 def table(results: list[SizeResult]) -> str:
     head = (
         "| N | case | runs | median wall s | min s | max s | wall × naive "
-        "| median CPU s | CPU × naive | peak RSS MB, largest process | peak PSS MB, process tree |"
+        "| median CPU s | CPU × naive | peak RSS MB, largest process | peak PSS MB, process tree "
+        "| `--jobs 1`, one CPU: wall s | wall × naive | CPU × naive | peak PSS MB |"
     )
-    lines = [head, "|" + "---|" * 11]
+    lines = [head, "|" + "---|" * 15]
     for res in results:
-        for case in CASES:
+        for case in (*BASE, "naive"):
             runs = [r for r in res.runs if r.case == case]
             walls = [r.wall for r in runs]
             ratio = "1" if case == "naive" else f"{_median_ratio(res.runs, case):.2f}"
             cpu_ratio = "1" if case == "naive" else f"{_median_ratio(res.runs, case, 'cpu'):.2f}"
-            lines.append(
+            line = (
                 f"| {res.n:,} | {case} | {len(runs)} | {statistics.median(walls):.2f} "
                 f"| {min(walls):.2f} | {max(walls):.2f} | {ratio} "
                 f"| {statistics.median(r.cpu for r in runs):.2f} | {cpu_ratio} "
                 f"| {statistics.median(r.maxrss_kb for r in runs) / 1024:.0f} "
-                f"| {res.memory[case] / 1024 if case in res.memory else float('nan'):.0f} |"
+                f"| {_pss(res, case)} |"
             )
+            one = f"{case}-j1"
+            j1 = [r.wall for r in res.runs if r.case == one]
+            if j1:
+                line += (
+                    f" {statistics.median(j1):.2f} | {_median_ratio(res.runs, one):.2f} "
+                    f"| {_median_ratio(res.runs, one, 'cpu'):.2f} | {_pss(res, one)} |"
+                )
+            else:
+                line += " | | | |"
+            lines.append(line)
     return "\n".join(lines)
+
+
+def _pss(res: SizeResult, case: str) -> str:
+    return f"{res.memory[case] / 1024:.0f}" if case in res.memory else "–"
 
 
 def machine() -> dict[str, str]:

@@ -6,6 +6,7 @@ unless the whole build succeeds.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -14,18 +15,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from podcastfeed import cache, lock
+from podcastfeed import cache, incremental, lock
 from podcastfeed.errors import BuildFailed, EpisodeError, Problem
 from podcastfeed.files import relative_name
 from podcastfeed.ids import episode_guid, episode_key, podcast_guid
 from podcastfeed.lint.base import Feed
-from podcastfeed.lint.runner import check_build, origin_for, own_feed
+from podcastfeed.lint.runner import origin_for, own_feed
 from podcastfeed.media.probing import ProbeOptions, measure, measure_alternates
 from podcastfeed.model import AudioInfo, Episode
-from podcastfeed.output import showlock, write
+from podcastfeed.output import fragments, showlock, write
 from podcastfeed.render import page
 from podcastfeed.render.feed import enclosure_for, iter_feed, sort_episodes
-from podcastfeed.source.chapters import validate_json_chapters
+from podcastfeed.source.chapters import keep_inside, validate_json_chapters
 from podcastfeed.source.config import Config, load_config
 from podcastfeed.source.episode_tags import soundbite_problems
 from podcastfeed.source.lookup import field_line
@@ -50,10 +51,12 @@ class BuildReport:
     parsed: int = 0  # episode files read this time (the rest came from the cache)
     checked: bool = False  # the error rules ran (not skipped: same inputs as a passing build)
     inputs: str = ""  # digest of everything the feed and pages are made of (_inputs_digest)
+    keys: dict[Path, str] | None = None  # episode files' content keys (None: --no-cache)
     probed: int = 0  # audio files and URLs probed this time
     requests: int = 0  # HTTP requests made
     bytes_read: int = 0  # bytes downloaded for probing
     seconds: float = 0.0
+    changes_at: datetime | None = None  # when the clock alone changes the feed (output/skip.py)
     notes: list[str] = field(default_factory=list)  # what write_report decided, for the user
 
     @property
@@ -62,17 +65,14 @@ class BuildReport:
 
     @property
     def file_notes(self) -> list[Problem]:
-        """What the build did to the files' text as written (repaired mojibake, issue 14):
-        worth knowing, never a reason to fail (not even with --strict)."""
+        """What the build did to the text as written (mojibake, issue 14); never fails it."""
         return [p for p in self.problems if p.level == "note"]
 
-    def feed_pieces(self) -> Iterator[bytes]:
-        """The feed, rendered piece by piece (what write_report streams to the file)."""
+    def feed_pieces(self) -> Iterator[bytes]:  # the feed, piece by piece (for write_report)
         return iter_feed(self.config.show, self.published, self.audio)
 
     @property
-    def feed(self) -> bytes:
-        """The whole feed in memory (rendered on each access)."""
+    def feed(self) -> bytes:  # the whole feed in memory, rendered on each access
         return b"".join(self.feed_pieces())
 
     def pages(
@@ -170,13 +170,10 @@ def _build(
 
     what = (show, sorted(settings.fields.items()), str(settings.root), settings.clean_notes)
     fingerprint = hashlib.blake2b(
-        repr((*what, settings.fix_text)).encode(), digest_size=16
+        repr((*what, settings.fix_text, settings.notes)).encode(), digest_size=16
     ).hexdigest()
-    store, warning = (
-        cache.load(settings.cache_dir, fingerprint)
-        if use_cache
-        else (cache.BuildCache(fingerprint), None)
-    )
+    unused = (cache.BuildCache(fingerprint), None)
+    store, warning = cache.load(settings.cache_dir, fingerprint) if use_cache else unused
     if warning:
         problems.append(Problem("warning", warning))
 
@@ -190,10 +187,13 @@ def _build(
             report.scheduled += 1
         else:
             published.append(episode)
+        when = episode.date if episode.date > now else episode.expires
+        if episode.is_published and when and when > now:
+            report.changes_at = min(when, report.changes_at or when)
     old_lock = lock.load(settings.root / lock.LOCK_NAME)
     pairs = [(e, relative_name(e.source, settings.root)) for e in published]
     matches, removed = lock.match(old_lock, pairs)
-    problems += lock.protect(matches, removed, allow_changes)
+    problems += lock.protect(matches, removed, allow_changes, show.tags.enclosure_prefix)
     published = _resolve_guids(config, lock.pin(matches), problems)
 
     options = replace(probe or ProbeOptions(), processes=jobs)
@@ -217,28 +217,24 @@ def _build(
     published, alternate_problems, alternate_probes = measure_alternates(
         published, settings.root, store, old_lock, options, is_refreshed
     )
-    problems += alternate_problems
-    problems += _check_tags(published, measured.probes, settings.root)
+    problems += alternate_problems + _check_tags(published, measured.probes, settings.root)
+    published = keep_inside(published, measured.probes, settings.root, problems)  # issue 16
     if any(p.is_error for p in problems):
         raise BuildFailed(problems)
 
     report.audio = {url: probe.info for url, probe in measured.probes.items()}
     report.lock = _new_lock(published, settings.root, measured.probes, alternate_probes)
+    report.lock.enclosure_prefix = show.tags.enclosure_prefix  # the entries keep their URLs
     report.published = published
     report.problems = problems
     report.inputs = _inputs_digest(config_path, published, store, report)
-    if check:
-        # The rules see a second rendering of the feed (a third of a warm build at 10,000
-        # episodes), so a feed whose inputs are those of the last one that passed is not
-        # checked again. Its dates are all past unless --include-future: nothing else in the
-        # error rules depends on the clock.
-        digest = report.inputs
-        if include_future or digest != store.checked:
-            report.checked = True
-            problems += [finding.to_problem() for finding in check_build(feed_for(report, now))]
-            if any(p.is_error for p in problems):
-                raise BuildFailed(problems)
-            store.checked, store.changed = ("" if include_future else digest), True
+    report.keys = store.keys if use_cache else None
+    if check:  # on the channel and the items not checked before (incremental.py)
+        few = functools.partial(feed_for, report, now)
+        args = (config.show, published, report.audio, config_path, store, include_future, few)
+        report.checked = incremental.check_changed(*args, problems)
+        if any(p.is_error for p in problems):
+            raise BuildFailed(problems)
     report.probed = measured.local + measured.remote
     report.requests, report.bytes_read = measured.requests, measured.bytes_read
     if use_cache:
@@ -247,15 +243,16 @@ def _build(
     return report
 
 
-def feed_for(report: BuildReport, now: datetime, **options: Any) -> Feed:
-    """The report's feed, parsed for the rules of `podcastfeed check`, with where each part
-    comes from. Rendered without the full show notes (content:encoded), which no rule reads
-    and which are most of a big feed's bytes."""
+def feed_for(
+    report: BuildReport, now: datetime, only: Sequence[Episode] | None = None, **options: Any
+) -> Feed:
+    """The report's feed (or of `only` these episodes), parsed for the rules of `podcastfeed
+    check`, with where each part comes from; without content:encoded, which no rule reads."""
     settings = report.config.build
-    light = [replace(episode, notes=b"") for episode in report.published]
+    light = [replace(e, notes=b"") for e in (report.published if only is None else only)]
     pieces = iter_feed(report.config.show, light, report.audio)
     repaired = [(str(p.source), p.line, p.message) for p in report.file_notes]
-    origin = origin_for(settings, report.published, report.audio, repaired)
+    origin = origin_for(report.config, report.published, report.audio, repaired)
     shown = relative_name(report.output, settings.root)
     return own_feed(pieces, shown, now, origin, settings.root, **options)
 
@@ -273,23 +270,23 @@ def write_report(
     decided about where files go (pages not written ...) is added to `report.notes`.
 
     Args:
-        audio_src: the page's player source for an episode (`serve`); default the enclosure.
+        audio_src: the page's player source for an episode (`serve`); default the enclosure
+            (then items and pages made of the same as last time are reused: fragments.py).
         save_lock: write podcastfeed.lock (not for a preview).
 
     Raises:
-        ConfigError: an output would overwrite a file the build did not write, or land in a
-            folder it reads; a template is broken; another build is running.
-        EpisodeError: a transcript or chapters file cannot be read.
-        OSError: a file cannot be written (nothing was replaced).
+        ConfigError, EpisodeError, OSError: as write.write_outputs (nothing was replaced).
     """
+    audio, keys = report.audio, report.keys
     written = write.write_outputs(
-        report.config.build,
+        report.config,
         report.published,
         output or report.output,
         feed=report.feed_pieces,
         pages=lambda way: report.pages(audio_src, assets_path=way),
         pages_inputs=report.inputs if audio_src is None else "",
         lock_text=lock.dumps(report.lock).encode("utf-8") if save_lock else None,
+        reuse=None if audio_src or keys is None else (report.config.show, audio, keys),
     )
     report.notes = written.notes
     return written.feed
@@ -299,10 +296,13 @@ def _inputs_digest(
     config_path: Path, published: list[Episode], store: cache.BuildCache, report: BuildReport
 ) -> str:
     """What the feed and its check are made of: feed.toml (with its [check] table), each
-    episode's file content (and sibling files), guid and tags, and the audio measured."""
-    parts = [(store.keys.get(e.source), e.guid, repr(e.tags)) for e in sort_episodes(published)]
+    episode's file content (and sibling files), guid, tags and image, the audio measured, and
+    the show's image (a local image's URL changes with its content: localart.py)."""
+    key, tags = store.keys.get, fragments.tags_key
+    parts = [(key(e.source), e.guid, tags(e.tags), e.image) for e in sort_episodes(published)]
     audio = sorted((url, repr(info)) for url, info in report.audio.items())
-    data = repr((config_path.read_bytes(), parts, audio)).encode("utf-8", "surrogatepass")
+    what = (config_path.read_bytes(), report.config.show.image, parts, audio)
+    data = repr(what).encode("utf-8", "surrogatepass")
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 

@@ -55,6 +55,10 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], *, durable: bool = T
 
 def relative_name(path: Path, root: Path) -> str:
     """`path` as the user knows it: relative to the show folder `root` when inside it."""
+    if os.sep == "/":  # the string's prefix is the lexical relative_to (a build calls this
+        text, top = str(path), str(root).rstrip("/")  # 30,000 times at 10,000 episodes)
+        if text.startswith(top + "/") and (top or text.startswith("/")):
+            return text[len(top) + 1 :]
     try:
         return path.relative_to(root).as_posix()
     except ValueError:

@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 
 from podcastfeed.errors import EpisodeError, Problem, shorten
 from podcastfeed.model import AudioInfo, Episode
-from podcastfeed.values import check_date_range
+from podcastfeed.values import check_date_range, with_prefix
 
 LOCK_NAME = "podcastfeed.lock"
 FORMAT = 1
@@ -61,6 +61,8 @@ class Entry:
 @dataclass
 class Lock:
     entries: list[Entry] = field(default_factory=list)
+    # [show] enclosure_prefix: published before each URL, but no part of any entry (issue 16)
+    enclosure_prefix: str | None = None
     _by_url: dict[str, Probe] | None = field(default=None, repr=False, compare=False)
     _by_path: dict[tuple[str, int], Probe] | None = field(default=None, repr=False, compare=False)
 
@@ -113,6 +115,9 @@ def load(path: Path) -> Lock:
         if data.get("podcastfeed_lock") != FORMAT:
             raise ValueError(f"unknown format {shorten(data.get('podcastfeed_lock'))}")
         entries = [_entry(item) for item in data["episodes"]]
+        prefix = data.get("enclosure_prefix")
+        if not isinstance(prefix, str | None):
+            raise ValueError(f"enclosure_prefix is not text (got {shorten(prefix)})")
     except json.JSONDecodeError as exc:
         raise EpisodeError(
             f"the lock is not valid JSON: {exc.msg}",
@@ -124,7 +129,7 @@ def load(path: Path) -> Lock:
         raise EpisodeError(
             f"the lock is damaged: {exc}", source=path, hint="restore it from git"
         ) from exc
-    return Lock(entries)
+    return Lock(entries, prefix)
 
 
 def _pub_date(text: str) -> str:
@@ -178,9 +183,11 @@ def dumps(lock: Lock) -> str:
         lines = (f"      {_json(key)}: {_json(value)}" for key, value in item.items())
         blocks.append("    {\n" + ",\n".join(lines) + "\n    }")
     episodes = "[\n" + ",\n".join(blocks) + "\n  ]" if blocks else "[]"
+    prefix = lock.enclosure_prefix
     return (
         f'{{\n  "podcastfeed_lock": {FORMAT},\n  "about": {_json(ABOUT)},\n'
-        f'  "episodes": {episodes}\n}}\n'
+        + (f'  "enclosure_prefix": {_json(prefix)},\n' if prefix else "")
+        + f'  "episodes": {episodes}\n}}\n'
     )
 
 
@@ -267,9 +274,15 @@ def allowed(allow: Iterable[str], *names: str | None) -> bool:
 
 
 def protect(
-    matches: Sequence[Match], removed: Sequence[Entry], allow: Iterable[str]
+    matches: Sequence[Match],
+    removed: Sequence[Entry],
+    allow: Iterable[str],
+    prefix: str | None = None,
 ) -> list[Problem]:
-    """What would change for a published episode: each is an error unless allowed.
+    """What would change for a published episode: each is an error unless allowed. An
+    enclosure URL that the analytics `prefix` ([show] enclosure_prefix) turns into the published
+    one is no change: the feed says the same URL (the prefix moved from the front matter to
+    feed.toml).
 
     A new file that reuses a published enclosure URL is matched to that entry (a rename), so
     reusing it for a different episode shows up as a changed guid; two current episodes with
@@ -302,7 +315,7 @@ def protect(
                 name,
             )
         url = episode.audio.url if episode.audio else ""
-        if url != entry.url:
+        if url != entry.url and with_prefix(url, prefix) != entry.url:
             refuse(m.file, f"changes its published enclosure URL from {entry.url} to {url}", name)
         if episode.date != datetime.fromisoformat(entry.pub_date):
             refuse(

@@ -5,6 +5,7 @@ Durations are seconds, sizes bytes, datetimes timezone-aware.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -90,6 +91,15 @@ class Image:
 
 
 @dataclass(frozen=True)
+class LocalImage:
+    """Cover art that is a local file, published beside the feed as `published_as` (relative to
+    the feed's folder, e.g. "artwork/cover-3f2a9c1b7d40.jpg") and linked by absolute URL."""
+
+    source: Path  # the file as found (not resolved)
+    published_as: str
+
+
+@dataclass(frozen=True)
 class Funding:
     url: str
     text: str
@@ -113,10 +123,12 @@ class Trailer:
 
 @dataclass(frozen=True)
 class RemoteItem:
-    """One show of `podcast:podroll`."""
+    """One show of `podcast:podroll`, or the show or episode a value time split pays."""
 
     feed_guid: str
     feed_url: str | None = None
+    item_guid: str | None = None
+    medium: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,6 +137,44 @@ class UpdateFrequency:
     rrule: str | None = None
     complete: bool | None = None
     dtstart: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ValueRecipient:
+    """`podcast:valueRecipient`: who gets `split` shares of each payment (docs/tags/
+    value-recipient.md); `is_fee` shares come off the top."""
+
+    type: str  # "node" (a lightning node's pubkey) or "lnaddress" (name@domain)
+    address: str
+    split: int
+    name: str | None = None
+    custom_key: str | None = None
+    custom_value: str | None = None
+    is_fee: bool = False
+
+
+@dataclass(frozen=True)
+class ValueTimeSplit:
+    """`podcast:valueTimeSplit`: other recipients, or a remote item's, for a stretch of time."""
+
+    start: float  # seconds
+    duration: float  # seconds
+    recipients: tuple[ValueRecipient, ...] = ()
+    remote_item: RemoteItem | None = None
+    remote_start: float | None = None
+    remote_percentage: int | None = None
+
+
+@dataclass(frozen=True)
+class Value:
+    """`podcast:value`: how listeners pay (lightning keysend …) and whom; an item's block
+    replaces the channel's for that episode (docs/tags/value.md)."""
+
+    type: str
+    method: str
+    recipients: tuple[ValueRecipient, ...]
+    suggested: str | None = None  # a decimal as written, e.g. "0.00000005000"
+    time_splits: tuple[ValueTimeSplit, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -150,6 +200,8 @@ class ShowTags:
     country_of_origin: tuple[str, ...] = ()
     spotify_limit: int | None = None
     hubs: tuple[str, ...] = ()
+    value: tuple[Value, ...] = ()
+    enclosure_prefix: str | None = None  # analytics redirect before every enclosure URL
 
     @property
     def uses_spotify(self) -> bool:
@@ -167,7 +219,9 @@ class Show:
     language: str
     author: str
     owner: Owner
-    image: str
+    image: (
+        str | None
+    )  # the absolute URL (of the published copy, for a local file); None: no artwork yet
     categories: tuple[Category, ...]
     is_explicit: bool
     type: str = "episodic"  # or "serial"
@@ -180,6 +234,7 @@ class Show:
     tags: ShowTags = ShowTags()
     page_url: str | None = None  # where the show page is published (atom:link alternate)
     subscribe: tuple[tuple[str, str], ...] = ()  # (app, URL) links on the show page
+    image_file: LocalImage | None = None  # `image` is a local file, published beside the feed
 
 
 @dataclass(frozen=True)
@@ -221,16 +276,19 @@ class Linked:
     published_as: str | None = None  # e.g. "transcripts/012-intro.vtt"
     language: str | None = None
     rel: str | None = None  # "captions"
+    content: bytes = b""  # a file the build makes (a transcript from the notes, issue 16;
+    # packed by pack_notes: read it with model.unpack)
 
 
 @dataclass(frozen=True)
 class Chapter:
-    """One inline chapter from the front matter."""
+    """One inline chapter from the front matter, or from the show notes' times (issue 16)."""
 
     start: float  # seconds
     title: str
     url: str | None = None
     img: str | None = None
+    line: int | None = None  # where the show notes give it (None: from the front matter)
 
 
 @dataclass(frozen=True)
@@ -263,6 +321,7 @@ class AlternateEnclosure:
 class EpisodeTags:
     """An item's optional tags beyond the basics (issue 4); empty without front matter."""
 
+    itunes_author: str | None = None  # only one other than the show's author
     itunes_title: str | None = None
     is_blocked: bool = False
     season_name: str | None = None
@@ -277,6 +336,7 @@ class EpisodeTags:
     license: License | None = None
     images: tuple[Image, ...] = ()
     alternate_enclosures: tuple[AlternateEnclosure, ...] = ()
+    value: tuple[Value, ...] = ()  # replaces the show's for this episode
 
 
 EMPTY_EPISODE_TAGS = EpisodeTags()
@@ -290,8 +350,9 @@ class Episode:
     title: str
     date: datetime  # aware
     audio: Audio | None  # None only for an unpublished episode without audio yet
-    # The sanitized show notes for content:encoded, as UTF-8: a str with one curly quote takes
-    # two bytes a character, and 10,000 episodes of notes are hundreds of MB.
+    # The sanitized show notes for content:encoded, as UTF-8 (a str with one curly quote takes
+    # two bytes a character), or as pack_notes made them: 10,000 episodes of notes are
+    # 200 MB as UTF-8, about 50 MB packed. Read them with notes_html.
     notes: bytes = b""
     description: str = ""  # sanitized HTML <= 4,000 bytes, for description
     is_published: bool = True
@@ -300,7 +361,9 @@ class Episode:
     permalink: str | None = None  # as written; with the file name, the key of a derived GUID
     link: str | None = None  # the episode's page, absolute
     author: str | None = None
-    image: str | None = None
+    image: str | None = None  # absolute URL (of the published copy, for a local file)
+    image_file: LocalImage | None = None
+    image_ref: str | None = None  # a relative `image` as written: local when such a file exists
     keywords: tuple[str, ...] = ()
     season: int | None = None
     number: int | None = None  # itunes:episode
@@ -315,4 +378,21 @@ class Episode:
 
     @property
     def notes_html(self) -> str:
-        return self.notes.decode("utf-8")
+        return unpack(self.notes).decode("utf-8")
+
+
+#: The mark of packed notes: no UTF-8 show notes start with NUL (control characters are
+#: stripped from them).
+_PACKED = b"\0z"
+
+
+def pack_notes(html: str) -> bytes:
+    """Show notes for Episode.notes (or a transcript for Linked.content), compressed (zlib's
+    fastest level: ~0.5 ms per 20 KB)."""
+    data = html.encode("utf-8")
+    return _PACKED + zlib.compress(data, 1) if len(data) > 256 else data
+
+
+def unpack(data: bytes) -> bytes:
+    """The bytes pack_notes packed (other bytes as they are)."""
+    return zlib.decompress(data[2:]) if data[:2] == _PACKED else data

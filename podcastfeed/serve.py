@@ -123,11 +123,14 @@ class Preview:
             return self.site, list(self.errors), dict(self.audio)
 
     def _snapshot(self) -> tuple[tuple[str, int, int], ...]:
-        """What a rebuild depends on: feed.toml, the episodes folder, the show's templates."""
+        """What a rebuild depends on: feed.toml, the show's local artwork, the episodes folder,
+        the show's templates."""
         files = [self.config_path]
         try:
-            settings = load_config(self.config_path).build
+            config = load_config(self.config_path)
+            settings = config.build
             folders = [settings.episodes_dir, settings.templates_dir]
+            files += [config.show.image_file.source] if config.show.image_file else []
         except PodcastfeedError:
             folders = [self.config_path.parent / "episodes"]
         for folder in folders:

@@ -11,7 +11,7 @@ import string
 from collections.abc import Collection
 from datetime import UTC, date, datetime, time, tzinfo
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from podcastfeed.errors import shorten
 
@@ -258,6 +258,15 @@ def parse_link(value: object, *, relative: bool = False) -> str:
     raise ValueError("must be an http(s) URL")
 
 
+def resolve_link(ref: str, base: str) -> str:
+    """A link as written (absolute, `/2023/03/slug/`, `//host/path`, `cover.jpg`) made absolute
+    against the page or site `base`; characters a URL cannot hold are percent-encoded."""
+    ref = ref.strip()
+    if ref.startswith("//"):
+        return "https:" + ref
+    return urljoin(base, quote(ref, safe="/:?#[]@!$&'()*+,;=%~"))
+
+
 def parse_url_template(value: object, allowed: Collection[str]) -> str | None:
     """An http(s) URL with `{name}` fields (str.format) from `allowed`, such as `[show]
     audio_url = "https://cdn.example.org/ep{episode:03}.mp3"`; None stays None."""
@@ -287,3 +296,13 @@ def url_scheme(ref: str) -> str:
     except ValueError:
         return ""
     return scheme if len(scheme) > 1 else ""
+
+
+def with_prefix(url: str, prefix: str | None) -> str:
+    """`url` as the feed publishes it behind an analytics `prefix` ([show] enclosure_prefix):
+    without its `https://`, the form the prefix services document (source/analytics.py)."""
+    if not prefix:
+        return url
+    if url[:8].lower() == "https://":
+        return prefix + url[8:]
+    return prefix + url

@@ -30,6 +30,8 @@ Routes (FILE is a name under the served folder or registered with `add`):
     /gzip/FILE                the file gzip-compressed (Content-Encoding: gzip), whatever the
                               client accepts: register a gzip bomb with `add`
     /to-file/ANY              302 to file:///etc/passwd
+    /e/URL                    an analytics prefix as OP3 answers it: 302 to URL, read as
+                              https:// when it has no scheme (`/e/(https?://)?(.+)`)
     .../ping, .../pubnotify   a notification endpoint (GET or POST): 204 for POST, 200 with
                               {"status": "true"} for GET; the request body is logged. The
                               prefixes above (/500/, /500-then-ok/, /429/ ...) work before it.
@@ -265,6 +267,9 @@ class _Handler(BaseHTTPRequestHandler):
                 owner._idle.notify_all()
 
     def _route(self, head: bool) -> None:
+        if self.path.startswith("/e/"):  # OP3's redirect: the target, https:// when schemeless
+            target = self.path[len("/e/") :]
+            return self._redirect(target if re.match(r"https?://", target) else "https://" + target)
         path = self.path.split("?")[0].lstrip("/")
         match = re.fullmatch(r"redirect/(\d+)/(.+)", path)
         if match:

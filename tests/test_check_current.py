@@ -18,7 +18,7 @@ def _check(report: BuildReport) -> list[str]:
     return check_current(
         report.feed,
         report.output,
-        report.config.build,
+        report.config,
         report.published,
         report.lock,
         lambda way: report.pages(assets_path=way),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import os
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,7 @@ from test_checks import NOW, make_feed
 from podcastfeed.lint.online import Online
 from podcastfeed.lint.runner import lint_data, run
 from podcastfeed.media import artwork
+from podcastfeed.media.artwork import ArtworkError
 from podcastfeed.net.fetch import make_session
 
 
@@ -143,3 +147,41 @@ def test_artwork_url_needs_online_then_reads_a_range(
     assert [e.range for e in http_server.settle() if "small" in e.path and e.method == "GET"] == [
         f"bytes=0-{artwork.HEAD_BYTES - 1}"
     ]
+
+
+def _bomb(path: Path, side: int) -> Path:
+    """A PNG of a few bytes whose header claims side × side pixels."""
+    out = io.BytesIO()
+    Image.new("RGB", (1, 1)).save(out, "PNG")
+    data = bytearray(out.getvalue())
+    data[16:24] = struct.pack(">II", side, side)  # IHDR width, height
+    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("side", "size"), [(20000, "400,000,000 pixels"), (10000, "10000 × 10000 px")]
+)
+def test_a_header_claiming_a_huge_image_is_an_artwork_error_not_a_crash(
+    tmp_path: Path, side: int, size: str
+) -> None:
+    """The first bytes of a remote image (check --online) or a local file: Pillow's
+    DecompressionBombError (past twice its limit) escaped as a traceback, and below that the
+    image was decoded in spite of its warning."""
+    bomb = _bomb(tmp_path / "bomb.png", side)
+    message = f"{size} is more than the 89,478,485 pixels Pillow decodes"
+    with pytest.raises(ArtworkError, match=message):
+        artwork.read_bytes(bomb.read_bytes(), size=None)
+    with pytest.raises(ArtworkError, match=message):
+        artwork.read_file(bomb)
+    assert message in _rules(tmp_path, "bomb.png")["apple/artwork-format"]
+
+
+def test_a_truncated_local_image_is_found(tmp_path: Path) -> None:
+    """Its header is whole, so reading the header only took it for a good JPEG."""
+    whole = _noise(tmp_path / "whole.jpg").read_bytes()
+    (tmp_path / "cut.jpg").write_bytes(whole[: len(whole) // 2])
+    assert _rules(tmp_path, "cut.jpg")["apple/artwork-format"].startswith(
+        "artwork cut.jpg cannot be read: damaged or truncated image (image file is truncated"
+    )

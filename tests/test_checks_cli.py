@@ -101,27 +101,29 @@ def test_build_refuses_a_feed_with_errors_and_keeps_the_old_one(site: Site) -> N
 
 #: Each real feed's known defects (tests/data/realfeeds/README.md): rule -> a message part.
 KNOWN = {
-    "resilientwebdesign.rss": {"apple/explicit-value": "(got 'no')"},
+    "resilientwebdesign.rss": {"apple/explicit-legacy": "(got 'no')"},
     "changing-the-tide.xml": {
-        "apple/explicit-value": "(got 'no')",
+        "apple/explicit-legacy": "(got 'no')",
         "apple/enclosure-type": "enclosure type 'audio/mp3'",
         "apple/required-tags": "the channel's <link> is missing",
     },
     "dk-podcast.xml": {
-        "apple/explicit-value": "(got 'clean')",
+        "apple/explicit-legacy": "(got 'clean')",
         "podcastindex/item-guid": "has an empty guid",
         "apple/block-value": "(got 'no')",
     },
     "homegrown-hits.xml": {
         "apple/duplicate-image": "a second channel itunes:image",
-        "podcastindex/namespace": "the podcast namespace is the legacy URI",
+        "podcastindex/legacy-namespace": "the podcast namespace is the legacy URI",
+        "podcastindex/value-recipient": "podcast:valueRecipient 'Daisy' has no address",
+        "podcastindex/value-time-split-overlap": "at 273.076 s starts before the one at 259.302 s",
     },
     "animated-no-agenda.xml": {
-        "apple/explicit-value": "(got 'no')",
+        "apple/explicit-legacy": "(got 'no')",
         "apple/required-tags": "<itunes:category> is missing",
-        "apple/duration": "has no itunes:duration",
+        "apple/duration-missing": "has no itunes:duration",
         "spotify/video": "video enclosure (video/mp4) (and 19 more episode(s))",
-        "podcastindex/namespace": "the podcast namespace is the legacy URI",
+        "podcastindex/legacy-namespace": "the podcast namespace is the legacy URI",
     },
 }
 
@@ -129,7 +131,8 @@ KNOWN = {
 @pytest.mark.parametrize("name", sorted(KNOWN))
 def test_check_feed_reports_the_known_defects_of_real_feeds(name: str) -> None:
     result = runner.invoke(app, ["check", "--feed", str(FEEDS / name), "--format", "json"])
-    assert result.exit_code == (0 if name == "homegrown-hits.xml" else 1)  # warnings only
+    warnings_only = ("resilientwebdesign.rss",)  # homegrown-hits: an unpayable recipient
+    assert result.exit_code == (0 if name in warnings_only else 1)
     found = _json(result)
     for rule, part in KNOWN[name].items():
         messages = [f["message"] for f in found if f["rule"] == rule]
@@ -142,9 +145,9 @@ def test_check_feed_reports_the_known_defects_of_real_feeds(name: str) -> None:
 def test_check_feed_by_url(http_server: AudioServer) -> None:
     url = http_server.add("feed.xml", (FEEDS / "resilientwebdesign.rss").read_bytes())
     result = runner.invoke(app, ["check", "--feed", url])
-    assert result.exit_code == 1
+    assert result.exit_code == 0  # warnings only
     assert result.stdout.startswith(f"{url}\n  ")
-    assert "[apple/explicit-value]" in result.stdout
+    assert "[apple/explicit-legacy]" in result.stdout
 
 
 def test_check_github_format_is_workflow_commands() -> None:

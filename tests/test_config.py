@@ -92,7 +92,6 @@ def test_load_config_categories_are_canonical_and_nested(site: Site) -> None:
         ("type", '"weekly"', "'type' must be 'episodic' or 'serial'"),
         ("timezone", '"Mars/Olympus"', "'timezone' is not a known time zone"),
         ("guid", '"not-a-uuid"', "'guid' must be a UUID"),
-        ("categories", "[]", "'categories' needs at least one"),
         ("title", "42", "'title' must be text (got 42)"),
     ],
 )
@@ -101,6 +100,35 @@ def test_load_config_invalid_values(site: Site, key: str, value: str, message: s
     with pytest.raises(BuildFailed) as info:
         load_config(site.config)
     assert any(message in e for e in _errors(info.value)), _errors(info.value)
+
+
+def test_empty_categories_warn_and_the_show_builds_but_check_fails(site: Site) -> None:
+    """Issue 15: a show imported without a category builds the first time (a warning at
+    feed.toml's line); `podcastfeed check` still reports Apple's requirement as an error."""
+    from datetime import UTC, datetime
+
+    from podcastfeed.build import build, feed_for
+    from podcastfeed.lint.runner import run
+
+    site.show(categories="[]")
+    site.episode("a")
+    line = site.config.read_text().splitlines().index("categories = []") + 1
+    config = load_config(site.config)
+    assert [str(p).split("\n")[0] for p in config.warnings] == [
+        f"{site.config}:{line}: warning: [show] 'categories' is empty: Apple Podcasts needs at "
+        "least one Apple category"
+    ]
+    now = datetime(2030, 1, 1, tzinfo=UTC)
+    report = build(site.config, now=now)
+    assert b"itunes:category" not in report.feed
+    assert [(p.level, p.line) for p in report.problems if "categor" in p.message] == [
+        ("warning", line),
+        ("warning", line),
+    ]
+    found = run(feed_for(report, now))
+    assert [(f.rule, f.severity) for f in found if f.rule == "apple/required-tags"] == [
+        ("apple/required-tags", "error")
+    ]
 
 
 def test_load_config_fields_mapping(site: Site) -> None:

@@ -17,7 +17,7 @@ LAYERS = [
     {"podcastfeed", "__main__"},
     {"cli"},
     {"serve"},
-    {"build"},
+    {"build", "incremental"},
     {"output", "lint", "feeds"},
     {"render"},
     {"source", "media"},

@@ -35,9 +35,11 @@ audio: {audio}
 
 
 def _pages(report_dir: Path) -> dict[str, bytes]:
+    """The pages a build wrote (HTML transcripts, under transcripts/, are not pages)."""
     return {
         p.relative_to(report_dir).as_posix(): p.read_bytes()
         for p in sorted(report_dir.rglob("*.html"))
+        if p.relative_to(report_dir).parts[0] != "transcripts"
     }
 
 
@@ -58,6 +60,9 @@ def test_page_sample_show_matches_golden(sample_show: Path, golden: GoldenCheck)
     ]
     golden("sample.html", pages["index.html"])
     golden("sample-episode.html", pages["episodes/2023-04-04-code-reviews/index.html"])
+    # issue 16: the transcript section of the notes, as the namespace's HTML transcript
+    transcript = target.parent / "transcripts" / "2023-04-18-developer-experience.html"
+    golden("sample-transcript.html", transcript.read_bytes())
     for name, html in pages.items():
         doc = lxml.html.fromstring(html)
         assert doc.get("lang") == "en"

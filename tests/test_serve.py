@@ -8,9 +8,11 @@ from collections.abc import Callable, Iterator
 import pytest
 import requests
 from conftest import Site
+from PIL import Image
 from serving import Served
 
 from podcastfeed.serve import _parse_range, error_page
+from podcastfeed.source.localart import published_name
 
 
 def _until(check: Callable[[], bool], timeout: float = 15.0) -> None:
@@ -72,6 +74,23 @@ def test_serve_rebuilds_on_change_and_shows_errors(served: Served, site: Site) -
     _until(lambda: requests.get(served.url, timeout=5).status_code == 200)
     site.show(title='"Renamed show"')
     _until(lambda: "Renamed show" in requests.get(served.url, timeout=5).text)
+
+
+@pytest.mark.slow  # waits for the polling rebuild
+def test_serve_shows_local_artwork_and_rebuilds_when_it_changes(site: Site) -> None:
+    """`[show] image = "cover.jpg"`: the page shows the published copy, which the preview
+    serves; a new picture (feed.toml and the episodes unchanged) is a new copy (issue 15)."""
+    cover = site.root / "cover.jpg"
+    Image.new("RGB", (1400, 1400), (200, 30, 30)).save(cover, "JPEG")
+    site.show(image='"cover.jpg"')
+    site.episode("first", title="First light")
+    with Served(site.config) as served:
+        old = published_name(cover)
+        assert f'<img src="{old}"' in requests.get(served.url, timeout=5).text
+        assert requests.get(served.url + old, timeout=5).content == cover.read_bytes()
+        Image.new("RGB", (1400, 1400), (0, 0, 255)).save(cover, "JPEG")
+        new = published_name(cover)
+        _until(lambda: f'<img src="{new}"' in requests.get(served.url, timeout=5).text)
 
 
 def test_serve_ctrl_c_stops_cleanly(served: Served) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
     from podcastfeed.build import BuildReport
+    from podcastfeed.output.skip import Snapshot
 
 
 @command("build", interrupted="Interrupted; the previous feed, lock and pages are as they were")
@@ -106,24 +108,31 @@ def build_command(
 
       podcastfeed build --check            # CI: is the committed feed current?
     """
-    from podcastfeed.build import build, write_report
-    from podcastfeed.media.probing import ProbeOptions
     from podcastfeed.output.showlock import hold_show
 
-    progress = StepProgress(quiet=quiet)
-    options = ProbeOptions(
-        offline=offline,
-        refresh=refresh or (),
-        jobs=jobs,
-        deadline=deadline,
-        on_start=progress.start,
-        on_progress=progress.advance,
-    )
     with hold_show(config):  # one build in this show from reading to the last write
+        now = datetime.now(UTC)
+        fast = not (check_only or no_cache or output == "-" or refresh or include_future)
+        key = (output and os.path.abspath(output), no_check, offline, allow_changes, os.getcwd())
+        snapshot = _take_snapshot(config, key) if fast else None
+        if snapshot is not None and _replayed(snapshot, now, strict):
+            return  # nothing changed: the build's own modules are not even imported
+        from podcastfeed.build import build, write_report
+        from podcastfeed.media.probing import ProbeOptions
+
+        progress = StepProgress(quiet=quiet)
+        options = ProbeOptions(
+            offline=offline,
+            refresh=refresh or (),
+            jobs=jobs,
+            deadline=deadline,
+            on_start=progress.start,
+            on_progress=progress.advance,
+        )
         try:
             report = build(
                 config,
-                now=datetime.now(UTC),
+                now=now,
                 include_future=include_future,
                 # --check writes nothing, not even the cache
                 use_cache=not (no_cache or check_only),
@@ -156,6 +165,51 @@ def build_command(
         for note in report.notes:
             err(f"note: {note}")
         err(_summary(report, shown(target, report.config.build.root)))
+        if snapshot is not None:
+            _remember(snapshot, report, target)
+
+
+def _take_snapshot(config: Path, options: tuple[object, ...]) -> Snapshot:
+    from podcastfeed.output import skip
+    from podcastfeed.source.config import load_config
+
+    return skip.take(load_config(config).build, options)
+
+
+def _replayed(snapshot: Snapshot, now: datetime, strict: bool) -> bool:
+    """A rebuild with nothing changed (output/skip.py): what the build printed, and True."""
+    from podcastfeed.output import skip
+
+    started = time.perf_counter()
+    replay, note = skip.current(snapshot, now)
+    if note:
+        err(f"note: {note}")
+    if replay is None:
+        return False
+    for line in replay.lines:
+        err(line)
+    if strict and replay.warnings:
+        err(f"Error: {replay.warnings} warning(s) with --strict; nothing was written")
+        raise typer.Exit(int(ExitCode.CONTENT))
+    for line in replay.notes:
+        err(f"note: {line}")
+    seconds = time.perf_counter() - started
+    counts = (replay.published, replay.drafts, replay.scheduled)
+    where = shown(Path(replay.target), snapshot.settings.root)
+    err(_summary_line(where, *counts, parsed=0, probed=0, seconds=seconds))
+    return True
+
+
+def _remember(snapshot: Snapshot, report: BuildReport, target: Path) -> None:
+    from podcastfeed.output import skip
+
+    lines = [str(problem) for problem in report.warnings + report.file_notes]
+    if any(str(report.config.build.cache_dir) in line for line in lines):
+        return  # a warning about the cache itself is not the show's: not to be repeated
+    counts = (len(report.published), report.drafts, report.scheduled)
+    replay = skip.Replay(lines, len(report.warnings), report.notes, *counts, str(target))
+    external = skip.externals(report.config, report.published)
+    skip.record(snapshot, target, replay, external, report.changes_at)
 
 
 def _check_current(report: BuildReport, output: Path | None) -> None:
@@ -168,7 +222,7 @@ def _check_current(report: BuildReport, output: Path | None) -> None:
     stale = outputs.check_current(
         report.feed,
         target,
-        report.config.build,
+        report.config,
         report.published,
         report.lock,
         lambda way: report.pages(assets_path=way),
@@ -238,19 +292,42 @@ class StepProgress:
 
 
 def _summary(report: BuildReport, where: str) -> str:
+    counts = (len(report.published), report.drafts, report.scheduled)
+    return _summary_line(
+        where,
+        *counts,
+        parsed=report.parsed,
+        probed=report.probed,
+        seconds=report.seconds,
+        requests=report.requests,
+        bytes_read=report.bytes_read,
+    )
+
+
+def _summary_line(
+    where: str,
+    count: int,
+    drafts: int,
+    scheduled: int,
+    *,
+    parsed: int,
+    probed: int,
+    seconds: float,
+    requests: int = 0,
+    bytes_read: int = 0,
+) -> str:
     held = []
-    if report.drafts:
-        held.append(f"{report.drafts} draft{'s' if report.drafts != 1 else ''}")
-    if report.scheduled:
-        held.append(f"{report.scheduled} scheduled")
-    count = len(report.published)
+    if drafts:
+        held.append(f"{drafts} draft{'s' if drafts != 1 else ''}")
+    if scheduled:
+        held.append(f"{scheduled} scheduled")
     text = f"Wrote {where}: {count} episode{'s' if count != 1 else ''}"
     if held:
         text += f" ({', '.join(held)} not published)"
-    text += f"; {report.parsed} file(s) read, {report.probed} probed"
-    if report.requests:
-        text += f" ({report.requests} requests, {report.bytes_read / 1024:,.0f} KB)"
-    return text + f", {report.seconds:.2f} s"
+    text += f"; {parsed} file(s) read, {probed} probed"
+    if requests:
+        text += f" ({requests} requests, {bytes_read / 1024:,.0f} KB)"
+    return text + f", {seconds:.2f} s"
 
 
 @command("probe")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -18,7 +18,7 @@ from podcastfeed.cli.common import (
     command,
     err,
 )
-from podcastfeed.errors import ExitCode
+from podcastfeed.errors import ExitCode, PodcastfeedError
 from podcastfeed.net.limits import (
     DEFAULT_DEADLINE,
     USER_AGENT,
@@ -29,7 +29,17 @@ from podcastfeed.net.limits import (
 from podcastfeed.source import CONFIG_NAME
 
 
-@command("check")
+def report_failure(exc: PodcastfeedError, arguments: dict[str, Any]) -> None:
+    """With --format json or github, what stopped the check goes to stdout as findings too, so
+    the output is valid for every input (issue 15); the text format leaves it to stderr."""
+    output_format = arguments.get("output_format")
+    if output_format in ("json", "github"):
+        from podcastfeed.lint.runner import failure_findings, render
+
+        sys.stdout.write(mask_urls(render(failure_findings(exc), output_format)))
+
+
+@command("check", on_error=report_failure)
 def check_command(
     config: ConfigOption = Path(CONFIG_NAME),
     feed: Annotated[

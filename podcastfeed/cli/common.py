@@ -68,22 +68,32 @@ def fail(exc: PodcastfeedError, debug: bool) -> NoReturn:
 Command = TypeVar("Command", bound=Callable[..., Any])
 
 
-def command(name: str, *, interrupted: str = "Interrupted") -> Callable[[Command], Command]:
+#: What a command writes on stdout about the error that stopped it (its output format's
+#: report, e.g. check's JSON), given the error and the command's arguments.
+OnError = Callable[[PodcastfeedError, dict[str, Any]], None]
+
+
+def command(
+    name: str, *, interrupted: str = "Interrupted", on_error: OnError | None = None
+) -> Callable[[Command], Command]:
     """Register a command on `app`, its whole body run by `handled`; the module keeps the
     plain function, as `app.command` leaves it."""
 
     def register(function: Command) -> Command:
-        app.command(name)(handled(function, interrupted=interrupted))
+        app.command(name)(handled(function, interrupted=interrupted, on_error=on_error))
         return function
 
     return register
 
 
-def handled(function: Command, *, interrupted: str = "Interrupted") -> Command:
+def handled(
+    function: Command, *, interrupted: str = "Interrupted", on_error: OnError | None = None
+) -> Command:
     """`function` under the one error handler of every command: a PodcastfeedError prints its
-    message(s) and exits with its code, Ctrl-C prints `interrupted` and exits 130, and
-    `--debug` (the `debug` argument, where a command has it) adds the traceback. Anything else
-    keeps its traceback: a bug, not a user's mistake."""
+    message(s) and exits with its code (after `on_error` wrote what the command's stdout
+    format says about it), Ctrl-C prints `interrupted` and exits 130, and `--debug` (the
+    `debug` argument, where a command has it) adds the traceback. Anything else keeps its
+    traceback: a bug, not a user's mistake."""
 
     @functools.wraps(function)
     def run(*args: Any, **kwargs: Any) -> Any:
@@ -91,6 +101,8 @@ def handled(function: Command, *, interrupted: str = "Interrupted") -> Command:
         try:
             return function(*args, **kwargs)
         except PodcastfeedError as exc:
+            if on_error is not None:
+                on_error(exc, kwargs)
             fail(exc, debug)
         except KeyboardInterrupt as exc:
             if debug:

@@ -101,6 +101,8 @@ def import_command(
         )
     finally:
         progress.stop()
+    for repair in result.repairs:
+        err(repair.shown(source))
     for text in result.normalizations:
         err(f"normalized: {text}")
     for text in result.warnings:

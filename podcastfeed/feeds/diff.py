@@ -1,8 +1,11 @@
 """What changed between two RSS feeds: channel fields, and episodes added, removed or changed.
 
 Pure: takes the feeds' bytes, returns a FeedDiff; `format_diff` turns it into short lines for
-`podcastfeed diff` and `podcastfeed build --check`. Episodes are matched by guid (else by
-enclosure URL, else by title), as podcast apps match them.
+`podcastfeed diff` and `podcastfeed build --check`, `diff_json` into the JSON of `diff --format
+json` (docs/diff.md documents its schema). Episodes are matched by guid (else by enclosure URL,
+else by title), as podcast apps match them. Values are compared by meaning (feeds/diffvalues.py:
+the same instant, the same seconds, a default the spec defines), and shown as written; with
+`exact`, by spelling.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from podcastfeed import xmlns
-from podcastfeed.feeds.xml import parse_feed
+from podcastfeed.errors import PodcastfeedError
+from podcastfeed.feeds.diffvalues import channel_meaning, item_meaning
+from podcastfeed.feeds.xml import FeedReadError, Repair, parse_feed
 
 #: Prefixes for the namespaces a podcast feed uses, for readable field names.
 PREFIXES = {
@@ -25,6 +30,9 @@ PREFIXES = {
 }
 #: Values longer than this are not shown in full, only said to have changed.
 SHOWN = 60
+
+
+Fields = dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -46,20 +54,26 @@ class FeedDiff:
     added: list[EpisodeRef] = field(default_factory=list)
     removed: list[EpisodeRef] = field(default_factory=list)
     changed: list[tuple[EpisodeRef, list[FieldChange]]] = field(default_factory=list)
+    #: What reading a feed that is not well-formed repaired: (the feed's name, the repair).
+    repairs: list[tuple[str, Repair]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.channel or self.added or self.removed or self.changed)
 
 
-def diff_feeds(old: bytes, new: bytes, *, old_name: str = "old", new_name: str = "new") -> FeedDiff:
-    """The differences from feed `old` to feed `new`.
+def diff_feeds(
+    old: bytes, new: bytes, *, old_name: str = "old", new_name: str = "new", exact: bool = False
+) -> FeedDiff:
+    """The differences from feed `old` to feed `new`: values that mean something else (with
+    `exact`, values spelled differently), each shown as written.
 
     Raises:
         PodcastfeedError: either is not an RSS feed (named by `old_name`/`new_name`).
     """
-    old_channel, old_items = _read(old, old_name)
-    new_channel, new_items = _read(new, new_name)
-    result = FeedDiff(channel=_changes(old_channel, new_channel))
+    repairs: list[tuple[str, Repair]] = []
+    old_channel, old_items = _read(old, old_name, exact, repairs)
+    new_channel, new_items = _read(new, new_name, exact, repairs)
+    result = FeedDiff(channel=_changes(old_channel, new_channel), repairs=repairs)
     for key, (title, fields) in new_items.items():
         if key not in old_items:
             result.added.append(EpisodeRef(key, title))
@@ -93,6 +107,63 @@ def summary(diff: FeedDiff) -> str:
     return ", ".join(parts)
 
 
+#: The version of diff_json's schema: a change that breaks a reader of it bumps this number.
+JSON_VERSION = 1
+
+
+def diff_json(
+    diff: FeedDiff | None,
+    *,
+    old: str,
+    new: str,
+    exact: bool,
+    error: PodcastfeedError | None = None,
+) -> dict[str, object]:
+    """`podcastfeed diff --format json`: every key always present, values in full (not cut
+    like format_diff's); `diff` None and `error` set when a feed could not be read. `repairs`
+    are what reading a feed that is not well-formed repaired (feeds/xml.py)."""
+    found = diff if diff is not None else FeedDiff()
+    return {
+        "version": JSON_VERSION,
+        "old": old,
+        "new": new,
+        "exact": exact,
+        "same": None if diff is None else not diff,
+        "channel": [_change_json(change) for change in found.channel],
+        "added": [_ref_json(ref) for ref in found.added],
+        "removed": [_ref_json(ref) for ref in found.removed],
+        "changed": [
+            _ref_json(ref) | {"changes": [_change_json(change) for change in changes]}
+            for ref, changes in found.changed
+        ],
+        "repairs": [
+            {"source": source, "line": repair.line, "what": repair.what}
+            for source, repair in found.repairs + tried_repairs(error)
+        ],
+        "error": None if error is None else _error_json(error),
+    }
+
+
+def tried_repairs(error: PodcastfeedError | None) -> list[tuple[str, Repair]]:
+    """The repairs tried on a feed that could not be read even so (FeedReadError's)."""
+    if not isinstance(error, FeedReadError):
+        return []
+    return [(str(error.source or ""), repair) for repair in error.repairs]
+
+
+def _change_json(change: FieldChange) -> dict[str, object]:
+    return {"field": change.name, "old": change.old, "new": change.new}
+
+
+def _ref_json(ref: EpisodeRef) -> dict[str, object]:
+    return {"key": ref.key, "title": ref.title}
+
+
+def _error_json(error: PodcastfeedError) -> dict[str, object]:
+    source = None if error.source is None else str(error.source)
+    return {"source": source, "line": error.line, "message": error.message, "hint": error.hint}
+
+
 def _ref(ref: EpisodeRef) -> str:
     return f"{ref.key} {_short(ref.title)!r}" if ref.title and ref.title != ref.key else ref.key
 
@@ -115,30 +186,46 @@ def _short(value: str) -> str:
     return value if len(value) <= SHOWN else value[: SHOWN - 1] + "…"
 
 
-def _changes(old: dict[str, str], new: dict[str, str]) -> list[FieldChange]:
-    names = list(new) + [name for name in old if name not in new]
+@dataclass(frozen=True)
+class _Side:
+    """A channel's or item's fields as written (what a change shows) and as meant (what is
+    compared: feeds/diffvalues.py; the written ones again with `exact`)."""
+
+    written: Fields
+    meant: Fields
+
+
+def _changes(old: _Side, new: _Side) -> list[FieldChange]:
+    names = list(new.meant) + [name for name in old.meant if name not in new.meant]
     return [
-        FieldChange(name, old.get(name), new.get(name))
+        FieldChange(name, old.written.get(name), new.written.get(name))
         for name in names
-        if old.get(name) != new.get(name)
+        if old.meant.get(name) != new.meant.get(name)
+        # Written on neither side: a default or the channel's persons differ, and the change
+        # that made them differ (the title, the channel) is reported where it is written.
+        and (name in old.written or name in new.written)
     ]
 
 
-Fields = dict[str, str]
-
-
-def _read(data: bytes, name: str) -> tuple[Fields, dict[str, tuple[str, Fields]]]:
-    channel = parse_feed(data, name).find("channel")
+def _read(
+    data: bytes, name: str, exact: bool, repairs: list[tuple[str, Repair]]
+) -> tuple[_Side, dict[str, tuple[str, _Side]]]:
+    found: list[Repair] = []
+    channel = parse_feed(data, name, found).find("channel")
+    repairs += [(name, repair) for repair in found]
     assert channel is not None  # parse_feed checked it
-    items: dict[str, tuple[str, Fields]] = {}
+    meant_channel = None if exact else channel_meaning(channel)
+    items: dict[str, tuple[str, _Side]] = {}
     for item in channel.iterfind("item"):
         fields = _fields(item)
         title = fields.get("title", "")
         key = fields.get("guid") or _enclosure_url(item) or title
         while key in items:  # duplicates stay visible rather than hiding each other
             key += "'"
-        items[key] = (title, fields)
-    return _fields(channel, skip="item"), items
+        meant = fields if meant_channel is None else _fields(item_meaning(item, meant_channel))
+        items[key] = (title, _Side(fields, meant))
+    fields = _fields(channel, skip="item")
+    return _Side(fields, fields if meant_channel is None else _fields(meant_channel)), items
 
 
 def _enclosure_url(item: etree._Element) -> str:

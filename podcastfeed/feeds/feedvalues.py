@@ -4,6 +4,7 @@ titles with HTML in them, the many spellings of "yes", podcast:image and podcast
 from __future__ import annotations
 
 import html
+import html.entities
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -26,12 +27,27 @@ ZONES = {"CET": 1, "CEST": 2, "BST": 1, "MET": 1, "MEST": 2, "EET": 2, "EEST": 3
 _RFC822_ZONES = frozenset(
     ["UT", "UTC", "GMT", "Z", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT"]
 )
-_TAG = re.compile(r"<[^>]*>")
+#: HTML elements a host may leave in a title (issue 15: `<live>` or `<markup>` is text).
+_ELEMENTS = """a abbr b bdi bdo big blink br center cite code del dfn div em font h1 h2 h3 h4 h5 h6
+hr i img ins kbd mark nobr p q s samp small span strike strong sub sup tt u var wbr"""
+HTML_ELEMENTS = frozenset(_ELEMENTS.split())
+_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>")
+#: An entity with its semicolon: `&gtgt;` or `AT&T` are text, not `>gt;` (html.unescape reads
+#: a few names without one).
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
 def clean_title(raw: str) -> str:
-    """A title without HTML tags or entities ("A &amp; <b>B</b>" -> "A & B")."""
-    return " ".join(html.unescape(_TAG.sub("", raw)).split())
+    """A title without HTML tags or entities ("A &amp; <b>B</b>" -> "A & B"); a tag that is no
+    HTML element ("Tom's <live> show") is text and stays."""
+    text = _TAG.sub(lambda m: "" if m.group(1).lower() in HTML_ELEMENTS else m.group(0), raw)
+    return " ".join(_ENTITY.sub(_entity, text).split())
+
+
+def _entity(found: re.Match[str]) -> str:
+    name = found.group(0)
+    known = name.startswith("&#") or name[1:] in html.entities.html5
+    return html.unescape(name) if known else name
 
 
 def parse_pub_date(text: str) -> tuple[datetime, bool]:

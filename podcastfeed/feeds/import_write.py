@@ -11,7 +11,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +22,10 @@ from podcastfeed import lock
 from podcastfeed.errors import PodcastfeedError
 from podcastfeed.feeds.feedvalues import clean_title, parse_pub_date
 from podcastfeed.feeds.importer import Item, parse_xml, read_feed
+from podcastfeed.feeds.xml import Repair
 from podcastfeed.files import write_atomic
 from podcastfeed.ids import podcast_guid
+from podcastfeed.source.cleanup import first_paragraph
 from podcastfeed.source.config import CONFIG_NAME
 from podcastfeed.values import parse_duration
 from podcastfeed.xmlns import CONTENT, ITUNES
@@ -32,6 +34,7 @@ METHOD = "from the imported feed"
 #: What the old host should serve (with itunes:new-feed-url) during the move.
 REDIRECT_NAME = "old-feed-redirect.xml"
 _BLOCK_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 #: libyaml's emitter when PyYAML has it: the pure-Python one was 80 % of a large import.
 _DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 #: Called after each episode file is written: (files written, episode files in all).
@@ -52,14 +55,21 @@ def _toml(value: Any) -> str:
     raise TypeError(type(value))
 
 
-def feed_toml(show: dict[str, Any], source: str) -> str:
+def feed_toml(show: dict[str, Any], source: str, todos: dict[str, str] | None = None) -> str:
+    """feed.toml's text; each key in `todos` gets a `# TODO:` line above it (issue 15: what
+    import cannot decide is left to the user, and the build still runs)."""
     lines = [
         f"# Imported by `podcastfeed import` from {source}.",
         "# Every key is documented in docs/configuration.md.",
         "",
         "[show]",
     ]
-    lines += [f"{key} = {_toml(value)}" for key, value in show.items()]
+    for key, value in show.items():
+        if todos and key in todos:
+            lines.append(f"# TODO: {todos[key]}")
+        lines.append(f"{key} = {_toml(value)}")
+    # what has no value to write (artwork the feed lacks): the TODO alone, for the user to add
+    lines += [f"# TODO: {todo}" for key, todo in (todos or {}).items() if key not in show]
     return "\n".join(lines) + "\n"
 
 
@@ -94,11 +104,16 @@ def front_matter(item: Item) -> dict[str, Any]:
         data["permalink"] = item.link
     if item.summary:
         data["excerpt"] = item.summary
+    elif item.notes and _more_than_first_paragraph(item.notes):
+        # The build's description is the notes' first paragraph when there is no excerpt: the
+        # source's description said all of its notes, and keeps saying so (issue 15).
+        data["excerpt"] = body_html(item.notes).strip()  # HTML: no Markdown is read in it
     data["audio"] = item.url
     if item.duration is None:
         # No stated duration: the build measures the audio, but the enclosure keeps the
         # source's length and type. Otherwise the lock holds all three (see `plan`).
-        data["length"] = item.length
+        if item.length:  # 0 is the host's "unknown": the build measures it
+            data["length"] = item.length
         if item.type:
             data["mime_type"] = item.type
     optional = {
@@ -108,6 +123,7 @@ def front_matter(item: Item) -> dict[str, Any]:
         "episode_type": item.episode_type,
         "explicit": item.explicit,
         "itunes_title": item.itunes_title,
+        "itunes_author": item.itunes_author,
         "block": item.block or None,
         "transcript": item.transcripts or None,
         "chapters": item.chapters,
@@ -115,6 +131,8 @@ def front_matter(item: Item) -> dict[str, Any]:
         "persons_replace": item.persons_replace or None,
         "location": item.locations or None,
         "images": item.images or None,
+        "soundbites": item.soundbites or None,
+        "category": item.categories or None,
     }
     if isinstance(optional["episode"], str):
         optional["episode"] = int(optional["episode"])
@@ -122,11 +140,17 @@ def front_matter(item: Item) -> dict[str, Any]:
     return data
 
 
+def _more_than_first_paragraph(notes: str) -> bool:
+    first = first_paragraph(body_html(notes))
+    return first is None or _words(first) != _words(notes)
+
+
 def episode_text(item: Item) -> str:
     head = yaml.dump(
         front_matter(item), Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000
     )
-    return f"---\n{head}---\n\n{body_html(item.notes)}"
+    todos = "".join(f"# TODO: {todo}\n" for todo in item.todos)
+    return f"---\n{todos}{head}---\n\n{body_html(item.notes)}"
 
 
 @dataclass
@@ -136,10 +160,15 @@ class Plan:
     lock: lock.Lock
 
 
-def plan(items: Iterable[Item], show: dict[str, Any], source: str) -> Plan:
+def plan(
+    items: Iterable[Item],
+    show: dict[str, Any],
+    source: str,
+    todos: dict[str, str] | None = None,
+) -> Plan:
     """File names and the lock; the episode texts are made one at a time by `write`, so a
     100,000-item import never holds them all (issue 12)."""
-    files = {CONFIG_NAME: feed_toml(show, source)}
+    files = {CONFIG_NAME: feed_toml(show, source, todos)}
     taken: set[str] = set(files)
     # the next number to try per name: items sharing a date and title cost one set lookup
     # each, not one per earlier namesake (10,000 of them took 24 s, issue 12)
@@ -259,7 +288,9 @@ def compare(source: bytes, built: bytes) -> list[str]:
 
 
 def _words(notes: str) -> str:
-    return " ".join(html.unescape(_BLOCK_TAG.sub(" ", notes)).split())
+    """The notes' words: no tags, no comments (PowerPress marks its player with one, and the
+    build's cleanup removes the player: issue 14)."""
+    return " ".join(html.unescape(_BLOCK_TAG.sub(" ", _COMMENT.sub(" ", notes))).split())
 
 
 def redirect_feed(source: bytes, new_feed_url: str) -> bytes:
@@ -283,6 +314,7 @@ class Result:
     normalizations: list[str]
     warnings: list[str]
     items: int
+    repairs: list[Repair] = field(default_factory=list)  # what reading the XML repaired
 
 
 def import_feed(
@@ -324,9 +356,9 @@ def import_feed(
         found.warnings.append(
             "--markdown: no HTML-to-Markdown converter is installed; show notes kept as HTML"
         )
-    planned = plan(found.items, found.show, source)
+    planned = plan(found.items, found.show, source, found.todos)
     if redirect:
         assert feed_url is not None
         planned.files[REDIRECT_NAME] = redirect_feed(data, feed_url).decode("utf-8")
     files = write(target, planned, force=force, progress=progress)
-    return Result(files, found.normalizations, found.warnings, len(found.items))
+    return Result(files, found.normalizations, found.warnings, len(found.items), found.repairs)

@@ -11,26 +11,37 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
 
-from podcastfeed import xmlns
-from podcastfeed.errors import PodcastfeedError
 from podcastfeed.feeds import feedvalues
 from podcastfeed.feeds.feedvalues import clean_title, is_true, parse_pub_date
-from podcastfeed.feeds.xml import parse_feed, rss_root
+from podcastfeed.feeds.import_show import (
+    PODCAST,
+    Notes,
+    find_in,
+    findall_in,
+    persons,
+    read_show,
+    text_of,
+)
+from podcastfeed.feeds.xml import SAFE, Repair, logged, parse_feed, prepare, rss_root, unreadable
+from podcastfeed.source.chapters import JSON_CHAPTERS_TYPE
+from podcastfeed.source.episode_tags import TRANSCRIPT_TYPES
 from podcastfeed.values import (
     DateRangeError,
     parse_duration,
 )
-from podcastfeed.xmlns import ATOM, CONTENT, ITUNES
-
-#: Podcasting 2.0 tags are read in both URIs feeds have declared.
-PODCAST = (xmlns.PODCAST, xmlns.PODCAST_LEGACY)
+from podcastfeed.xmlns import CONTENT, ITUNES
 
 #: Enclosure types hosts write that have a standard name.
+#: Transcript types feeds write for SubRip, and the registered one the build writes.
+TRANSCRIPT_FIXES = dict.fromkeys(
+    ("application/srt", "text/srt", "application/x-srt", "text/x-srt"), "application/x-subrip"
+)
 MIME_FIXES = {"audio/mp3": "audio/mpeg", "audio/mpeg3": "audio/mpeg", "audio/x-mp3": "audio/mpeg"}
 
 
@@ -54,6 +65,7 @@ class Item:
     episode_type: str | None = None
     explicit: bool | None = None
     itunes_title: str | None = None
+    itunes_author: str | None = None  # when not the channel's (set by read_feed)
     block: bool = False
     transcripts: list[dict[str, str]] = field(default_factory=list)
     chapters: str | None = None
@@ -61,6 +73,9 @@ class Item:
     persons_replace: bool = False  # the item's persons leave out some of the channel's
     images: list[dict[str, Any]] = field(default_factory=list)
     locations: list[dict[str, Any]] = field(default_factory=list)
+    soundbites: list[dict[str, Any]] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)  # RSS <category>: the build writes them
+    todos: list[str] = field(default_factory=list)  # `# TODO:` lines for the front matter
 
 
 @dataclass
@@ -69,6 +84,9 @@ class Import:
     items: list[Item]
     normalizations: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)  # what reading the XML repaired
+    todos: dict[str, str] = field(default_factory=dict)  # feed.toml key -> a TODO comment
+    read: int = 0  # <item> elements read (skipped ones too)
 
 
 def parse_xml(data: bytes, source: str) -> etree._Element:
@@ -76,24 +94,6 @@ def parse_xml(data: bytes, source: str) -> etree._Element:
     channel = parse_feed(data, source).find("channel")
     assert channel is not None  # parse_feed checked it
     return channel
-
-
-def _text(element: etree._Element | None) -> str | None:
-    if element is None or element.text is None:
-        return None
-    return element.text.strip() or None
-
-
-def _find(parent: etree._Element, name: str, namespaces: tuple[str, ...] = ("",)) -> Any:
-    for space in namespaces:
-        found = parent.find(f"{{{space}}}{name}" if space else name)
-        if found is not None:
-            return found
-    return None
-
-
-def _findall(parent: etree._Element, name: str, namespaces: tuple[str, ...]) -> list[Any]:
-    return [e for space in namespaces for e in parent.findall(f"{{{space}}}{name}")]
 
 
 def read_feed(data: bytes, source: str, source_url: str | None = None) -> Import:
@@ -106,56 +106,77 @@ def read_feed(data: bytes, source: str, source_url: str | None = None) -> Import
     Raises:
         PodcastfeedError: the bytes are not an RSS feed.
     """
-    result = Import({}, [])
-    seen: dict[str, int] = {}
-    number = 0
-    events = etree.iterparse(
-        io.BytesIO(data),
-        events=("end",),
-        tag="item",
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=True,
-    )
     try:
-        for _event, element in events:
-            parent = element.getparent()
-            if parent is None or parent.tag != "channel" or not _is_top(parent):
-                continue  # an <item> elsewhere: not an episode (it goes with its parent)
-            number += 1
-            item = _read_item(element, number, result)
-            element.clear()
-            parent.remove(element)
-            if item is None:
-                continue
-            if item.guid in seen:
-                result.warnings.append(
-                    f"item {number} ({item.title!r}): same guid as item {seen[item.guid]}; "
-                    "kept the first"
-                )
-                continue
-            seen[item.guid] = number
-            result.items.append(item)
-        root = events.root
+        result, root = _read_items(data, recover=False)
     except etree.XMLSyntaxError as exc:
-        raise PodcastfeedError(
-            f"not well-formed XML: {exc.msg}", source=source, line=exc.lineno
-        ) from exc
+        fixed, repairs = prepare(data, source, exc)
+        try:
+            result, root = _read_items(fixed, recover=True)
+        except etree.XMLSyntaxError as again:
+            raise unreadable(source, again.msg, again.lineno, repairs) from again
+        if root is None:
+            raise unreadable(source, "no root element", None, repairs) from exc
+        result.repairs = repairs + result.repairs
+        stated = len(re.findall(rb"<item[\s>]", data))
+        if stated > result.read:
+            result.warnings.append(
+                f"{stated - result.read} of {stated} <item> elements were lost in the repair "
+                "of the XML: TODO compare with the source feed"
+            )
     channel = rss_root(root, source).find("channel")
     assert channel is not None  # rss_root checked it
-    show = Import({}, [])  # the channel's notes come first, as they did before streaming
-    result.show = _read_show(channel, source_url, show)
+    notes = Notes()  # the channel's notes come first, as they did before streaming
+    result.show = read_show(channel, source_url, notes)
+    for item in result.items:  # the channel's author is every item's: only another is kept
+        if item.itunes_author == result.show["author"]:
+            item.itunes_author = None
+    result.normalizations[:0] = notes.normalizations
+    result.warnings[:0] = notes.warnings
+    result.todos = notes.todos
     for item in result.items:  # issue 16: an item's persons replace the channel's
         names = {p["name"] for p in item.persons}
         item.persons_replace = bool(names) and any(
             p["name"] not in names for p in result.show.get("persons", ())
         )
-    result.normalizations[:0] = show.normalizations
-    result.warnings[:0] = show.warnings
     if any(channel.find(f"{{{ns}}}liveItem") is not None for ns in PODCAST):
         result.warnings.append("podcast:liveItem elements are not imported (no live episodes)")
     return result
+
+
+def _read_items(data: bytes, *, recover: bool) -> tuple[Import, Any]:
+    """The items, read as the parser reaches them, and the document's root (None when a
+    recovering parser found none); with `recover`, lxml's repairs go to `result.repairs`."""
+    result = Import({}, [])
+    seen: dict[str, int] = {}
+    urls: dict[str, int] = {}
+    events = etree.iterparse(io.BytesIO(data), events=("end",), tag="item", recover=recover, **SAFE)
+    for _event, element in events:
+        parent = element.getparent()
+        if parent is None or parent.tag != "channel" or not _is_top(parent):
+            continue  # an <item> elsewhere: not an episode (it goes with its parent)
+        result.read += 1
+        item = _read_item(element, result.read, result)
+        element.clear()
+        parent.remove(element)
+        if item is None:
+            continue
+        if item.guid in seen:
+            result.warnings.append(
+                f"item {result.read} ({item.title!r}): same guid as item {seen[item.guid]}; "
+                "kept the first"
+            )
+            continue
+        if item.url in urls:  # the build refuses a reused enclosure: directories ignore it
+            result.warnings.append(
+                f"item {result.read} ({item.title!r}): same enclosure URL as item "
+                f"{urls[item.url]}; skipped (directories ignore a URL they have seen)"
+            )
+            continue
+        seen[item.guid] = urls[item.url] = result.read
+        result.items.append(item)
+    if recover:
+        result.repairs = logged(events.error_log)
+    return result, events.root
 
 
 def _is_top(channel: etree._Element) -> bool:
@@ -164,133 +185,13 @@ def _is_top(channel: etree._Element) -> bool:
     return root is not None and root.getparent() is None
 
 
-def _read_show(channel: etree._Element, source_url: str | None, result: Import) -> dict[str, Any]:
-    note = result.normalizations.append
-    show: dict[str, Any] = {}
-    show["title"] = clean_title(_text(channel.find("title")) or "")
-    description = _text(channel.find("description")) or _text(_find(channel, "summary", (ITUNES,)))
-    show["description"] = description or show["title"]
-    self_link = next(
-        (
-            e.get("href")
-            for e in channel.findall(f"{{{ATOM}}}link")
-            if e.get("rel") == "self" and e.get("href")
-        ),
-        None,
-    )
-    feed_url = self_link or source_url
-    if not feed_url:
-        feed_url = "https://example.org/feed.xml"
-        result.warnings.append(
-            "the feed names no URL of its own (atom:link rel=self): set [show] feed_url"
-        )
-    show["feed_url"] = feed_url
-    link = _text(channel.find("link"))
-    if not link:
-        parts = urlsplit(feed_url)
-        link = f"{parts.scheme}://{parts.netloc}/"
-        note(f"channel: no <link>; used the feed's site {link}")
-    show["link"] = link
-    language = _text(channel.find("language"))
-    if not language:
-        language = "en"
-        note("channel: no <language>; wrote 'en' (check it)")
-    show["language"] = language
-    author = _text(_find(channel, "author", (ITUNES,)))
-    owner = _find(channel, "owner", (ITUNES,))
-    name = _text(_find(owner, "name", (ITUNES,))) if owner is not None else None
-    email = _text(_find(owner, "email", (ITUNES,))) if owner is not None else None
-    show["author"] = author or name or show["title"]
-    if not author:
-        note(f"channel: no itunes:author; used {show['author']!r}")
-    if not email:
-        email = _text(channel.find("managingEditor")) or ""
-        email = email.split(" ")[0]
-    if not email or "@" not in email:
-        email = "owner@example.org"
-        result.warnings.append("channel: no owner e-mail; wrote owner@example.org: set yours")
-    show["owner"] = {"name": name or show["author"], "email": email}
-    images = [e.get("href") for e in _findall(channel, "image", (ITUNES,)) if e.get("href")]
-    if len(set(images)) > 1:
-        note(f"channel: {len(images)} itunes:image elements; kept the first")
-    rss_image = channel.find("image")
-    image = images[0] if images else None
-    if image is None and rss_image is not None:
-        image = _text(rss_image.find("url"))
-    if image:
-        show["image"] = image
-    else:
-        result.warnings.append("channel: no artwork; set [show] image")
-    categories = []
-    for top in _findall(channel, "category", (ITUNES,)):
-        parent = top.get("text")
-        children = [c.get("text") for c in _findall(top, "category", (ITUNES,)) if c.get("text")]
-        categories += [f"{parent} > {c}" for c in children] if children else [parent]
-    show["categories"] = [c for c in categories if c]
-    if not show["categories"]:
-        result.warnings.append(
-            "channel: no itunes:category; set [show] categories (podcastfeed build needs one)"
-        )
-    explicit_text = _text(_find(channel, "explicit", (ITUNES,)))
-    show["explicit"] = bool(is_true(explicit_text))
-    if explicit_text and explicit_text.lower() not in ("true", "false"):
-        note(f"channel: itunes:explicit {explicit_text!r} -> {str(show['explicit']).lower()}")
-    optional = {
-        "type": _text(_find(channel, "type", (ITUNES,))),
-        "copyright": _text(channel.find("copyright")),
-        "guid": _text(_find(channel, "guid", PODCAST)),
-        "itunes_title": _text(_find(channel, "title", (ITUNES,))),
-        "new_feed_url": _text(_find(channel, "new-feed-url", (ITUNES,))),
-        "medium": _text(_find(channel, "medium", PODCAST)),
-    }
-    show.update({key: value for key, value in optional.items() if value})
-    if is_true(_text(_find(channel, "block", (ITUNES,)))):
-        show["block"] = True
-    if is_true(_text(_find(channel, "complete", (ITUNES,)))):
-        show["complete"] = True
-    locked = _find(channel, "locked", PODCAST)
-    if locked is not None and _text(locked):
-        show["locked"] = bool(is_true(_text(locked)))
-        if locked.get("owner"):
-            show["locked_owner"] = locked.get("owner")
-    funding = [
-        {"url": e.get("url"), "text": _text(e) or ""}
-        for e in _findall(channel, "funding", PODCAST)
-        if e.get("url")
-    ]
-    if funding:
-        show["funding"] = funding
-    persons = _persons(channel)
-    if persons:
-        show["persons"] = persons
-    for key, found in (
-        ("images", feedvalues.podcast_images(channel, PODCAST)),
-        ("location", feedvalues.podcast_locations(channel, PODCAST)),
-    ):
-        if found:
-            show[key] = found
-    return show
-
-
-def _persons(parent: etree._Element) -> list[dict[str, str]]:
-    persons = []
-    for element in _findall(parent, "person", PODCAST):
-        name = _text(element)
-        if not name:
-            continue
-        person = {"name": name}
-        for key in ("role", "group", "img", "href"):
-            if element.get(key):
-                person[key] = element.get(key)
-        persons.append(person)
-    return persons
-
-
 def _read_item(element: etree._Element, number: int, result: Import) -> Item | None:
-    raw_title = _text(element.find("title")) or _text(_find(element, "title", (ITUNES,))) or ""
+    raw_title = (
+        text_of(element.find("title")) or text_of(find_in(element, "title", (ITUNES,))) or ""
+    )
     title = clean_title(raw_title)
     where = f"item {number} ({title!r})"
-    if title != raw_title.strip():
+    if title != " ".join(raw_title.split()):  # white space alone is not worth a note
         result.normalizations.append(f"{where}: HTML tags/entities removed from the title")
     enclosure = element.find("enclosure")
     if enclosure is None or not enclosure.get("url"):
@@ -302,15 +203,20 @@ def _read_item(element: etree._Element, number: int, result: Import) -> Item | N
     length = int(length_text) if is_bytes else 0
     if not is_bytes:
         result.warnings.append(f"{where}: enclosure length {length_text!r} is not bytes; wrote 0")
+    if is_bytes and length == 0:
+        result.warnings.append(
+            f"{where}: enclosure length 0 (the host's 'unknown'): the first online build "
+            "measures it; until then the feed says 0"
+        )
     mime = (enclosure.get("type") or "").strip().lower()
     if mime in MIME_FIXES:
         result.normalizations.append(f"{where}: enclosure type {mime} -> {MIME_FIXES[mime]}")
         mime = MIME_FIXES[mime]
-    guid = _text(element.find("guid"))
+    guid = text_of(element.find("guid"))
     if not guid:
         result.normalizations.append(f"{where}: no guid; pinned the enclosure URL as its guid")
         guid = url
-    date_text = _text(element.find("pubDate"))
+    date_text = text_of(element.find("pubDate"))
     if not date_text:
         result.warnings.append(f"{where}: no pubDate; skipped")
         return None
@@ -328,7 +234,7 @@ def _read_item(element: etree._Element, number: int, result: Import) -> Item | N
         return None
     if guessed:
         result.warnings.append(f"{where}: unknown time zone in {date_text!r}; assumed UTC")
-    duration_text = _text(_find(element, "duration", (ITUNES,)))
+    duration_text = text_of(find_in(element, "duration", (ITUNES,)))
     duration = None
     if not duration_text:
         result.warnings.append(
@@ -339,8 +245,10 @@ def _read_item(element: etree._Element, number: int, result: Import) -> Item | N
             duration = parse_duration(duration_text)
         except ValueError:
             result.warnings.append(f"{where}: itunes:duration {duration_text!r} unreadable")
-    encoded = _text(_find(element, "encoded", (CONTENT,)))
-    description = _text(element.find("description")) or _text(_find(element, "summary", (ITUNES,)))
+    encoded = text_of(find_in(element, "encoded", (CONTENT,)))
+    description = text_of(element.find("description")) or text_of(
+        find_in(element, "summary", (ITUNES,))
+    )
     item = Item(
         title=title,
         guid=guid,
@@ -351,39 +259,117 @@ def _read_item(element: etree._Element, number: int, result: Import) -> Item | N
         duration=duration,
         notes=encoded or description or "",
         summary=description if encoded and description and description != encoded else None,
-        link=_text(element.find("link")),
+        link=_absolute(text_of(element.find("link")), f"{where}: <link>", result),
     )
-    image = _find(element, "image", (ITUNES,))
-    item.image = image.get("href") if image is not None and image.get("href") else None
-    season = _text(_find(element, "season", (ITUNES,)))
+    image = find_in(element, "image", (ITUNES,))
+    href = image.get("href") if image is not None else None
+    item.image = _absolute(href, f"{where}: itunes:image", result)
+    season = text_of(find_in(element, "season", (ITUNES,)))
     is_number = season is not None and season.isascii() and season.isdigit()
     item.season = int(season) if season and is_number and int(season) > 0 else None
-    episode = _text(_find(element, "episode", (ITUNES,))) or _text(
-        _find(element, "episode", PODCAST)
+    episode = text_of(find_in(element, "episode", (ITUNES,))) or text_of(
+        find_in(element, "episode", PODCAST)
     )
     item.episode = episode if episode and re.fullmatch(r"[0-9]+(\.[0-9]+)?", episode) else None
-    episode_type = (_text(_find(element, "episodeType", (ITUNES,))) or "").lower()
+    episode_type = (text_of(find_in(element, "episodeType", (ITUNES,))) or "").lower()
     item.episode_type = episode_type if episode_type in ("trailer", "bonus") else None
-    explicit = _text(_find(element, "explicit", (ITUNES,)))
+    explicit = text_of(find_in(element, "explicit", (ITUNES,)))
     item.explicit = is_true(explicit)
     if explicit and explicit.lower() not in ("true", "false"):
         result.normalizations.append(
             f"{where}: itunes:explicit {explicit!r} -> {str(item.explicit).lower()}"
         )
-    for transcript in _findall(element, "transcript", PODCAST):
-        if transcript.get("url", "").startswith("https://"):
-            entry = {"url": transcript.get("url", "")}
-            for key in ("type", "language", "rel"):
-                if transcript.get(key):
-                    entry[key] = transcript.get(key, "")
-            item.transcripts.append(entry)
-    chapters = _find(element, "chapters", PODCAST)
+    item.transcripts = _transcripts(element, where, result)
+    chapters = find_in(element, "chapters", PODCAST)
     if chapters is not None and chapters.get("url", "").startswith("https://"):
         item.chapters = chapters.get("url")
-    item.persons = _persons(element)
+        if (chapters.get("type") or JSON_CHAPTERS_TYPE) != JSON_CHAPTERS_TYPE:
+            result.normalizations.append(
+                f"{where}: podcast:chapters type {chapters.get('type')} -> {JSON_CHAPTERS_TYPE}"
+            )
+    item.persons = persons(element)
     item.images = feedvalues.podcast_images(element, PODCAST)
     item.locations = feedvalues.podcast_locations(element, PODCAST)
-    itunes_title = _text(_find(element, "title", (ITUNES,)))
+    item.soundbites = _soundbites(element, duration, where, result)
+    for category in element.findall("category"):
+        word = text_of(category)
+        if word and word not in item.categories:
+            item.categories.append(word)
+    itunes_title = text_of(find_in(element, "title", (ITUNES,)))
     item.itunes_title = itunes_title if itunes_title and itunes_title != title else None
-    item.block = bool(is_true(_text(_find(element, "block", (ITUNES,)))))
+    item.itunes_author = text_of(find_in(element, "author", (ITUNES,)))
+    item.block = bool(is_true(text_of(find_in(element, "block", (ITUNES,)))))
+    if not item.title:  # the build needs one; import cannot know it
+        item.title = f"Untitled episode of {item.date.date().isoformat()}"
+        item.todos.append("the feed gives this episode no title: write its title")
+        result.warnings.append(f"{where}: no title; wrote {item.title!r} with a TODO")
     return item
+
+
+def _absolute(url: str | None, what: str, result: Import) -> str | None:
+    """`url` if it is an absolute http(s) URL (what the build accepts); else None, warned."""
+    if url and not url.strip().startswith(("https://", "http://")):
+        result.warnings.append(f"{what} {url!r} is not an absolute http(s) URL; dropped")
+        return None
+    return url.strip() if url else None
+
+
+def _transcripts(element: etree._Element, where: str, result: Import) -> list[dict[str, str]]:
+    """podcast:transcript entries with a type the build accepts: `application/srt` and its
+    kin become `application/x-subrip` (normalized); one of a type nobody knows is dropped."""
+    found = []
+    known = set(TRANSCRIPT_TYPES.values())
+    for transcript in findall_in(element, "transcript", PODCAST):
+        url = transcript.get("url", "")
+        if not url.startswith("https://"):
+            continue
+        entry = {"url": url}
+        for key in ("type", "language", "rel"):
+            if transcript.get(key):
+                entry[key] = transcript.get(key, "").strip()
+        stated = entry.get("type", "")
+        if stated.lower() in TRANSCRIPT_FIXES:
+            entry["type"] = TRANSCRIPT_FIXES[stated.lower()]
+            result.normalizations.append(f"{where}: transcript type {stated} -> {entry['type']}")
+        elif stated.lower() in known:
+            entry["type"] = stated.lower()
+        else:
+            suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
+            if suffix not in TRANSCRIPT_TYPES:
+                result.warnings.append(
+                    f"{where}: transcript {url} has type {stated or 'none'!r}, which podcastfeed "
+                    "does not know; dropped"
+                )
+                continue
+            entry["type"] = TRANSCRIPT_TYPES[suffix]
+            result.normalizations.append(
+                f"{where}: transcript type {stated or '(none)'} -> {entry['type']} (from {suffix})"
+            )
+        found.append(entry)
+    return found
+
+
+def _soundbites(
+    element: etree._Element, duration: int | None, where: str, result: Import
+) -> list[dict[str, Any]]:
+    """podcast:soundbite entries as front matter tables; one the build would refuse (not a
+    number, ending after the stated duration) is dropped with a warning."""
+    found: list[dict[str, Any]] = []
+    for bite in findall_in(element, "soundbite", PODCAST):
+        try:
+            start, length = (float(bite.get(key) or "") for key in ("startTime", "duration"))
+        except ValueError:
+            start = length = -1.0
+        if start < 0 or length <= 0 or (duration is not None and start + length > duration):
+            result.warnings.append(
+                f"{where}: podcast:soundbite {dict(bite.attrib)} unusable; dropped"
+            )
+            continue
+        entry: dict[str, Any] = {
+            "start": int(start) if start.is_integer() else start,
+            "duration": int(length) if length.is_integer() else length,
+        }
+        if text_of(bite):
+            entry["title"] = text_of(bite)
+        found.append(entry)
+    return found

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from podcastfeed.errors import Problem
-from podcastfeed.source.lookup import read_front_matter
+from podcastfeed.source.lookup import read_front_matter, read_notes
 from podcastfeed.source.tables import key_line
 from podcastfeed.values import parse_rfc822
 from podcastfeed.xmlns import ATOM, ITUNES, PODCAST, PODCAST_LEGACY
@@ -130,8 +130,13 @@ class Origin:
     # enclosure URL -> (seconds, bytes) measured, also where the front matter states them
     measured: dict[str, tuple[float, int]] = field(default_factory=dict)
     ignore: frozenset[str] = frozenset()  # [check] ignore
+    # itunes:image URL -> (the local file published there, as shown): checked offline
+    artwork: dict[str, tuple[Path, str]] = field(default_factory=dict)
     # (file, line, what was repaired) for each text the build repaired (issue 14, fix_text)
     repaired: tuple[tuple[str, int | None, str], ...] = ()
+    # the show notes went into the feed as written ([build] fix_text = false): the mojibake
+    # rule reads them in the episode files, where their lines are (issue 15)
+    notes_as_written: bool = False
     _config_text: str | None = None
     _front: dict[Path, tuple[dict[str, int], frozenset[str]]] = field(default_factory=dict)
 
@@ -141,6 +146,10 @@ class Origin:
         if self._config_text is None:
             self._config_text = self.config.read_text(encoding="utf-8")
         return key_line(self._config_text, "show", key)
+
+    def notes(self, path: Path) -> list[tuple[int, str]]:
+        """(line, text) of each line of an episode file's show notes."""
+        return read_notes(path)
 
     def front_matter(self, path: Path) -> tuple[dict[str, int], frozenset[str]]:
         """(key -> line, check_ignore ids) of an episode file, read once when first needed."""
@@ -161,6 +170,7 @@ class Feed:
     online: Online | None = None  # with --online
     sample: int | None = None  # --sample N: enclosures to test online
     artwork_cache: dict[str, Artwork | ArtworkError | None] = field(default_factory=dict)
+    repairs: tuple[tuple[int | None, str], ...] = ()  # (line, what) the XML reader repaired
 
     @cached_property
     def channel(self) -> etree._Element:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from podcastfeed.errors import PodcastfeedError
-from podcastfeed.feeds.xml import parse_feed, rss_root
+from podcastfeed.feeds.xml import Repair, parse_feed, rss_root
 from podcastfeed.files import relative_name
 from podcastfeed.lint.base import (
     RULES,
@@ -31,10 +32,11 @@ from podcastfeed.lint.base import (
     text_of,
 )
 from podcastfeed.source.lookup import line_of, read_ignore
+from podcastfeed.values import with_prefix
 
 if TYPE_CHECKING:
     from podcastfeed.model import AudioInfo, Episode
-    from podcastfeed.source.config import BuildSettings
+    from podcastfeed.source.config import Config
 
 
 def all_rules() -> dict[str, Rule]:
@@ -78,8 +80,10 @@ def run(
     severities: Iterable[str] = SEVERITIES,
     online: bool = False,
     ignore: Iterable[str] = (),
+    warn: frozenset[tuple[str, str]] = frozenset(),
 ) -> list[Finding]:
-    """Run the rules (online ones only with `online`) and return what they found, in order."""
+    """Run the rules (online ones only with `online`) and return what they found, in order;
+    a hit whose (rule, key) is in `warn` is a warning whatever the rule's severity."""
     wanted = set(severities)
     skipped = set(ignore) | (feed.origin.ignore if feed.origin else frozenset())
     findings: list[Finding] = []
@@ -90,6 +94,8 @@ def run(
             continue
         for hit in current.check(feed):
             finding = _locate(feed, current, hit)
+            if finding is not None and (current.id, hit.key) in warn:
+                finding = replace(finding, severity="warning")
             if finding is not None:
                 findings.append(finding)
     return findings
@@ -131,13 +137,23 @@ FORMATS = ("text", "json", "github")
 
 
 def origin_for(
-    settings: BuildSettings,
+    config: Config,
     published: Iterable[Episode],
     audio: Mapping[str, AudioInfo],
     repaired: Iterable[tuple[str, int | None, str]] = (),
 ) -> Origin:
-    """Where each part of our own feed comes from: feed.toml, the episode files, the probes;
+    """Where each part of our own feed comes from: feed.toml, the episode files, the probes
+    (by the enclosure URL the feed says, behind any analytics prefix), the local artwork;
     `repaired`: (file, line, what) for each text the build repaired."""
+    settings, published = config.build, list(published)
+    prefix = config.show.tags.enclosure_prefix
+    images = [(config.show.image or "", config.show.image_file)]
+    images += [(episode.image or "", episode.image_file) for episode in published]
+    artwork = {
+        url: (image.source, relative_name(image.source, settings.root))
+        for url, image in images
+        if image is not None
+    }
     episodes = {
         episode.guid: (episode.source, relative_name(episode.source, settings.root))
         for episode in published
@@ -147,10 +163,12 @@ def origin_for(
         config=settings.config_path,
         config_shown=str(settings.config_path),
         episodes=episodes,
-        probe_methods={url: info.method for url, info in audio.items()},
-        measured={url: (info.duration, info.size) for url, info in audio.items()},
+        probe_methods={with_prefix(url, prefix): info.method for url, info in audio.items()},
+        measured={with_prefix(url, prefix): (i.duration, i.size) for url, i in audio.items()},
         ignore=read_ignore(settings.config_path),
+        artwork=artwork,
         repaired=tuple(repaired),
+        notes_as_written=not settings.fix_text,
     )
 
 
@@ -161,16 +179,56 @@ def own_feed(
     return Feed(parse_pieces(pieces, shown), shown, now, origin, base=base, **options)
 
 
+#: Findings (rule, key) a build reports as warnings and still writes the feed (issue 15): a show
+#: imported without an Apple category, or without artwork, builds the first time; `check`
+#: reports it as an error.
+BUILD_WARNINGS = frozenset(
+    {("apple/required-tags", "categories"), ("apple/required-tags", "image")}
+)
+
+
 def check_build(feed: Feed) -> list[Finding]:
     """The error rules on the feed a build is about to write."""
-    return run(feed, severities=("error",))
+    return run(feed, severities=("error",), warn=BUILD_WARNINGS)
 
 
 def lint_data(
     data: bytes, source: str, now: datetime, *, base: Path | None = None, **options: Any
 ) -> Feed:
-    """Any feed's bytes, parsed for the rules (a local path's folder is `base`)."""
-    return Feed(parse_feed(data, source), source, now, base=base, **options)
+    """Any feed's bytes, parsed for the rules (a local path's folder is `base`); what the
+    reader repaired to read it is kept for the rule podcastfeed/not-well-formed.
+
+    Raises:
+        FeedReadError: not readable even with repairs (podcastfeed.feeds.xml).
+        PodcastfeedError: not RSS.
+    """
+    repairs: list[Repair] = []
+    root = parse_feed(data, source, repairs)
+    found = tuple((repair.line, repair.what) for repair in repairs)
+    return Feed(root, source, now, base=base, repairs=found, **options)
+
+
+#: The rule id of a finding that says why nothing could be checked (not a registered rule).
+UNREADABLE = "podcastfeed/unreadable"
+_LEVELS = {"error": "error", "warning": "warning", "note": "info"}
+
+
+def failure_findings(exc: PodcastfeedError) -> list[Finding]:
+    """What stopped the check (a feed that cannot be read or parsed, a show that does not
+    build: each problem of a BuildFailed) as findings, so `--format json` and `github` say it
+    on stdout too (issue 15)."""
+    problems = getattr(exc, "problems", None) or [exc.to_problem()]
+    return [
+        Finding(
+            UNREADABLE,
+            _LEVELS.get(problem.level, "error"),
+            problem.message,
+            str(problem.source) if problem.source is not None else None,
+            problem.line,
+            problem.hint,
+        )
+        for problem in problems
+    ]
 
 
 # --- output ----------------------------------------------------------------------------------

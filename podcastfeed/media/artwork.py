@@ -1,12 +1,16 @@
-"""What a cover image is, from its first bytes: format, pixel size, colour mode, transparency.
+"""What a cover image is: format, pixel size, colour mode, transparency.
 
-Pillow reads only the header (`Image.open` is lazy: no pixel is decoded). Local files are opened
-in place; for a URL the caller passes the first bytes of a ranged read (remote.read_head).
+For a URL the caller passes the first bytes of a ranged read (remote.read_head) and Pillow reads
+only the header (`Image.open` is lazy: no pixel is decoded). A local file is decoded in full, so
+a truncated or damaged one is found before it is published; an image of more pixels than
+Pillow's decompression-bomb limit is refused unread (its header says how big it is).
 """
 
 from __future__ import annotations
 
 import io
+import os
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +19,10 @@ from PIL import Image, UnidentifiedImageError
 
 #: Enough for the header of almost every JPEG (EXIF and ICC profiles come before the frame).
 HEAD_BYTES = 256 * 1024
+
+#: Local images up to this many pixels are decoded in full (a truncated file is found); a larger
+#: one is far above the 3000 × 3000 directories take, and its header says so (artwork-size).
+DECODE_PIXELS = 4000 * 4000
 
 #: The format each file extension promises.
 FORMAT_BY_EXTENSION = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}
@@ -37,15 +45,16 @@ class ArtworkError(Exception):
 
 
 def read_file(path: Path) -> Artwork:
-    """The header of a local image file.
+    """A local image file, decoded in full when it is not far too big to use anyway.
 
     Raises:
-        ArtworkError: unreadable or not an image.
+        ArtworkError: unreadable, not an image, truncated or damaged, or more pixels than
+            Pillow decodes (a decompression bomb).
     """
     try:
         with path.open("rb") as stream:
-            size = path.stat().st_size
-            return _identify(stream, size)
+            size = os.fstat(stream.fileno()).st_size
+            return _identify(stream, size, decode=True)
     except OSError as exc:
         raise ArtworkError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
@@ -59,11 +68,22 @@ def read_bytes(head: bytes, size: int | None) -> Artwork:
     return _identify(io.BytesIO(head), size)
 
 
-def _identify(stream: io.BufferedIOBase | io.BytesIO | object, size: int | None) -> Artwork:
+def _identify(
+    stream: io.BufferedIOBase | io.BytesIO | object, size: int | None, *, decode: bool = False
+) -> Artwork:
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # DecompressionBombWarning: we never decode
+            warnings.simplefilter("ignore")  # DecompressionBombWarning: checked below
             with Image.open(stream) as image:  # type: ignore[arg-type]
+                pixels = image.width * image.height
+                limit = Image.MAX_IMAGE_PIXELS or 0
+                if limit and pixels > limit:
+                    raise ArtworkError(_too_big(f"{image.width} × {image.height} px"))
+                if decode and pixels <= DECODE_PIXELS:
+                    try:
+                        image.load()
+                    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+                        raise ArtworkError(f"damaged or truncated image ({exc})") from exc
                 transparent = "transparency" in image.info
                 return Artwork(
                     format=image.format or "unknown",
@@ -75,5 +95,13 @@ def _identify(stream: io.BufferedIOBase | io.BytesIO | object, size: int | None)
                 )
     except UnidentifiedImageError as exc:
         raise ArtworkError("not an image Pillow can read (JPEG or PNG expected)") from exc
+    except Image.DecompressionBombError as exc:  # over twice the limit: Image.open refuses it
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        raise ArtworkError(_too_big(f"{int(found[1]):,} pixels" if found else "it")) from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ArtworkError(f"damaged or truncated image header ({exc})") from exc
+
+
+def _too_big(size: str) -> str:
+    limit = Image.MAX_IMAGE_PIXELS or 0
+    return f"{size} is more than the {limit:,} pixels Pillow decodes (a decompression bomb?)"

@@ -67,6 +67,7 @@ def measure(
     results = ProbeResults()
     local: list[tuple[Episode, Path]] = []
     remote: dict[str, list[Episode]] = {}
+    unknown: dict[str, list[Episode]] = {}
     for episode in episodes:
         audio = episode.audio
         if audio is None:
@@ -75,7 +76,10 @@ def measure(
             local.append((episode, audio.path))
             continue
         known = None if is_refreshed(episode) else lock.probe_for_url(audio.url)
-        if known is not None:  # kept even when the front matter states it: check compares
+        if known is not None and known.size == 0 and not options.offline:
+            unknown.setdefault(audio.url, []).append(episode)  # "0": the host did not know
+            results.probes[audio.url] = known
+        elif known is not None:  # kept even when the front matter states it: check compares
             results.probes[audio.url] = known
         elif episode.duration is None or episode.length is None:
             remote.setdefault(audio.url, []).append(episode)
@@ -83,7 +87,23 @@ def measure(
     _measure_local(local, root, lock, store, options, is_refreshed, results)
     if remote:
         _measure_remote(remote, root, options, results)
+    if unknown:
+        _measure_unknown(unknown, root, options, results)
     return results
+
+
+def _measure_unknown(
+    wanted: dict[str, list[Episode]], root: Path, options: ProbeOptions, results: ProbeResults
+) -> None:
+    """Audio whose lock entry has length 0 (an imported feed's "unknown", issue 15): measured
+    when the build is online; when that fails, the lock's entry stays and it is a warning."""
+    found = ProbeResults()
+    _measure_remote(wanted, root, options, found)
+    results.probes.update(found.probes)
+    results.problems += [replace(problem, level="warning") for problem in found.problems]
+    results.remote += found.remote
+    results.requests += found.requests
+    results.bytes_read += found.bytes_read
 
 
 def _measure_local(

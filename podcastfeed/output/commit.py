@@ -60,6 +60,11 @@ class Manifest:
     pages: str = ""  # digest of the inputs of the pages last written (plan.pages_digest)
 
     def name(self, path: Path) -> str:
+        text, top = str(path), str(self.folder).rstrip("/")
+        if os.sep == "/" and top.startswith("/") and text.startswith(top + "/"):
+            rest = text[len(top) + 1 :]  # (10,000 pages: relpath's getcwd calls add up)
+            if rest and "/." not in "/" + rest:  # no "." or ".." to normalise
+                return rest
         return Path(os.path.relpath(path, self.folder)).as_posix()
 
     def owns(self, path: Path) -> bool:

@@ -1,8 +1,9 @@
 """Where a build's files go, and which of them are out of date.
 
-The feed goes where `[build] output` (or `-o`) says, its transcripts and chapters beside it
-(`transcripts/`, `chapters/`), the show page and episode pages into the site folder
-(`[build] site`, by default the feed's folder). Two rules keep the outputs out of the sources:
+The feed goes where `[build] output` (or `-o`) says, its local artwork, transcripts and
+chapters beside it (`artwork/`, `transcripts/`, `chapters/`), the show page and episode pages
+into the site folder (`[build] site`, by default the feed's folder). Two rules keep the
+outputs out of the sources:
 
 - nothing is written inside a folder the build reads (the episodes, templates and cache
   folders), unless that folder is the show's own folder (`[build] episodes = "."`), where
@@ -24,10 +25,10 @@ from pathlib import Path
 from podcastfeed import lock
 from podcastfeed.errors import ConfigError, EpisodeError, PodcastfeedError
 from podcastfeed.files import relative_name
-from podcastfeed.model import Episode
+from podcastfeed.model import Episode, unpack
 from podcastfeed.render import page
 from podcastfeed.source import assets
-from podcastfeed.source.config import BuildSettings
+from podcastfeed.source.config import BuildSettings, Config
 
 
 @dataclass
@@ -43,7 +44,7 @@ class Plan:
 
 
 def make_plan(
-    settings: BuildSettings,
+    config: Config,
     published: Sequence[Episode],
     feed: Path,
     render_pages: Callable[[str], list[page.Page]],
@@ -55,14 +56,15 @@ def make_plan(
         ConfigError: an output would land in a folder the build reads, or `[build] site` is
             not a folder of its own; a template of the show's own folder is broken.
     """
+    settings = config.build
     feed = Path(os.path.abspath(feed))
     folder = feed.parent
     root = settings.root
     _refuse_sources(feed, settings, "the feed")
     plan = Plan(feed, folder, None)
-    plan.assets = assets.plan(published, folder)
+    plan.assets = assets.plan(config.show, published, folder)
     for asset in plan.assets:
-        _refuse_sources(asset.target, settings, "a transcript or chapters file")
+        _refuse_sources(asset.target, settings, "an artwork, transcript or chapters file")
     site = Path(os.path.abspath(settings.site)) if settings.site else folder
     why = _shared(site, settings)
     if why is None:
@@ -112,7 +114,7 @@ def asset_bytes(asset: assets.Asset) -> bytes:
         EpisodeError: the source cannot be read.
     """
     if asset.source is None:
-        return asset.content
+        return unpack(asset.content)
     try:
         return asset.source.read_bytes()
     except OSError as exc:
@@ -122,7 +124,7 @@ def asset_bytes(asset: assets.Asset) -> bytes:
 def check_current(
     feed: bytes,
     target: Path,
-    settings: BuildSettings,
+    config: Config,
     published: Sequence[Episode],
     new_lock: lock.Lock,
     render_pages: Callable[[str], list[page.Page]],
@@ -149,11 +151,13 @@ def check_current(
     if on_disk is None:
         found.append(f"{name} does not exist yet")
     elif on_disk != feed:
-        lines = format_diff(diff_feeds(on_disk, feed, old_name=name, new_name="the build"))
+        # exact: a stale file is about bytes; a respelled value is worth showing here
+        found_diff = diff_feeds(on_disk, feed, old_name=name, new_name="the build", exact=True)
+        lines = format_diff(found_diff)
         found.append(f"{name} is out of date:")
         found += ["  " + line for line in lines] or ["  (same content, different bytes)"]
-    plan = make_plan(settings, published, target, render_pages)
-    return found + stale(plan, settings, new_lock, shown)
+    plan = make_plan(config, published, target, render_pages)
+    return found + stale(plan, config.build, new_lock, shown)
 
 
 def stale(
@@ -222,4 +226,9 @@ def _shared(site: Path, settings: BuildSettings) -> str | None:
 
 
 def _inside(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
+    if path == folder:
+        return True
+    top = str(folder)
+    if os.sep == "/" and top.startswith("/") and str(path).startswith("/"):  # absolute: the
+        return str(path).startswith(top.rstrip("/") + "/")  # lexical `parents`, 10,000 times
+    return folder in path.parents

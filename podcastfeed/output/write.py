@@ -1,20 +1,24 @@
-"""Writing a build's files: the feed, its transcripts and chapters, the show page and episode
-pages, and the lock, as one step (commit.py), under the show's build lock (showlock.py), and
-only over files the build wrote before (its manifest).
+"""Writing a build's files: the feed, its artwork, transcripts and chapters, the show page and
+episode pages, and the lock, as one step (commit.py), under the show's build lock
+(showlock.py), and only over files the build wrote before (its manifest).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import functools
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from podcastfeed import cache
 from podcastfeed.files import relative_name
 from podcastfeed.lock import LOCK_NAME
-from podcastfeed.model import Episode
-from podcastfeed.output import commit, plan, showlock
+from podcastfeed.model import AudioInfo, Episode, Show
+from podcastfeed.output import commit, fragments, plan, showlock
 from podcastfeed.render.page import Page
-from podcastfeed.source.config import BuildSettings
+from podcastfeed.source import assets
+from podcastfeed.source.config import Config
 
 
 @dataclass(frozen=True)
@@ -24,7 +28,7 @@ class Written:
 
 
 def write_outputs(
-    settings: BuildSettings,
+    config: Config,
     published: Sequence[Episode],
     output: Path,
     *,
@@ -32,6 +36,7 @@ def write_outputs(
     pages: Callable[[str], list[Page]],
     pages_inputs: str,
     lock_text: bytes | None,
+    reuse: tuple[Show, Mapping[str, AudioInfo], Mapping[Path, str]] | None = None,
 ) -> Written:
     """Write everything a build makes; on failure, or when killed, the old files stay intact.
 
@@ -42,43 +47,38 @@ def write_outputs(
         pages_inputs: a digest of what the pages are made of ("": always write them); pages
             made of the same inputs as the ones on disk are left as they are.
         lock_text: podcastfeed.lock's new content (None: not written, for a preview).
+        reuse: the show, its audio and the episodes' content keys: items and pages made of
+            the same as last time are taken from the files on disk (output/fragments.py).
 
     Raises:
         ConfigError: an output would overwrite a file the build did not write, or land in a
             folder it reads; a template is broken; another build is running.
-        EpisodeError: a transcript or chapters file cannot be read.
+        EpisodeError: an artwork, transcript or chapters file cannot be read.
         OSError: a file cannot be written (nothing was replaced).
     """
+    settings = config.build
     with showlock.hold(settings.cache_dir, settings.config_path):
-        where = plan.make_plan(settings, published, output, pages)
+        where = plan.make_plan(config, published, output, pages)
         commit.recover(where.folder, settings.cache_dir)
         manifest = commit.read_manifest(where.folder)
+        known = None
+        if reuse is not None and not cache.unusable(settings.cache_dir):
+            known = fragments.Fragments(settings, where.feed, *reuse)
+            if known.note:
+                where.notes.append(known.note)
+            feed = functools.partial(known.feed_pieces, published)
         writes: list[commit.Output] = []
         keep: list[Path] = []
-        for asset in where.assets:  # transcripts and chapters: written when they change
-            data = plan.asset_bytes(asset)
-            if commit.same_bytes(asset.target, data):
+        for asset in where.assets:  # artwork, transcripts, chapters: written when they change
+            if _asset_is_current(asset, manifest, known):
                 keep.append(asset.target)
-            else:
-                writes.append(commit.Output(asset.target, commit.given(data)))
+            else:  # made again while it is written: 10,000 transcripts are not held at once
+                writes.append(commit.Output(asset.target, functools.partial(_asset, asset)))
         if where.site is not None:
-            # Pages whose inputs are those of the pages last written are left as they are:
-            # at 10,000 episodes they are hundreds of MB to render and write again.
             digest = plan.pages_digest(settings, pages_inputs, where)
-            paths = [where.site / built.path for built in where.pages]
-            if (
-                digest
-                and digest == manifest.pages
-                and all(manifest.owns(p) for p in paths)
-                and (where.site / "index.html").exists()
-            ):
-                keep += paths
-            else:
-                # no fsync per page: 10,000 of them cost seconds; lost ones are rebuilt
-                writes += [
-                    commit.Output(path, built.pieces, durable=False)
-                    for path, built in zip(paths, where.pages, strict=True)
-                ]
+            found = _pages(where, manifest, published, pages_inputs, digest, known)
+            writes += found[0]
+            keep += found[1]
             manifest.pages = digest
         lock_path = settings.root / LOCK_NAME
         if lock_text is not None and not commit.same_bytes(lock_path, lock_text):
@@ -87,5 +87,86 @@ def write_outputs(
         writes.append(commit.Output(where.feed, feed))
         commit.check_writable(writes, manifest, lambda path: relative_name(path, settings.root))
         commit.sweep({each.path.parent for each in writes})
-        commit.commit(manifest, writes, keep)
+        try:
+            commit.commit(manifest, writes, keep)
+        finally:
+            if known is not None:
+                known.close()
+        if known is not None:
+            known.save()
     return Written(where.feed, where.notes)
+
+
+def _pages(
+    where: plan.Plan,
+    manifest: commit.Manifest,
+    published: Sequence[Episode],
+    inputs: str,
+    digest: str,
+    known: fragments.Fragments | None,
+) -> tuple[list[commit.Output], list[Path]]:
+    """The pages to write and the pages to leave as they are. With a record of the pages
+    written last time (fragments.py), each page written for the same key and untouched since
+    is left; without one, all pages are left when their inputs are those of the pages last
+    written (`manifest.pages`): at 10,000 episodes they are hundreds of MB to render and write.
+    """
+    assert where.site is not None
+    paths = [where.site / built.path for built in where.pages]
+    keys = [""] * len(paths)
+    if known is not None:
+        way = Path(os.path.relpath(where.folder, where.site)).as_posix()
+        by_path = fragments.page_episodes(published)
+        keys = [
+            known.page_key(str(path), by_path.get(built.path), way, inputs)
+            for path, built in zip(paths, where.pages, strict=True)
+        ]
+    if known is not None and known.pages:
+        current = [
+            known.page_is_current(str(path), key) and manifest.owns(path)
+            for path, key in zip(paths, keys, strict=True)
+        ]
+    else:
+        same = (
+            bool(digest)
+            and digest == manifest.pages
+            and all(manifest.owns(p) for p in paths)
+            and (where.site / "index.html").exists()
+        )
+        current = [same] * len(paths)
+    writes: list[commit.Output] = []
+    keep: list[Path] = []
+    for path, built, key, is_current in zip(paths, where.pages, keys, current, strict=True):
+        if is_current:
+            keep.append(path)
+        else:  # no fsync per page: 10,000 of them cost seconds; lost ones are rebuilt
+            writes.append(commit.Output(path, built.pieces, durable=False))
+        if known is not None and (known.pages or not is_current):
+            known.new_pages[str(path)] = key  # (a page kept by the digest alone is not vouched for)
+    return writes, keep
+
+
+def _asset(asset: assets.Asset) -> tuple[bytes]:
+    return (plan.asset_bytes(asset),)
+
+
+def _asset_is_current(
+    asset: assets.Asset, manifest: commit.Manifest, known: fragments.Fragments | None
+) -> bool:
+    """Whether an artwork, transcript or chapters file on disk is the one to write: as
+    written last time for the same key (fragments.py), else byte for byte.
+
+    Raises:
+        EpisodeError: the file to copy cannot be read.
+    """
+    target = asset.target
+    key = known.asset_key(asset) if known is not None else ""
+    if key and known is not None:
+        known.new_pages[str(target)] = key
+        if known.page_is_current(str(target), key) and manifest.owns(target):
+            return True
+    try:
+        size = os.stat(target).st_size
+    except OSError:
+        return False
+    data = plan.asset_bytes(asset)
+    return size == len(data) and commit.same_bytes(target, data)

@@ -6,7 +6,7 @@ lastBuildDate from the data, fixed namespace order, no timestamps from the clock
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,7 +22,8 @@ from podcastfeed.render.namespaces import (
     ChannelExtension,
     ItemExtension,
 )
-from podcastfeed.values import format_duration
+from podcastfeed.source.analytics import prefixed_tags
+from podcastfeed.values import format_duration, with_prefix
 from podcastfeed.xmlns import ATOM, CONTENT
 
 GENERATOR = "podcastfeed"
@@ -88,9 +89,16 @@ def iter_feed(
     audio: Mapping[str, AudioInfo],
     *,
     build_date: datetime | None = None,
+    cached: Callable[[Episode, Mapping[str, str]], bytes | None] | None = None,
 ) -> Iterator[bytes]:
-    """`build_feed` in pieces: the channel, then one item at a time, so a large feed is never
-    held as one tree (10,000 episodes with long notes would take hundreds of MB)."""
+    """`build_feed` in pieces: the channel's head, one piece per item (newest first), the
+    channel's tail, so a large feed is never held as one tree (10,000 episodes with long notes
+    would take hundreds of MB).
+
+    Args:
+        cached: an item's bytes as rendered before (given the episode and the root's
+            namespaces), or None to render it.
+    """
     items = sort_episodes(episodes)
     fg = FeedGenerator()
     fg.register_extension("podcastfeed", ChannelExtension, ItemExtension)
@@ -102,7 +110,8 @@ def iter_feed(
     if show.copyright:
         fg.copyright(show.copyright)
     fg.generator(GENERATOR, uri=GENERATOR_URI)
-    fg.image(url=show.image, title=show.title, link=show.link)
+    if show.image:  # none yet: a warning of load_config
+        fg.image(url=show.image, title=show.title, link=show.link)
     last = build_date or show.last_build_date or (items[0].date if items else None)
     # feedgen stamps lastBuildDate with the clock when it is created; never let that through.
     fg._FeedGenerator__rss_lastBuildDate = last
@@ -110,7 +119,7 @@ def iter_feed(
     tags = fg.podcastfeed.tags
     tags.author = show.author
     tags.owner_name, tags.owner_email = show.owner.name, show.owner.email
-    tags.image = show.image
+    tags.image = show.image or ""
     tags.categories = show.categories
     tags.is_explicit = show.is_explicit
     tags.type = show.type
@@ -130,6 +139,10 @@ def iter_feed(
     declared = etree.tostring(etree.SubElement(channel, "item"))[len(b"<item") : -len(b"/>")]
     channel.remove(channel[0])
     for episode in items:
+        known = cached(episode, nsmap) if cached else None
+        if known is not None:
+            yield known
+            continue
         url = episode.audio.url if episode.audio else ""
         item = _item(show, episode, enclosure_for(episode, audio.get(url)))
         channel.append(item)
@@ -174,7 +187,8 @@ def _item(show: Show, episode: Episode, enclosure: Enclosure) -> etree._Element:
     entry.guid(episode.guid, permalink=episode.guid_is_permalink)
     for keyword in episode.keywords:
         entry.category(term=keyword)
-    entry.enclosure(enclosure.url, str(enclosure.length), enclosure.mime_type)
+    prefix = show.tags.enclosure_prefix  # analytics redirect: only the feed says it
+    entry.enclosure(with_prefix(enclosure.url, prefix), str(enclosure.length), enclosure.mime_type)
     entry.pubDate(episode.date)
     tags = entry.podcastfeed.tags
     tags.duration = format_duration(enclosure.duration)
@@ -184,6 +198,6 @@ def _item(show: Show, episode: Episode, enclosure: Enclosure) -> etree._Element:
     tags.number = episode.number
     tags.episode_type = episode.episode_type
     tags.cdata = _CDATA
-    tags.extra = episode.tags
+    tags.extra = prefixed_tags(episode.tags, prefix)
     item: etree._Element = entry.rss_entry()
     return item

@@ -91,7 +91,8 @@ class ChannelExtension(BaseExtension):  # type: ignore[misc]  # feedgen is untyp
         owner = _sub(channel, ITUNES, "owner")
         _sub(owner, ITUNES, "name", t.owner_name)
         _sub(owner, ITUNES, "email", t.owner_email)
-        _sub(channel, ITUNES, "image", href=t.image)
+        if t.image:  # none yet: the build warns, check errors (Apple requires it)
+            _sub(channel, ITUNES, "image", href=t.image)
         parents: dict[str, etree._Element] = {}
         for category in t.categories:
             parent = parents.get(category.name)

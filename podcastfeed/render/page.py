@@ -231,7 +231,12 @@ class _EpisodeView:
         self.audio_src = audio_src(episode) if audio_src else enclosure.url
         self.mime_type = enclosure.mime_type
         self.chapters = [
-            {"seconds": int(c.start), "start": format_clock(c.start), "title": c.title}
+            {
+                "seconds": int(c.start),
+                "start": format_clock(c.start),
+                "title": c.title,
+                "url": c.url,
+            }
             for c in tags.inline_chapters
         ]
         self.chapters_file = tags.chapters

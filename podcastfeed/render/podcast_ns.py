@@ -12,6 +12,7 @@ from email.utils import format_datetime
 from lxml import etree
 
 from podcastfeed.model import EpisodeTags, Image, License, Location, Person, ShowTags
+from podcastfeed.render.value import write_value
 from podcastfeed.source.chapters import psc_start
 from podcastfeed.xmlns import ATOM, ITUNES, PODCAST, PSC, SPOTIFY
 
@@ -130,6 +131,7 @@ def write_channel_tags(channel: etree._Element, t: ShowTags) -> None:
         _sub(channel, SPOTIFY, "countryOfOrigin", " ".join(t.country_of_origin))
     if t.spotify_limit is not None:
         _sub(channel, SPOTIFY, "limit", recentCount=str(t.spotify_limit))
+    write_value(channel, t.value)
 
 
 def write_item_tags(
@@ -138,6 +140,8 @@ def write_item_tags(
     """An item's optional tags, after its itunes tags."""
     if t.itunes_title:
         _sub(item, ITUNES, "title", t.itunes_title)
+    if t.itunes_author:
+        _sub(item, ITUNES, "author", t.itunes_author)
     if t.is_blocked:
         _sub(item, ITUNES, "block", "Yes")
     if t.season_name and season is not None:
@@ -194,3 +198,4 @@ def write_item_tags(
                 href=chapter.url,
                 image=chapter.img,
             )
+    write_value(item, t.value)

@@ -9,6 +9,9 @@ from importlib import resources
 from podcastfeed.errors import shorten
 from podcastfeed.model import Category
 
+CATEGORIES_HINT = "see https://podcasters.apple.com/support/1691-apple-podcasts-categories"
+EMPTY_CATEGORIES = "'categories' is empty: Apple Podcasts needs at least one Apple category"
+
 #: Pre-2019 names (and common mistakes) mapped to the current category they became.
 LEGACY: dict[str, str] = {
     "games & hobbies": "Leisure",
@@ -43,6 +46,18 @@ LEGACY: dict[str, str] = {
     "religion & spirituality > other": "Religion & Spirituality",
     "society & culture > history": "History",
     "tv & film": "TV & Film",
+    "news & politics": "News",
+    "business > management & marketing": "Business > Management",
+    "education > language courses": "Education > Language Learning",
+    "government & organizations > local": "Government",
+    "government & organizations > national": "Government",
+    "government & organizations > non-profit": "Business > Non-Profit",
+    "government & organizations > regional": "Government",
+    "sports & recreation > amateur": "Sports",
+    "sports & recreation > college & high school": "Sports",
+    "sports & recreation > outdoor": "Sports > Wilderness",
+    "sports & recreation > professional": "Sports",
+    "society & culture > gadgets": "Technology",
 }
 
 
@@ -63,6 +78,18 @@ def _canonical(name: str, choices: tuple[str, ...] | list[str]) -> str | None:
     return None
 
 
+def current_name(text: str) -> str | None:
+    """The current category for a name Apple no longer lists (`Technology > Podcasting` ->
+    `Technology`, `News & Politics` -> `News`), or its parent when only the subcategory is
+    unknown; None when nothing is known (import then asks the user, issue 15)."""
+    parts = [p.strip() for p in text.split(">")]
+    key = " > ".join(p.casefold() for p in parts)
+    found = LEGACY.get(key) or LEGACY.get(parts[0].casefold())
+    if found is None and len(parts) == 2:
+        found = _canonical(parts[0], list(apple_tree()))
+    return found
+
+
 def parse_category(text: str) -> Category:
     """`"Business > Careers"` -> Category in Apple's spelling.
 
@@ -79,8 +106,9 @@ def parse_category(text: str) -> Category:
     if parent is not None and len(parts) == 2:
         sub = _canonical(parts[1], tree[parent])
     if parent is None or (len(parts) == 2 and sub is None):
-        key = " > ".join(p.casefold() for p in parts)
-        legacy = LEGACY.get(key) or LEGACY.get(parts[0].casefold())
+        legacy = LEGACY.get(" > ".join(p.casefold() for p in parts)) or LEGACY.get(
+            parts[0].casefold()
+        )
         if legacy:
             raise ValueError(
                 f"{shorten(text)} is a pre-2019 Apple category; "

@@ -1,5 +1,8 @@
 """Inline chapters -> a Podcast Index JSON chapters file and Podlove Simple Chapters. Pure.
 
+Chapters made from the show notes' times (notechapters.py) must lie inside the measured audio:
+keep_inside drops those that do not, once it is measured.
+
 JSON chapters: https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/examples/chapters/jsonChapters.md
 Simple Chapters: https://podlove.org/simple-chapters/ (start as normal play time, HH:MM:SS.mmm).
 """
@@ -8,10 +11,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
 
-from podcastfeed.errors import shorten
-from podcastfeed.model import Chapter
+from podcastfeed.errors import Problem, shorten
+from podcastfeed.files import relative_name
+from podcastfeed.lock import Probe
+from podcastfeed.model import Chapter, Episode
+from podcastfeed.source.notechapters import HINT
 
 JSON_CHAPTERS_TYPE = "application/json+chapters"
 
@@ -86,3 +94,35 @@ def validate_json_chapters(data: bytes) -> None:
             raise ValueError(
                 f"chapter {number} needs a 'startTime' in seconds (got {shorten(start)})"
             )
+
+
+def is_derived(chapters: Iterable[Chapter]) -> bool:
+    return any(c.line is not None for c in chapters)
+
+
+def keep_inside(
+    episodes: list[Episode], probes: Mapping[str, Probe], root: Path, problems: list[Problem]
+) -> list[Episode]:
+    """Chapters made from the show notes (notechapters.py), once the audio is measured: a time
+    past the end of the episode means the list is not this audio's chapters, so the episode
+    has none (a warning in `problems`)."""
+    kept = []
+    for episode in episodes:
+        derived = episode.tags.inline_chapters
+        probe = probes.get(episode.audio.url) if episode.audio else None
+        duration = episode.duration
+        if duration is None and probe is not None:
+            duration = probe.info.seconds
+        late = [c for c in derived if duration is not None and c.start >= duration]
+        if not late or not is_derived(derived):
+            kept.append(episode)
+            continue
+        message = (
+            f"the show notes' time {psc_start(late[0].start)} lies past the end of the episode "
+            f"({duration} s): no chapters made from them"
+        )
+        source = relative_name(episode.source, root)
+        problems.append(Problem("warning", message, source, late[0].line, HINT))
+        tags = replace(episode.tags, inline_chapters=(), chapters=None)
+        kept.append(replace(episode, tags=tags))
+    return kept

@@ -19,7 +19,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from podcastfeed.errors import BuildFailed, ConfigError, Problem, shorten
 from podcastfeed.model import Category, Owner, Show
 from podcastfeed.source import CONFIG_NAME as CONFIG_NAME  # re-exported
-from podcastfeed.source.categories import parse_category
+from podcastfeed.source import fromnotes
+from podcastfeed.source.categories import CATEGORIES_HINT, EMPTY_CATEGORIES, parse_category
+from podcastfeed.source.localart import publish_show_image, read_show_image
 from podcastfeed.source.show_tags import TAG_KEYS, read_show_tags
 from podcastfeed.source.shownotes import strip_control_chars
 from podcastfeed.source.tables import TableReader, clean_text, key_line
@@ -27,19 +29,9 @@ from podcastfeed.values import EMAIL, LANGUAGE, parse_date, parse_url_template
 
 #: The optional tags' front-matter fields (issue 4), read by episode_tags.
 TAG_FIELDS = (
-    "itunes_title",
-    "block",
-    "season_name",
-    "episode_display",
-    "transcript",
-    "chapters",
-    "persons",
-    "persons_replace",
-    "soundbites",
-    "location",
-    "license",
-    "images",
-    "alternate_enclosures",
+    *("itunes_title", "itunes_author", "block", "season_name", "episode_display", "transcript"),
+    *("chapters", "persons", "persons_replace", "soundbites", "location", "license", "images"),
+    *("alternate_enclosures", "value"),
 )
 
 #: Canonical front-matter fields a `[fields]` table may map to a site's own key names.
@@ -93,7 +85,7 @@ SHOW_KEYS = {
 #: The fields `[show] audio_url` may use (docs/configuration.md).
 TEMPLATE_FIELDS = frozenset({"episode", "season", "slug", "date"})
 BUILD_KEYS = {"episodes", "output", "site", "cache", "pages", "templates"}
-BUILD_KEYS |= {"clean_notes", "fix_text"}  # issue 14
+BUILD_KEYS |= {"clean_notes", "fix_text"} | fromnotes.BUILD_KEYS  # issues 14 and 16
 
 
 @dataclass(frozen=True)
@@ -111,11 +103,11 @@ class BuildSettings:
     site: Path | None = None  # the show page's folder (default: the feed's, if it is its own)
     clean_notes: bool = True  # source/cleanup.py's show-notes transformations (issue 14)
     fix_text: bool = True  # repair mojibake in text and notes (issue 14)
+    notes: fromnotes.NotesSettings = field(default_factory=fromnotes.NotesSettings)  # issue 16
 
     @property
     def source_folders(self) -> tuple[Path, ...]:
-        """Where files an episode names may be: the show's folder and the folders feed.toml
-        names as sources (resolved: symbolic links followed)."""
+        """Where an episode's files may be: the show's and feed.toml's source folders (resolved)."""
         found = [self.root, self.episodes_dir.resolve()]
         if self.templates_dir is not None:
             found.append(self.templates_dir.resolve())
@@ -171,6 +163,7 @@ def load_config(path: Path) -> Config:
     show, show_problems = _read_show(path, text, show_table)
     settings, build_problems = _read_build(path, text, data)
     problems += show_problems + build_problems
+    show = publish_show_image(show, settings.source_folders, path, text, problems)
     if any(p.is_error for p in problems) or show is None:
         raise BuildFailed(problems)
     return Config(show, settings, tuple(problems))
@@ -200,7 +193,7 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
     author = r.get("author", str, required=True)
     link = r.url("link", required=True)
     feed_url = r.url("feed_url", required=True)
-    image = r.url("image", required=True)
+    image = read_show_image(r)  # a local file is resolved in load_config
     audio_base_url = r.url("audio_base_url")
     if audio_base_url and not audio_base_url.endswith("/"):
         audio_base_url += "/"
@@ -237,8 +230,8 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
     categories: list[Category] = []
     raw_categories = r.get("categories", list, required=True, what="a list of strings")
     if raw_categories is not None:
-        if not raw_categories:
-            r.problem("categories", "'categories' needs at least one Apple category")
+        if not raw_categories:  # a warning: an imported show builds; check says it (issue 15)
+            r.problem("categories", EMPTY_CATEGORIES, hint=CATEGORIES_HINT, level="warning")
         for item in raw_categories:
             if not isinstance(item, str):
                 r.problem(
@@ -251,7 +244,7 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
                 r.problem(
                     "categories",
                     f"'categories': {exc}",
-                    hint="see https://podcasters.apple.com/support/1691-apple-podcasts-categories",
+                    hint=CATEGORIES_HINT,
                 )
                 continue
             if category not in categories:
@@ -301,7 +294,7 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
 
     if any(p.is_error for p in r.problems):
         return None, r.problems
-    if owner is None or link is None or feed_url is None or image is None:
+    if owner is None or link is None or feed_url is None:
         return None, r.problems  # not reached: each None came with an error above
     show = Show(
         title=title,
@@ -385,6 +378,7 @@ def _read_build(path: Path, text: str, data: dict[str, Any]) -> tuple[BuildSetti
         site=_absolute(root, site) if site else None,
         clean_notes=clean_notes is not False,
         fix_text=fix_text is not False,
+        notes=fromnotes.read_settings(r),
     )
     return settings, problems + r.problems + fr.problems
 

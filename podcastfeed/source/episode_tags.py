@@ -29,6 +29,7 @@ from podcastfeed.source.chapters import JSON_CHAPTERS_TYPE, parse_time
 from podcastfeed.source.config import TAG_FIELDS, BuildSettings
 from podcastfeed.source.fields import ALIASES, FieldReader
 from podcastfeed.source.localref import find_local, url_path
+from podcastfeed.source.value import read_episode_value
 from podcastfeed.values import (
     LANGUAGE,
     LINK_SCHEMES,
@@ -191,8 +192,12 @@ def read_episode_tags(
             path=path,
         )
 
+    persons = get("persons", lambda v: tv.several(v, tv.person)) or ()
+    for warning in tv.person_warnings(persons):
+        f.problem("persons", warning, level="warning")
     transcripts = get("transcript", lambda v: tv.several(v, transcript)) or ()
-    linked_chapters = get("chapters", chapters)
+    # `chapters: false`: none, not even from the show notes' times (issue 16)
+    linked_chapters = None if f.raw("chapters") is False else get("chapters", chapters)
 
     def sibling(name: str, read: Callable[[str], Linked]) -> Linked | None:
         try:
@@ -208,13 +213,14 @@ def read_episode_tags(
         linked_chapters = sibling(f"{f.path.stem}.chapters.json", chapters)
     return EpisodeTags(
         itunes_title=get("itunes_title", lambda v: tv.text(v, 255)),
+        itunes_author=get("itunes_author", lambda v: tv.text(v, 255)),
         is_blocked=bool(get("block", _yes)),
         season_name=get("season_name", lambda v: tv.text(v, 128)),
         episode_display=get("episode_display", lambda v: tv.text(v, 32)),
         transcripts=transcripts,
         chapters=linked_chapters,
         inline_chapters=tuple(inline),
-        persons=_persons(f, show),
+        persons=_persons(f, show, persons),
         soundbites=get("soundbites", lambda v: tv.several(v, soundbite)) or (),
         locations=get("location", lambda v: tv.several(v, tv.location)) or (),
         license=get("license", tv.license_),
@@ -223,13 +229,13 @@ def read_episode_tags(
             *(get("alternate_enclosures", lambda v: tv.several(v, alternate)) or ()),
             *_other_formats(f, other_formats, alternate),
         ),
+        value=read_episode_value(f),
     )
 
 
-def _persons(f: FieldReader, show: Show) -> tuple[Person, ...]:
+def _persons(f: FieldReader, show: Show, own: tuple[Person, ...]) -> tuple[Person, ...]:
     """The episode's persons, after the show's unless `persons_replace: true` (item persons
     replace the channel's in apps, so a guest alone would leave the episode without its host)."""
-    own = _get(f, "persons", lambda v: tv.several(v, tv.person)) or ()
     replaces = _get(f, "persons_replace", require_bool)
     if replaces and f.key_for("persons") is None:
         f.problem(

@@ -13,7 +13,6 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urljoin
 from zoneinfo import ZoneInfo
 
 import frontmatter
@@ -21,9 +20,9 @@ import yaml
 
 from podcastfeed.errors import EpisodeError, Problem, shorten
 from podcastfeed.files import relative_name
-from podcastfeed.model import EMPTY_EPISODE_TAGS, Episode, Show
+from podcastfeed.model import EMPTY_EPISODE_TAGS, Episode, Show, pack_notes
 from podcastfeed.source.audiofields import TemplateValues, check_remote_audio, read_audio
-from podcastfeed.source.cleanup import first_paragraph, repair_episode
+from podcastfeed.source.cleanup import first_paragraph, notes_lines, repair_episode
 from podcastfeed.source.config import BuildSettings
 from podcastfeed.source.episode_tags import SIBLING_SUFFIXES, read_episode_tags, read_number
 from podcastfeed.source.fields import (
@@ -33,7 +32,9 @@ from podcastfeed.source.fields import (
     YAMLLimitError,
     yaml_error_line,
 )
+from podcastfeed.source.fromnotes import from_notes
 from podcastfeed.source.frontparts import load_toml, split_front_matter
+from podcastfeed.source.localart import EpisodeImage, episode_image
 from podcastfeed.source.shownotes import make_description, render_notes
 from podcastfeed.source.tables import clean_text
 from podcastfeed.source.wordpress import decode_entities
@@ -45,6 +46,7 @@ from podcastfeed.values import (
     parse_link,
     parse_positive_int,
     parse_time_of_day,
+    resolve_link,
 )
 
 PUBLISHED_STATUSES = frozenset({"publish", "published"})
@@ -100,20 +102,25 @@ def read_episode(
             return None, problems
     meta = {str(key): value for key, value in (meta or {}).items()}
     repaired: list[tuple[str | None, str]] = []
+    written = body
     if settings.fix_text:  # issue 14: "Lucaâ€™s" -> "Luca’s", noted per file
         meta, body, repaired = repair_episode(meta, body)
     f = FieldReader(path, display, fm_text, meta, settings.fields, [], is_toml=is_toml)
     for key, change in repaired:
+        lines = [] if key else notes_lines(text, written, body)  # issue 15: the notes' lines
         where = f"'{key}'" if key else "the show notes"
+        where += f" ({len(lines)} lines, the first here)" if len(lines) > 1 else ""
         message = f"repaired garbled text (UTF-8 read as Windows-1252) in {where}: {change}"
-        f.problems.append(Problem("note", message, source=display, line=f.line(key)))
+        line = f.line(key) if key else next(iter(lines), None)
+        f.problems.append(Problem("note", message, source=display, line=line))
     if siblings is None:
         siblings = tuple(
             path.stem + suffix
             for suffix in SIBLING_SUFFIXES
             if path.with_name(path.stem + suffix).is_file()
         )
-    episode = _episode(f, body, show, settings, siblings)
+    first_line = text.count("\n", 0, len(text) - len(written)) + 1  # where the body starts
+    episode = _episode(f, body, show, settings, siblings, first_line)
     if any(p.is_error for p in f.problems):
         return None, f.problems
     return episode, f.problems
@@ -156,7 +163,12 @@ def _load_yaml(fm_text: str, display: str) -> tuple[dict[Any, Any] | None, list[
 
 
 def _episode(
-    f: FieldReader, body: str, show: Show, settings: BuildSettings, siblings: tuple[str, ...]
+    f: FieldReader,
+    body: str,
+    show: Show,
+    settings: BuildSettings,
+    siblings: tuple[str, ...],
+    first_line: int,
 ) -> Episode | None:
     zone = ZoneInfo(show.timezone)
     title = f.text("title")
@@ -204,14 +216,16 @@ def _episode(
         warnings=warnings,
         clean=settings.clean_notes,
     )
-    if summary is None and settings.clean_notes:  # the first real paragraph, not the cruft
-        summary = first_paragraph(notes)
     for warning in warnings:  # issue 12: nesting so deep the sanitizer would take minutes
         f.problem(None, f"the show notes {warning}", level="warning")
 
-    image = f.parsed("image", lambda value: parse_link(_text(value), relative=True))
-    if image is not None:
-        image = _absolute(image, page or show.link)
+    image = EpisodeImage(None)
+    written = f.parsed("image", lambda value: parse_link(_text(value), relative=True))
+    try:  # source_folders resolves paths: only asked for when there is an image
+        folders = settings.source_folders if written else ()
+        image = episode_image(written, f.path, page or show.link, show, folders)
+    except ValueError as exc:
+        f.problem("image", str(exc))
 
     episode_type = f.text("episode_type")
     if episode_type is not None and episode_type.lower() not in EPISODE_TYPES:
@@ -245,6 +259,18 @@ def _episode(
     for name, needs in (("season_name", "season"), ("episode_display", "episode")):
         if tags is not EMPTY_EPISODE_TAGS and f.raw(name) is not None and f.raw(needs) is None:
             f.problem(name, f"needs '{needs}' to name (got no {needs})")
+    notes, tags = from_notes(  # a transcript section, timestamped topics (issue 16)
+        f,
+        notes,
+        tags,
+        settings.notes,
+        feed_url=show.feed_url,
+        slug=slug,
+        body=body,
+        first_line=first_line,
+    )
+    if summary is None and settings.clean_notes:  # the first real paragraph, not the cruft
+        summary = first_paragraph(notes)
     mime_type = f.text("mime_type") or found.mime_type
     if audio is not None and audio.is_remote and is_published:
         stated = duration is not None and length is not None
@@ -257,7 +283,7 @@ def _episode(
         title=title,
         date=date,
         audio=audio,
-        notes=notes.encode("utf-8"),
+        notes=pack_notes(notes),
         description=make_description(notes, summary=summary),
         is_published=is_published,
         guid=f.text("guid"),
@@ -265,7 +291,9 @@ def _episode(
         permalink=permalink,
         link=page,
         author=f.text("author"),
-        image=image,
+        image=image.url,
+        image_file=image.file,
+        image_ref=image.ref,
         keywords=_keywords(f),
         season=season,
         number=number,
@@ -347,14 +375,7 @@ def _page_url(site: str, permalink: str | None) -> str | None:
     if not permalink:
         return None
     base = site if site.endswith("/") else site + "/"
-    return _absolute(permalink, base)
-
-
-def _absolute(ref: str, base: str) -> str:
-    ref = ref.strip()
-    if ref.startswith("//"):
-        return "https:" + ref
-    return urljoin(base, quote(ref, safe="/:?#[]@!$&'()*+,;=%~"))
+    return resolve_link(permalink, base)
 
 
 def _keywords(f: FieldReader) -> tuple[str, ...]:

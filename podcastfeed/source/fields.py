@@ -20,7 +20,7 @@ from podcastfeed.source.wordpress import decode_entities
 #: One-line fields whose HTML entities are decoded once (WordPress writes `&#8211;` into
 #: titles); summaries are HTML and keep theirs for the sanitizer.
 ONE_LINE_FIELDS = frozenset(
-    {"title", "author", "itunes_title", "season_name", "episode_display", "guid"}
+    {"title", "author", "itunes_author", "itunes_title", "season_name", "episode_display", "guid"}
 )
 
 #: Canonical field -> the keys that may hold it, first match wins. `type` is not here on purpose:
@@ -52,6 +52,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "mime_type": ("mime_type", "audio_type"),
     # issue 4: the optional tags, read in podcastfeed/episode_tags.py
     "itunes_title": ("itunes_title",),
+    "itunes_author": ("itunes_author",),
     "block": ("block", "itunes_block"),
     "season_name": ("season_name",),
     "episode_display": ("episode_display",),
@@ -64,6 +65,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "license": ("license",),
     "images": ("images",),
     "alternate_enclosures": ("alternate_enclosures", "alternate_enclosure"),
+    "value": ("value",),  # podcast:value, read in source/value.py
 }
 
 

@@ -34,6 +34,20 @@ def read_front_matter(path: Path) -> tuple[dict[str, int], frozenset[str]]:
     return lines, ids
 
 
+def read_notes(path: Path) -> list[tuple[int, str]]:
+    """(line, text) of each line of an episode file's show notes (the body after the front
+    matter), as written; empty when it cannot be read (read_episode reports why)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError):
+        return []
+    parts = split_front_matter(text)
+    if parts is None:
+        return []
+    first = text.count("\n", 0, len(text) - len(parts.body)) + 1
+    return list(enumerate(parts.body.split("\n"), start=first))
+
+
 def read_ignore(config: Path) -> frozenset[str]:
     """feed.toml's `[check] ignore = [...]` (empty when feed.toml cannot be read: load_config
     reports why)."""

@@ -7,7 +7,9 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from podcastfeed import cache
@@ -17,6 +19,9 @@ from podcastfeed.model import Episode
 from podcastfeed.source.config import Config
 from podcastfeed.source.discovery import find_episodes_and_siblings
 from podcastfeed.source.episodes import read_episode
+from podcastfeed.source.fields import ALIASES
+from podcastfeed.source.localart import episode_image
+from podcastfeed.source.lookup import read_front_matter
 
 #: Below this many files to parse, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 200
@@ -57,25 +62,37 @@ def read_all(
     files = list(siblings)
     results: dict[Path, tuple[Episode | None, list[Problem]]] = {}
     todo: list[tuple[str, Path]] = []
+    known = store.identities
+    identities: dict[str, tuple[tuple[int, ...], str]] = {}
+    folders = settings.source_folders  # resolved once, not once per cached episode
     for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            problems.append(EpisodeError(f"cannot read: {exc.strerror}", source=path).to_problem())
-            continue
         relative = relative_name(path, settings.root)
         if siblings[path]:  # a transcript added beside the episode changes what it reads
             relative += "\0" + "\0".join(siblings[path])
-        key = cache.content_key(relative, data)
+        try:
+            stat = os.stat(path)
+            identity = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+            recorded = known.get(relative)
+            if recorded and recorded[0] == identity and stat.st_mtime_ns < store.trusted_before:
+                key = recorded[1]  # as last read: not read again to be known (cache.py)
+            else:
+                key = cache.content_key(relative, path.read_bytes())
+        except OSError as exc:
+            problems.append(EpisodeError(f"cannot read: {exc.strerror}", source=path).to_problem())
+            continue
+        identities[relative] = (identity, key)
         store.keys[path] = key
         hit = store.episodes.get(key)
         store.used_episodes.add(key)
         if hit is not None:
-            results[path] = (hit[0], list(hit[1]))
+            found = list(hit[1])
+            results[path] = (_current_image(hit[0], config, folders, found), found)
         else:
             # Only the key is kept: a worker reads the file again (from the page cache), so
             # the parent never holds every file's text at once.
             todo.append((key, path))
+    if identities != known:
+        store.identities, store.changed = identities, True
     paths = [(path, siblings[path]) for _key, path in todo]
     if jobs > 1 and len(paths) >= PARALLEL_THRESHOLD:
         with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(config,)) as pool:
@@ -95,3 +112,27 @@ def read_all(
             if episode is not None:
                 episodes.append(episode)
     return episodes, len(todo)
+
+
+def _current_image(
+    episode: Episode, config: Config, folders: Sequence[Path], problems: list[Problem]
+) -> Episode | None:
+    """A cached episode with its relative `image` looked for again: since the file was parsed,
+    a local image may have been added, changed (a new published name) or removed. `folders`:
+    the show's source folders."""
+    if episode.image_ref is None:
+        return episode
+    page = episode.link or config.show.link
+    try:
+        image = episode_image(episode.image_ref, episode.source, page, config.show, folders)
+    except ValueError as exc:
+        lines = read_front_matter(episode.source)[0]
+        key = next((k for k in ALIASES["image"] if k in lines), "image")
+        shown = relative_name(episode.source, config.build.root)
+        problems.append(
+            EpisodeError(f"'{key}' {exc}", source=shown, line=lines.get(key)).to_problem()
+        )
+        return None
+    if (image.url, image.file) == (episode.image, episode.image_file):
+        return episode  # the usual case: no copy of each of 10,000 cached episodes
+    return replace(episode, image=image.url, image_file=image.file)

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from podcastfeed.errors import shorten
 from podcastfeed.model import MIME_BY_EXTENSION, ShowTags, Trailer, UpdateFrequency
 from podcastfeed.source import tagvalues as tv
+from podcastfeed.source.analytics import parse_enclosure_prefix
+from podcastfeed.source.value import read_show_value
 from podcastfeed.values import COUNTRY, parse_link, require_bool, require_positive_int
 
 if TYPE_CHECKING:
@@ -41,6 +43,8 @@ TAG_KEYS = {
     "country_of_origin": "spotify:countryOfOrigin",
     "spotify_limit": "spotify:limit",
     "hubs": 'atom:link rel="hub"',
+    "value": "podcast:value",
+    "enclosure_prefix": "enclosure url, podcast:source uri",
 }
 
 
@@ -117,6 +121,9 @@ def read_show_tags(r: TableReader, timezone: str) -> ShowTags:
         except ValueError:
             raise ValueError(f"must be an http(s) URL (got {shorten(value)})") from None
 
+    persons = get("persons", lambda v: tv.several(v, tv.person)) or ()
+    for warning in tv.person_warnings(persons):
+        r.problem("persons", f"'persons' {warning}", level="warning")
     is_locked = get("locked", require_bool)
     locked_owner = get("locked_owner", tv.email)
     if locked_owner is not None and is_locked is None:
@@ -129,7 +136,7 @@ def read_show_tags(r: TableReader, timezone: str) -> ShowTags:
         is_locked=is_locked,
         locked_owner=locked_owner,
         funding=get("funding", lambda v: tv.several(v, tv.funding)) or (),
-        persons=get("persons", lambda v: tv.several(v, tv.person)) or (),
+        persons=persons,
         license=get("license", tv.license_),
         medium=get("medium", tv.medium),
         locations=get("location", lambda v: tv.several(v, tv.location)) or (),
@@ -141,4 +148,6 @@ def read_show_tags(r: TableReader, timezone: str) -> ShowTags:
         country_of_origin=get("country_of_origin", countries) or (),
         spotify_limit=get("spotify_limit", require_positive_int),
         hubs=get("hubs", lambda v: tv.several(v, hub)) or (),
+        value=read_show_value(r),
+        enclosure_prefix=get("enclosure_prefix", parse_enclosure_prefix),
     )

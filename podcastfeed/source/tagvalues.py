@@ -173,25 +173,18 @@ def several(value: object, parse: Callable[[Any], T]) -> tuple[T, ...]:
 
 
 def person(value: object) -> Person:
+    """A person; a group or role outside the taxonomy is kept as written (issue 15: the spec
+    reads unknown values as the defaults, cast and host): `person_warning` says so."""
     if isinstance(value, str):
         return Person(text(value, 128))
     data = table(value, TABLE_KEYS["persons"], {"name"})
-    group = field(data, "group", lambda v: text(v, 128).lower())
-    role = field(data, "role", lambda v: text(v, 128).lower())
     groups = taxonomy()
-    if group is not None and group not in groups:
-        raise ValueError(
-            f"'group' must be a group of the Podcast Index taxonomy, e.g. cast, writing, "
-            f"audio production (got {shorten(data['group'])})"
-        )
-    if role is not None:
-        allowed = groups[group] if group else tuple(r for rs in groups.values() for r in rs)
-        if role not in allowed:
-            where = f"group {shorten(group)} of " if group else ""
-            raise ValueError(
-                f"'role' must be a role in {where}the Podcast Index taxonomy, e.g. host, guest, "
-                f"producer (got {shorten(data['role'])})"
-            )
+    group = field(data, "group", lambda v: text(v, 128))
+    role = field(data, "role", lambda v: text(v, 128))
+    if group is not None and group.lower() in groups:
+        group = group.lower()
+    if role is not None and role.lower() in {r for rs in groups.values() for r in rs}:
+        role = role.lower()
     return Person(
         name=text(data["name"], 128),
         role=role,
@@ -213,6 +206,30 @@ def with_show_persons(show: tuple[Person, ...], episode: tuple[Person, ...]) -> 
     own = {key(p): p for p in episode}
     merged = [own.pop(key(p), p) for p in show]
     return (*merged, *(p for p in episode if key(p) in own))
+
+
+def person_warnings(persons: tuple[Person, ...]) -> list[str]:
+    """What an app makes of each group or role outside the Podcast Index taxonomy."""
+    groups = taxonomy()
+    found = []
+    for number, found_person in enumerate(persons, start=1):
+        where = f"entry {number}: " if len(persons) > 1 else ""
+        group, role = found_person.group, found_person.role
+        if group is not None and group not in groups:
+            found.append(
+                f"{where}'group' {shorten(group)} is not a group of the Podcast Index taxonomy "
+                "(e.g. cast, writing, audio production): apps read it as cast"
+            )
+            group = None
+        if role is not None:
+            allowed = groups[group] if group else tuple(r for rs in groups.values() for r in rs)
+            if role not in allowed:
+                in_group = f"group {shorten(group)} of " if group else ""
+                found.append(
+                    f"{where}'role' {shorten(role)} is not a role in {in_group}the Podcast Index "
+                    "taxonomy (e.g. host, guest, producer): apps read it as host"
+                )
+    return found
 
 
 def funding(value: object) -> Funding:

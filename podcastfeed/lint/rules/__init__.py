@@ -4,23 +4,33 @@ only lint/base.py)."""
 from podcastfeed.lint.rules import (
     artwork,
     channel,
+    durations,
+    flags,
     image_location,
     items,
     measured,
     namespaces,
     online,
     podcasting,
+    rss,
     text,
+    value,
+    wellformed,
 )
 
 __all__ = [
     "artwork",
     "channel",
+    "durations",
+    "flags",
     "image_location",
     "items",
     "measured",
     "namespaces",
     "online",
     "podcasting",
+    "rss",
     "text",
+    "value",
+    "wellformed",
 ]

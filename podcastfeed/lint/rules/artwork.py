@@ -1,7 +1,9 @@
 """Rules on the cover art (show and episodes): format, size, colour mode, file size.
 
-A local image (a path in the feed, relative to the feed file) is always checked; an http(s) one
-only with --online, through a ranged read of its first bytes. Pillow reads the header only.
+A local image is always checked, decoded in full (a truncated file is found): the show's own
+local artwork (`[show] image = "cover.jpg"`, published beside the feed) or a path in a feed,
+relative to the feed file. An http(s) one only with --online, through a ranged read of its first
+bytes, whose header Pillow reads.
 """
 
 from __future__ import annotations
@@ -31,12 +33,18 @@ BAD_MODES = {
 
 
 def _read(feed: Feed, href: str) -> Artwork | ArtworkError | None:
-    """The image's header facts; None when it cannot be looked at (a URL without --online)."""
+    """The image's facts; None when it cannot be looked at (a URL without --online)."""
     if href in feed.artwork_cache:
         return feed.artwork_cache[href]
     scheme = urlsplit(href).scheme.lower()
     result: Artwork | ArtworkError | None = None
-    if scheme in ("http", "https"):
+    local = feed.origin.artwork.get(href) if feed.origin is not None else None
+    if local is not None:  # our own build's local file, published at this URL
+        try:
+            result = artwork.read_file(local[0])
+        except ArtworkError as exc:
+            result = exc
+    elif scheme in ("http", "https"):
         if feed.online is not None:
             result = feed.online.artwork(href)
     elif scheme in ("", "file"):
@@ -52,16 +60,19 @@ def _read(feed: Feed, href: str) -> Artwork | ArtworkError | None:
 
 
 def _images(feed: Feed) -> Iterator[tuple[etree._Element, str, Artwork | ArtworkError]]:
+    """(element, the image's name as the user knows it, its facts) for each image looked at."""
     for parent in (feed.channel, *feed.items):
         for element in feed.findall(parent, "itunes:image"):
             href = (element.get("href") or "").strip()
             found = _read(feed, href) if href else None
             if found is not None:
-                yield element, href, found
+                yield element, _name(feed, href), found
 
 
-def _name(href: str) -> str:
-    return PurePosixPath(urlsplit(href).path).name or href
+def _name(feed: Feed, href: str) -> str:
+    """A local file's path in the show; else the URL's or path's file name."""
+    local = feed.origin.artwork.get(href) if feed.origin is not None else None
+    return local[1] if local is not None else PurePosixPath(urlsplit(href).path).name or href
 
 
 @rule(
@@ -73,26 +84,24 @@ def _name(href: str) -> str:
 def artwork_format(feed: Feed) -> Iterator[Hit]:
     """Cover art must be a JPEG or PNG image, and its bytes must match its extension (a PNG named
     `.jpg` is rejected by some apps and CDNs send it with the wrong type)."""
-    for element, href, found in _images(feed):
+    for element, name, found in _images(feed):
         if isinstance(found, ArtworkError):
-            yield Hit(element, f"artwork {_name(href)} cannot be read: {found}", key="image")
+            yield Hit(element, f"artwork {name} cannot be read: {found}", key="image")
             continue
         if found.format not in ("JPEG", "PNG"):
             yield Hit(
                 element,
-                f"artwork {_name(href)} is {found.format}, not JPEG or PNG",
+                f"artwork {name} is {found.format}, not JPEG or PNG",
                 hint="save it as JPEG or PNG",
                 key="image",
             )
             continue
-        promised = artwork.FORMAT_BY_EXTENSION.get(
-            PurePosixPath(urlsplit(href).path).suffix.lower()
-        )
+        promised = artwork.FORMAT_BY_EXTENSION.get(PurePosixPath(name).suffix.lower())
         if promised and promised != found.format:
             better = ".png" if found.format == "PNG" else ".jpg"
             yield Hit(
                 element,
-                f"artwork {_name(href)} is a {found.format} file named as {promised}",
+                f"artwork {name} is a {found.format} file named as {promised}",
                 hint=f"rename it to {better}",
                 key="image",
             )
@@ -102,21 +111,21 @@ def artwork_format(feed: Feed) -> Iterator[Hit]:
 def artwork_size(feed: Feed) -> Iterator[Hit]:
     """Apple requires square cover art of at least 1400 × 1400 and at most 3000 × 3000 pixels;
     Spotify and the others accept the same (3000 × 3000 is the usual choice)."""
-    for element, href, found in _images(feed):
+    for element, name, found in _images(feed):
         if isinstance(found, ArtworkError):
             continue
         size = f"{found.width} × {found.height}"
         if found.width != found.height:
             yield Hit(
                 element,
-                f"artwork {_name(href)} is not square ({size} px)",
+                f"artwork {name} is not square ({size} px)",
                 hint="crop it to a square of 1400-3000 px",
                 key="image",
             )
         elif not MIN_SIDE <= found.width <= MAX_SIDE:
             yield Hit(
                 element,
-                f"artwork {_name(href)} is {size} px (must be 1400-3000 a side)",
+                f"artwork {name} is {size} px (must be 1400-3000 a side)",
                 hint="export it at 3000 × 3000",
                 key="image",
             )
@@ -132,20 +141,20 @@ def artwork_color(feed: Feed) -> Iterator[Hit]:
     """Apple wants cover art in the RGB colour space. CMYK images (print exports) are rejected
     or shown with wrong colours, and a palette or grey image with a transparent colour shows
     black or white where the transparency was."""
-    for element, href, found in _images(feed):
+    for element, name, found in _images(feed):
         if isinstance(found, ArtworkError):
             continue
         if found.mode in BAD_MODES:
             yield Hit(
                 element,
-                f"artwork {_name(href)} is {BAD_MODES[found.mode]}, not RGB",
+                f"artwork {name} is {BAD_MODES[found.mode]}, not RGB",
                 hint="convert it to RGB (sRGB)",
                 key="image",
             )
         elif found.has_transparency and found.mode in ("P", "L", "LA", "PA"):
             yield Hit(
                 element,
-                f"artwork {_name(href)} is a {found.mode} image with a transparent colour",
+                f"artwork {name} is a {found.mode} image with a transparent colour",
                 hint="save it as RGB without transparency",
                 key="image",
             )
@@ -156,13 +165,13 @@ def artwork_file_size(feed: Feed) -> Iterator[Hit]:
     """Apple and several hosting guides advise keeping cover art small (a few hundred KB) because
     every app downloads it; podcastfeed warns above 512 KB (the figure most hosts cite; Apple's
     own page asks for a compressed image without stating a number)."""
-    for element, href, found in _images(feed):
+    for element, name, found in _images(feed):
         if isinstance(found, ArtworkError) or found.size is None:
             continue
         if found.size > MAX_BYTES:
             yield Hit(
                 element,
-                f"artwork {_name(href)} is {found.size / 1024:,.0f} KB (at most 512 KB)",
+                f"artwork {name} is {found.size / 1024:,.0f} KB (at most 512 KB)",
                 hint="compress it (JPEG quality 80-90)",
                 key="image",
             )

@@ -1,6 +1,7 @@
-"""Rules on the channel: required tags, category, language, owner, values Apple accepts, GUID.
+"""Rules on the channel: required tags, category, language, owner, GUID, one cover.
 
-Also the rules that apply to channel and items alike (explicit, description length, https).
+Also the rules that apply to channel and items alike (description length, https); Apple's flag
+tags (explicit, block, complete) are in flags.py.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from podcastfeed.ids import podcast_guid
 from podcastfeed.lint.base import PSP1, Feed, Hit, rule, text_of
 from podcastfeed.source.categories import parse_category
 from podcastfeed.values import EMAIL, LANGUAGE
+from podcastfeed.xmlns import PODCAST, PODCAST_LEGACY
 
 APPLE_CATEGORIES = "https://podcasters.apple.com/support/1691-apple-podcasts-categories"
 PI_GUID = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/tags/guid.md"
 PI_SPEC = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
 DESCRIPTION_LIMIT = 4000  # bytes
+TRANSCRIPT_TAGS = (f"{{{PODCAST}}}transcript", f"{{{PODCAST_LEGACY}}}transcript")
 
 #: Required channel elements and the feed.toml key that sets each.
 REQUIRED = {
@@ -60,16 +63,8 @@ def required_tags(feed: Feed) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "apple/category",
-    "error",
-    "Categories come from Apple's current (2019+) list",
-    APPLE_CATEGORIES,
-)
-def category(feed: Feed) -> Iterator[Hit]:
-    """Each `itunes:category` (and a nested subcategory) must be one of Apple's current
-    categories, spelled as Apple spells them (`&amp;` in XML). Pre-2019 names such as
-    "Games & Hobbies" are no longer listed; the hint names the category that replaced them."""
+def _category_problems(feed: Feed) -> Iterator[tuple[etree._Element, str]]:
+    """(element, message) for each itunes:category (or subcategory) Apple does not list."""
     for element in feed.findall(feed.channel, "itunes:category"):
         name = element.get("text") or ""
         subs: list[etree._Element | None] = [*feed.findall(element, "itunes:category")]
@@ -78,11 +73,37 @@ def category(feed: Feed) -> Iterator[Hit]:
             try:
                 parse_category(text)
             except ValueError as exc:
-                message = str(exc)
-                hint = None
-                if "Apple now calls it" in message:
-                    hint = "use " + message.split("Apple now calls it ", 1)[1]
-                yield Hit(sub if sub is not None else element, message, hint, "categories")
+                yield (sub if sub is not None else element), str(exc)
+
+
+@rule(
+    "apple/category",
+    "error",
+    "Categories come from Apple's list",
+    APPLE_CATEGORIES,
+)
+def category(feed: Feed) -> Iterator[Hit]:
+    """Each `itunes:category` (and a nested subcategory) must be one of Apple's categories,
+    spelled as Apple spells them (`&amp;` in XML); Apple refuses a feed with another one."""
+    for element, message in _category_problems(feed):
+        if "Apple now calls it" not in message:
+            yield Hit(element, message, None, "categories")
+
+
+@rule(
+    "apple/legacy-category",
+    "warning",
+    "Categories are from Apple's current (2019+) list",
+    APPLE_CATEGORIES,
+)
+def legacy_category(feed: Feed) -> Iterator[Hit]:
+    """Pre-2019 names such as "Games & Hobbies" or "Technology > Podcasting" are no longer
+    listed: Apple files such a show under the category that replaced it, which may not be the
+    one you would choose. The hint names it (`podcastfeed import` writes it)."""
+    for element, message in _category_problems(feed):
+        if "Apple now calls it" in message:
+            hint = "use " + message.split("Apple now calls it ", 1)[1]
+            yield Hit(element, message, hint, "categories")
 
 
 @rule(
@@ -139,7 +160,7 @@ def owner_email(feed: Feed) -> Iterator[Hit]:
 def https(feed: Feed) -> Iterator[Hit]:
     """The Podcast Index namespace requires `https:` for linked resources, and Apple fetches
     artwork and media over https. Checked: the channel `link`, `atom:link rel="self"`,
-    `itunes:new-feed-url`, every `itunes:image` and every enclosure."""
+    `itunes:new-feed-url`, every `itunes:image`, every enclosure and `podcast:transcript`."""
     channel = feed.channel
     checks: list[tuple[etree._Element | None, str | None, str]] = [
         (link := feed.find(channel, "link"), text_of(link), "link"),
@@ -154,6 +175,8 @@ def https(feed: Feed) -> Iterator[Hit]:
             checks.append((image, image.get("href"), "image"))
         enclosure = parent.find("enclosure")
         checks.append((enclosure, enclosure.get("url") if enclosure is not None else "", "audio"))
+        for transcript in parent.iterchildren(*TRANSCRIPT_TAGS):
+            checks.append((transcript, transcript.get("url"), "transcript"))
     for element, url, key in checks:
         if element is not None and url and url.lower().startswith("http://"):
             yield Hit(
@@ -194,44 +217,50 @@ def _self_url(feed: Feed) -> str | None:
     return text_of(feed.find(feed.channel, "itunes:new-feed-url")) or None
 
 
-@rule("podcastindex/guid-format", "warning", "podcast:guid is a UUID", PI_GUID)
+@rule("podcastindex/guid-format", "error", "podcast:guid is a UUID", PI_GUID)
 def guid_format(feed: Feed) -> Iterator[Hit]:
-    """`podcast:guid` must be a UUID (the spec says a version 5 UUID made from the feed URL);
-    apps use it to follow a show across moves."""
+    """`podcast:guid` must be a UUID (the spec says a version 5 UUID made from the feed URL,
+    podcastindex/guid-derived); apps use it to follow a show across moves, and drop a value
+    that is not a UUID."""
     element = feed.find(feed.channel, "podcast:guid")
     value = text_of(element)
     if element is None:
         return
     try:
-        parsed = uuid.UUID(value or "")
+        uuid.UUID(value or "")
     except ValueError:
         yield Hit(element, f"podcast:guid is not a UUID (got {value!r})", key="guid")
-        return
-    if parsed.version != 5:
-        yield Hit(
-            element,
-            f"podcast:guid is a version {parsed.version} UUID, not version 5",
-            hint="derive it from the feed URL as the spec says",
-            key="guid",
-        )
 
 
 @rule(
     "podcastindex/guid-derived",
     "info",
-    "podcast:guid is the one derived from the feed URL",
+    "podcast:guid is the version 5 UUID derived from the feed URL",
     PI_GUID,
 )
 def guid_derived(feed: Feed) -> Iterator[Hit]:
     """The spec's `podcast:guid` is UUIDv5(ead4c236-bf58-58c6-a2c6-a6b28d128cb6, the feed URL
-    without scheme and trailing slashes). A different value is fine when it was pinned on purpose
-    (a show that moved keeps its GUID); this note says so, so a typo does not go unnoticed."""
+    without scheme and trailing slashes). A different value (another UUID version, another
+    URL) is fine when it was pinned on purpose (a show that moved keeps its GUID); this note
+    says so, so a typo does not go unnoticed."""
     element = feed.find(feed.channel, "podcast:guid")
     url = _self_url(feed)
     value = (text_of(element) or "").lower()
-    if element is None or not url or not value:
+    if element is None or not value:
         return
-    expected = podcast_guid(url)
+    try:
+        version = uuid.UUID(value).version
+    except ValueError:
+        return  # podcastindex/guid-format
+    if version != 5:
+        yield Hit(
+            element,
+            f"podcast:guid is a version {version} UUID, not version 5: pinned?",
+            hint="derive it from the feed URL as the spec says",
+            key="guid",
+        )
+        return
+    expected = podcast_guid(url) if url else value
     if value != expected:
         yield Hit(
             element,
@@ -244,66 +273,6 @@ def _name(element: etree._Element) -> str:
     """`itunes:explicit` for {itunes namespace}explicit."""
     qname = etree.QName(element)
     return f"{element.prefix}:{qname.localname}" if element.prefix else qname.localname
-
-
-@rule(
-    "apple/explicit-value",
-    "error",
-    "itunes:explicit is true or false",
-    PSP1 + "#required-channel-elements",
-)
-def explicit_value(feed: Feed) -> Iterator[Hit]:
-    """Apple's current spec wants `true` or `false` in `itunes:explicit` (channel, required, and
-    episodes, optional). The old `yes`/`no`/`clean` values are errors in Podcasts Connect."""
-    fixes = {"yes": "true", "explicit": "true", "no": "false", "clean": "false"}
-    for parent in (feed.channel, *feed.items):
-        element = feed.find(parent, "itunes:explicit")
-        value = text_of(element)
-        if element is not None and value not in ("true", "false"):
-            fix = fixes.get((value or "").lower())
-            yield Hit(
-                element,
-                f"itunes:explicit must be true or false (got {value!r})",
-                hint=f"write <itunes:explicit>{fix}</itunes:explicit>" if fix else None,
-                key="explicit",
-            )
-
-
-@rule(
-    "apple/block-value",
-    "warning",
-    "itunes:block is only ever yes",
-    PSP1 + "#optional-channel-elements",
-)
-def block_value(feed: Feed) -> Iterator[Hit]:
-    """`itunes:block` hides a show or episode when it is `yes`; any other value does nothing and
-    reads as if it meant something: leave the tag out instead."""
-    yield from _only_yes(feed, "itunes:block", "block")
-
-
-@rule(
-    "apple/complete-value",
-    "warning",
-    "itunes:complete is only ever yes",
-    PSP1 + "#optional-channel-elements",
-)
-def complete_value(feed: Feed) -> Iterator[Hit]:
-    """`itunes:complete` `yes` says no more episodes will come; any other value does nothing:
-    leave the tag out instead."""
-    yield from _only_yes(feed, "itunes:complete", "complete")
-
-
-def _only_yes(feed: Feed, path: str, key: str) -> Iterator[Hit]:
-    for parent in (feed.channel, *feed.items):
-        for element in feed.findall(parent, path):
-            value = text_of(element)
-            if value != "yes":
-                yield Hit(
-                    element,
-                    f"{path} only means something as 'yes' (got {value!r})",
-                    hint="remove the tag",
-                    key=key,
-                )
 
 
 @rule(

@@ -29,7 +29,7 @@ def _tags(feed: Feed, name: str) -> Iterator[etree._Element]:
 
 @rule(
     "podcastindex/image",
-    "warning",
+    "error",
     "podcast:image has an href; its width, height, aspect-ratio and type are well formed",
     PI_TAGS + "image.md",
 )

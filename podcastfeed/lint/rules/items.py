@@ -1,8 +1,7 @@
-"""Rules on the episodes: enclosure, media format, guid, date, duration, numbering, probe."""
+"""Rules on the episodes: enclosure, media format, guid, date, numbering, probe."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
@@ -49,7 +48,6 @@ UNPLAYABLE_TYPES = {
     "audio/wav": "WAV",
     "audio/x-wav": "WAV",
 }
-_DURATION = re.compile(r"^(\d+(\.\d+)?|\d{1,2}:[0-5]\d|\d+:[0-5]\d:[0-5]\d)$")
 
 
 def _extension(url: str) -> str:
@@ -94,21 +92,44 @@ def enclosure(feed: Feed) -> Iterator[Hit]:
 @rule(
     "apple/enclosure-length",
     "error",
-    "The enclosure length is the file size in bytes (> 0)",
+    "The enclosure length is a whole number of bytes",
     PSP1 + "#required-item-elements",
 )
 def enclosure_length(feed: Feed) -> Iterator[Hit]:
-    """`enclosure length` is the media file's size in bytes. 0, a negative number or a duration
-    makes apps show a wrong download size or refuse the download."""
+    """`enclosure length` is the media file's size in bytes, a whole number. A negative number,
+    a duration (`12:34`) or text is invalid RSS: apps show a wrong download size or refuse the
+    download. (`0` is how feeds say "unknown": podcastfeed/length-unknown.)"""
     for item in feed.items:
         element = item.find("enclosure")
         value = element.get("length") if element is not None else None
         if value is None or value == "":
             continue  # apple/enclosure
-        if not value.strip().isdigit() or int(value) <= 0:
+        if not value.strip().isdigit():
             yield Hit(
                 element,
-                f"enclosure length must be the size in bytes, > 0 (got {value!r})",
+                f"enclosure length must be the size in bytes (got {value!r})",
+                hint="podcastfeed measures it when the audio is a local file or a URL",
+                key="length",
+            )
+
+
+@rule(
+    "podcastfeed/length-unknown",
+    "warning",
+    "The enclosure length is known (not 0)",
+    "https://www.rssboard.org/rss-profile#element-channel-item-enclosure",
+)
+def length_unknown(feed: Feed) -> Iterator[Hit]:
+    """An enclosure `length="0"` is how hosts say the size is unknown (the RSS Advisory Board's
+    profile recommends it then). Apps play the episode but show no download size and cannot
+    tell a cut-off download from a complete one."""
+    for item in feed.items:
+        element = item.find("enclosure")
+        value = (element.get("length") or "").strip() if element is not None else ""
+        if value.isdigit() and int(value) == 0:
+            yield Hit(
+                element,
+                "enclosure length is 0 (unknown)",
                 hint="podcastfeed measures it when the audio is a local file or a URL",
                 key="length",
             )
@@ -268,29 +289,6 @@ def future_date(feed: Feed) -> Iterator[Hit]:
         when = pub_date(text_of(element)) if element is not None else None
         if when is not None and when > feed.now:
             yield Hit(element, f"pubDate {text_of(element)} is in the future", key="date")
-
-
-@rule(
-    "apple/duration",
-    "warning",
-    "Every episode has a well-formed itunes:duration",
-    PSP1 + "#optional-item-elements",
-)
-def duration(feed: Feed) -> Iterator[Hit]:
-    """`itunes:duration` is the length in seconds (or `HH:MM:SS`, `MM:SS`). Without it apps show
-    no length until the download ends; a malformed one shows a wrong length."""
-    for item in feed.items:
-        element = feed.find(item, "itunes:duration")
-        value = text_of(element)
-        if element is None:
-            title = text_of(item.find("title")) or "(untitled)"
-            yield Hit(item, f"episode {title!r} has no itunes:duration", key="duration")
-        elif not _DURATION.match(value or ""):
-            yield Hit(
-                element,
-                f"itunes:duration must be seconds or HH:MM:SS (got {value!r})",
-                key="duration",
-            )
 
 
 @rule(

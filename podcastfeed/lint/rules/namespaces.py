@@ -78,25 +78,41 @@ def itunes_namespace(feed: Feed) -> Iterator[Hit]:
 
 @rule(
     "podcastindex/namespace",
+    "error",
+    "The podcast namespace URI is spelled exactly",
+    "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md",
+)
+def podcast_namespace(feed: Feed) -> Iterator[Hit]:
+    """The Podcasting 2.0 tags live in `https://podcastindex.org/namespace/1.0` (or the legacy
+    URI, podcastindex/legacy-namespace). Any other spelling (http:, a different case, a trailing
+    slash, `www.`) is not the namespace at all, and apps drop every `podcast:` tag in it."""
+    for uri, element in _namespaces(feed).items():
+        if uri in (PODCAST, PODCAST_LEGACY):
+            continue
+        if _bare(uri) in (_bare(PODCAST), _bare(PODCAST_LEGACY)):
+            yield Hit(
+                element,
+                f"the podcast namespace must be {PODCAST} (got {uri!r}): apps see no "
+                "podcast: tags in it",
+                hint=f'declare xmlns:podcast="{PODCAST}"',
+            )
+
+
+@rule(
+    "podcastindex/legacy-namespace",
     "warning",
     "The podcast namespace URI is the current one",
     "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md",
 )
-def podcast_namespace(feed: Feed) -> Iterator[Hit]:
-    """The Podcasting 2.0 tags live in `https://podcastindex.org/namespace/1.0`. The older URI
-    `https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md` is legacy: an
-    app that looks for the current URI does not see tags declared under it. Any other spelling
-    (http:, a different case) is not the namespace at all (checked: the same URI as either but
-    for scheme, `www.`, case or a trailing slash), and its `podcast:` tags are ignored."""
-    for uri, element in _namespaces(feed).items():
-        if uri == PODCAST or _bare(uri) not in (_bare(PODCAST), _bare(PODCAST_LEGACY)):
-            continue
-        legacy = uri == PODCAST_LEGACY
+def legacy_namespace(feed: Feed) -> Iterator[Hit]:
+    """The older URI `https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md`
+    still works in the apps that know it, but an app that looks only for the current
+    `https://podcastindex.org/namespace/1.0` does not see the tags declared under it."""
+    element = _namespaces(feed).get(PODCAST_LEGACY)
+    if element is not None:
         yield Hit(
             element,
-            f"the podcast namespace is the legacy URI {uri}"
-            if legacy
-            else f"the podcast namespace must be {PODCAST} (got {uri!r})",
+            f"the podcast namespace is the legacy URI {PODCAST_LEGACY}",
             hint=f'declare xmlns:podcast="{PODCAST}"',
         )
 
@@ -135,14 +151,13 @@ def _self_href(feed: Feed) -> str | None:
 @rule(
     "apple/new-feed-url",
     "error",
-    "itunes:new-feed-url is a channel tag with an absolute URL other than the feed's own",
+    "itunes:new-feed-url is a channel tag with an absolute URL",
     APPLE_MOVE,
 )
 def new_feed_url(feed: Feed) -> Iterator[Hit]:
     """`itunes:new-feed-url` tells Apple (and other apps) that the feed moved. It belongs in the
     channel (some generators put it in an `item`, where nobody reads it), and it must be an
-    absolute `http(s)` URL that is not the feed's own `atom:link rel="self"`: pointing a feed at
-    itself moves nothing, and a malformed URL loses the subscribers."""
+    absolute `http(s)` URL: a malformed one loses the subscribers."""
     for item in feed.items:
         for stray in feed.findall(item, "itunes:new-feed-url"):
             yield Hit(
@@ -155,14 +170,29 @@ def new_feed_url(feed: Feed) -> Iterator[Hit]:
     if element is None:
         return
     url = text_of(element) or ""
-    own = _self_href(feed)
     if not is_absolute_url(url):
         yield Hit(
             element,
             f"itunes:new-feed-url must be an absolute http(s) URL (got {url!r})",
             key="new_feed_url",
         )
-    elif own and url.rstrip("/") == own.rstrip("/"):
+
+
+@rule(
+    "apple/new-feed-url-self",
+    "warning",
+    "itunes:new-feed-url is not the feed's own URL",
+    APPLE_MOVE,
+)
+def new_feed_url_self(feed: Feed) -> Iterator[Hit]:
+    """An `itunes:new-feed-url` equal to the feed's own `atom:link rel="self"` moves nothing:
+    apps that follow it land where they are (many hosts write it so after a move, to keep the
+    subscribers that polled the old feed). Harmless, but it says the feed moved when it did
+    not, and hides a real move's URL if one was meant."""
+    element = feed.find(feed.channel, "itunes:new-feed-url")
+    url = text_of(element) or ""
+    own = _self_href(feed)
+    if element is not None and own and url.rstrip("/") == own.rstrip("/"):
         yield Hit(
             element,
             f"itunes:new-feed-url is the feed's own URL ({own}): it moves nothing",
@@ -194,7 +224,7 @@ def feed_moved(feed: Feed) -> Iterator[Hit]:
 
 @rule(
     "spotify/tags",
-    "warning",
+    "error",
     "spotify:limit and spotify:countryOfOrigin are valid",
     FEEDSMITH_SPOTIFY,
 )

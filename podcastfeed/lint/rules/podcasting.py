@@ -28,6 +28,8 @@ TRANSCRIPT_TYPES = (
     "application/json",
     "application/x-subrip",
 )
+#: Types seen in feeds for the ones the namespace lists.
+TRANSCRIPT_FIXES = {"application/srt": "application/x-subrip", "text/srt": "application/x-subrip"}
 _NUMBER = re.compile(r"^\d+(\.\d+)?$")
 
 
@@ -40,7 +42,7 @@ def _parents(feed: Feed) -> list[etree._Element]:
     return [feed.channel, *feed.items]
 
 
-@rule("podcastindex/locked", "warning", "podcast:locked is yes or no", PI_TAGS + "locked.md")
+@rule("podcastindex/locked", "error", "podcast:locked is yes or no", PI_TAGS + "locked.md")
 def locked(feed: Feed) -> Iterator[Hit]:
     """`podcast:locked` tells other hosts whether they may import the feed: its text is `yes` or
     `no` (lower case), and its optional `owner` attribute is the e-mail address a host asks
@@ -60,30 +62,42 @@ def locked(feed: Feed) -> Iterator[Hit]:
 
 @rule(
     "podcastindex/transcript",
-    "warning",
-    "podcast:transcript has an https url and a known type",
+    "error",
+    "podcast:transcript has a url and a known type",
     PI_TAGS + "transcript.md",
 )
 def transcript(feed: Feed) -> Iterator[Hit]:
-    """Each `podcast:transcript` needs a `url` (https) and a `type` apps can read: `text/plain`,
-    `text/html`, `text/vtt`, `application/json` or `application/x-subrip`. The optional `rel`
-    has one value, `captions` (the file has timecodes fit for closed captions)."""
+    """Each `podcast:transcript` needs a `url` and a `type` apps can read: `text/plain`,
+    `text/html`, `text/vtt`, `application/json` or `application/x-subrip`. Without them apps
+    drop the tag (the url should be https: podcastindex/https)."""
     for item in feed.items:
         for element in _podcast(item, "transcript"):
-            url = (element.get("url") or "").strip()
             kind = (element.get("type") or "").strip()
-            rel = element.get("rel")
-            if not url:
+            fix = TRANSCRIPT_FIXES.get(kind)
+            if not (element.get("url") or "").strip():
                 yield Hit(element, "podcast:transcript has no url", key="transcript")
-            elif not url.lower().startswith("https://"):
-                yield Hit(element, f"podcast:transcript url is not https: {url}", key="transcript")
             if kind not in TRANSCRIPT_TYPES:
                 yield Hit(
                     element,
                     f"podcast:transcript type must be one of {', '.join(TRANSCRIPT_TYPES)} "
                     f"(got {kind!r})",
+                    hint=f'write type="{fix}"' if fix else None,
                     key="transcript",
                 )
+
+
+@rule(
+    "podcastindex/transcript-rel",
+    "warning",
+    "podcast:transcript rel is captions or absent",
+    PI_TAGS + "transcript.md",
+)
+def transcript_rel(feed: Feed) -> Iterator[Hit]:
+    """The optional `rel` of `podcast:transcript` has one value, `captions` (the file has
+    timecodes fit for closed captions); apps ignore any other."""
+    for item in feed.items:
+        for element in _podcast(item, "transcript"):
+            rel = element.get("rel")
             if rel is not None and rel != "captions":
                 yield Hit(
                     element,
@@ -95,7 +109,7 @@ def transcript(feed: Feed) -> Iterator[Hit]:
 
 @rule(
     "podcastindex/chapters",
-    "warning",
+    "error",
     "podcast:chapters has a url and type application/json+chapters",
     PI_TAGS + "chapters.md",
 )
@@ -158,7 +172,7 @@ def podcast_text_length(feed: Feed) -> Iterator[Hit]:
 
 @rule(
     "podcastindex/season-episode",
-    "warning",
+    "error",
     "podcast:season is a whole number, podcast:episode a decimal number",
     PI_TAGS + "episode.md",
 )
@@ -186,7 +200,7 @@ def season_episode(feed: Feed) -> Iterator[Hit]:
 
 @rule(
     "podcastindex/soundbite",
-    "warning",
+    "error",
     "podcast:soundbite has a numeric startTime and duration",
     PI_TAGS + "soundbite.md",
 )
@@ -205,7 +219,7 @@ def soundbite(feed: Feed) -> Iterator[Hit]:
 
 @rule(
     "podcastindex/soundbite-length",
-    "warning",
+    "info",
     "A podcast:soundbite lasts 15 to 120 seconds",
     PI_TAGS + "soundbite.md",
 )
@@ -225,7 +239,7 @@ def soundbite_length(feed: Feed) -> Iterator[Hit]:
 
 @rule(
     "podcastindex/trailer",
-    "warning",
+    "error",
     "podcast:trailer has a url and an RFC 2822 pubdate",
     PI_TAGS + "trailer.md",
 )
@@ -293,7 +307,7 @@ def license_tag(feed: Feed) -> Iterator[Hit]:
 
 @rule(
     "podcastindex/medium",
-    "warning",
+    "error",
     "podcast:medium is one of the namespace's mediums",
     PI_TAGS + "medium.md",
 )

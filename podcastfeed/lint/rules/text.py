@@ -10,6 +10,7 @@ from lxml import etree
 from podcastfeed.lint.base import PSP1, Feed, Hit, iter_texts, rule, shout, text_of
 
 TEXT_LIMIT = 255  # characters, A14
+CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
 DESCRIPTION_TAGS = frozenset(["p", "ol", "ul", "li", "a", "b", "i", "strong", "em", "br"])
 _TAG = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9:-]*)")
 _CONTINUATION = "[\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]"
@@ -122,6 +123,16 @@ def repair_mojibake(text: str) -> str:
     return _MOJIBAKE.sub(fix, text)
 
 
+def _garbled(text: str) -> tuple[str, str] | None:
+    """(the garbled passage, as it should read) around the first mojibake in `text`."""
+    match = _MOJIBAKE.search(text)
+    if match is None or repair_mojibake(text) == text:
+        return None
+    start = max(0, match.start() - 20)
+    before = text[start : match.end() + 20]
+    return before, repair_mojibake(before)
+
+
 @rule(
     "podcastfeed/mojibake",
     "warning",
@@ -130,32 +141,52 @@ def repair_mojibake(text: str) -> str:
 )
 def mojibake(feed: Feed) -> Iterator[Hit]:
     """Text that was UTF-8, read once as Windows-1252 and saved again, shows "â€™" for "’" and
-    "Ã©" for "é" (a common scar of WordPress exports). The hint shows the repaired text. In our
-    own build (`[build] fix_text`, on by default) the feed is already repaired: each repair is
-    reported at the episode file and line it came from, so it can be fixed at its source."""
-    for file, line, what in feed.origin.repaired if feed.origin else ():
+    "Ã©" for "é" (a common scar of WordPress exports). Checked: titles, authors, descriptions
+    and the show notes (`content:encoded`); the hint shows the repaired text. In our own build
+    (`[build] fix_text`, on by default) the feed is already repaired: each repair is reported at
+    the episode file and line it came from, so it can be fixed at its source; with `fix_text =
+    false` each garbled line of the notes is reported at its line in the episode file."""
+    origin = feed.origin
+    for file, line, what in origin.repaired if origin else ():
         yield Hit(
             None,
             what.replace("repaired garbled text", "garbled text", 1),
             hint="the feed has it repaired; fix the file (or set [build] fix_text = false)",
             at=(file, line),
         )
-    for element, text in iter_texts(feed):
-        match = _MOJIBAKE.search(text)
-        if match is None:
+    if origin is not None and origin.notes_as_written:
+        for path, shown in dict(origin.episodes.values()).items():
+            for line, text in origin.notes(path):
+                found = _garbled(text)
+                if found is not None:
+                    yield Hit(
+                        None,
+                        "garbled text (UTF-8 read as Windows-1252) in the show notes: "
+                        f"{found[0]!r}",
+                        hint=f"it should read {found[1]!r}",
+                        at=(shown, line),
+                    )
+    texts = list(iter_texts(feed))
+    for item in feed.items:
+        notes = item.find(CONTENT_ENCODED)
+        if notes is not None and notes.text:
+            texts.append((notes, notes.text))
+    for element, text in texts:
+        found = _garbled(text)
+        if found is None:
             continue
-        repaired = repair_mojibake(text)
-        if repaired == text:
-            continue
-        start = max(0, match.start() - 20)
-        before = text[start : match.end() + 20]
         tag = etree.QName(element).localname
         parent = element.getparent()
         is_item = parent is not None and parent.tag == "item"
         key = "summary" if tag == "description" and is_item else tag
         yield Hit(
             element,
-            f"garbled text (UTF-8 read as Windows-1252) in <{tag}>: {before!r}",
-            hint=f"it should read {repair_mojibake(before)!r}",
+            f"garbled text (UTF-8 read as Windows-1252) in <{_prefixed(element)}>: {found[0]!r}",
+            hint=f"it should read {found[1]!r}",
             key=key,
         )
+
+
+def _prefixed(element: etree._Element) -> str:
+    """`content:encoded` for the notes, the local name for the others (as before)."""
+    return "content:encoded" if element.tag == CONTENT_ENCODED else etree.QName(element).localname

@@ -1,0 +1,147 @@
+"""A transcript section of the show notes ("## Transcript", "Read the whole episode …
+(Transcript)") as an HTML transcript (issue 16). Pure.
+
+The format is the Podcast Index namespace's (docs/examples/transcripts/transcripts.md, "HTML"):
+`<cite>` names the speaker, `<time>` gives when the turn starts, `<p>` holds what was said:
+
+    <cite>Kevin:</cite>
+    <time>0:00</time>
+    <p>We have an update planned …</p>
+
+A turn opens with `**Name:**` (or `**Name**:`), `Name:` (one to four words, the first
+capitalized), either optionally with a time before it or in brackets after the name
+(`[00:01:02] Kevin:`, `**Kevin (1:02):**`). Other paragraphs are what the last speaker goes on
+saying.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from html import escape, unescape
+from typing import NamedTuple
+
+import nh3
+
+from podcastfeed.source.notechapters import STAMP, seconds
+from podcastfeed.source.notelines import headings, lines, text_of
+
+_TIME = re.compile(rf"([\[(]?)\s*({STAMP})\s*([\])]?)(?=\s|<|$)")
+_PAIRS = {"": "", "[": "]", "(": ")"}
+_LINK = re.compile(r"<a [^>]*>.*?</a>", re.DOTALL)
+_ANY_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)
+_BOLD = re.compile(r"<(strong|b)>([^<]{1,80})</\1>(\s*:)?")
+_PLAIN = re.compile(rf"([^<>:\[(]{{1,40}}?)\s*(?:[\[(]({STAMP})[\])])?\s*:(?=\s|$)")
+_IN_LABEL = re.compile(rf"(.*?)\s*[\[(]({STAMP})[\])]\s*:?")
+_TAGS = {"cite", "time", "p", "a", "strong", "b", "em", "i", "u", "s", "code", "sub", "sup"}
+HEAD = '<meta charset="utf-8">\n'
+POINTER_WORDS = 25  # a section this short with a link and no speaker points elsewhere
+
+
+class Section(NamedTuple):
+    """Where the transcript section is in the notes: the heading, then its content up to the
+    next heading of its level or above (or the end of the notes)."""
+
+    start: int
+    content: int  # where the content after the heading begins
+    end: int
+
+
+class Turn(NamedTuple):
+    speaker: str | None
+    time: str | None
+    html: str  # what was said
+
+
+def matches(text: str, patterns: tuple[str, ...]) -> bool:
+    """Whether a heading's text is one of `patterns`: case does not matter, `*` stands for
+    any text, a trailing colon is ignored."""
+    text = text.strip().rstrip(":").strip()
+    for pattern in patterns:
+        parts = (re.escape(part) for part in pattern.strip().split("*"))
+        if re.fullmatch(".*".join(parts), text, re.DOTALL | re.IGNORECASE):
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=8)
+def _needles(patterns: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Text (lower case) one of which every heading the patterns name holds: the longest part
+    of each between `*`s; None when a pattern could name any heading."""
+    parts = tuple(max(p.split("*"), key=len).strip().lower() for p in patterns)
+    return None if not all(parts) else parts
+
+
+def find_section(notes_html: str, patterns: tuple[str, ...]) -> Section | None:
+    """The first heading `patterns` name, and its section."""
+    needles = _needles(patterns)
+    if needles is not None:
+        lowered = notes_html.lower()  # C speed: a case-blind regex takes ten times as long
+        if not any(needle in lowered for needle in needles):
+            return None  # the common case, at the cost of one scan (episode parsing is a hot path)
+    candidates = (text_of(m[2]) for m in _ANY_HEADING.finditer(notes_html))
+    if not any(matches(text, patterns) for text in candidates):
+        return None
+    found = headings(notes_html)
+    for number, heading in enumerate(found):
+        if matches(heading.text, patterns):
+            after = (h.start for h in found[number + 1 :] if h.level <= heading.level)
+            return Section(heading.start, heading.end, next(after, len(notes_html)))
+    return None
+
+
+def turn(html: str) -> Turn:
+    """The speaker and time a line opens with, and the rest."""
+    html = html.strip()
+    time = None
+    lead = _TIME.match(html)
+    if lead is not None and _PAIRS[lead[1]] == lead[3] and seconds(lead[2]) is not None:
+        time, html = lead[2], html[lead.end() :].lstrip()
+    bold = _BOLD.match(html)
+    if bold is not None:
+        label = unescape(bold[2]).strip()
+        if bold[3] or label.endswith(":"):
+            inner = _IN_LABEL.fullmatch(label)
+            if inner is not None:
+                label, time = inner[1], time or inner[2]
+            label = label.rstrip(":").strip()
+            if label and len(label.split()) <= 6:
+                return Turn(label, time, html[bold.end() :].strip())
+    plain = _PLAIN.match(html)
+    if plain is not None:
+        label = unescape(plain[1]).strip()
+        words = label.split()
+        if 1 <= len(words) <= 4 and label[0].isalpha() and not label[0].islower():
+            return Turn(label, time or plain[2], html[plain.end() :].strip())
+    return Turn(None, time, html)
+
+
+def opens_turn(text: str) -> bool:
+    found = turn(escape(text, quote=False))
+    return found.speaker is not None or found.time is not None
+
+
+def transcript_html(section_html: str) -> str | None:
+    """The section as an HTML transcript; "" when it holds no words; None when it points to
+    the transcript elsewhere: its words all links, or a link in a few words without a speaker
+    or a time ("Read it [here](https://…)")."""
+    words = text_of(section_html)
+    if words and not text_of(_LINK.sub("", section_html)):
+        return None
+    out: list[str] = []
+    for line in lines(section_html, opens_turn):
+        said = turn(line.html)
+        if said.speaker is not None:
+            out.append(f"<cite>{escape(said.speaker, quote=False)}:</cite>")
+        if said.time is not None:
+            out.append(f"<time>{said.time}</time>")
+        if text_of(said.html):
+            out.append(f"<p>{said.html}</p>")
+    if not any(part.startswith("<p>") for part in out):
+        return ""
+    spoken = any(part.startswith(("<cite>", "<time>")) for part in out)
+    if not spoken and _LINK.search(section_html) and len(words.split()) < POINTER_WORDS:
+        return None
+    # A line break inside an inline tag leaves it open on one line; nh3 closes it there.
+    body = nh3.clean("\n".join(out), tags=_TAGS, attributes={"a": {"href"}}, link_rel=None)
+    return HEAD + body.replace("<br>", "<br/>") + "\n"
