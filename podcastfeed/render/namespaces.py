@@ -13,6 +13,7 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from lxml import etree
 
 from podcastfeed.model import EMPTY_EPISODE_TAGS, Category, EpisodeTags, ShowTags
+from podcastfeed.render.elements import sub as _sub
 from podcastfeed.render.podcast_ns import write_channel_tags, write_item_tags
 from podcastfeed.xmlns import ATOM, ITUNES, PODCAST, PSC, SPOTIFY
 
@@ -20,15 +21,6 @@ from podcastfeed.xmlns import ATOM, ITUNES, PODCAST, PSC, SPOTIFY
 NSMAP = {"itunes": ITUNES, "podcast": PODCAST}
 #: Declared only by feeds that use them (spotify: tags on the channel, psc: inline chapters).
 OPTIONAL_NSMAP = {"spotify": SPOTIFY, "psc": PSC}
-
-
-def _sub(
-    parent: etree._Element, ns: str, tag: str, content: str | None = None, **attrib: str
-) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{ns}}}{tag}", attrib)
-    if content is not None:
-        element.text = content
-    return element
 
 
 def _bool(value: bool) -> str:

@@ -12,20 +12,10 @@ from email.utils import format_datetime
 from lxml import etree
 
 from podcastfeed.model import EpisodeTags, Image, License, Location, Person, ShowTags
+from podcastfeed.render.elements import sub as _sub
 from podcastfeed.render.value import write_value
 from podcastfeed.source.chapters import psc_start
 from podcastfeed.xmlns import ATOM, ITUNES, PODCAST, PSC, SPOTIFY
-
-
-def _sub(
-    parent: etree._Element, ns: str, tag: str, content: str | None = None, **attrib: str | None
-) -> etree._Element:
-    element = etree.SubElement(
-        parent, f"{{{ns}}}{tag}", {k: v for k, v in attrib.items() if v is not None}
-    )
-    if content is not None:
-        element.text = content
-    return element
 
 
 def _yes(value: bool) -> str:

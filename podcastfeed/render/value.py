@@ -8,12 +8,12 @@ from __future__ import annotations
 from lxml import etree
 
 from podcastfeed.model import Value, ValueRecipient
+from podcastfeed.render.elements import sub
 from podcastfeed.xmlns import PODCAST
 
 
 def _sub(parent: etree._Element, tag: str, **attrib: str | None) -> etree._Element:
-    values = {k: v for k, v in attrib.items() if v is not None}
-    return etree.SubElement(parent, f"{{{PODCAST}}}{tag}", values)
+    return sub(parent, PODCAST, tag, **attrib)
 
 
 def _number(value: float) -> str:
