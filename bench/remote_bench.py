@@ -38,8 +38,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from httpserver import GOOD, AudioServer  # noqa: E402  (tests/ is not a package)
 
-from podcastfeed import __version__, audio  # noqa: E402
-from podcastfeed.media.remote import RemoteAudio, make_session, probe_urls  # noqa: E402
+from podcastfeed import __version__  # noqa: E402
+from podcastfeed.media import audio  # noqa: E402
+from podcastfeed.media.remote import RemoteAudio, probe_urls  # noqa: E402
+from podcastfeed.net.fetch import make_session  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "data" / "audio"
 FF = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y"]

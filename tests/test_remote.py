@@ -7,6 +7,7 @@ the fixtures (frames repeated, a cover prepended, mdat padded): nothing large is
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import random
 import socket
@@ -25,7 +26,7 @@ from mutagen.id3 import APIC, ID3
 
 from podcastfeed.errors import ProbeError
 from podcastfeed.media import audio
-from podcastfeed.media.rangefile import RangeFile, ShortReadError
+from podcastfeed.media.rangefile import BLOCK, MIN_FETCH, TAIL, RangeFile, ShortReadError
 from podcastfeed.media.remote import FIRST_BLOCK, RemoteAudio, probe_url, probe_urls
 from podcastfeed.net import fetch
 from podcastfeed.net.fetch import make_session
@@ -115,11 +116,17 @@ def test_probe_url_matches_local_probe(http_server: AudioServer, session, name: 
     result = probe_url(session, http_server.url(name))
     assert_same(result, audio.probe_file(AUDIO / name))
     log = http_server.settle()
-    # Every fixture is smaller than the first block: one request does it.
-    assert [(e.method, e.range, e.status) for e in log] == [("GET", "bytes=0-16383", 206)]
-    assert result.requests == 1
-    assert result.bytes_read == log[0].sent == (AUDIO / name).stat().st_size
-    assert result.cost.startswith("1 request, ")
+    size = (AUDIO / name).stat().st_size
+    first = ("GET", f"bytes=0-{FIRST_BLOCK - 1}", 206)
+    assert (log[0].method, log[0].range, log[0].status) == first
+    # A fixture no bigger than the first request comes whole in it; a bigger one in one more
+    # (the tail, and the small hole between: issue 18), and no byte comes twice.
+    spans = sorted(span for e in log for span in e.ranges)
+    assert all(end <= start for (_, end), (start, _) in itertools.pairwise(spans))
+    assert result.bytes_read == sum(e.sent for e in log) == sum(b - a for a, b in spans) <= size
+    assert result.requests == len(log) == (1 if size <= FIRST_BLOCK else 2)
+    if size <= FIRST_BLOCK:
+        assert result.cost.startswith("1 request, ")
     assert result.url == result.final_url == http_server.url(name)
     assert result.etag is not None
     assert result.etag.startswith('"')
@@ -143,16 +150,21 @@ def test_probe_url_refuses_what_probe_file_refuses(
 def test_probe_url_hour_long_mp3_reads_header_and_tail(
     http_server: AudioServer, session, tmp_path: Path
 ) -> None:
+    """Issue 18: two requests, at most 16 KiB in all (it was 2 requests and 22 KB: a 16 KiB
+    first block, and the tail read brought the file's last partial 16 KiB block)."""
     data = long_mp3(1200)  # 1 hour, 14 MB
     result = probe_url(session, http_server.add("long.mp3", data))
     assert_same(result, local(tmp_path, "long.mp3", data))
     assert result.info.duration == pytest.approx(3667.6, abs=0.1)
     log = http_server.settle()
     sent = sum(e.sent for e in log)
-    assert len(log) == result.requests <= 3
-    assert sent == result.bytes_read <= 64 * KB
-    assert sent < 0.005 * len(data)
-    assert log[-1].ranges[-1][1] == len(data)  # the tail, for ID3v1/APEv2 trailers
+    assert len(log) == result.requests == 2
+    assert sent == result.bytes_read <= 16 * KB
+    assert [e.ranges for e in log] == [
+        [(0, FIRST_BLOCK)],  # the ID3v2 tag, the Info frame and the first frames
+        # the tail, for ID3v1/APEv2 trailers: TAIL bytes or more, in whole blocks
+        [((len(data) - TAIL) // BLOCK * BLOCK, len(data))],
+    ]
 
 
 def test_probe_url_skips_an_id3_cover(http_server: AudioServer, session, tmp_path: Path) -> None:
@@ -160,8 +172,8 @@ def test_probe_url_skips_an_id3_cover(http_server: AudioServer, session, tmp_pat
     result = probe_url(session, http_server.add("cover.mp3", data))
     assert_same(result, local(tmp_path, "cover.mp3", data))
     log = http_server.settle()
-    assert len(log) <= 3
-    assert sum(e.sent for e in log) <= 64 * KB
+    assert len(log) == 3  # the first bytes (the tag's size), after the tag, the tail
+    assert sum(e.sent for e in log) <= FIRST_BLOCK + MIN_FETCH + TAIL + 2 * BLOCK
     # Only the first block and the block where the tag ends touch the picture.
     for entry in log:
         for start, end in entry.ranges:
@@ -177,7 +189,7 @@ def test_probe_url_m4a_with_a_big_mdat(
     assert_same(result, local(tmp_path, name, data))
     log = http_server.settle()
     assert len(log) <= 3
-    assert sum(e.sent for e in log) <= 64 * KB
+    assert sum(e.sent for e in log) <= 16 * KB  # it was 26 KB (16 KiB blocks)
 
 
 def test_probe_url_frame_scan_reads_the_file_once(
@@ -235,8 +247,10 @@ def test_probe_url_follows_redirects_and_keeps_the_url(http_server: AudioServer,
     url = http_server.url("redirect/3/sine-3s-cbr.mp3")
     result = probe_url(session, url)
     assert (result.url, result.final_url) == (url, http_server.url("sine-3s-cbr.mp3"))
-    assert [e.status for e in http_server.settle()] == [302, 302, 302, 206]
-    assert result.requests == 4
+    log = http_server.settle()
+    assert [e.status for e in log] == [302, 302, 302, 206, 206]
+    assert log[-1].path == "/sine-3s-cbr.mp3"  # the tail: at the final URL, no redirects again
+    assert result.requests == 5
 
 
 def test_probe_url_follows_ten_redirects(http_server: AudioServer, session) -> None:
@@ -379,7 +393,8 @@ def test_probe_urls_runs_concurrently(http_server: AudioServer, session) -> None
     assert isinstance(results[urls[-1]], ProbeError)
     assert sorted(url for url, _ in seen) == sorted(urls)
     assert {thread for _, thread in seen} == {threading.current_thread().name}
-    assert http_server.requests() == 20
+    made = sum(r.requests for r in results.values() if isinstance(r, RemoteAudio))
+    assert http_server.requests() == made + 1  # the duplicate made none
     assert http_server.max_active > 1
 
 
@@ -441,16 +456,38 @@ def test_rangefile_small_reads_hit_the_cache() -> None:
         fileobj.seek(40_000)
         assert fileobj.read(4) == data[40_000:40_004]
         assert fileobj.read(4) == data[40_004:40_008]
-        assert source.calls == [(32768, 49152)]
+        start = 40_000 // BLOCK * BLOCK
+        assert source.calls == [(start, start + MIN_FETCH)]
 
 
 def test_rangefile_fetches_a_spanning_read_in_one_request() -> None:
     data = os.urandom(200_000)
     source = Source(data)
     fileobj = RangeFile(source.fetch, len(data), head=data[:16384])
-    fileobj.seek(20_000)
-    assert fileobj.read(70_000) == data[20_000:90_000]
-    assert source.calls == [(16384, 98304)]
+    fileobj.seek(30_000)
+    assert fileobj.read(70_000) == data[30_000:100_000]
+    assert source.calls == [(30_000 // BLOCK * BLOCK, -(-100_000 // BLOCK) * BLOCK)]
+
+
+def test_rangefile_reads_the_tail_exactly_and_brings_small_holes_along() -> None:
+    """The tail read of a long file brings TAIL bytes (whole blocks); of a small one, all that
+    is missing (else what lies between head and tail costs a third request)."""
+    data = os.urandom(1_000_000 + 54)
+    source = Source(data)
+    fileobj = RangeFile(source.fetch, len(data), head=data[:8192])
+    fileobj.seek(-160, os.SEEK_END)
+    assert fileobj.read() == data[-160:]
+    fileobj.seek(-280, os.SEEK_END)  # an MP4's udta, when moov is last
+    assert fileobj.read(8) == data[-280:-272]
+    assert source.calls == [((len(data) - TAIL) // BLOCK * BLOCK, len(data))]
+    small = data[: 8192 + 2 * MIN_FETCH + 100]
+    source = Source(small)
+    fileobj = RangeFile(source.fetch, len(small), head=small[:8192])
+    fileobj.seek(-160, os.SEEK_END)
+    assert fileobj.read() == small[-160:]
+    fileobj.seek(0)
+    assert fileobj.read() == small
+    assert source.calls == [(8192, len(small))]
 
 
 def test_rangefile_reads_ahead_when_reading_forward() -> None:
@@ -460,7 +497,7 @@ def test_rangefile_reads_ahead_when_reading_forward() -> None:
     while fileobj.read(4096):
         pass
     sizes = [end - start for start, end in source.calls]
-    assert sizes[:4] == [32768, 65536, 131072, 262144]
+    assert sizes[:4] == [2 * MIN_FETCH, 4 * MIN_FETCH, 8 * MIN_FETCH, 16 * MIN_FETCH]
     assert max(sizes) == 1 << 20
     assert len(sizes) < 10
     assert source.pulled == len(data) - 16384
@@ -493,7 +530,7 @@ def test_rangefile_starts_over_when_the_cache_dropped_a_block() -> None:
     assert fileobj.read() == data[-10:]
     fileobj.seek(100_000)
     assert fileobj.read(50_000) == data[100_000:150_000]
-    assert [start for start, _ in source.calls] == [0, 98304]
+    assert [start for start, _ in source.calls] == [0, 100_000 // BLOCK * BLOCK]
 
 
 def test_rangefile_short_source_is_an_error() -> None:

@@ -6,8 +6,10 @@ everything from `start` to the end of the file, and this object reads that strea
 as the reads need, and never further.
 
 mutagen reads in 2-, 4- and 8-byte steps; those hit the block cache. A read that needs several
-missing blocks fetches them in one request; reads that keep going forward fetch ever larger runs
-(up to `max_ahead`), so a frame scan of a long MP3 takes tens of requests, not thousands.
+missing blocks fetches them in one request, of at least `MIN_FETCH` bytes; reads that keep going
+forward fetch ever larger runs (up to `max_ahead`), so a frame scan of a long MP3 takes tens of
+requests, not thousands. Blocks are small (1 KiB) so that a fetch brings little more than was
+read: a probe of a long MP3 reads ~1 KB at the start and 160 bytes at the end (issue 18).
 """
 
 from __future__ import annotations
@@ -19,8 +21,14 @@ from collections.abc import Callable, Iterable, Iterator
 #: Yields the bytes from `start` on: exactly [start, end) when ranged, else up to the end of file.
 Fetch = Callable[[int, int], Iterable[bytes]]
 
-BLOCK = 16 * 1024
-TAIL = 4 * 1024  # a fetch that ends the file brings at least this much
+BLOCK = 1024  # the cache's unit: every fetch starts and ends on a multiple (or the file's end)
+#: A fetch that does not continue the previous one brings at least this much: what one probe
+#: reads at one place (an MP3's first frames, an MP4's box headers) is a few hundred bytes.
+MIN_FETCH = 4 * 1024
+#: A fetch that ends the file brings at least this much: trailers are read backwards from the
+#: end (mutagen's APEv2 check 160 bytes, ID3v1 128), and an MP4 whose moov comes last has its
+#: udta box (read after the trailers) in the last few hundred bytes.
+TAIL = 1024
 
 
 class ShortReadError(OSError):
@@ -44,6 +52,7 @@ class RangeFile:
             offset len(head); it is read on demand, and `fetch` is only called to start over.
         ranged: whether `fetch` honours `end` (Range works); False for a streamed source.
         block_size: the cache's unit; every fetch starts and ends at block boundaries.
+        min_fetch: the fewest bytes a fetch asks for (the first of a forward run).
         max_ahead: the most bytes one fetch asks for when reads go forward block after block.
         cache_size: how many bytes of blocks to keep; blocks passed over (read ahead or
             streamed past) go first, then the least recently read.
@@ -58,6 +67,7 @@ class RangeFile:
         stream: Iterable[bytes] | None = None,
         ranged: bool = True,
         block_size: int = BLOCK,
+        min_fetch: int = MIN_FETCH,
         max_ahead: int = 2 * 1024 * 1024,
         cache_size: int = 8 * 1024 * 1024,
     ) -> None:
@@ -65,9 +75,10 @@ class RangeFile:
             raise ValueError("bad block size or head longer than the file")
         self._fetch, self.size, self.ranged = fetch, size, ranged
         self.block, self.max_ahead, self.cache_size = block_size, max_ahead, cache_size
+        self.min_fetch = min_fetch
         self._cache: OrderedDict[int, bytes] = OrderedDict()
         self._pos = 0
-        self._ahead = block_size  # the next sequential fetch's length; doubles up to max_ahead
+        self._ahead = min_fetch  # the next sequential fetch's length; doubles up to max_ahead
         self._last_end = -1  # where the previous fetch ended (set below: the head's end)
         self.fetches = 0  # calls to fetch (the head and the initial stream are not counted)
         self.closed = False
@@ -168,15 +179,29 @@ class RangeFile:
         start, end = first * self.block, min(self.size, (last + 1) * self.block)
         # Forward, block after block (a frame scan): ask for more each time.
         self._ahead = (
-            min(self._ahead * 2, self.max_ahead) if start == self._last_end else self.block
+            min(self._ahead * 2, self.max_ahead) if start == self._last_end else self.min_fetch
         )
         end = max(end, min(self.size, start + self._ahead))
         end = self._until_cached(last + 1, end)
-        if end == self.size and end - start < TAIL and first > 0 and first - 1 not in self._cache:
+        while end == self.size and end - start < TAIL and first and first - 1 not in self._cache:
             # The last block can be a few bytes long, and trailers are read backwards from the
-            # end (APEv2 160 bytes, ID3v1 128, the next read before them): take the one before.
+            # end (APEv2 160 bytes, ID3v1 128, the next read before them): take those before.
             first -= 1
             start -= self.block
+        # A hole of up to 2 * min_fetch left before or after this fetch would cost a request of
+        # its own when it is read (a small file: the head, then the tail, then what lies
+        # between): bring it along.
+        hole = 2 * self.min_fetch
+        reach = min(self.size, end + hole)
+        stop = self._until_cached(-(-end // self.block), reach)
+        if stop < reach or reach == self.size:
+            end = stop
+        low = max(0, first - hole // self.block)
+        while first > low and first - 1 not in self._cache:
+            first -= 1
+        if first > 0 and first - 1 not in self._cache:  # too far from the cached bytes before
+            first = start // self.block
+        start = first * self.block
         data = self._fetch_exact(start, end)
         self._last_end = end
         fetched: dict[int, bytes] = {}

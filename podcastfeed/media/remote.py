@@ -2,10 +2,11 @@
 
 With fetch.py (the session, and ask() for whole answers), the modules that talk HTTP. A
 `RangeFile` (rangefile.py) gives `audio.probe_stream` a seekable file whose reads become ranged
-GETs; the first request (`Range: bytes=0-16383`) brings the size (Content-Range) and the first
-block together. Redirects are followed by hand, so loops
-and hops can be counted; the enclosure keeps the URL as written. A server that ignores Range is
-read as a stream, as far as needed (mutagen looks at the last bytes of every file, so: to the end).
+GETs; the first request (`Range: bytes=0-8191`) brings the size (Content-Range) and the first
+bytes together: enough for the headers of most files, and of an MP3 behind a small ID3v2 tag.
+Redirects are followed by hand, so loops and hops can be counted; the enclosure keeps the URL as
+written. A server that ignores Range is read as a stream, as far as needed (mutagen looks at the
+last bytes of every file, so: to the end).
 Every request runs under a wall-clock deadline and every body under a size cap (deadline.py,
 netlimits.py); messages show URLs with their passwords masked.
 """
@@ -30,9 +31,11 @@ from podcastfeed.net.fetch import MAX_REDIRECTS, REDIRECTS, short
 from podcastfeed.net.httperrors import describe, retried, status_text
 from podcastfeed.net.limits import DEFAULT_DEADLINE, deadline_text, mask_url
 
-#: The first request's size: big enough for most headers, small enough that an ID3v2 tag with
-#: cover art after it is skipped, not downloaded.
-FIRST_BLOCK = BLOCK
+#: The first request's size: big enough for most headers (an MP3 needs ~1 KB after its ID3v2
+#: tag, an MP4's box headers before stbl a few hundred bytes), small enough that an ID3v2 tag
+#: with cover art is skipped, not downloaded (its header gives its size). A multiple of BLOCK.
+FIRST_BLOCK = 8 * BLOCK
+_CHUNK = 16 * 1024  # what a body is read in
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)", re.IGNORECASE)
 _UNSATISFIED_RANGE = re.compile(r"bytes\s+\*/(\d+)", re.IGNORECASE)
@@ -332,9 +335,9 @@ class _Probe:
         """The body's chunks as they arrive, counted, with errors translated."""
         limit = self._limits.get(id(response))
         try:
-            for chunk in response.iter_content(chunk_size=FIRST_BLOCK):
+            for chunk in response.iter_content(chunk_size=_CHUNK):
                 self.bytes_read += len(chunk)
-                if self.bytes_read > 3 * self.size + FIRST_BLOCK:  # a bound, whatever happens
+                if self.bytes_read > 3 * self.size + _CHUNK:  # a bound, whatever happens
                     raise self._fail(f"read {_amount(self.bytes_read)}, giving up")
                 if limit is not None:
                     limit.check()
