@@ -10,7 +10,6 @@ import re
 import string
 from collections.abc import Collection
 from datetime import UTC, date, datetime, time, tzinfo
-from email.utils import parsedate_to_datetime
 from urllib.parse import quote, urljoin, urlsplit
 
 from podcastfeed.errors import shorten
@@ -233,6 +232,8 @@ def parse_rfc822(text: str, zone: tzinfo = UTC) -> datetime:
     Raises:
         ValueError: `text` is not an RFC 2822 date.
     """
+    from email.utils import parsedate_to_datetime  # socket, random...: not at --help (issue 18)
+
     try:
         parsed = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):

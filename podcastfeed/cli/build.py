@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -26,7 +25,6 @@ from podcastfeed.cli.common import (
 from podcastfeed.errors import ExitCode, ProbeError
 from podcastfeed.net.limits import DEFAULT_DEADLINE, USER_AGENT, is_url, mask_url
 from podcastfeed.source import CONFIG_NAME
-from podcastfeed.values import format_clock
 
 # The command modules import only what `--help` needs; each command imports its own (issue 13).
 if TYPE_CHECKING:
@@ -349,6 +347,10 @@ def probe_command(
 
       podcastfeed probe --json https://cdn.example.org/ep1.mp3 *.m4a
     """
+
+    import json
+
+    from podcastfeed.values import format_clock  # email.utils: not at --help (issue 18)
 
     results = []
     failed = False

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import webbrowser
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -54,6 +53,8 @@ def serve_command(
         err(f"Serving {url} (Ctrl-C to stop)")
         watcher.start()
         if open_browser:
+            import webbrowser
+
             webbrowser.open(url)
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:  # how a preview stops: exit 0 (before the server: 130)
