@@ -503,6 +503,20 @@ def test_rangefile_reads_ahead_when_reading_forward() -> None:
     assert source.pulled == len(data) - 16384
 
 
+def test_rangefile_reads_ahead_with_a_full_cache() -> None:
+    """A frame scan of a file bigger than the cache (8 MiB by default): read-ahead was queued
+    for eviction first, so once the cache was full it went at once; 14 MB took 108 requests of
+    64 KB, 1.2 MB of it twice. Now each byte comes once, in runs growing to max_ahead."""
+    data = os.urandom(3_000_000)
+    source = Source(data)
+    head = data[:8192]
+    fileobj = RangeFile(source.fetch, len(data), head=head, max_ahead=256 * KB, cache_size=512 * KB)
+    while fileobj.read(64 * KB):  # mp3scan's chunk
+        pass
+    assert source.pulled == len(data) - len(head)
+    assert len(source.calls) <= 4 + len(data) // (256 * KB)
+
+
 def test_rangefile_streams_lazily_without_range() -> None:
     data = os.urandom(500_000)
     source = Source(data, ranged=False)

@@ -176,6 +176,7 @@ class RangeFile:
         """Fetch blocks first..last (and read-ahead) in one request; returns those it got."""
         if not self.ranged:
             return self._load_streamed(first, last)
+        asked = range(first, last + 1)
         start, end = first * self.block, min(self.size, (last + 1) * self.block)
         # Forward, block after block (a frame scan): ask for more each time.
         self._ahead = (
@@ -204,11 +205,15 @@ class RangeFile:
         start = first * self.block
         data = self._fetch_exact(start, end)
         self._last_end = end
+        self._ahead = max(self._ahead, end - start)  # the next forward fetch: twice this one
         fetched: dict[int, bytes] = {}
         for offset in range(0, len(data), self.block):
-            index = (start + offset) // self.block
-            fetched[index] = data[offset : offset + self.block]
-            self._store(index, fetched[index], wanted=first <= index <= last)
+            fetched[(start + offset) // self.block] = data[offset : offset + self.block]
+        # All are kept as wanted: read-ahead is fetched to be read next (were it queued for
+        # eviction first, a full cache would drop it at once and a long frame scan would fetch
+        # 64 KB at a time, some bytes twice). The blocks asked for go last: read first.
+        for index in sorted(fetched, key=lambda index: index in asked):
+            self._store(index, fetched[index], wanted=True)
         return fetched
 
     def _until_cached(self, index: int, end: int) -> int:
