@@ -208,6 +208,13 @@ def show_image(given: str, folder: Path) -> tuple[str, Path | None]:
         raise PodcastfeedError(
             f"--image: {shorten(given)} is {found.format}; Apple takes JPEG or PNG", hint=hint
         )
+    promised = FORMAT_BY_EXTENSION.get(path.suffix.lower())
+    if promised is not None and promised != found.format:  # apple/artwork-format's error
+        better = ".png" if found.format == "PNG" else ".jpg"
+        raise PodcastfeedError(
+            f"--image: {shorten(given)} is a {found.format} file named as {promised}",
+            hint=f"rename it to {better}",
+        )
     real, show = path.resolve(), folder.resolve()
     if real.is_relative_to(show):
         return Path(os.path.relpath(real, show)).as_posix(), None
