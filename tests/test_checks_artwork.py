@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import io
-import os
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
 from httpserver import AudioServer
-from PIL import Image
+from images import make_bomb, make_image, make_noise
 from test_checks import NOW, make_feed
 
 from podcastfeed.lint.online import Online
@@ -20,19 +16,6 @@ from podcastfeed.media.artwork import ArtworkError
 from podcastfeed.net.fetch import make_session
 
 
-def _image(path: Path, mode: str, size: tuple[int, int], fmt: str, **save: object) -> Path:
-    color: object = {"CMYK": (0, 0, 0, 0), "P": 0, "L": 128}.get(mode, (200, 30, 30))
-    image = Image.new(mode, size, color)  # type: ignore[arg-type]
-    image.save(path, fmt, **save)
-    return path
-
-
-def _noise(path: Path) -> Path:
-    image = Image.frombytes("RGB", (1400, 1400), os.urandom(1400 * 1400 * 3))
-    image.save(path, "JPEG", quality=95)
-    return path
-
-
 def _rules(tmp_path: Path, name: str) -> dict[str, str]:
     data = make_feed({"image": f'<itunes:image href="{name}"/>'})
     found = run(lint_data(data, "feed.xml", NOW, base=tmp_path))
@@ -40,14 +23,14 @@ def _rules(tmp_path: Path, name: str) -> dict[str, str]:
 
 
 def test_artwork_good_jpeg_and_png_pass(tmp_path: Path) -> None:
-    _image(tmp_path / "cover.jpg", "RGB", (1400, 1400), "JPEG")
-    _image(tmp_path / "cover.png", "RGB", (3000, 3000), "PNG")
+    make_image(tmp_path / "cover.jpg", (1400, 1400))
+    make_image(tmp_path / "cover.png", (3000, 3000), fmt="PNG")
     assert _rules(tmp_path, "cover.jpg") == {}
     assert _rules(tmp_path, "cover.png") == {}
 
 
 def test_artwork_reads_the_header_only(tmp_path: Path) -> None:
-    path = _image(tmp_path / "cover.png", "RGB", (1400, 1400), "PNG")
+    path = make_image(tmp_path / "cover.png", (1400, 1400), fmt="PNG")
     head = path.read_bytes()[:200]  # no pixel data at all
     found = artwork.read_bytes(head, size=path.stat().st_size)
     assert (found.format, found.width, found.height, found.mode) == ("PNG", 1400, 1400, "RGB")
@@ -101,21 +84,21 @@ def test_artwork_reads_the_header_only(tmp_path: Path) -> None:
 def test_artwork_rule_fails(
     tmp_path: Path, name: str, mode: str, size: tuple[int, int], fmt: str, rule: str, message: str
 ) -> None:
-    _image(tmp_path / name, mode, size, fmt)
+    make_image(tmp_path / name, size, mode=mode, fmt=fmt)
     assert _rules(tmp_path, name).get(rule) == message
 
 
 def test_artwork_palette_with_transparency_fails(tmp_path: Path) -> None:
-    _image(tmp_path / "logo.png", "P", (1400, 1400), "PNG", transparency=0)
+    make_image(tmp_path / "logo.png", (1400, 1400), mode="P", fmt="PNG", transparency=0)
     assert _rules(tmp_path, "logo.png") == {
         "apple/artwork-color": "artwork logo.png is a P image with a transparent colour"
     }
-    _image(tmp_path / "opaque.png", "P", (1400, 1400), "PNG")
+    make_image(tmp_path / "opaque.png", (1400, 1400), mode="P", fmt="PNG")
     assert _rules(tmp_path, "opaque.png") == {}
 
 
 def test_artwork_file_size_warns_above_512_kb(tmp_path: Path) -> None:
-    path = _noise(tmp_path / "big.jpg")
+    path = make_noise(tmp_path / "big.jpg")
     assert path.stat().st_size > 512 * 1024
     found = _rules(tmp_path, "big.jpg")
     assert list(found) == ["apple/artwork-file-size"]
@@ -127,13 +110,15 @@ def test_artwork_missing_or_not_an_image(tmp_path: Path) -> None:
     assert _rules(tmp_path, "text.jpg")["apple/artwork-format"].startswith(
         "artwork text.jpg cannot be read: not an image"
     )
-    assert "cannot read" in _rules(tmp_path, "gone.jpg")["apple/artwork-format"]
+    assert _rules(tmp_path, "gone.jpg")["apple/artwork-format"] == (
+        "artwork gone.jpg cannot be read: file not found: 'gone.jpg'"
+    )
 
 
 def test_artwork_url_needs_online_then_reads_a_range(
     tmp_path: Path, http_server: AudioServer
 ) -> None:
-    small = _image(tmp_path / "small.jpg", "RGB", (1000, 1000), "JPEG")
+    small = make_image(tmp_path / "small.jpg", (1000, 1000))
     url = http_server.add("small.jpg", small.read_bytes())
     audio = http_server.url("sine-3s-cbr.mp3")
     item = {"enclosure": f'<enclosure url="{audio}" length="9" type="audio/mpeg"/>'}
@@ -149,17 +134,6 @@ def test_artwork_url_needs_online_then_reads_a_range(
     ]
 
 
-def _bomb(path: Path, side: int) -> Path:
-    """A PNG of a few bytes whose header claims side × side pixels."""
-    out = io.BytesIO()
-    Image.new("RGB", (1, 1)).save(out, "PNG")
-    data = bytearray(out.getvalue())
-    data[16:24] = struct.pack(">II", side, side)  # IHDR width, height
-    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
-    path.write_bytes(bytes(data))
-    return path
-
-
 @pytest.mark.parametrize(
     ("side", "size"), [(20000, "400,000,000 pixels"), (10000, "10000 × 10000 px")]
 )
@@ -169,7 +143,7 @@ def test_a_header_claiming_a_huge_image_is_an_artwork_error_not_a_crash(
     """The first bytes of a remote image (check --online) or a local file: Pillow's
     DecompressionBombError (past twice its limit) escaped as a traceback, and below that the
     image was decoded in spite of its warning."""
-    bomb = _bomb(tmp_path / "bomb.png", side)
+    bomb = make_bomb(tmp_path / "bomb.png", side)
     message = f"{size} is more than the 89,478,485 pixels Pillow decodes"
     with pytest.raises(ArtworkError, match=message):
         artwork.read_bytes(bomb.read_bytes(), size=None)
@@ -180,7 +154,7 @@ def test_a_header_claiming_a_huge_image_is_an_artwork_error_not_a_crash(
 
 def test_a_truncated_local_image_is_found(tmp_path: Path) -> None:
     """Its header is whole, so reading the header only took it for a good JPEG."""
-    whole = _noise(tmp_path / "whole.jpg").read_bytes()
+    whole = make_noise(tmp_path / "whole.jpg").read_bytes()
     (tmp_path / "cut.jpg").write_bytes(whole[: len(whole) // 2])
     assert _rules(tmp_path, "cut.jpg")["apple/artwork-format"].startswith(
         "artwork cut.jpg cannot be read: damaged or truncated image (image file is truncated"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import DATA, REPO, Site
 from httpserver import AudioServer
-from PIL import Image
+from images import jpeg_bytes
 from typer.testing import CliRunner
 
 from podcastfeed.cli import app
@@ -213,9 +212,7 @@ def test_check_maps_show_findings_to_feed_toml_lines(site: Site) -> None:
 def test_check_online_own_show_caches_host_answers_for_a_day(
     site: Site, http_server: AudioServer
 ) -> None:
-    stream = io.BytesIO()
-    Image.new("RGB", (1400, 1400), (1, 2, 3)).save(stream, "JPEG")
-    cover = http_server.add("cover.jpg", stream.getvalue())
+    cover = http_server.add("cover.jpg", jpeg_bytes((1, 2, 3)))
     http_server.add("media/audio/sine-3s-cbr.mp3", DATA / "audio" / "sine-3s-cbr.mp3")
     site.show(image=f'"{cover}"', audio_base_url=f'"{http_server.url("media/")}"')
     site.episode("a")

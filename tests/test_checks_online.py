@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 from httpserver import AudioServer
-from PIL import Image
+from images import jpeg_bytes
 from test_checks import NOW, make_feed
 
 from podcastfeed.lint.base import Finding
@@ -20,9 +19,7 @@ SKIP = ["podcastindex/https"]  # the loopback server is http
 
 
 def _cover(server: AudioServer) -> str:
-    stream = io.BytesIO()
-    Image.new("RGB", (1400, 1400), (9, 9, 9)).save(stream, "JPEG")
-    return server.add("cover.jpg", stream.getvalue())
+    return server.add("cover.jpg", jpeg_bytes((9, 9, 9)))
 
 
 def _online(

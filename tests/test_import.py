@@ -167,7 +167,7 @@ def test_import_animated_no_agenda_without_a_category_builds_with_a_todo(tmp_pat
     assert all("--offline forbids" in p.message for p in errors)
     _add_durations(tmp_path)
     report = build(tmp_path / "feed.toml", now=NOW, use_cache=False, include_future=True)
-    assert sum("categor" in p.message for p in report.warnings) == 2  # feed.toml, apple rule
+    assert sum("categor" in p.message for p in report.warnings) == 1  # apple/required-tags
     assert compare(data, report.feed) == []
     _assert_same_episodes(data, report.feed, durations=False)
 

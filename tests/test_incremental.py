@@ -279,31 +279,28 @@ def test_packed_notes_read_as_written(html: str) -> None:
 def test_artwork_outside_the_episodes_folder_is_an_input(site: Site) -> None:
     """The show's folder is not walked (the build writes its lock there): a replaced image, and
     an image that appears where an episode's `image:` named no file yet, are still seen."""
-    from PIL import Image
-
-    def jpeg(path: Path, color: tuple[int, int, int]) -> None:
-        Image.new("RGB", (1400, 1400), color).save(path, "JPEG")
+    from images import make_image
 
     audio = site.audio("sine-3s-cbr.mp3")
     for name, image in (("a", "art.jpg"), ("b", "later.jpg")):
         text = f"---\ntitle: {name}\ndate: 2024-01-0{'ab'.index(name) + 1}\naudio: {audio}\n"
         site.episode(name, text + f"image: {image}\n---\n\nNotes.\n")
         audio = site.audio("sine-3s-cbr.mp3", "b.mp3")
-    jpeg(site.root / "art.jpg", (200, 30, 30))
+    make_image(site.root / "art.jpg", color=(200, 30, 30))
     feed = site.root / "public" / "feed.xml"
     for _ in range(2):  # recorded once nothing is newer than a second
         _age(site)
         assert _run(site) == (0, "")
     before = feed.read_bytes()
     assert b"later.jpg" in before  # a link relative to the page: no such file yet
-    jpeg(site.root / "art.jpg", (30, 200, 30))
+    make_image(site.root / "art.jpg", color=(30, 200, 30))
     assert _run(site, "--check")[0] == 1
     assert _run(site) == (0, "")
     after = feed.read_bytes()
     assert after != before  # the copy's name holds its content's hash
     _age(site)
     assert _run(site) == (0, "")
-    jpeg(site.root / "later.jpg", (30, 30, 200))
+    make_image(site.root / "later.jpg", color=(30, 30, 200))
     assert _run(site) == (0, "")
     assert b"artwork/later-" in feed.read_bytes()
     assert _run(site, "--check") == (0, "")

@@ -200,7 +200,7 @@ def test_init_asks_and_reads_piped_answers(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     lines = result.stderr.splitlines()
     assert lines[0] == "Title of the show [S]:"
-    assert lines[7] == "Artwork URL [https://piped.example/cover.jpg]:"
+    assert lines[7] == "Artwork (a URL or an image file) [https://piped.example/cover.jpg]:"
     show = load_config(tmp_path / "s" / "feed.toml").show
     assert (show.title, show.description) == ("Piped Show", "A podcast: Piped Show.")
     assert (show.owner.email, show.language, show.image) == (
@@ -215,7 +215,9 @@ def test_init_flags_skip_their_questions(tmp_path: Path) -> None:
     args += ["--email", "a@example.org", "--link", "https://a.example", "--language", "en"]
     result = runner.invoke(app, [*args, "--category", "News"], input="\n")
     assert result.exit_code == 0, result.stderr
-    assert result.stderr.startswith("Artwork URL [https://a.example/cover.jpg]:\nWrote ")
+    assert result.stderr.startswith(
+        "Artwork (a URL or an image file) [https://a.example/cover.jpg]:\nWrote "
+    )
 
 
 def test_init_refuses_to_overwrite(site: Site) -> None:
@@ -280,3 +282,57 @@ def test_new_uses_the_episodes_folder_of_feed_toml(
     result = runner.invoke(app, ["new", "Elsewhere", "--date", "2024-01-01"])
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "content/shows/2024-01-01-elsewhere.md\n"
+
+
+# --- init --image with a local file (issue 15 allows `[show] image = "cover.jpg"`) --------
+
+
+def test_init_image_file_in_the_show_is_named_relative_to_feed_toml(tmp_path: Path) -> None:
+    from images import make_image
+
+    cover = make_image(tmp_path / "show" / "art" / "cover.jpg")
+    result = runner.invoke(app, ["init", str(tmp_path / "show"), "--yes", "--image", str(cover)])
+    assert result.exit_code == 0, result.stderr
+    assert '\nimage = "art/cover.jpg"\n' in (tmp_path / "show" / "feed.toml").read_text()
+    built = runner.invoke(app, ["build", "-c", str(tmp_path / "show" / "feed.toml")])
+    assert built.exit_code == 0, built.stderr
+    assert "itunes:image" not in built.stderr
+
+
+def test_init_image_file_outside_the_show_is_copied_in(tmp_path: Path) -> None:
+    from images import make_image
+
+    cover = make_image(tmp_path / "Pictures" / "Show Art.PNG", fmt="PNG")
+    show = tmp_path / "show"
+    result = runner.invoke(app, ["init", str(show), "--yes", "--image", str(cover)])
+    assert result.exit_code == 0, result.stderr
+    assert (show / "Show Art.png").read_bytes() == cover.read_bytes()
+    assert '\nimage = "Show Art.png"\n' in (show / "feed.toml").read_text()
+    assert "Copied " in result.stderr
+    assert load_config(show / "feed.toml").show.image_file is not None
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (None, "Error: --image: file not found: '{path}'"),
+        (lambda p: p.write_text("not a picture"), "not an image Pillow can read"),
+        ("GIF", "Error: --image: '{path}' is GIF; Apple takes JPEG or PNG"),
+        ("PNG", "Error: --image: '{path}' is a PNG file named as JPEG"),
+    ],
+)
+def test_init_image_file_must_be_a_jpeg_or_png(tmp_path: Path, make: object, message: str) -> None:
+    from images import make_image
+
+    path = tmp_path / "cover.jpg"
+    if make in ("GIF", "PNG"):
+        make_image(path, fmt=str(make))
+    elif callable(make):
+        make(path)
+    show = tmp_path / "show"
+    result = runner.invoke(app, ["init", str(show), "--yes", "--image", str(path)])
+    assert result.exit_code == 1
+    assert message.format(path=path) in result.stderr, result.stderr
+    assert "hint: " in result.stderr
+    assert not (show / "feed.toml").exists()
+    assert not (show / "cover.jpg").exists()

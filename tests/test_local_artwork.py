@@ -7,18 +7,14 @@ Real images made here with Pillow, real builds through the CLI, the feed read by
 
 from __future__ import annotations
 
-import io
 import json
-import os
 import re
-import struct
-import zlib
 from pathlib import Path
 
 import feedparser
 import pytest
 from conftest import Site
-from PIL import Image
+from images import make_bomb, make_image, make_noise
 from typer.testing import CliRunner, Result
 
 from podcastfeed.cli import app
@@ -26,23 +22,6 @@ from podcastfeed.source.localart import published_name
 
 runner = CliRunner()
 BASE = "https://example.org/artwork/"  # conftest's feed_url is https://example.org/feed.xml
-
-
-def _jpeg(path: Path, size: tuple[int, int] = (1400, 1400), color: object = (200, 30, 30)) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.new("RGB", size, color).save(path, "JPEG")  # type: ignore[arg-type]
-    return path
-
-
-def _bomb(path: Path, side: int = 20000) -> Path:
-    """A PNG of a few bytes whose header claims side × side pixels."""
-    out = io.BytesIO()
-    Image.new("RGB", (1, 1)).save(out, "PNG")
-    data = bytearray(out.getvalue())
-    data[16:24] = struct.pack(">II", side, side)  # IHDR width, height
-    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
-    path.write_bytes(bytes(data))
-    return path
 
 
 def _build(site: Site, *more: str) -> Result:
@@ -67,7 +46,7 @@ def _episode_with_image(site: Site, name: str, image: str) -> Path:
 
 
 def test_show_image_file_is_published_beside_the_feed_and_linked(site: Site) -> None:
-    cover = _jpeg(site.root / "cover.jpg")
+    cover = make_image(site.root / "cover.jpg")
     site.show(image='"cover.jpg"')
     site.episode("a")
     result = _build(site)
@@ -88,9 +67,9 @@ def test_show_image_file_is_published_beside_the_feed_and_linked(site: Site) -> 
 
 def test_episode_images_beside_the_episode_or_in_the_show_never_collide(site: Site) -> None:
     """Two different files named cover.jpg get two names; a file used twice is written once."""
-    show_cover = _jpeg(site.root / "cover.jpg", color=(10, 10, 10))
-    beside = _jpeg(site.episodes / "cover.jpg", color=(250, 250, 250))
-    _jpeg(site.root / "art" / "b.jpg", color=(0, 200, 0))
+    show_cover = make_image(site.root / "cover.jpg", color=(10, 10, 10))
+    beside = make_image(site.episodes / "cover.jpg", color=(250, 250, 250))
+    make_image(site.root / "art" / "b.jpg", color=(0, 200, 0))
     site.show(image='"cover.jpg"')
     _episode_with_image(site, "a", "cover.jpg")  # beside the episode first
     _episode_with_image(site, "b", "art/b.jpg")  # relative to the show
@@ -108,13 +87,13 @@ def test_episode_images_beside_the_episode_or_in_the_show_never_collide(site: Si
 
 
 def test_a_changed_image_is_stale_then_gets_a_new_url_and_the_old_file_goes(site: Site) -> None:
-    cover = _jpeg(site.root / "cover.jpg")
+    cover = make_image(site.root / "cover.jpg")
     site.show(image='"cover.jpg"')
     site.episode("a")
     assert _build(site).exit_code == 0
     old = published_name(cover)
     assert _build(site, "--check").exit_code == 0
-    _jpeg(cover, color=(0, 0, 255))  # same name, new picture: apps must fetch it again
+    make_image(cover, color=(0, 0, 255))  # same name, new picture: apps must fetch it again
     stale = _build(site, "--check")
     assert stale.exit_code == 1
     new = published_name(cover)
@@ -132,10 +111,10 @@ def test_a_cached_episode_sees_its_image_file_appear_change_and_vanish(site: Sit
     _episode_with_image(site, "a", "ep.jpg")
     assert _build(site).exit_code == 0
     assert _feed(site).entries[0].image.href == "https://example.org/ep.jpg"  # a page link
-    picture = _jpeg(site.episodes / "ep.jpg")
+    picture = make_image(site.episodes / "ep.jpg")
     assert _build(site).exit_code == 0
     assert _feed(site).entries[0].image.href == "https://example.org/" + published_name(picture)
-    _jpeg(picture, color=(1, 2, 3))
+    make_image(picture, color=(1, 2, 3))
     assert _build(site).exit_code == 0
     assert _feed(site).entries[0].image.href == "https://example.org/" + published_name(picture)
     assert len(_published(site)) == 1
@@ -148,7 +127,7 @@ def test_a_cached_episode_sees_its_image_file_appear_change_and_vanish(site: Sit
 
 
 def test_a_file_in_the_way_that_the_build_did_not_write_is_not_overwritten(site: Site) -> None:
-    cover = _jpeg(site.root / "cover.jpg")
+    cover = make_image(site.root / "cover.jpg")
     site.show(image='"cover.jpg"')
     site.episode("a")
     theirs = site.root / "public" / published_name(cover)
@@ -161,10 +140,8 @@ def test_a_file_in_the_way_that_the_build_did_not_write_is_not_overwritten(site:
 
 
 def _truncated(path: Path) -> Path:
-    whole = Image.frombytes("RGB", (1400, 1400), os.urandom(1400 * 1400 * 3))
-    out = io.BytesIO()
-    whole.save(out, "JPEG")
-    path.write_bytes(out.getvalue()[: len(out.getvalue()) // 2])
+    whole = make_noise(path).read_bytes()
+    path.write_bytes(whole[: len(whole) // 2])
     return path
 
 
@@ -182,17 +159,17 @@ def _truncated(path: Path) -> Path:
             "feed.toml:{line}: error: artwork cover.jpg cannot be read: damaged or truncated image",
         ),
         (
-            _bomb,
+            make_bomb,
             "feed.toml:{line}: error: artwork cover.jpg cannot be read: 400,000,000 pixels is "
             "more than the 89,478,485 pixels Pillow decodes",
         ),
         (
-            lambda p: _bomb(p, 10000),  # over the limit, under twice it: Pillow only warns
+            lambda p: make_bomb(p, 10000),  # over the limit, under twice it: Pillow only warns
             "feed.toml:{line}: error: artwork cover.jpg cannot be read: 10000 × 10000 px is "
             "more than the 89,478,485 pixels Pillow decodes",
         ),
         (
-            lambda p: _jpeg(p, (1400, 1000)),
+            lambda p: make_image(p, (1400, 1000)),
             "feed.toml:{line}: error: artwork cover.jpg is not square (1400 × 1000 px) "
             "[apple/artwork-size]",
         ),
@@ -216,7 +193,7 @@ def test_bad_show_image_file_is_an_error_at_its_line(
 
 
 def test_an_episode_image_outside_the_show_is_refused(site: Site, tmp_path: Path) -> None:
-    outside = _jpeg(tmp_path / "secret.jpg")
+    outside = make_image(tmp_path / "secret.jpg")
     _episode_with_image(site, "a", "../../secret.jpg")
     (site.episodes / "linked.jpg").symlink_to(outside)
     _episode_with_image(site, "b", "linked.jpg")
@@ -229,8 +206,8 @@ def test_an_episode_image_outside_the_show_is_refused(site: Site, tmp_path: Path
 
 
 def test_check_runs_the_artwork_rules_on_local_files_offline(site: Site) -> None:
-    _jpeg(site.root / "cover.jpg", (1000, 1000))
-    _jpeg(site.episodes / "wide.jpg", (2000, 1400))
+    make_image(site.root / "cover.jpg", (1000, 1000))
+    make_image(site.episodes / "wide.jpg", (2000, 1400))
     site.show(image='"cover.jpg"')
     _episode_with_image(site, "a", "wide.jpg")
     result = runner.invoke(app, ["check", "-c", str(site.config), "--format", "json"])

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 import requests
 from conftest import Site
-from PIL import Image
+from images import make_image
 from serving import Served
 
 from podcastfeed.serve import _parse_range, error_page
@@ -81,14 +81,14 @@ def test_serve_shows_local_artwork_and_rebuilds_when_it_changes(site: Site) -> N
     """`[show] image = "cover.jpg"`: the page shows the published copy, which the preview
     serves; a new picture (feed.toml and the episodes unchanged) is a new copy (issue 15)."""
     cover = site.root / "cover.jpg"
-    Image.new("RGB", (1400, 1400), (200, 30, 30)).save(cover, "JPEG")
+    make_image(cover)
     site.show(image='"cover.jpg"')
     site.episode("first", title="First light")
     with Served(site.config) as served:
         old = published_name(cover)
         assert f'<img src="{old}"' in requests.get(served.url, timeout=5).text
         assert requests.get(served.url + old, timeout=5).content == cover.read_bytes()
-        Image.new("RGB", (1400, 1400), (0, 0, 255)).save(cover, "JPEG")
+        make_image(cover, color=(0, 0, 255))
         new = published_name(cover)
         _until(lambda: f'<img src="{new}"' in requests.get(served.url, timeout=5).text)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -58,7 +59,12 @@ def init_command(
         typer.Option("--category", help='An Apple category: "Technology", "Arts > Books".'),
     ] = None,
     image: Annotated[
-        str | None, typer.Option("--image", help="The artwork URL (square, 1400-3000 px).")
+        str | None,
+        typer.Option(
+            "--image",
+            help="The artwork: a URL, or a JPEG/PNG file, copied in when outside the show "
+            "(square, 1400-3000 px).",
+        ),
     ] = None,
     debug: DebugOption = False,
 ) -> None:
@@ -103,7 +109,8 @@ def init_command(
     show_link = ask(link, "Website", "https://example.org")
     show_language = ask(language, "Language code", "en")
     show_category = ask(category, "Apple category", "Technology")
-    show_image = ask(image, "Artwork URL", show_link.rstrip("/") + "/cover.jpg")
+    written = ask(image, "Artwork (a URL or an image file)", show_link.rstrip("/") + "/cover.jpg")
+    show_image, copy_from = scaffold.show_image(written, folder)
     answers = scaffold.ShowAnswers(
         title=show_title,
         description=show_description,
@@ -114,11 +121,18 @@ def init_command(
         category=show_category,
         image=show_image,
     )
+    copied = folder / show_image if copy_from and not (folder / show_image).exists() else None
+    if copied is not None and copy_from is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(copy_from, copied)
+        err(f"Copied {shown(copy_from, Path())} to {shown(copied, Path())}")
     scaffold.create(config_path, scaffold.feed_toml(answers))
     try:
         config = load_config(config_path)
     except BaseException:
         config_path.unlink()  # nothing half-made is left behind
+        if copied is not None:
+            copied.unlink()
         raise
     episodes = config.build.episodes_dir
     today = datetime.now().astimezone().date()

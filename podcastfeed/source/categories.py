@@ -10,7 +10,6 @@ from podcastfeed.errors import shorten
 from podcastfeed.model import Category
 
 CATEGORIES_HINT = "see https://podcasters.apple.com/support/1691-apple-podcasts-categories"
-EMPTY_CATEGORIES = "'categories' is empty: Apple Podcasts needs at least one Apple category"
 
 #: Pre-2019 names (and common mistakes) mapped to the current category they became.
 LEGACY: dict[str, str] = {

@@ -20,6 +20,7 @@ from podcastfeed.files import relative_name
 from podcastfeed.lock import Probe
 from podcastfeed.model import Chapter, Episode
 from podcastfeed.source.notechapters import HINT
+from podcastfeed.values import parse_link
 
 JSON_CHAPTERS_TYPE = "application/json+chapters"
 
@@ -74,7 +75,8 @@ def _number(seconds: float) -> int | float:
 
 def validate_json_chapters(data: bytes) -> None:
     """A JSON chapters file as the Podcast Index reads it: `version` and `chapters`, each with
-    a numeric `startTime`.
+    a numeric `startTime`, and an `img` or `url` that is an http(s) URL (not a local path such
+    as `../secret.jpg` or `/etc/passwd`, which the published copy would name as it is).
 
     Raises:
         ValueError: what is wrong, naming the chapter.
@@ -94,6 +96,16 @@ def validate_json_chapters(data: bytes) -> None:
             raise ValueError(
                 f"chapter {number} needs a 'startTime' in seconds (got {shorten(start)})"
             )
+        for key in ("img", "url"):  # published as written: a path names nothing an app finds
+            if key in chapter:
+                try:
+                    parse_link(chapter[key])
+                except ValueError:
+                    raise ValueError(
+                        f"chapter {number}: '{key}' must be an http(s) URL (got "
+                        f"{shorten(chapter[key])}); the file is published as it is, and no "
+                        "file it names is published with it"
+                    ) from None
 
 
 def is_derived(chapters: Iterable[Chapter]) -> bool:

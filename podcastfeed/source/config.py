@@ -20,7 +20,7 @@ from podcastfeed.errors import BuildFailed, ConfigError, Problem, shorten
 from podcastfeed.model import Category, Owner, Show
 from podcastfeed.source import CONFIG_NAME as CONFIG_NAME  # re-exported
 from podcastfeed.source import fromnotes
-from podcastfeed.source.categories import CATEGORIES_HINT, EMPTY_CATEGORIES, parse_category
+from podcastfeed.source.categories import CATEGORIES_HINT, parse_category
 from podcastfeed.source.localart import publish_show_image, read_show_image
 from podcastfeed.source.show_tags import TAG_KEYS, read_show_tags
 from podcastfeed.source.shownotes import strip_control_chars
@@ -230,8 +230,6 @@ def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | Non
     categories: list[Category] = []
     raw_categories = r.get("categories", list, required=True, what="a list of strings")
     if raw_categories is not None:
-        if not raw_categories:  # a warning: an imported show builds; check says it (issue 15)
-            r.problem("categories", EMPTY_CATEGORIES, hint=CATEGORIES_HINT, level="warning")
         for item in raw_categories:
             if not isinstance(item, str):
                 r.problem(

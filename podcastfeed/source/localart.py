@@ -41,13 +41,7 @@ def read_show_image(r: TableReader) -> str | None:
     """`[show] image` as written: an http(s) URL, or a path that publish_show_image resolves
     once the show's folders are known; None (with a problem) when it is neither."""
     if "image" not in r.table:  # issue 15: what import cannot know must not stop the first build
-        r.problem(
-            "image",
-            "no 'image': the feed is written without artwork, which Apple requires",
-            hint='add image = "cover.jpg" (or an https URL) to [show]',
-            level="warning",
-        )
-        return None
+        return None  # apple/required-tags says it, once, at [show] (a warning in a build)
     value = r.get("image", str, required=True, what=_HINT)
     if not isinstance(value, str):
         return None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from podcastfeed.errors import PodcastfeedError
+from podcastfeed.errors import PodcastfeedError, shorten
 from podcastfeed.model import AudioInfo
 from podcastfeed.values import format_clock
 
@@ -176,3 +176,56 @@ An example episode: edit it, or delete it and run `podcastfeed new "My first epi
 
 Show notes are **Markdown**; [links](https://example.org) are kept.
 """
+
+
+def show_image(given: str, folder: Path) -> tuple[str, Path | None]:
+    """`init --image`: an http(s) URL as given, or a local image file (since issue 15
+    `[show] image` may be one). The path is read from the working folder, else from the show's
+    `folder`; the file must be a JPEG or PNG that Pillow decodes in full, as the build checks
+    it. Returns (what feed.toml says, the file to copy beside feed.toml first, if any): a file
+    inside the show (symbolic links followed) is named relative to `folder`; one outside it is
+    copied in, as a build publishes nothing from outside the show (localref.py).
+
+    Raises:
+        PodcastfeedError: no such file, not an image, or a different file of that name is in
+            the way.
+    """
+    from podcastfeed.media.artwork import FORMAT_BY_EXTENSION, ArtworkError, read_file
+    from podcastfeed.values import url_scheme
+
+    hint = "an https:// URL, or a JPEG or PNG file (cover.jpg)"
+    if url_scheme(given):
+        return given, None
+    written = Path(given).expanduser()
+    path = next((p for p in (written, folder / written) if p.is_file()), None)
+    if path is None:
+        raise PodcastfeedError(f"--image: file not found: {shorten(given)}", hint=hint)
+    try:
+        found = read_file(path)
+    except ArtworkError as exc:
+        raise PodcastfeedError(f"--image: {exc}", hint=hint) from None
+    if found.format not in ("JPEG", "PNG"):
+        raise PodcastfeedError(
+            f"--image: {shorten(given)} is {found.format}; Apple takes JPEG or PNG", hint=hint
+        )
+    promised = FORMAT_BY_EXTENSION.get(path.suffix.lower())
+    if promised is not None and promised != found.format:  # apple/artwork-format's error
+        better = ".png" if found.format == "PNG" else ".jpg"
+        raise PodcastfeedError(
+            f"--image: {shorten(given)} is a {found.format} file named as {promised}",
+            hint=f"rename it to {better}",
+        )
+    real, show = path.resolve(), folder.resolve()
+    if real.is_relative_to(show):
+        return Path(os.path.relpath(real, show)).as_posix(), None
+    suffix = next((s for s, f in FORMAT_BY_EXTENSION.items() if f == found.format), "")
+    name = path.stem + (
+        path.suffix.lower() if path.suffix.lower() in FORMAT_BY_EXTENSION else suffix
+    )
+    target = show / name
+    if target.exists() and target.read_bytes() != real.read_bytes():
+        raise PodcastfeedError(
+            f"--image: {shorten(given)} is outside the show and {name} there is another file",
+            hint=f"copy it into {folder} yourself, or rename it",
+        )
+    return name, real

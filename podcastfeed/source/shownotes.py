@@ -24,6 +24,7 @@ from cmarkgfm import _cmark
 from cmarkgfm.cmark import Options
 
 from podcastfeed.source.cleanup import after_sanitizing, before_sanitizing
+from podcastfeed.source.excerpts import excerpt_html
 from podcastfeed.source.nesting import NESTING_LIMIT, cap_nesting
 
 DESCRIPTION_LIMIT = 4000  # bytes, Apple's limit for <description>
@@ -370,7 +371,8 @@ def _truncate(tokens: list[Token], limit: int) -> str:
 def make_description(
     notes_html: str, *, summary: str | None = None, limit: int = DESCRIPTION_LIMIT
 ) -> str:
-    """The item <description>: `summary` if given (Markdown or HTML), else the notes.
+    """The item <description>: `summary` if given (text, HTML or Markdown: excerpt_html),
+    else the notes.
 
     Sanitized to Apple's description tags (p ol ul li a b i strong em, plus br) and at most
     `limit` UTF-8 bytes. When cut, it ends at a word boundary with "…" and every open tag is
@@ -378,7 +380,7 @@ def make_description(
     """
     tokens: list[Token] = []
     if summary and summary.strip():
-        summary_html = _markdown_to_html(strip_control_chars(summary))
+        summary_html = excerpt_html(strip_control_chars(summary), _markdown_to_html)
         summary_html = _sanitize(_capped(summary_html, None), None)
         tokens, complete = _description_tokens(summary_html, limit)
     if not tokens:  # no summary, or one that sanitizes to nothing

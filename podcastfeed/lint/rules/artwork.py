@@ -1,15 +1,15 @@
 """Rules on the cover art (show and episodes): format, size, colour mode, file size.
 
 A local image is always checked, decoded in full (a truncated file is found): the show's own
-local artwork (`[show] image = "cover.jpg"`, published beside the feed) or a path in a feed,
-relative to the feed file. An http(s) one only with --online, through a ranged read of its first
-bytes, whose header Pillow reads.
+local artwork (`[show] image = "cover.jpg"`, published beside the feed) or a path in a feed
+file, inside the feed file's folder (a feed read from a URL names no local file). An http(s)
+one only with --online, through a ranged read of its first bytes, whose header Pillow reads.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
@@ -17,6 +17,7 @@ from lxml import etree
 from podcastfeed.lint.base import Feed, Hit, rule
 from podcastfeed.media import artwork
 from podcastfeed.media.artwork import Artwork, ArtworkError
+from podcastfeed.source.localref import find_local
 
 APPLE_ARTWORK = "https://podcasters.apple.com/support/896-artwork-requirements"
 MIN_SIDE, MAX_SIDE = 1400, 3000
@@ -47,12 +48,16 @@ def _read(feed: Feed, href: str) -> Artwork | ArtworkError | None:
     elif scheme in ("http", "https"):
         if feed.online is not None:
             result = feed.online.artwork(href)
-    elif scheme in ("", "file"):
-        path = Path(unquote(urlsplit(href).path)) if scheme == "file" else Path(href)
-        if not path.is_absolute() and feed.base is not None:
-            path = feed.base / path
+    elif scheme in ("", "file") and feed.base is not None:
+        # Only a feed file's own folder, by the one rule for local files (localref.py): a feed
+        # (a URL's above all) naming /etc/passwd, ../secret.jpg, /dev/stdin or a link out of
+        # it must not have `check` read, or say anything of, a file elsewhere.
+        written = unquote(urlsplit(href).path) if scheme == "file" else href
         try:
+            path = find_local(written, (feed.base,), (feed.base.resolve(),))
             result = artwork.read_file(path)
+        except ValueError as exc:
+            result = ArtworkError(str(exc).replace("the show folder", "the feed's folder"))
         except ArtworkError as exc:
             result = exc
     feed.artwork_cache[href] = result

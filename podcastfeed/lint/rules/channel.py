@@ -33,6 +33,12 @@ REQUIRED = {
     "itunes:explicit": "explicit",
     "itunes:image": "image",
 }
+#: What to write for a key a show imported without it lacks (issue 15: the build's one warning).
+_SET = {
+    "image": 'add image = "cover.jpg" (or an https:// URL) to [show] in feed.toml',
+    "categories": 'set categories in feed.toml, e.g. ["Technology"]: '
+    "https://podcasters.apple.com/support/1691-apple-podcasts-categories",
+}
 
 
 @rule(
@@ -58,7 +64,7 @@ def required_tags(feed: Feed) -> Iterator[Hit]:
             yield Hit(
                 element if element is not None else channel,
                 f"the channel's <{path}> {state}",
-                hint=f"set {key} in feed.toml" if feed.origin else None,
+                hint=_SET.get(key, f"set {key} in feed.toml") if feed.origin else None,
                 key=key,
             )
 
