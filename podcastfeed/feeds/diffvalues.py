@@ -10,9 +10,10 @@ as absent, `guid isPermaLink` true when absent, an enclosure `length` absent or 
 `cast` when absent or unknown (read case-insensitively) and the channel's persons on an item
 that has none, URLs as RFC 3986 normalizes them (scheme and host case, default port, empty
 path, percent-encoding), whitespace around values, and HTML entities as the characters they
-stand for; and the item equivalences of feeds/diffitems.py (what an item inherits, its notes,
-MIME aliases, the episode number in either namespace). Anything that does not parse is compared
-as written.
+stand for; the item equivalences of feeds/diffitems.py (what an item inherits, its notes,
+MIME aliases, the episode number in either namespace); and what a migration leaves out
+(feeds/diffchannel.py: tags about the file or the old host, tags Apple no longer reads, retired
+categories). Anything that does not parse is compared as written.
 """
 
 from __future__ import annotations
