@@ -96,6 +96,26 @@ def test_a_category_apple_retired_equals_the_one_it_became(
     assert diff(tmp_path, legacy, feed(category="Music"))[0] == 1  # another category: a change
 
 
+def test_notes_compare_without_what_only_styles_them(tmp_path: Path) -> None:
+    """Acast's footer: `style`, `target`, `rel`, single quotes, `<br />` before `<hr>` (what
+    the build's sanitizer and cleanup drop) say nothing; a word or a link still does."""
+    styled = (
+        "<content:encoded><![CDATA[<p>Q.</p><br /><hr><p style='color:grey'> See <a "
+        "style='color:grey;' target='_blank' rel='noopener' href='https://e.org/p'>p</a>.</p>"
+        "]]></content:encoded>"
+    )
+    plain = '<content:encoded><![CDATA[<p>Q.</p>\n<hr/><p> See <a href="https://e.org/p">p</a>.</p>]]></content:encoded>'
+    code_ = 'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+
+    def with_notes(notes: str) -> bytes:
+        return feed(item=notes).replace(b"<rss ", b"<rss " + code_.encode())
+
+    assert diff(tmp_path, with_notes(styled), with_notes(plain))[0] == 0
+    assert diff(tmp_path, with_notes(styled), with_notes(plain), "--exact")[0] == 1
+    for changed in (plain.replace("See", "Read"), plain.replace("e.org/p", "e.org/q")):
+        assert diff(tmp_path, with_notes(styled), with_notes(changed))[0] == 1
+
+
 def test_what_the_build_derives_is_a_note_not_a_change(tmp_path: Path) -> None:
     """podcast:guid from the feed's URL, the self link, `<image>` from itunes:image: derived
     from what the source says, so `diff` exits 0 and lists them as notes."""

@@ -36,6 +36,17 @@ _PLAIN = re.compile(
 )
 _INLINE = re.compile(r"</?(?:a|b|i|em|strong|span|u|code|small)(?:\s[^>]*)?>", re.I)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+#: Attributes that style notes rather than say something.
+PRESENTATION = frozenset({"style", "class", "id", "target", "rel"})
+_VOID = frozenset({"br", "hr", "img"})
+_START_TAG = re.compile(
+    r"<([A-Za-z][A-Za-z0-9]*)((?:\s+[^\s=>/]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*/?>"
+)
+_ATTR = re.compile(r"""([^\s=>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+_BLOCK = r"</?(?:p|ul|ol|li|h[1-6]|blockquote|pre|table|figure|hr|div)\b[^>]*>"
+_BR_AT_BLOCK = re.compile(rf"({_BLOCK})\s*(?:<br/>\s*)+|(?:\s*<br/>)+\s*({_BLOCK})")
+_END_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9]*)\s*>")
+_BETWEEN_TAGS = re.compile(r">\s+<")
 _HREF = re.compile(r"""<a\s[^>]*?href\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 
 
@@ -91,6 +102,8 @@ def same_notes(item: etree._Element) -> None:
         notes.text = description.text
     if notes is not None and notes.text and not _TAG.search(_PLAIN.sub("", notes.text)):
         notes.text = words(notes.text)  # only paragraphs and line breaks: plain text
+    elif notes is not None and notes.text:
+        notes.text = without_presentation(notes.text)
     if description is not None and description.text:
         description.text = _words_and_links(description.text)
     summary = item.find(f"{ITUNES}summary")
@@ -98,6 +111,32 @@ def same_notes(item: etree._Element) -> None:
         copied = words(summary.text or "") == words(notes.text)
         if copied:
             item.remove(summary)
+
+
+def without_presentation(notes: str) -> str:
+    """Notes without what only styles them: `style`, `class`, `id`, `target`, `rel` (apps show
+    notes in their own style; Apple's guide allows tags, no styling), either quote, a void
+    element with or without `/`, line breaks beside a block, whitespace between tags."""
+    text = _START_TAG.sub(_one_spelling, notes)
+    text = _END_TAG.sub(lambda m: f"</{m.group(1).lower()}>", text)
+    text = _BR_AT_BLOCK.sub(lambda m: m.group(1) or m.group(2) or "", text)
+    return " ".join(_BETWEEN_TAGS.sub("><", text).split())
+
+
+def _one_spelling(found: re.Match[str]) -> str:
+    name = found.group(1).lower()
+    kept = [
+        f'{key.lower()}="{html.escape(html.unescape(value), quote=True)}"'
+        for key, value in _attributes(found.group(2))
+        if key.lower() not in PRESENTATION
+    ]
+    end = "/>" if name in _VOID else ">"
+    return "<" + " ".join([name, *kept]) + end
+
+
+def _attributes(raw: str) -> list[tuple[str, str]]:
+    """Each attribute and its value (`""` for one without a value)."""
+    return [(m.group(1), "".join(g or "" for g in m.groups()[1:])) for m in _ATTR.finditer(raw)]
 
 
 def words(notes: str) -> str:
