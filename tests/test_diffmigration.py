@@ -116,6 +116,26 @@ def test_notes_compare_without_what_only_styles_them(tmp_path: Path) -> None:
         assert diff(tmp_path, with_notes(styled), with_notes(changed))[0] == 1
 
 
+def test_a_player_of_the_episodes_own_audio_is_no_part_of_the_notes(tmp_path: Path) -> None:
+    """PowerPress' player (which the build's cleanup drops) plays the enclosure the app plays;
+    an HTML comment shows nothing. A player of other audio is part of the notes."""
+    player = (
+        '<!-- powerpress_player --><div class="powerpress_player"><audio class="wp-audio-'
+        'shortcode" controls="controls"><source type="audio/mpeg" src="{src}?_=1" /></audio></div>'
+    )
+    content = 'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+
+    def with_notes(extra: str) -> bytes:
+        notes = f"<content:encoded><![CDATA[<p>Talk.</p>{extra}]]></content:encoded>"
+        return feed(item=notes).replace(b"<rss ", b"<rss " + content.encode())
+
+    own = player.format(src="https://e.org/1.mp3")
+    assert diff(tmp_path, with_notes(own), with_notes(""))[0] == 0
+    assert diff(tmp_path, with_notes(own), with_notes(""), "--exact")[0] == 1
+    other = player.format(src="https://e.org/2.mp3")
+    assert diff(tmp_path, with_notes(other), with_notes(""))[0] == 1
+
+
 def test_what_the_build_derives_is_a_note_not_a_change(tmp_path: Path) -> None:
     """podcast:guid from the feed's URL, the self link, `<image>` from itunes:image: derived
     from what the source says, so `diff` exits 0 and lists them as notes."""

@@ -45,6 +45,9 @@ _START_TAG = re.compile(
 _ATTR = re.compile(r"""([^\s=>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 _BLOCK = r"</?(?:p|ul|ol|li|h[1-6]|blockquote|pre|table|figure|hr|div)\b[^>]*>"
 _BR_AT_BLOCK = re.compile(rf"({_BLOCK})\s*(?:<br/>\s*)+|(?:\s*<br/>)+\s*({_BLOCK})")
+_PLAYER = re.compile(r"<audio\b[^>]*>.*?</audio\s*>", re.IGNORECASE | re.DOTALL)
+_SRC = re.compile(r"""\ssrc\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+_EMPTY_DIV = re.compile(r"<div\b[^>]*>\s*</div\s*>", re.IGNORECASE)
 _END_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9]*)\s*>")
 _BETWEEN_TAGS = re.compile(r">\s+<")
 _HREF = re.compile(r"""<a\s[^>]*?href\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
@@ -100,6 +103,10 @@ def same_notes(item: etree._Element) -> None:
     if notes is None and description is not None and description.text:
         notes = etree.SubElement(item, ENCODED)
         notes.text = description.text
+    if notes is not None and notes.text:
+        enclosure = item.find("enclosure")
+        audio = "" if enclosure is None else enclosure.get("url", "")
+        notes.text = _without_own_player(_COMMENT.sub("", notes.text), audio)
     if notes is not None and notes.text and not _TAG.search(_PLAIN.sub("", notes.text)):
         notes.text = words(notes.text)  # only paragraphs and line breaks: plain text
     elif notes is not None and notes.text:
@@ -111,6 +118,18 @@ def same_notes(item: etree._Element) -> None:
         copied = words(summary.text or "") == words(notes.text)
         if copied:
             item.remove(summary)
+
+
+def _without_own_player(notes: str, audio: str) -> str:
+    """Notes without a player of the episode's own audio (WordPress' and PowerPress'): the app
+    plays the enclosure. A player of other audio stays."""
+
+    def drop(found: re.Match[str]) -> str:
+        sources = {src.split("?", 1)[0] for src in _SRC.findall(found.group(0))}
+        return "" if audio and sources == {audio.split("?", 1)[0]} else found.group(0)
+
+    text = _PLAYER.sub(drop, notes)
+    return _EMPTY_DIV.sub("", text) if text != notes else text
 
 
 def without_presentation(notes: str) -> str:
