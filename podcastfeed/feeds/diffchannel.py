@@ -28,7 +28,6 @@ ABOUT_THE_FILE = frozenset(
         "ttl",
         "webMaster",
         "managingEditor",
-        "author",  # no RSS 2.0 channel element: Anchor's copy of itunes:author
         f"{{{xmlns.ATOM}}}id",
     }
 )
@@ -37,8 +36,9 @@ ABOUT_THE_FILE = frozenset(
 #: `description`, the notes, or the title; nor the channel's itunes:summary (the show's
 #: `description` is what Apple shows; an item's is compared as a copy of its notes).
 NOT_READ = frozenset({f"{ITUNES}subtitle", f"{ITUNES}keywords", f"{ITUNES}order"})
-#: Also the channel's RSS `<category>` (Apple and the Podcast Index read itunes:category).
-CHANNEL_NOT_READ = ABOUT_THE_FILE | {f"{ITUNES}summary", "category"}
+#: Also the channel's RSS `<category>` (Apple and the Podcast Index read itunes:category) and
+#: `author`, no RSS 2.0 channel element (Anchor's copy of itunes:author).
+CHANNEL_NOT_READ = ABOUT_THE_FILE | {f"{ITUNES}summary", "category", "author"}
 #: atom:link relations about the file: the old host's pages of a paged feed (RFC 5005).
 PAGES = frozenset({"first", "last", "next", "previous", "prev"})
 #: Item tags of RSS 2.0 no podcast app shows: the old host's comments page, the entry's edit
