@@ -201,6 +201,7 @@ class ShowTags:
     spotify_limit: int | None = None
     hubs: tuple[str, ...] = ()
     value: tuple[Value, ...] = ()
+    uses_podping: bool | None = None  # podcast:podping usesPodping
     enclosure_prefix: str | None = None  # analytics redirect before every enclosure URL
 
     @property

@@ -380,6 +380,7 @@ def _json(args: list[str], code: int) -> dict[str, object]:
         "added",
         "removed",
         "changed",
+        "notes",
         "repairs",
         "error",
     ]
@@ -410,6 +411,7 @@ def test_diff_json_lists_changes_with_field_old_new(tmp_path: Path) -> None:
                 "changes": [{"field": "enclosure length", "old": "1000", "new": "1001"}],
             }
         ],
+        "notes": [],
         "repairs": [],
         "error": None,
     }

@@ -16,6 +16,7 @@ from lxml import etree
 
 from podcastfeed import xmlns
 from podcastfeed.errors import PodcastfeedError
+from podcastfeed.feeds.diffchannel import build_additions
 from podcastfeed.feeds.diffvalues import channel_meaning, item_meaning
 from podcastfeed.feeds.xml import FeedReadError, Repair, parse_feed
 
@@ -56,6 +57,9 @@ class FeedDiff:
     changed: list[tuple[EpisodeRef, list[FieldChange]]] = field(default_factory=list)
     #: What reading a feed that is not well-formed repaired: (the feed's name, the repair).
     repairs: list[tuple[str, Repair]] = field(default_factory=list)
+    #: Channel fields the build added, derived from the rest of the feed (podcast:guid from its
+    #: URL, the self link, `<image>` from itunes:image): not changes (feeds/diffchannel.py).
+    notes: list[FieldChange] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.channel or self.added or self.removed or self.changed)
@@ -71,9 +75,16 @@ def diff_feeds(
         PodcastfeedError: either is not an RSS feed (named by `old_name`/`new_name`).
     """
     repairs: list[tuple[str, Repair]] = []
-    old_channel, old_items = _read(old, old_name, exact, repairs)
-    new_channel, new_items = _read(new, new_name, exact, repairs)
-    result = FeedDiff(channel=_changes(old_channel, new_channel), repairs=repairs)
+    old_fields, old_meant, old_items = _read(old, old_name, exact, repairs)
+    new_fields, new_meant, new_items = _read(new, new_name, exact, repairs)
+    notes: list[FieldChange] = []
+    if old_meant is not None and new_meant is not None:
+        added = etree.Element("added")
+        added.extend(build_additions(old_meant, new_meant))
+        notes = [FieldChange(name, None, value) for name, value in _fields(added).items()]
+    old_channel = _Side(old_fields, old_fields if old_meant is None else _fields(old_meant))
+    new_channel = _Side(new_fields, new_fields if new_meant is None else _fields(new_meant))
+    result = FeedDiff(channel=_changes(old_channel, new_channel), repairs=repairs, notes=notes)
     for key, (title, fields) in new_items.items():
         if key not in old_items:
             result.added.append(EpisodeRef(key, title))
@@ -86,8 +97,10 @@ def diff_feeds(
 
 
 def format_diff(diff: FeedDiff) -> list[str]:
-    """Short lines: `~ channel …`, `+ episode …`, `- episode …`, `~ episode …: fields`."""
+    """Short lines: `~ channel …`, `= channel …` (added by the build, no change), `+ episode …`,
+    `- episode …`, `~ episode …: fields`."""
     lines = [f"~ channel {_change(change)}" for change in diff.channel]
+    lines += [f"= channel {_change(change)}, derived by the build" for change in diff.notes]
     lines += [f"+ episode {_ref(ref)}" for ref in diff.added]
     lines += [f"- episode {_ref(ref)}" for ref in diff.removed]
     for ref, changes in diff.changed:
@@ -136,6 +149,7 @@ def diff_json(
             _ref_json(ref) | {"changes": [_change_json(change) for change in changes]}
             for ref, changes in found.changed
         ],
+        "notes": [_change_json(change) for change in found.notes],
         "repairs": [
             {"source": source, "line": repair.line, "what": repair.what}
             for source, repair in found.repairs + tried_repairs(error)
@@ -209,7 +223,8 @@ def _changes(old: _Side, new: _Side) -> list[FieldChange]:
 
 def _read(
     data: bytes, name: str, exact: bool, repairs: list[tuple[str, Repair]]
-) -> tuple[_Side, dict[str, tuple[str, _Side]]]:
+) -> tuple[Fields, etree._Element | None, dict[str, tuple[str, _Side]]]:
+    """The channel's fields as written, its meaning (None with `exact`), and the items."""
     found: list[Repair] = []
     channel = parse_feed(data, name, found).find("channel")
     repairs += [(name, repair) for repair in found]
@@ -224,8 +239,7 @@ def _read(
             key += "'"
         meant = fields if meant_channel is None else _fields(item_meaning(item, meant_channel))
         items[key] = (title, _Side(fields, meant))
-    fields = _fields(channel, skip="item")
-    return _Side(fields, fields if meant_channel is None else _fields(meant_channel)), items
+    return _fields(channel, skip="item"), meant_channel, items
 
 
 def _enclosure_url(item: etree._Element) -> str:

@@ -36,6 +36,20 @@ _PLAIN = re.compile(
 )
 _INLINE = re.compile(r"</?(?:a|b|i|em|strong|span|u|code|small)(?:\s[^>]*)?>", re.I)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+#: Attributes that style notes rather than say something.
+PRESENTATION = frozenset({"style", "class", "id", "target", "rel"})
+_VOID = frozenset({"br", "hr", "img"})
+_START_TAG = re.compile(
+    r"<([A-Za-z][A-Za-z0-9]*)((?:\s+[^\s=>/]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*/?>"
+)
+_ATTR = re.compile(r"""([^\s=>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+_BLOCK = r"</?(?:p|ul|ol|li|h[1-6]|blockquote|pre|table|figure|hr|div)\b[^>]*>"
+_BR_AT_BLOCK = re.compile(rf"({_BLOCK})\s*(?:<br/>\s*)+|(?:\s*<br/>)+\s*({_BLOCK})")
+_PLAYER = re.compile(r"<audio\b[^>]*>.*?</audio\s*>", re.IGNORECASE | re.DOTALL)
+_SRC = re.compile(r"""\ssrc\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+_EMPTY_DIV = re.compile(r"<div\b[^>]*>\s*</div\s*>", re.IGNORECASE)
+_END_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9]*)\s*>")
+_BETWEEN_TAGS = re.compile(r">\s+<")
 _HREF = re.compile(r"""<a\s[^>]*?href\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 
 
@@ -89,8 +103,14 @@ def same_notes(item: etree._Element) -> None:
     if notes is None and description is not None and description.text:
         notes = etree.SubElement(item, ENCODED)
         notes.text = description.text
+    if notes is not None and notes.text:
+        enclosure = item.find("enclosure")
+        audio = "" if enclosure is None else enclosure.get("url", "")
+        notes.text = _without_own_player(_COMMENT.sub("", notes.text), audio)
     if notes is not None and notes.text and not _TAG.search(_PLAIN.sub("", notes.text)):
         notes.text = words(notes.text)  # only paragraphs and line breaks: plain text
+    elif notes is not None and notes.text:
+        notes.text = without_presentation(notes.text)
     if description is not None and description.text:
         description.text = _words_and_links(description.text)
     summary = item.find(f"{ITUNES}summary")
@@ -98,6 +118,44 @@ def same_notes(item: etree._Element) -> None:
         copied = words(summary.text or "") == words(notes.text)
         if copied:
             item.remove(summary)
+
+
+def _without_own_player(notes: str, audio: str) -> str:
+    """Notes without a player of the episode's own audio (WordPress' and PowerPress'): the app
+    plays the enclosure. A player of other audio stays."""
+
+    def drop(found: re.Match[str]) -> str:
+        sources = {src.split("?", 1)[0] for src in _SRC.findall(found.group(0))}
+        return "" if audio and sources == {audio.split("?", 1)[0]} else found.group(0)
+
+    text = _PLAYER.sub(drop, notes)
+    return _EMPTY_DIV.sub("", text) if text != notes else text
+
+
+def without_presentation(notes: str) -> str:
+    """Notes without what only styles them: `style`, `class`, `id`, `target`, `rel` (apps show
+    notes in their own style; Apple's guide allows tags, no styling), either quote, a void
+    element with or without `/`, line breaks beside a block, whitespace between tags."""
+    text = _START_TAG.sub(_one_spelling, notes)
+    text = _END_TAG.sub(lambda m: f"</{m.group(1).lower()}>", text)
+    text = _BR_AT_BLOCK.sub(lambda m: m.group(1) or m.group(2) or "", text)
+    return " ".join(_BETWEEN_TAGS.sub("><", text).split())
+
+
+def _one_spelling(found: re.Match[str]) -> str:
+    name = found.group(1).lower()
+    kept = [
+        f'{key.lower()}="{html.escape(html.unescape(value), quote=True)}"'
+        for key, value in _attributes(found.group(2))
+        if key.lower() not in PRESENTATION
+    ]
+    end = "/>" if name in _VOID else ">"
+    return "<" + " ".join([name, *kept]) + end
+
+
+def _attributes(raw: str) -> list[tuple[str, str]]:
+    """Each attribute and its value (`""` for one without a value)."""
+    return [(m.group(1), "".join(g or "" for g in m.groups()[1:])) for m in _ATTR.finditer(raw)]
 
 
 def words(notes: str) -> str:

@@ -10,9 +10,10 @@ as absent, `guid isPermaLink` true when absent, an enclosure `length` absent or 
 `cast` when absent or unknown (read case-insensitively) and the channel's persons on an item
 that has none, URLs as RFC 3986 normalizes them (scheme and host case, default port, empty
 path, percent-encoding), whitespace around values, and HTML entities as the characters they
-stand for; and the item equivalences of feeds/diffitems.py (what an item inherits, its notes,
-MIME aliases, the episode number in either namespace). Anything that does not parse is compared
-as written.
+stand for; the item equivalences of feeds/diffitems.py (what an item inherits, its notes,
+MIME aliases, the episode number in either namespace); and what a migration leaves out
+(feeds/diffchannel.py: tags about the file or the old host, tags Apple no longer reads, retired
+categories). Anything that does not parse is compared as written.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from podcastfeed import xmlns
+from podcastfeed.feeds.diffchannel import channel_rules, item_rules
 from podcastfeed.feeds.diffitems import inherited, same_notes
 from podcastfeed.feeds.feedvalues import parse_pub_date
 from podcastfeed.source.tagvalues import taxonomy
@@ -62,9 +64,6 @@ EXPLICIT = {"true": "true", "yes": "true", "explicit": "true"} | {
     "no": "false",
     "clean": "false",
 }
-#: Channel fields about the file, not the show (RSS 2.0: the program that wrote it, the spec it
-#: follows, when it was built): compared only with `exact`.
-ABOUT_THE_FILE = frozenset({"generator", "docs", "lastBuildDate"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _BARE_AMPERSAND = re.compile(r"&(?!#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
@@ -77,9 +76,10 @@ def channel_meaning(channel: etree._Element) -> etree._Element:
     """A copy of `channel` without its items, each value in one spelling, defaults filled in."""
     result = etree.Element(channel.tag)
     for child in channel:
-        if child.tag != "item" and child.tag not in ABOUT_THE_FILE:
+        if child.tag != "item":
             result.append(copy.deepcopy(child))
     _normalize(result)
+    channel_rules(result)
     _default(result, _itunes("type"), "episodic")
     return result
 
@@ -89,6 +89,7 @@ def item_meaning(item: etree._Element, channel: etree._Element) -> etree._Elemen
     persons an item without any of its own has (the Podcasting 2.0 spec)."""
     result = copy.deepcopy(item)
     _normalize(result)
+    item_rules(result)
     _default(result, _itunes("episodeType"), "full")
     if result.find(PERSON) is None:
         for person in channel.iterfind(PERSON):

@@ -14,6 +14,7 @@ from typing import Any
 from lxml import etree
 
 from podcastfeed.source import tagvalues
+from podcastfeed.source.valueparse import parse_value
 from podcastfeed.values import (
     TRUE_WORDS,
     DateRangeError,
@@ -125,3 +126,55 @@ def podcast_locations(parent: etree._Element, spaces: tuple[str, ...]) -> list[d
             entry |= {k: element.get(k, "").strip() for k in ("rel", "geo", "osm", "country")}
             found.append({k: v for k, v in entry.items() if v})
     return _valid(found, tagvalues.location)
+
+
+#: podcast:value attributes as feed.toml's `value` keys (docs/configuration.md).
+_VALUE_KEYS = {
+    "customKey": "custom_key",
+    "customValue": "custom_value",
+    "startTime": "start",
+    "remoteStartTime": "remote_start",
+    "remotePercentage": "remote_percentage",
+    "feedGuid": "feed_guid",
+    "itemGuid": "item_guid",
+    "feedUrl": "feed_url",
+}
+
+
+def _value_table(element: etree._Element) -> dict[str, Any]:
+    table: dict[str, Any] = {}
+    for name, raw in element.attrib.items():
+        key = _VALUE_KEYS.get(str(name), str(name))
+        text = str(raw).strip()
+        if key in ("split", "remote_percentage") and text.isdigit():
+            table[key] = int(text)
+        elif key == "fee":
+            table[key] = bool(is_true(text))
+        else:
+            table[key] = text
+    for child in element:
+        local = etree.QName(child).localname if isinstance(child.tag, str) else ""
+        if local == "valueRecipient":
+            table.setdefault("recipients", []).append(_value_table(child))
+        elif local == "valueTimeSplit":
+            table.setdefault("time_splits", []).append(_value_table(child))
+        elif local == "remoteItem":
+            table["remote_item"] = _value_table(child)
+    return table
+
+
+def podcast_values(
+    parent: etree._Element, spaces: tuple[str, ...]
+) -> tuple[list[dict[str, Any]], int]:
+    """The parent's podcast:value blocks as `value` tables the build accepts (no error from
+    source/valueparse.py), and how many it does not."""
+    kept, refused = [], 0
+    for space in spaces:
+        for element in parent.iterchildren(f"{{{space}}}value"):
+            table = _value_table(element)
+            _blocks, issues = parse_value(table)
+            if any(level == "error" for level, _message, _where in issues):
+                refused += 1
+            else:
+                kept.append(table)
+    return kept, refused

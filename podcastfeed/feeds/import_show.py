@@ -13,7 +13,7 @@ from podcastfeed import xmlns
 from podcastfeed.feeds import feedvalues
 from podcastfeed.feeds.feedvalues import clean_title, is_true
 from podcastfeed.source.categories import current_name, parse_category
-from podcastfeed.values import LANGUAGE
+from podcastfeed.values import COUNTRY, LANGUAGE
 from podcastfeed.xmlns import ATOM, ITUNES
 
 #: Apple's limit for the channel description.
@@ -184,6 +184,22 @@ def read_show(channel: etree._Element, source_url: str | None, result: Notes) ->
     found_persons = persons(channel)
     if found_persons:
         show["persons"] = found_persons
+    values, refused = feedvalues.podcast_values(channel, PODCAST)
+    if values:  # value-for-value: how listeners' apps pay the show (docs/configuration.md)
+        show["value"] = values[0] if len(values) == 1 else values
+    if refused:
+        result.warnings.append(
+            f"channel: {refused} podcast:value block(s) the build refuses; dropped"
+        )
+    podping = find_in(channel, "podping", PODCAST)
+    if podping is not None and podping.get("usesPodping"):
+        show["podping"] = bool(is_true(podping.get("usesPodping")))
+    countries = text_of(find_in(channel, "countryOfOrigin", (xmlns.SPOTIFY,)))
+    if countries:
+        show["country_of_origin"] = [c for c in countries.lower().split() if COUNTRY.match(c)]
+    hubs = [e.get("href") for e in channel.findall(f"{{{ATOM}}}link") if e.get("rel") == "hub"]
+    if hubs:
+        show["hubs"] = [hub for hub in hubs if hub and hub.startswith(("https://", "http://"))]
     for key, found in (
         ("images", feedvalues.podcast_images(channel, PODCAST)),
         ("location", feedvalues.podcast_locations(channel, PODCAST)),

@@ -133,6 +133,7 @@ def front_matter(item: Item) -> dict[str, Any]:
         "images": item.images or None,
         "soundbites": item.soundbites or None,
         "category": item.categories or None,
+        "value": (item.value[0] if len(item.value) == 1 else item.value) or None,
     }
     if isinstance(optional["episode"], str):
         optional["episode"] = int(optional["episode"])

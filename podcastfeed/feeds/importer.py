@@ -75,6 +75,7 @@ class Item:
     locations: list[dict[str, Any]] = field(default_factory=list)
     soundbites: list[dict[str, Any]] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)  # RSS <category>: the build writes them
+    value: list[dict[str, Any]] = field(default_factory=list)  # replaces the show's for it
     todos: list[str] = field(default_factory=list)  # `# TODO:` lines for the front matter
 
 
@@ -291,6 +292,9 @@ def _read_item(element: etree._Element, number: int, result: Import) -> Item | N
     item.images = feedvalues.podcast_images(element, PODCAST)
     item.locations = feedvalues.podcast_locations(element, PODCAST)
     item.soundbites = _soundbites(element, duration, where, result)
+    item.value, refused = feedvalues.podcast_values(element, PODCAST)
+    if refused:
+        result.warnings.append(f"{where}: {refused} podcast:value block(s) the build refuses")
     for category in element.findall("category"):
         word = text_of(category)
         if word and word not in item.categories:

@@ -117,6 +117,8 @@ def write_channel_tags(channel: etree._Element, t: ShowTags) -> None:
             dtstart=None if u.dtstart is None else u.dtstart.isoformat(),
             rrule=u.rrule,
         )
+    if t.uses_podping is not None:  # docs/tags/podping.md: the feed announces its updates
+        _sub(channel, PODCAST, "podping", usesPodping=str(t.uses_podping).lower())
     if t.country_of_origin:
         _sub(channel, SPOTIFY, "countryOfOrigin", " ".join(t.country_of_origin))
     if t.spotify_limit is not None:

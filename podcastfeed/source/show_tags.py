@@ -44,6 +44,7 @@ TAG_KEYS = {
     "spotify_limit": "spotify:limit",
     "hubs": 'atom:link rel="hub"',
     "value": "podcast:value",
+    "podping": "podcast:podping",
     "enclosure_prefix": "enclosure url, podcast:source uri",
 }
 
@@ -149,5 +150,6 @@ def read_show_tags(r: TableReader, timezone: str) -> ShowTags:
         spotify_limit=get("spotify_limit", require_positive_int),
         hubs=get("hubs", lambda v: tv.several(v, hub)) or (),
         value=read_show_value(r),
+        uses_podping=get("podping", require_bool),
         enclosure_prefix=get("enclosure_prefix", parse_enclosure_prefix),
     )
