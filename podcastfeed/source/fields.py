@@ -23,6 +23,12 @@ ONE_LINE_FIELDS = frozenset(
     {"title", "author", "itunes_author", "itunes_title", "season_name", "episode_display", "guid"}
 )
 
+#: Fields that are text whatever YAML 1.1 makes of the scalar: `title: off` is the title "off"
+#: (not False), `title: 1.10` is "1.10" (not 1.1): FieldReader.raw gives them as written. Not
+#: `guid`: a feed already published with `guid: 0123` as "83" keeps its guids.
+TEXT_FIELDS = ONE_LINE_FIELDS - {"guid"} | {"summary"}
+_NOT_TEXT = (bool, int, float, date)  # what YAML 1.1 makes of `off`, `1.10`, `12:30`, `2024-1-2`
+
 #: Canonical field -> the keys that may hold it, first match wins. `type` is not here on purpose:
 #: WordPress exports use it for the post type (`type: post`).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -79,20 +85,42 @@ class YAMLLimitError(yaml.MarkedYAMLError):
     """YAML refused before it is built: aliases that expand too far, or refer to themselves."""
 
 
-class LimitedLoader(_SafeLoader):  # type: ignore[misc]
+class _AliasLimit:
     """yaml's safe loader, refusing alias bombs after composing, in milliseconds and before any
     value is built (PyYAML builds shared values cheaply; our checks and messages then walked
-    them for minutes). Every YAML load in podcastfeed goes through it."""
+    them for minutes)."""
 
     def __init__(self, stream: str) -> None:
-        super().__init__(stream)
+        super().__init__(stream)  # type: ignore[call-arg]
         self._has_anchor = "&" in stream  # no anchor, no alias: nothing to count (the hot path)
 
     def get_single_node(self) -> yaml.Node | None:
-        node: yaml.Node | None = super().get_single_node()
+        node: yaml.Node | None = super().get_single_node()  # type: ignore[misc]
         if node is not None and self._has_anchor:
             _check_aliases(node)
         return node
+
+
+class LimitedLoader(_AliasLimit, _SafeLoader):  # type: ignore[misc]
+    """The safe loader on libyaml with the alias limit. Every YAML load in podcastfeed goes
+    through it."""
+
+
+class PurePythonLoader(_AliasLimit, yaml.SafeLoader):
+    """The same on PyYAML's pure-Python parser: the values are the same as LimitedLoader's
+    (tests/test_front_matter_yaml.py); LimitedLoader is this one where libyaml is missing."""
+
+
+class WrittenLoader(LimitedLoader):
+    """LimitedLoader, but booleans, numbers and dates come back as the text the file has."""
+
+
+def _as_written(loader: WrittenLoader, node: yaml.ScalarNode) -> str:
+    return str(loader.construct_scalar(node))
+
+
+for _tag in ("bool", "int", "float", "timestamp"):
+    WrittenLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _as_written)
 
 
 #: What reading YAML front matter can raise (a syntax error, a refused alias bomb, a bad value).
@@ -199,6 +227,7 @@ class FieldReader:
     is_toml: bool = False  # Hugo's `+++` front matter
     taken: set[str] = field(default_factory=set)  # keys another field used (`url:` as audio)
     _lines: dict[str, int] | None = None
+    _written: dict[str, Any] | None = None
 
     def line(self, key: str | None) -> int | None:
         if key is None:
@@ -221,7 +250,23 @@ class FieldReader:
 
     def raw(self, name: str) -> Any:
         key = self.key_for(name)
-        return None if key is None else self.meta[key]
+        if key is None:
+            return None
+        value = self.meta[key]
+        if name in TEXT_FIELDS and not self.is_toml and isinstance(value, _NOT_TEXT):
+            return self._as_written(key, value)
+        return value
+
+    def _as_written(self, key: str, value: object) -> object:
+        """A YAML scalar that is not a string, as the file spells it (read again only then)."""
+        if self._written is None:
+            try:
+                loaded = yaml.load(self.front_matter, Loader=WrittenLoader)
+            except YAML_ERRORS:
+                loaded = None
+            self._written = loaded if isinstance(loaded, dict) else {}
+        written = self._written.get(key)
+        return written if isinstance(written, str) else value
 
     def problem(
         self,
