@@ -218,3 +218,19 @@ def test_hugo_toml_front_matter_is_unchanged(site: Site) -> None:
     episode, _ = read_episode(path, config.show, config.build)
     assert episode is not None
     assert episode.title == "off"
+
+
+def test_text_inside_the_tags_tables_keeps_the_text_written(site: Site) -> None:
+    episode = _episode(
+        site,
+        "title: t\npersons:\n  - name: Yes\n    role: host\n  - No\n"
+        "location: {name: Oslo, country: NO}\n"
+        "soundbites: [{start: 1, duration: 1, title: off}]\n"
+        "chapters: [{start: 0, title: 1.10}, {start: 1, title: On}]\n",
+    )
+    tags = episode.tags
+    assert [p.name for p in tags.persons] == ["Yes", "No"]
+    assert [(loc.name, loc.country) for loc in tags.locations] == [("Oslo", "NO")]
+    assert [s.title for s in tags.soundbites] == ["off"]
+    assert [c.title for c in tags.inline_chapters] == ["1.10", "On"]
+    assert [c.start for c in tags.inline_chapters] == [0, 1]  # numbers stay numbers

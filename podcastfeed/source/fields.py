@@ -28,6 +28,20 @@ ONE_LINE_FIELDS = frozenset(
 #: `guid`: a feed already published with `guid: 0123` as "83" keeps its guids.
 TEXT_FIELDS = ONE_LINE_FIELDS - {"guid"} | {"summary"}
 _NOT_TEXT = (bool, int, float, date)  # what YAML 1.1 makes of `off`, `1.10`, `12:30`, `2024-1-2`
+#: The same inside the tables of the optional tags: the keys that are text (`country: NO` is
+#: Norway, `name: Yes` a name, `language: no` Norwegian); a list's plain items name a person
+#: or a place.
+TEXT_KEYS: dict[str, frozenset[str]] = {
+    "persons": frozenset({"name", "role", "group"}),
+    "location": frozenset({"name", "country", "rel"}),
+    "license": frozenset({"name"}),
+    "images": frozenset({"alt", "purpose"}),
+    "chapters": frozenset({"title"}),
+    "soundbites": frozenset({"title"}),
+    "alternate_enclosures": frozenset({"title"}),
+    "transcript": frozenset({"language", "rel"}),
+}
+_TEXT_ITEMS = frozenset({"persons", "location"})
 
 #: Canonical field -> the keys that may hold it, first match wins. `type` is not here on purpose:
 #: WordPress exports use it for the post type (`type: post`).
@@ -253,12 +267,17 @@ class FieldReader:
         if key is None:
             return None
         value = self.meta[key]
-        if name in TEXT_FIELDS and not self.is_toml and isinstance(value, _NOT_TEXT):
+        if self.is_toml:
+            return value
+        if name in TEXT_FIELDS and isinstance(value, _NOT_TEXT):
             return self._as_written(key, value)
+        if name in TEXT_KEYS and _holds_not_text(value, name):
+            return _with_text(value, self._as_written(key, value), name, TEXT_KEYS[name])
         return value
 
-    def _as_written(self, key: str, value: object) -> object:
-        """A YAML scalar that is not a string, as the file spells it (read again only then)."""
+    def _as_written(self, key: str, value: object) -> Any:
+        """The value of `key` with YAML's booleans, numbers and dates as the file spells them
+        (the front matter is read again, only when asked)."""
         if self._written is None:
             try:
                 loaded = yaml.load(self.front_matter, Loader=WrittenLoader)
@@ -266,7 +285,7 @@ class FieldReader:
                 loaded = None
             self._written = loaded if isinstance(loaded, dict) else {}
         written = self._written.get(key)
-        return written if isinstance(written, str) else value
+        return written if isinstance(written, str | list | dict) else value
 
     def problem(
         self,
@@ -309,6 +328,35 @@ class FieldReader:
         if name in ONE_LINE_FIELDS and "&" in text:  # `&#1;` decodes to what XML cannot carry
             text = clean_text(decode_entities(text))
         return text or None
+
+
+def _holds_not_text(value: object, name: str) -> bool:
+    """Whether a table-valued field has a boolean, number or date where text belongs."""
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, dict):
+            if any(isinstance(item.get(k), _NOT_TEXT) for k in TEXT_KEYS[name]):
+                return True
+        elif isinstance(item, _NOT_TEXT) and isinstance(value, list) and name in _TEXT_ITEMS:
+            return True
+    return False
+
+
+def _with_text(value: Any, written: Any, name: str, keys: frozenset[str]) -> Any:
+    """`value` with the text keys of its tables (and a list's plain items) as `written` has them."""
+    if isinstance(value, list) and isinstance(written, list) and len(value) == len(written):
+        items = [
+            w if name in _TEXT_ITEMS and isinstance(v, _NOT_TEXT) and isinstance(w, str) else v
+            for v, w in zip(value, written, strict=True)
+        ]
+        return [_with_text(v, w, name, keys) for v, w in zip(items, written, strict=True)]
+    if isinstance(value, dict) and isinstance(written, dict):
+        return {
+            k: written[k]
+            if k in keys and isinstance(v, _NOT_TEXT) and isinstance(written.get(k), str)
+            else v
+            for k, v in value.items()
+        }
+    return value
 
 
 def _as_warning(problem: Problem) -> Problem:
