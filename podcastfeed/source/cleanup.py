@@ -96,12 +96,15 @@ def _drop_powerpress_players(markup: str) -> str:
 
 def before_sanitizing(markup: str) -> str:
     """Embedded players to links, WordPress players dropped, other players to their links."""
-    lowered = markup.lower()
-    if "powerpress_player" in lowered:
+    # bytes.lower() lowers ASCII only, 4x faster than str.lower() on non-ASCII text, and finds
+    # the same markers: no other character lowers to one of their letters (only K, the Kelvin
+    # sign, lowers to ASCII "k"; İ lowers to "i" plus a combining dot).
+    lowered = markup.encode("utf-8", "surrogatepass").lower()
+    if b"powerpress_player" in lowered:
         markup = _drop_powerpress_players(markup)
-    if "<iframe" in lowered:
+    if b"<iframe" in lowered:
         markup = _IFRAME.sub(_embed, markup)
-    if "<audio" in lowered or "<video" in lowered:
+    if b"<audio" in lowered or b"<video" in lowered:
         markup = _MEDIA.sub(_media, markup)
     return markup
 
@@ -121,6 +124,8 @@ _BLOCK = r"</?(?:p|ul|ol|li|h[1-6]|blockquote|pre|table|figure|hr|img)\b[^>]*>"
 _BRS = re.compile(r"<br/>(?:\s*<br/>)+")
 _BR_AT_BLOCK = re.compile(rf"(^|{_BLOCK})\s*(?:<br/>\s*)+|(?:\s*<br/>)+\s*({_BLOCK}|$)")
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)
+# Text outside tags, as `_TAGS.sub("", region).strip()` finds it, but stopping at the first.
+_HAS_TEXT = re.compile(r"\s*(?:<[^>]*>\s*)*[^<\s]|\s*(?:<[^>]*>\s*)*<[^>]*$")
 _EMPTY = re.compile(r"<(p|a|li|b|strong|i|em)(?: [^>]*)?>\s*</\1>")
 
 
@@ -144,7 +149,7 @@ def _drop_empty_headings(markup: str) -> str:
             if headings[i].end() <= start < end:
                 offset = headings[i].end()
                 region = region[: start - offset] + region[stop - offset :]
-        if not (_TAGS.sub("", region).strip() or "<img" in region):
+        if not (_HAS_TEXT.match(region) or "<img" in region):
             dropped.insert(0, headings[i].span())
     for start, stop in reversed(dropped):
         markup = markup[:start] + markup[stop:]

@@ -23,6 +23,26 @@ ONE_LINE_FIELDS = frozenset(
     {"title", "author", "itunes_author", "itunes_title", "season_name", "episode_display", "guid"}
 )
 
+#: Fields that are text whatever YAML 1.1 makes of the scalar: `title: off` is the title "off"
+#: (not False), `title: 1.10` is "1.10" (not 1.1): FieldReader.raw gives them as written. Not
+#: `guid`: a feed already published with `guid: 0123` as "83" keeps its guids.
+TEXT_FIELDS = ONE_LINE_FIELDS - {"guid"} | {"summary"}
+_NOT_TEXT = (bool, int, float, date)  # what YAML 1.1 makes of `off`, `1.10`, `12:30`, `2024-1-2`
+#: The same inside the tables of the optional tags: the keys that are text (`country: NO` is
+#: Norway, `name: Yes` a name, `language: no` Norwegian); a list's plain items name a person
+#: or a place.
+TEXT_KEYS: dict[str, frozenset[str]] = {
+    "persons": frozenset({"name", "role", "group"}),
+    "location": frozenset({"name", "country", "rel"}),
+    "license": frozenset({"name"}),
+    "images": frozenset({"alt", "purpose"}),
+    "chapters": frozenset({"title"}),
+    "soundbites": frozenset({"title"}),
+    "alternate_enclosures": frozenset({"title"}),
+    "transcript": frozenset({"language", "rel"}),
+}
+_TEXT_ITEMS = frozenset({"persons", "location"})
+
 #: Canonical field -> the keys that may hold it, first match wins. `type` is not here on purpose:
 #: WordPress exports use it for the post type (`type: post`).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -79,20 +99,42 @@ class YAMLLimitError(yaml.MarkedYAMLError):
     """YAML refused before it is built: aliases that expand too far, or refer to themselves."""
 
 
-class LimitedLoader(_SafeLoader):  # type: ignore[misc]
+class _AliasLimit:
     """yaml's safe loader, refusing alias bombs after composing, in milliseconds and before any
     value is built (PyYAML builds shared values cheaply; our checks and messages then walked
-    them for minutes). Every YAML load in podcastfeed goes through it."""
+    them for minutes)."""
 
     def __init__(self, stream: str) -> None:
-        super().__init__(stream)
+        super().__init__(stream)  # type: ignore[call-arg]
         self._has_anchor = "&" in stream  # no anchor, no alias: nothing to count (the hot path)
 
     def get_single_node(self) -> yaml.Node | None:
-        node: yaml.Node | None = super().get_single_node()
+        node: yaml.Node | None = super().get_single_node()  # type: ignore[misc]
         if node is not None and self._has_anchor:
             _check_aliases(node)
         return node
+
+
+class LimitedLoader(_AliasLimit, _SafeLoader):  # type: ignore[misc]
+    """The safe loader on libyaml with the alias limit. Every YAML load in podcastfeed goes
+    through it."""
+
+
+class PurePythonLoader(_AliasLimit, yaml.SafeLoader):
+    """The same on PyYAML's pure-Python parser: the values are the same as LimitedLoader's
+    (tests/test_front_matter_yaml.py); LimitedLoader is this one where libyaml is missing."""
+
+
+class WrittenLoader(LimitedLoader):
+    """LimitedLoader, but booleans, numbers and dates come back as the text the file has."""
+
+
+def _as_written(loader: WrittenLoader, node: yaml.ScalarNode) -> str:
+    return str(loader.construct_scalar(node))
+
+
+for _tag in ("bool", "int", "float", "timestamp"):
+    WrittenLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _as_written)
 
 
 #: What reading YAML front matter can raise (a syntax error, a refused alias bomb, a bad value).
@@ -199,6 +241,7 @@ class FieldReader:
     is_toml: bool = False  # Hugo's `+++` front matter
     taken: set[str] = field(default_factory=set)  # keys another field used (`url:` as audio)
     _lines: dict[str, int] | None = None
+    _written: dict[str, Any] | None = None
 
     def line(self, key: str | None) -> int | None:
         if key is None:
@@ -221,7 +264,28 @@ class FieldReader:
 
     def raw(self, name: str) -> Any:
         key = self.key_for(name)
-        return None if key is None else self.meta[key]
+        if key is None:
+            return None
+        value = self.meta[key]
+        if self.is_toml:
+            return value
+        if name in TEXT_FIELDS and isinstance(value, _NOT_TEXT):
+            return self._as_written(key, value)
+        if name in TEXT_KEYS and _holds_not_text(value, name):
+            return _with_text(value, self._as_written(key, value), name, TEXT_KEYS[name])
+        return value
+
+    def _as_written(self, key: str, value: object) -> Any:
+        """The value of `key` with YAML's booleans, numbers and dates as the file spells them
+        (the front matter is read again, only when asked)."""
+        if self._written is None:
+            try:
+                loaded = yaml.load(self.front_matter, Loader=WrittenLoader)
+            except YAML_ERRORS:
+                loaded = None
+            self._written = loaded if isinstance(loaded, dict) else {}
+        written = self._written.get(key)
+        return written if isinstance(written, str | list | dict) else value
 
     def problem(
         self,
@@ -264,6 +328,35 @@ class FieldReader:
         if name in ONE_LINE_FIELDS and "&" in text:  # `&#1;` decodes to what XML cannot carry
             text = clean_text(decode_entities(text))
         return text or None
+
+
+def _holds_not_text(value: object, name: str) -> bool:
+    """Whether a table-valued field has a boolean, number or date where text belongs."""
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, dict):
+            if any(isinstance(item.get(k), _NOT_TEXT) for k in TEXT_KEYS[name]):
+                return True
+        elif isinstance(item, _NOT_TEXT) and isinstance(value, list) and name in _TEXT_ITEMS:
+            return True
+    return False
+
+
+def _with_text(value: Any, written: Any, name: str, keys: frozenset[str]) -> Any:
+    """`value` with the text keys of its tables (and a list's plain items) as `written` has them."""
+    if isinstance(value, list) and isinstance(written, list) and len(value) == len(written):
+        items = [
+            w if name in _TEXT_ITEMS and isinstance(v, _NOT_TEXT) and isinstance(w, str) else v
+            for v, w in zip(value, written, strict=True)
+        ]
+        return [_with_text(v, w, name, keys) for v, w in zip(items, written, strict=True)]
+    if isinstance(value, dict) and isinstance(written, dict):
+        return {
+            k: written[k]
+            if k in keys and isinstance(v, _NOT_TEXT) and isinstance(written.get(k), str)
+            else v
+            for k, v in value.items()
+        }
+    return value
 
 
 def _as_warning(problem: Problem) -> Problem:

@@ -181,9 +181,14 @@ def _clean_once(markup: str, base_url: str | None) -> tuple[str, bool]:
     out = _cleaner(base_url).clean(markup)
     # Where nh3 removed a URL, unwrap the dead link and drop the image (the Python callback);
     # otherwise only self-close <img> for XML readers.
-    dropped = _UNSAFE_DROPPED.search(out)
-    out = _FIX.sub(fix_tag, out) if dropped else _IMG.sub(r"<img\1/>", out)
-    out = _UNWRAP_TAG.sub("\n", _PROTOCOL_RELATIVE.sub(r'\1="https://', out))
+    # (Each regex runs only where its text occurs: a scan for a literal is 10x cheaper.)
+    if _UNSAFE_DROPPED.search(out):
+        out = _FIX.sub(fix_tag, out)
+    elif "<img" in out:
+        out = _IMG.sub(r"<img\1/>", out)
+    if '="//' in out:
+        out = _PROTOCOL_RELATIVE.sub(r'\1="https://', out)
+    out = _UNWRAP_TAG.sub("\n", out)
     out = out.replace("<br>", "<br/>").replace("<hr>", "<hr/>")
     out = out.replace("\r", "\n")  # from "&#13;"; parsers turn a raw CR into LF anyway
     # HTML parsers drop one newline right after <pre>; html5ever does not put it back, so
