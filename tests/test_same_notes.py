@@ -188,7 +188,8 @@ ATOMS = (
     "&#32;", "&#10;", "&am", "p;", "&", "Transcript", "transcript:", "Full Transcript",
     "Show (Transcript)", "00:00", "0:00", "[01:02]", "(1:02:03)", "08:37 -", "62:03", "1:99",
     "10:30am", "Kevin:", "Dr. Ann Lee:", "kevin:", "Kevin (1:02):", "[00:13:59] Ann:", "Intro",
-    "words here", "x", "See ", "more", ":", "–", "[", "]", "(", ")",
+    "\u0661:\u0660\u0662 Ann:", "TRANSCRIPT", "Σχολια", "ΣΧΟΛΙΑΣ", "\u212a", "İ", "words here",
+    "x", "See ", "more", ":", "–", "[", "]", "(", ")",
 )  # fmt: skip
 PATTERNS = (
     DEFAULT_HEADINGS,
@@ -196,6 +197,7 @@ PATTERNS = (
     ("*",),
     ("* (Transcript)", "Full *"),
     ("*script*", "Show*"),
+    ("ΣΧΟΛΙΑ*", "transcript"),
     (),
 )
 
@@ -233,6 +235,8 @@ def _same(html: str) -> None:
     assert list(notelines.lines(html, notechapters.opens_topic)) == list(
         old_lines(html, notechapters.opens_topic)
     ), repr(html)
+    for piece in [html, *html.split("\n")]:
+        assert notetranscript.turn(piece) == old_turn(piece), repr(piece)
     assert notelines.headings(html) == old_headings(html), repr(html)
     assert notetranscript.transcript_html(html) == old_transcript_html(html), repr(html)
     assert notelines.has_text(html) == bool(old_text_of(html)), repr(html)

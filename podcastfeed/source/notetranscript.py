@@ -74,13 +74,22 @@ def _needles(patterns: tuple[str, ...]) -> tuple[str, ...] | None:
     return None if not all(parts) else parts
 
 
+def _holds(notes_html: str, needles: tuple[str, ...]) -> bool:
+    """Whether the notes in lower case hold one of `needles` (lower case)."""
+    for needle in needles:  # as written in a heading: found without lowering all the notes
+        if needle.isascii() and any(
+            written in notes_html for written in (needle.title(), needle.capitalize(), needle)
+        ):
+            return True  # the ASCII letters of the notes are lowered on their own
+    lowered = notes_html.lower()  # C speed: a case-blind regex takes ten times as long
+    return any(needle in lowered for needle in needles)
+
+
 def find_section(notes_html: str, patterns: tuple[str, ...]) -> Section | None:
     """The first heading `patterns` name, and its section."""
     needles = _needles(patterns)
-    if needles is not None:
-        lowered = notes_html.lower()  # C speed: a case-blind regex takes ten times as long
-        if not any(needle in lowered for needle in needles):
-            return None  # the common case, at the cost of one scan (episode parsing is a hot path)
+    if needles is not None and not _holds(notes_html, needles):
+        return None  # the common case, at the cost of one scan (episode parsing is a hot path)
     candidates = (text_of(m[2]) for m in _ANY_HEADING.finditer(notes_html))
     if not any(matches(text, patterns) for text in candidates):
         return None
@@ -96,14 +105,15 @@ def turn(html: str) -> Turn:
     """The speaker and time a line opens with, and the rest."""
     html = html.strip()
     time = None
-    lead = _TIME.match(html)
+    first = html[:1]  # what _TIME can start with, html being stripped: no \s
+    lead = _TIME.match(html) if first in ("[", "(") or first.isdecimal() else None
     if lead is not None and _PAIRS[lead[1]] == lead[3] and seconds(lead[2]) is not None:
         time, html = lead[2], html[lead.end() :].lstrip()
     bold = _BOLD.match(html)
     if bold is not None:
         label = unescape(bold[2]).strip()
         if bold[3] or label.endswith(":"):
-            inner = _IN_LABEL.fullmatch(label)
+            inner = _IN_LABEL.fullmatch(label) if "[" in label or "(" in label else None
             if inner is not None:
                 label, time = inner[1], time or inner[2]
             label = label.rstrip(":").strip()
