@@ -24,7 +24,7 @@ from typing import NamedTuple
 import nh3
 
 from podcastfeed.source.notechapters import STAMP, seconds
-from podcastfeed.source.notelines import headings, lines, text_of
+from podcastfeed.source.notelines import has_text, headings, parts, text_of
 
 _TIME = re.compile(rf"([\[(]?)\s*({STAMP})\s*([\])]?)(?=\s|<|$)")
 _PAIRS = {"": "", "[": "]", "(": ")"}
@@ -56,12 +56,14 @@ class Turn(NamedTuple):
 def matches(text: str, patterns: tuple[str, ...]) -> bool:
     """Whether a heading's text is one of `patterns`: case does not matter, `*` stands for
     any text, a trailing colon is ignored."""
-    text = text.strip().rstrip(":").strip()
-    for pattern in patterns:
-        parts = (re.escape(part) for part in pattern.strip().split("*"))
-        if re.fullmatch(".*".join(parts), text, re.DOTALL | re.IGNORECASE):
-            return True
-    return False
+    return _matcher(patterns).fullmatch(text.strip().rstrip(":").strip()) is not None
+
+
+@functools.lru_cache(maxsize=8)
+def _matcher(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for all of `patterns` (matches() says what they mean)."""
+    each = (".*".join(re.escape(part) for part in p.strip().split("*")) for p in patterns)
+    return re.compile("|".join(f"(?:{one})" for one in each) or "(?!)", re.DOTALL | re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=8)
@@ -72,13 +74,22 @@ def _needles(patterns: tuple[str, ...]) -> tuple[str, ...] | None:
     return None if not all(parts) else parts
 
 
+def _holds(notes_html: str, needles: tuple[str, ...]) -> bool:
+    """Whether the notes in lower case hold one of `needles` (lower case)."""
+    for needle in needles:  # as written in a heading: found without lowering all the notes
+        if needle.isascii() and any(
+            written in notes_html for written in (needle.title(), needle.capitalize(), needle)
+        ):
+            return True  # the ASCII letters of the notes are lowered on their own
+    lowered = notes_html.lower()  # C speed: a case-blind regex takes ten times as long
+    return any(needle in lowered for needle in needles)
+
+
 def find_section(notes_html: str, patterns: tuple[str, ...]) -> Section | None:
     """The first heading `patterns` name, and its section."""
     needles = _needles(patterns)
-    if needles is not None:
-        lowered = notes_html.lower()  # C speed: a case-blind regex takes ten times as long
-        if not any(needle in lowered for needle in needles):
-            return None  # the common case, at the cost of one scan (episode parsing is a hot path)
+    if needles is not None and not _holds(notes_html, needles):
+        return None  # the common case, at the cost of one scan (episode parsing is a hot path)
     candidates = (text_of(m[2]) for m in _ANY_HEADING.finditer(notes_html))
     if not any(matches(text, patterns) for text in candidates):
         return None
@@ -94,14 +105,15 @@ def turn(html: str) -> Turn:
     """The speaker and time a line opens with, and the rest."""
     html = html.strip()
     time = None
-    lead = _TIME.match(html)
+    first = html[:1]  # what _TIME can start with, html being stripped: no \s
+    lead = _TIME.match(html) if first in ("[", "(") or first.isdecimal() else None
     if lead is not None and _PAIRS[lead[1]] == lead[3] and seconds(lead[2]) is not None:
         time, html = lead[2], html[lead.end() :].lstrip()
     bold = _BOLD.match(html)
     if bold is not None:
         label = unescape(bold[2]).strip()
         if bold[3] or label.endswith(":"):
-            inner = _IN_LABEL.fullmatch(label)
+            inner = _IN_LABEL.fullmatch(label) if "[" in label or "(" in label else None
             if inner is not None:
                 label, time = inner[1], time or inner[2]
             label = label.rstrip(":").strip()
@@ -125,22 +137,27 @@ def transcript_html(section_html: str) -> str | None:
     """The section as an HTML transcript; "" when it holds no words; None when it points to
     the transcript elsewhere: its words all links, or a link in a few words without a speaker
     or a time ("Read it [here](https://…)")."""
-    words = text_of(section_html)
-    if words and not text_of(_LINK.sub("", section_html)):
+    if has_text(section_html) and not has_text(_LINK.sub("", section_html)):
         return None
     out: list[str] = []
-    for line in lines(section_html, opens_turn):
-        said = turn(line.html)
+    for part, _ in parts(section_html, opens_turn):  # the lines (notelines.lines) that
+        if not has_text(part):  # have text
+            continue
+        said = turn(part)
         if said.speaker is not None:
             out.append(f"<cite>{escape(said.speaker, quote=False)}:</cite>")
         if said.time is not None:
             out.append(f"<time>{said.time}</time>")
-        if text_of(said.html):
+        if has_text(said.html):
             out.append(f"<p>{said.html}</p>")
     if not any(part.startswith("<p>") for part in out):
         return ""
     spoken = any(part.startswith(("<cite>", "<time>")) for part in out)
-    if not spoken and _LINK.search(section_html) and len(words.split()) < POINTER_WORDS:
+    if (
+        not spoken
+        and _LINK.search(section_html)
+        and len(text_of(section_html).split()) < POINTER_WORDS
+    ):
         return None
     # A line break inside an inline tag leaves it open on one line; nh3 closes it there.
     body = nh3.clean("\n".join(out), tags=_TAGS, attributes={"a": {"href"}}, link_rel=None)

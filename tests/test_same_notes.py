@@ -1,0 +1,262 @@
+"""Reading chapters and a transcript out of the show notes the faster way of issue 18 gives what
+the slower way of issue 16 gave: the old functions are kept here, frozen, and both read the same
+real notes (the bench's, through render_notes) and random hostile markup."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import re
+from collections.abc import Callable, Iterator
+from html import escape, unescape
+from pathlib import Path
+
+import nh3
+import pytest
+
+from podcastfeed.source import notechapters, notelines, notetranscript
+from podcastfeed.source.fromnotes import DEFAULT_HEADINGS
+from podcastfeed.source.notechapters import seconds
+from podcastfeed.source.shownotes import render_notes
+
+# ---- frozen: notelines.py and notetranscript.py as issue 16 left them ----
+_TAG = re.compile(r'<(/?)([a-z][a-z0-9]*)((?: [a-z-]+="[^"]*")*)/?>')
+_ANY_TAG = re.compile(r"<[^>]*>")
+_BLOCKS = notelines._BLOCKS
+_VOID = frozenset({"br", "hr", "img"})
+_HEADING = re.compile(r"h([1-6])")
+
+
+def old_text_of(html: str) -> str:
+    return " ".join(unescape(_ANY_TAG.sub(" ", html)).split())
+
+
+def old_lines(html: str, opens: Callable[[str], bool]) -> Iterator[notelines.Line]:
+    for block, in_pre in old_blocks(html):
+        parts: list[str] = []
+        for hard in block.split("\x00"):
+            for number, soft in enumerate(hard.split("\n")):
+                if number and parts and not opens(old_text_of(soft)):
+                    parts[-1] += " " + soft
+                else:
+                    parts.append(soft)
+        for part in parts:
+            text = old_text_of(part)
+            if text:
+                code = in_pre or part.lstrip().startswith("<code>")
+                yield notelines.Line(part.strip(), text, code)
+
+
+def old_headings(html: str) -> list[notelines.Heading]:
+    found: list[notelines.Heading] = []
+    depth, opened = 0, None
+    for m in _TAG.finditer(html):
+        slash, name = m[1], m[2]
+        level = _HEADING.fullmatch(name)
+        if name in _VOID:
+            continue
+        if level and depth == 0 and not slash:
+            opened = m
+        elif level and depth == 0 and opened is not None:
+            text = old_text_of(html[opened.end() : m.start()])
+            found.append(notelines.Heading(opened.start(), m.end(), int(level[1]), text))
+            opened = None
+        elif not level:
+            depth += -1 if slash else 1
+    return found
+
+
+def old_blocks(html: str) -> Iterator[tuple[str, bool]]:
+    pending: list[str] = []
+    pre = 0
+    pos = 0
+    for m in _TAG.finditer(html):
+        pending.append(html[pos : m.start()])
+        pos = m.end()
+        slash, name = m[1], m[2]
+        if name == "br":
+            pending.append("\x00")
+        elif name in _BLOCKS:
+            yield "".join(pending), pre > 0
+            pending = []
+            if name == "pre":
+                pre += -1 if slash else 1
+        else:
+            pending.append(m[0])
+    pending.append(html[pos:])
+    yield "".join(pending), pre > 0
+
+
+_LINK = re.compile(r"<a [^>]*>.*?</a>", re.DOTALL)
+_ANY_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)
+
+
+def old_matches(text: str, patterns: tuple[str, ...]) -> bool:
+    text = text.strip().rstrip(":").strip()
+    for pattern in patterns:
+        parts = (re.escape(part) for part in pattern.strip().split("*"))
+        if re.fullmatch(".*".join(parts), text, re.DOTALL | re.IGNORECASE):
+            return True
+    return False
+
+
+def old_find_section(notes_html: str, patterns: tuple[str, ...]) -> notetranscript.Section | None:
+    needles = notetranscript._needles(patterns)
+    if needles is not None:
+        lowered = notes_html.lower()
+        if not any(needle in lowered for needle in needles):
+            return None
+    candidates = (old_text_of(m[2]) for m in _ANY_HEADING.finditer(notes_html))
+    if not any(old_matches(text, patterns) for text in candidates):
+        return None
+    found = old_headings(notes_html)
+    for number, heading in enumerate(found):
+        if old_matches(heading.text, patterns):
+            after = (h.start for h in found[number + 1 :] if h.level <= heading.level)
+            return notetranscript.Section(heading.start, heading.end, next(after, len(notes_html)))
+    return None
+
+
+_TIME = re.compile(rf"([\[(]?)\s*({notechapters.STAMP})\s*([\])]?)(?=\s|<|$)")
+_PAIRS = {"": "", "[": "]", "(": ")"}
+_BOLD = re.compile(r"<(strong|b)>([^<]{1,80})</\1>(\s*:)?")
+_PLAIN = re.compile(rf"([^<>:\[(]{{1,40}}?)\s*(?:[\[(]({notechapters.STAMP})[\])])?\s*:(?=\s|$)")
+_IN_LABEL = re.compile(rf"(.*?)\s*[\[(]({notechapters.STAMP})[\])]\s*:?")
+
+
+def old_turn(html: str) -> notetranscript.Turn:
+    html = html.strip()
+    time = None
+    lead = _TIME.match(html)
+    if lead is not None and _PAIRS[lead[1]] == lead[3] and seconds(lead[2]) is not None:
+        time, html = lead[2], html[lead.end() :].lstrip()
+    bold = _BOLD.match(html)
+    if bold is not None:
+        label = unescape(bold[2]).strip()
+        if bold[3] or label.endswith(":"):
+            inner = _IN_LABEL.fullmatch(label)
+            if inner is not None:
+                label, time = inner[1], time or inner[2]
+            label = label.rstrip(":").strip()
+            if label and len(label.split()) <= 6:
+                return notetranscript.Turn(label, time, html[bold.end() :].strip())
+    plain = _PLAIN.match(html)
+    if plain is not None:
+        label = unescape(plain[1]).strip()
+        words = label.split()
+        if 1 <= len(words) <= 4 and label[0].isalpha() and not label[0].islower():
+            return notetranscript.Turn(label, time or plain[2], html[plain.end() :].strip())
+    return notetranscript.Turn(None, time, html)
+
+
+def old_opens_turn(text: str) -> bool:
+    found = old_turn(escape(text, quote=False))
+    return found.speaker is not None or found.time is not None
+
+
+def old_transcript_html(section_html: str) -> str | None:
+    words = old_text_of(section_html)
+    if words and not old_text_of(_LINK.sub("", section_html)):
+        return None
+    out: list[str] = []
+    for line in old_lines(section_html, old_opens_turn):
+        said = old_turn(line.html)
+        if said.speaker is not None:
+            out.append(f"<cite>{escape(said.speaker, quote=False)}:</cite>")
+        if said.time is not None:
+            out.append(f"<time>{said.time}</time>")
+        if old_text_of(said.html):
+            out.append(f"<p>{said.html}</p>")
+    if not any(part.startswith("<p>") for part in out):
+        return ""
+    spoken = any(part.startswith(("<cite>", "<time>")) for part in out)
+    if not spoken and _LINK.search(section_html) and len(words.split()) < 25:
+        return None
+    tags = notetranscript._TAGS
+    body = nh3.clean("\n".join(out), tags=tags, attributes={"a": {"href"}}, link_rel=None)
+    return notetranscript.HEAD + body.replace("<br>", "<br/>") + "\n"
+
+
+# ---- the inputs ----
+ATOMS = (
+    "<p>", "</p>", "<li>", "</li>", "<ul>", "</ul>", "<pre>", "</pre>", "<br/>", "<br>", "</br>",
+    "<h2>", "</h2>", "<h3>", "</h3>", '<h2 id="t">', "<h1>", "</h1>", "<blockquote>",
+    "</blockquote>", "<strong>", "</strong>", "<b>", "</b>", "<code>", "</code>", "<em>", "</em>",
+    '<a href="https://e.org/x">', "</a>", '<a title="<p>">', '<a title="x>y">', '="', "<", ">",
+    "<hr/>", '<img src="x"/>', "<h2/>", "<pre/>", "<p/>", "<div>", "</div>", "<h1x>", "<brx>",
+    "\n", "\n\n", " ", "  ", "\t", "\xa0", "\u2003", "\x1c", "\x85", "\x00", "&amp;", "&nbsp;",
+    "&#32;", "&#10;", "&am", "p;", "&", "Transcript", "transcript:", "Full Transcript",
+    "Show (Transcript)", "00:00", "0:00", "[01:02]", "(1:02:03)", "08:37 -", "62:03", "1:99",
+    "10:30am", "Kevin:", "Dr. Ann Lee:", "kevin:", "Kevin (1:02):", "[00:13:59] Ann:", "Intro",
+    "\u0661:\u0660\u0662 Ann:", "TRANSCRIPT", "Σχολια", "ΣΧΟΛΙΑΣ", "\u212a", "İ", "words here",
+    "x", "See ", "more", ":", "–", "[", "]", "(", ")",
+)  # fmt: skip
+PATTERNS = (
+    DEFAULT_HEADINGS,
+    ("Transcript",),
+    ("*",),
+    ("* (Transcript)", "Full *"),
+    ("*script*", "Show*"),
+    ("ΣΧΟΛΙΑ*", "transcript"),
+    (),
+)
+
+
+def _strings(seed: int, count: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choices(ATOMS, k=rng.randint(0, 40))) for _ in range(count)]
+
+
+def _bench_notes() -> list[str]:
+    path = Path(__file__).parent.parent / "bench" / "make_corpus.py"
+    spec = importlib.util.spec_from_file_location("make_corpus", path)
+    assert spec is not None
+    assert spec.loader is not None
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    rng = random.Random(7)
+    text = corpus._Text(rng)
+    bodies = [corpus.make_body(rng, text, size, "T", "Ann Lee") for size in range(500, 30000, 900)]
+    bodies += [
+        body.replace("(Transcript)", "") + "\n\n- 00:00 Intro\n- 01:00 Next\n" for body in bodies
+    ]
+    odd = "## Transcript\n\n[00:00] Kevin: hi\nthere\n\n**Ann (1:02):** yes\n<br>more\n\n"
+    bodies.append(odd + "```\n0:00 x\n```\n")
+    return [render_notes(b, base_url=None, clean=clean) for b in bodies for clean in (False, True)]
+
+
+NOTES = _bench_notes()
+
+
+def _same(html: str) -> None:
+    assert list(notelines.lines(html, notetranscript.opens_turn)) == list(
+        old_lines(html, old_opens_turn)
+    ), repr(html)
+    assert list(notelines.lines(html, notechapters.opens_topic)) == list(
+        old_lines(html, notechapters.opens_topic)
+    ), repr(html)
+    for piece in [html, *html.split("\n")]:
+        assert notetranscript.turn(piece) == old_turn(piece), repr(piece)
+    assert notelines.headings(html) == old_headings(html), repr(html)
+    assert notetranscript.transcript_html(html) == old_transcript_html(html), repr(html)
+    assert notelines.has_text(html) == bool(old_text_of(html)), repr(html)
+    for patterns in PATTERNS:
+        assert notetranscript.find_section(html, patterns) == old_find_section(html, patterns)
+
+
+def test_same_results_on_real_notes() -> None:
+    assert sum(notetranscript.find_section(n, DEFAULT_HEADINGS) is not None for n in NOTES) > 40
+    for html in NOTES:
+        _same(html)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_same_results_on_hostile_markup(seed: int) -> None:
+    for html in _strings(seed, 1000):
+        _same(html)
+
+
+def test_whitespace_of_re_is_that_of_str() -> None:
+    """has_text's regex (`\\s`) and text_of's str.split() agree on what whitespace is."""
+    every = "".join(map(chr, range(0x3100)))
+    assert re.findall(r"\s", every) == [c for c in every if c.isspace()]
