@@ -73,7 +73,10 @@ def write_outputs(
             if _asset_is_current(asset, manifest, known):
                 keep.append(asset.target)
             else:  # made again while it is written: 10,000 transcripts are not held at once
-                writes.append(commit.Output(asset.target, functools.partial(_asset, asset)))
+                # no fsync, as for pages: a file lost to a crash is found (its record or its
+                # bytes differ) and written again by the next build
+                made = functools.partial(_asset, asset)
+                writes.append(commit.Output(asset.target, made, durable=False))
         if where.site is not None:
             digest = plan.pages_digest(settings, pages_inputs, where)
             found = _pages(where, manifest, published, pages_inputs, digest, known)
