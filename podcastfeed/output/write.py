@@ -57,6 +57,7 @@ def write_outputs(
         OSError: a file cannot be written (nothing was replaced).
     """
     settings = config.build
+    _release_memory()  # before the pages are rendered: they do not add to the check's peak
     with showlock.hold(settings.cache_dir, settings.config_path):
         where = plan.make_plan(config, published, output, pages)
         commit.recover(where.folder, settings.cache_dir)
@@ -98,6 +99,19 @@ def write_outputs(
         if known is not None:
             known.save()
     return Written(where.feed, where.notes)
+
+
+def _release_memory() -> None:
+    """Give the memory freed so far back to the system (glibc keeps it otherwise: the episodes'
+    parsing and the check's parsed feed, ~18 MB at 3,000 episodes), so that the pages and the
+    feed rendered and written next do not add to it. glibc only."""
+    try:
+        import ctypes
+
+        trim = ctypes.CDLL("libc.so.6").malloc_trim
+    except (ImportError, OSError, AttributeError):  # not glibc
+        return
+    trim(0)
 
 
 def _pages(
