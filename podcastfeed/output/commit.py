@@ -189,15 +189,16 @@ def commit(manifest: Manifest, outputs: list[Output], keep: Iterable[Path]) -> l
     }
     journal_path = manifest.folder / JOURNAL_NAME
     created: list[Path] = []  # folders made for the new files, removed again on failure
-    folders: set[Path] = set()  # known to exist: 20,000 files, one check per folder
+    folders: set[str] = set()  # known to exist: 20,000 files, one check per folder
     try:
         _make_folders(manifest.folder, created)
         _write_journal(journal_path, journal, "prepare")
         for output in writes:
             temp = _temp(output.path, token)
-            if temp.parent not in folders:
+            folder = os.path.dirname(temp)  # (a str: hashing Paths is slower)
+            if folder not in folders:
                 _make_folders(temp.parent, created)
-                folders.add(temp.parent)
+                folders.add(folder)
             _write_temp(temp, output)
         _write_journal(journal_path, journal, "commit")
     except BaseException:
