@@ -195,10 +195,10 @@ def commit(manifest: Manifest, outputs: list[Output], keep: Iterable[Path]) -> l
         _write_journal(journal_path, journal, "prepare")
         for output in writes:
             temp = _temp(output.path, token)
-            folder = os.path.dirname(temp)  # (a str: hashing Paths is slower)
-            if folder not in folders:
+            name = os.path.dirname(temp)  # (a str: hashing Paths is slower)
+            if name not in folders:
                 _make_folders(temp.parent, created)
-                folders.add(folder)
+                folders.add(name)
             _write_temp(temp, output)
         _write_journal(journal_path, journal, "commit")
     except BaseException:
