@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from podcastfeed.errors import ConfigError
-from podcastfeed.files import MANIFEST_NAME, current_umask, write_atomic
+from podcastfeed.files import MANIFEST_NAME, write_atomic
 
 JOURNAL_NAME = ".podcastfeed-journal"
 FORMAT = 1
@@ -34,6 +34,8 @@ FORMAT = 1
 _MARKS = (b"<generator>podcastfeed", b'<meta name="generator" content="podcastfeed">')
 #: Temporary files of `files.atomic_writer` (mkstemp: 8 random characters).
 _STRAY = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+_CHUNK = 1 << 16
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
 @dataclass
@@ -42,7 +44,8 @@ class Output:
 
     path: Path
     content: Callable[[], Iterable[bytes]]
-    durable: bool = True  # fsync before the commit (feed, lock); pages are only rebuilt if lost
+    durable: bool = True  # fsync before the commit (feed, lock); pages, transcripts and
+    # chapters are only rebuilt if lost
     listed: bool = True  # in the manifest (the lock is ours by its name and format instead)
 
 
@@ -116,18 +119,21 @@ def check_writable(
         ConfigError: naming the first such file and how to resolve it.
     """
     seen: set[Path] = set()  # folders checked already: every page shares the upper ones
+    missing: set[Path] = set()  # folders not there (a first build's): nothing below them is
     for output in outputs:
         path = output.path
         for parent in reversed(path.parents):
             if parent in seen:
                 continue
             seen.add(parent)
-            if parent.exists() and not parent.is_dir():
+            if parent.parent in missing or not parent.exists():
+                missing.add(parent)
+            elif not parent.is_dir():
                 raise ConfigError(
                     f"cannot write {shown(path)}: {shown(parent)} is a file, not a folder",
                     hint="move it away, or choose another output folder ([build] output)",
                 )
-        if not os.path.lexists(path):
+        if path.parent in missing or not os.path.lexists(path):
             continue
         if path.is_dir() and not path.is_symlink():
             raise ConfigError(
@@ -183,19 +189,17 @@ def commit(manifest: Manifest, outputs: list[Output], keep: Iterable[Path]) -> l
     }
     journal_path = manifest.folder / JOURNAL_NAME
     created: list[Path] = []  # folders made for the new files, removed again on failure
+    folders: set[str] = set()  # known to exist: 20,000 files, one check per folder
     try:
         _make_folders(manifest.folder, created)
         _write_journal(journal_path, journal, "prepare")
         for output in writes:
             temp = _temp(output.path, token)
-            _make_folders(temp.parent, created)
-            with open(temp, "wb") as stream:
-                for piece in output.content():
-                    stream.write(piece)
-                if output.durable:
-                    stream.flush()
-                    os.fsync(stream.fileno())
-            os.chmod(temp, 0o666 & ~current_umask())
+            name = os.path.dirname(temp)  # (a str: hashing Paths is slower)
+            if name not in folders:
+                _make_folders(temp.parent, created)
+                folders.add(name)
+            _write_temp(temp, output)
         _write_journal(journal_path, journal, "commit")
     except BaseException:
         _roll_back(journal)
@@ -234,6 +238,37 @@ def _write_journal(path: Path, journal: dict[str, object], state: str) -> None:
     write_atomic(path, json.dumps(journal).encode("utf-8"))
 
 
+def _write_temp(temp: Path, output: Output) -> None:
+    """Write `output` into the new file `temp`, mode 0666 minus the umask (by the open
+    itself: a fresh file, so no chmod per file)."""
+    try:
+        fd = os.open(temp, _NEW_FILE, 0o666)
+    except FileExistsError:  # a killed build's, of the same 32-bit token: not this build's
+        os.unlink(temp)
+        fd = os.open(temp, _NEW_FILE, 0o666)
+    try:  # the descriptor itself: a file object's fstat, ioctl and lseek, 20,000 times, add up
+        pieces: list[bytes] = []
+        size = 0
+        for piece in output.content():
+            pieces.append(piece)
+            size += len(piece)
+            if size >= _CHUNK:  # (the show page comes in many small pieces)
+                _write_all(fd, b"".join(pieces))
+                pieces, size = [], 0
+        if pieces:
+            _write_all(fd, b"".join(pieces))
+        if output.durable:
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
 def _temp(path: Path, token: str) -> Path:
     return path.with_name(f".{path.name}.{token}.tmp")
 
@@ -263,8 +298,11 @@ def _roll_forward(journal: dict[str, object], folder: Path) -> None:
     token = str(journal["token"])
     for name in journal["writes"]:  # type: ignore[attr-defined]
         temp = _temp(Path(name), token)
-        if temp.exists():  # else moved already, by the build that was killed
+        try:
             os.replace(temp, name)
+        except FileNotFoundError:
+            if temp.exists():  # else moved already, by the build that was killed
+                raise
     for name in journal["removes"]:  # type: ignore[attr-defined]
         path = Path(name)
         with contextlib.suppress(FileNotFoundError):

@@ -191,6 +191,7 @@ def _environment(templates_dir: Path | None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # one build: not a stat of each included template for each page
     )
 
 
