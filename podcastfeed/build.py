@@ -23,7 +23,7 @@ from podcastfeed.lint.base import Feed
 from podcastfeed.lint.runner import origin_for, own_feed
 from podcastfeed.media.probing import ProbeOptions, measure, measure_alternates
 from podcastfeed.model import AudioInfo, Episode
-from podcastfeed.output import fragments, showlock, write
+from podcastfeed.output import showlock, write
 from podcastfeed.render import page
 from podcastfeed.render.feed import enclosure_for, iter_feed, sort_episodes
 from podcastfeed.source.chapters import keep_inside, validate_json_chapters
@@ -50,8 +50,8 @@ class BuildReport:
     lock: lock.Lock = field(default_factory=lambda: lock.Lock())
     parsed: int = 0  # episode files read this time (the rest came from the cache)
     checked: bool = False  # the error rules ran (not skipped: same inputs as a passing build)
-    inputs: str = ""  # digest of everything the feed and pages are made of (_inputs_digest)
-    keys: dict[Path, str] | None = None  # episode files' content keys (None: --no-cache)
+    inputs: str = ""  # digest of everything the feed and pages are made of (incremental.py)
+    keys: dict[Path, str] | None = None  # episodes' keys, by file (None: --no-cache)
     probed: int = 0  # audio files and URLs probed this time
     requests: int = 0  # HTTP requests made
     bytes_read: int = 0  # bytes downloaded for probing
@@ -227,11 +227,11 @@ def _build(
     report.lock.enclosure_prefix = show.tags.enclosure_prefix  # the entries keep their URLs
     report.published = published
     report.problems = problems
-    report.inputs = _inputs_digest(config_path, published, store, report)
-    report.keys = store.keys if use_cache else None
+    report.inputs, keys = incremental.inputs(config_path, show, published, store, report.audio)
+    report.keys = keys if use_cache else None  # each episode's key (fragments.episode_keys)
     if check:  # on the channel and the items not checked before (incremental.py)
         few = functools.partial(feed_for, report, now)
-        args = (config.show, published, report.audio, config_path, store, include_future, few)
+        args = (config.show, published, keys, config_path, store, include_future, few)
         report.checked = incremental.check_changed(*args, problems)
         if any(p.is_error for p in problems):
             raise BuildFailed(problems)
@@ -290,20 +290,6 @@ def write_report(
     )
     report.notes = written.notes
     return written.feed
-
-
-def _inputs_digest(
-    config_path: Path, published: list[Episode], store: cache.BuildCache, report: BuildReport
-) -> str:
-    """What the feed and its check are made of: feed.toml (with its [check] table), each
-    episode's file content (and sibling files), guid, tags and image, the audio measured, and
-    the show's image (a local image's URL changes with its content: localart.py)."""
-    key, tags = store.keys.get, fragments.tags_key
-    parts = [(key(e.source), e.guid, tags(e.tags), e.image) for e in sort_episodes(published)]
-    audio = sorted((url, repr(info)) for url, info in report.audio.items())
-    what = (config_path.read_bytes(), report.config.show.image, parts, audio)
-    data = repr(what).encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 def _check_tags(

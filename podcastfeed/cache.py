@@ -40,6 +40,9 @@ class BuildCache:
     audio: dict[str, Probe] = field(default_factory=dict)
     checked_channel: str = ""  # the channel's context when the items below passed the check
     checked_items: set[str] = field(default_factory=set)  # items that passed the error rules
+    # digests of each cached episode as parsed, by content key: of its fields but notes,
+    # description and tags, and of its tags (output/fragments.episode_keys)
+    digests: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
     used_episodes: set[str] = field(default_factory=set, repr=False)
     used_audio: set[str] = field(default_factory=set, repr=False)
     keys: dict[Path, str] = field(default_factory=dict, repr=False)  # this build's content keys
@@ -90,6 +93,7 @@ def load(folder: Path, fingerprint: str) -> tuple[BuildCache, str | None]:
     found.identities = dict(stored.get("identities", {}))
     found.trusted_before = int(stored.get("started", 0)) - RACY_NS
     found.checked_items = set(stored.get("checked_items", ()))
+    found.digests = dict(stored.get("digests", {}))
     return found, None
 
 
@@ -125,6 +129,7 @@ def _save(folder: Path, cache: BuildCache) -> None:
         "audio": {k: v for k, v in cache.audio.items() if k in cache.used_audio},
         "checked_channel": cache.checked_channel,
         "checked_items": cache.checked_items,
+        "digests": {k: v for k, v in cache.digests.items() if k in cache.used_episodes},
         "identities": cache.identities,
         "started": cache.started,
     }

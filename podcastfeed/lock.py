@@ -200,7 +200,25 @@ def _probe_dict(probe: Probe) -> dict[str, Any]:
 
 
 def _json(value: object) -> str:
+    """json.dumps(value, ensure_ascii=False), without making an encoder for each of the
+    lock's 100,000 values (issue 18): text, numbers, and objects and lists of them, written
+    alike (tests/test_same_bytes.py compares the two)."""
+    if isinstance(value, str) and type(value) is str:
+        return _text(value)
+    kind = type(value)
+    if kind is int:
+        return int.__repr__(value)
+    if isinstance(value, float) and kind is float and value == value and abs(value) != _INF:
+        return float.__repr__(value)
+    if isinstance(value, dict) and kind is dict and all(type(key) is str for key in value):
+        return "{" + ", ".join(f"{_text(key)}: {_json(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, list) and kind is list:
+        return "[" + ", ".join(_json(item) for item in value) + "]"
     return json.dumps(value, ensure_ascii=False)
+
+
+_text = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes for a str
+_INF = float("inf")
 
 
 # --- matching episodes to what was published -------------------------------------------------
