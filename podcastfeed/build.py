@@ -23,7 +23,7 @@ from podcastfeed.lint.base import Feed
 from podcastfeed.lint.runner import origin_for, own_feed
 from podcastfeed.media.probing import ProbeOptions, measure, measure_alternates
 from podcastfeed.model import AudioInfo, Episode
-from podcastfeed.output import showlock, write
+from podcastfeed.output import fragments, showlock, write
 from podcastfeed.render import page
 from podcastfeed.render.feed import enclosure_for, iter_feed, sort_episodes
 from podcastfeed.source.chapters import keep_inside, validate_json_chapters
@@ -76,7 +76,11 @@ class BuildReport:
         return b"".join(self.feed_pieces())
 
     def pages(
-        self, audio_src: Callable[[Episode], str] | None = None, *, assets_path: str = ""
+        self,
+        audio_src: Callable[[Episode], str] | None = None,
+        *,
+        assets_path: str = "",
+        blocks: page.Blocks | None = None,
     ) -> list[page.Page]:
         """The show page and episode pages (paths relative to the pages' folder; `assets_path`
         leads from there to the feed's folder, with its transcripts and chapters).
@@ -94,6 +98,7 @@ class BuildReport:
             audio_src=audio_src,
             assets_path=assets_path,
             config_path=settings.config_path,
+            blocks=blocks,
         )
 
 
@@ -277,17 +282,21 @@ def write_report(
     Raises:
         ConfigError, EpisodeError, OSError: as write.write_outputs (nothing was replaced).
     """
-    audio, keys = report.audio, report.keys
+    audio, keys, settings = report.audio, report.keys, report.config.build
+    reused = audio_src is None and keys is not None and not cache.unusable(settings.cache_dir)
+    blocks = fragments.ShowBlocks(settings, keys) if reused and keys is not None else None
     written = write.write_outputs(
         report.config,
         report.published,
         output or report.output,
         feed=report.feed_pieces,
-        pages=lambda way: report.pages(audio_src, assets_path=way),
+        pages=lambda way: report.pages(audio_src, assets_path=way, blocks=blocks),
         pages_inputs=report.inputs if audio_src is None else "",
         lock_text=lock.dumps(report.lock).encode("utf-8") if save_lock else None,
         reuse=None if audio_src or keys is None else (report.config.show, audio, keys),
     )
+    if blocks is not None:
+        blocks.save()  # the show page's episode blocks, for the next build (fragments.py)
     report.notes = written.notes
     return written.feed
 

@@ -21,6 +21,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import pickle
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from podcastfeed import __version__, cache
-from podcastfeed.files import write_atomic
+from podcastfeed.files import atomic_writer, write_atomic
 from podcastfeed.model import AudioInfo, Episode, EpisodeTags, Show
 from podcastfeed.render.feed import iter_feed
 from podcastfeed.render.page import episode_slug
@@ -36,6 +37,7 @@ from podcastfeed.source.assets import Asset
 from podcastfeed.source.config import BuildSettings
 
 FILE_NAME = "outputs.json"
+BLOCKS_NAME = "blocks.pickle"
 FORMAT = 1
 
 
@@ -263,6 +265,59 @@ class Fragments:
         with contextlib.suppress(OSError):
             if self.settings.cache_dir.is_dir():
                 write_atomic(self.path, json.dumps(data).encode("utf-8"), durable=False)
+
+
+class ShowBlocks:
+    """Each episode's block of the show page as last rendered (render/page.py's
+    `episode_block`), under a key of what it is made of: podcastfeed's version, feed.toml's
+    bytes, the packaged `_episode.html`, the episode's key (episode_keys), the assets path and
+    whether episodes have pages. Kept in the cache folder (`blocks.pickle`); like the rest of
+    it only a shortcut: missing, unreadable or of another format, every block is rendered."""
+
+    def __init__(self, settings: BuildSettings, keys: Mapping[Path, str]) -> None:
+        self.path = settings.cache_dir / BLOCKS_NAME
+        self.settings, self.keys = settings, keys
+        try:
+            config = settings.config_path.read_bytes()
+        except OSError:
+            config = b""
+        template = resources.files("podcastfeed").joinpath("templates", "_episode.html")
+        self.base = _digest(FORMAT, __version__, config, template.read_bytes(), settings.pages)
+        self.known: dict[str, str] = {}
+        self.used: dict[str, str] = {}
+        try:
+            with self.path.open("rb") as stream:
+                data = pickle.load(stream)
+            if isinstance(data, dict) and data.get("base") == self.base:
+                self.known = {k: v for k, v in data["blocks"].items() if isinstance(v, str)}
+        except Exception:  # only a shortcut: every block is rendered again
+            self.known = {}
+
+    def _key(self, episode: Episode, assets_path: str) -> str | None:
+        key = self.keys.get(episode.source)
+        return None if key is None else _digest(self.base, key, assets_path)
+
+    def get(self, episode: Episode, assets_path: str) -> str | None:
+        key = self._key(episode, assets_path)
+        found = self.known.get(key) if key is not None else None
+        if key is not None and found is not None:
+            self.used[key] = found
+        return found
+
+    def put(self, episode: Episode, assets_path: str, html: str) -> None:
+        key = self._key(episode, assets_path)
+        if key is not None:
+            self.used[key] = html
+
+    def save(self) -> None:
+        """Keep the blocks this build used (after the commit), if any changed."""
+        if not self.used or self.used.keys() == self.known.keys():
+            return
+        data = {"base": self.base, "blocks": self.used}
+        with contextlib.suppress(OSError):
+            if self.settings.cache_dir.is_dir():
+                with atomic_writer(self.path, durable=False) as stream:
+                    pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def page_episodes(episodes: Sequence[Episode]) -> dict[str, Episode]:
