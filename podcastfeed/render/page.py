@@ -260,12 +260,26 @@ class _EpisodeView:
         audio_src: Callable[[Episode], str] | None,
         pages: bool,
     ) -> None:
+        self._episode = episode
+        self.slug = slug
+        self.page_href = f"episodes/{slug}/index.html" if pages else None
+        self._made = (audio, audio_src)  # the rest when a template first asks (_make): the
+        # show page takes most episodes' blocks as rendered before (fragments.ShowBlocks)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or "_made" not in self.__dict__:
+            raise AttributeError(name)
+        self._make(*self.__dict__.pop("_made"))
+        return getattr(self, name)
+
+    def _make(
+        self, audio: Mapping[str, AudioInfo], audio_src: Callable[[Episode], str] | None
+    ) -> None:
+        episode = self._episode
         assert episode.audio is not None  # published episodes have audio
         enclosure = enclosure_for(episode, audio.get(episode.audio.url))
         tags = episode.tags
         day = episode.date
-        self._episode = episode
-        self.slug = slug
         self.title = episode.title
         self.iso_date = day.date().isoformat()
         self.date = f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
@@ -285,7 +299,6 @@ class _EpisodeView:
         self.chapters_file = tags.chapters
         self.transcripts = list(tags.transcripts)
         self.persons = list(tags.persons)
-        self.page_href = f"episodes/{slug}/index.html" if pages else None
 
     # sanitized by shownotes.py (nh3): the one value not escaped
     @property
