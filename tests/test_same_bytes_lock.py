@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from podcastfeed import lock
+from podcastfeed.model import Audio, Episode
 
 TEXTS = ("", "a", '"', "\\", "\n", "\t", "\x00", "\x1f", "\x7f", "é", "\u2028", "\ud800", "😀", "/")
 NUMBERS = (0, 1, -1, 10**30, 0.1, 1.5, -2.25, 1e300, 5e-324, float("nan"), float("inf"), -1e999)
@@ -43,3 +47,14 @@ def test_a_lock_reads_back_as_written() -> None:
     text = lock.dumps(lock.Lock([entry]))
     assert json.loads(text)["episodes"][0]["audio"]["duration"] == 1234.5
     assert text == lock.dumps(lock.Lock([entry]))
+
+
+def test_pin_is_dataclasses_replace() -> None:
+    """lock.pin copies an episode without its __init__: valid while Episode has no
+    __post_init__ (a check a replace would run again)."""
+    assert not hasattr(Episode, "__post_init__")
+    episode = Episode(Path("/a.md"), "a", datetime(2024, 1, 1, tzinfo=UTC), Audio("a", "u"))
+    entry = lock.Entry("urn:uuid:1", "episodes/a.md", "u", "2024-01-01T00:00:00+00:00")
+    (pinned,) = lock.pin([lock.Match(episode, "episodes/a.md", entry)])
+    assert pinned == dataclasses.replace(episode, guid="urn:uuid:1")
+    assert episode.guid is None
