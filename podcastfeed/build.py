@@ -50,8 +50,8 @@ class BuildReport:
     lock: lock.Lock = field(default_factory=lambda: lock.Lock())
     parsed: int = 0  # episode files read this time (the rest came from the cache)
     checked: bool = False  # the error rules ran (not skipped: same inputs as a passing build)
-    inputs: str = ""  # digest of everything the feed and pages are made of (_inputs_digest)
-    keys: dict[Path, str] | None = None  # episode files' content keys (None: --no-cache)
+    inputs: str = ""  # digest of everything the feed and pages are made of (incremental.py)
+    keys: dict[Path, str] | None = None  # episodes' keys, by file (None: --no-cache)
     probed: int = 0  # audio files and URLs probed this time
     requests: int = 0  # HTTP requests made
     bytes_read: int = 0  # bytes downloaded for probing
@@ -76,7 +76,11 @@ class BuildReport:
         return b"".join(self.feed_pieces())
 
     def pages(
-        self, audio_src: Callable[[Episode], str] | None = None, *, assets_path: str = ""
+        self,
+        audio_src: Callable[[Episode], str] | None = None,
+        *,
+        assets_path: str = "",
+        blocks: page.Blocks | None = None,
     ) -> list[page.Page]:
         """The show page and episode pages (paths relative to the pages' folder; `assets_path`
         leads from there to the feed's folder, with its transcripts and chapters).
@@ -94,6 +98,7 @@ class BuildReport:
             audio_src=audio_src,
             assets_path=assets_path,
             config_path=settings.config_path,
+            blocks=blocks,
         )
 
 
@@ -227,11 +232,11 @@ def _build(
     report.lock.enclosure_prefix = show.tags.enclosure_prefix  # the entries keep their URLs
     report.published = published
     report.problems = problems
-    report.inputs = _inputs_digest(config_path, published, store, report)
-    report.keys = store.keys if use_cache else None
+    report.inputs, keys = incremental.inputs(config_path, show, published, store, report.audio)
+    report.keys = keys if use_cache else None  # each episode's key (fragments.episode_keys)
     if check:  # on the channel and the items not checked before (incremental.py)
         few = functools.partial(feed_for, report, now)
-        args = (config.show, published, report.audio, config_path, store, include_future, few)
+        args = (config.show, published, keys, config_path, store, include_future, few)
         report.checked = incremental.check_changed(*args, problems)
         if any(p.is_error for p in problems):
             raise BuildFailed(problems)
@@ -277,33 +282,23 @@ def write_report(
     Raises:
         ConfigError, EpisodeError, OSError: as write.write_outputs (nothing was replaced).
     """
-    audio, keys = report.audio, report.keys
+    audio, keys, settings = report.audio, report.keys, report.config.build
+    reused = audio_src is None and keys is not None and not cache.unusable(settings.cache_dir)
+    blocks = fragments.ShowBlocks(settings, keys) if reused and keys is not None else None
     written = write.write_outputs(
         report.config,
         report.published,
         output or report.output,
         feed=report.feed_pieces,
-        pages=lambda way: report.pages(audio_src, assets_path=way),
+        pages=lambda way: report.pages(audio_src, assets_path=way, blocks=blocks),
         pages_inputs=report.inputs if audio_src is None else "",
         lock_text=lock.dumps(report.lock).encode("utf-8") if save_lock else None,
         reuse=None if audio_src or keys is None else (report.config.show, audio, keys),
     )
+    if blocks is not None:
+        blocks.save()  # the show page's episode blocks, for the next build (fragments.py)
     report.notes = written.notes
     return written.feed
-
-
-def _inputs_digest(
-    config_path: Path, published: list[Episode], store: cache.BuildCache, report: BuildReport
-) -> str:
-    """What the feed and its check are made of: feed.toml (with its [check] table), each
-    episode's file content (and sibling files), guid, tags and image, the audio measured, and
-    the show's image (a local image's URL changes with its content: localart.py)."""
-    key, tags = store.keys.get, fragments.tags_key
-    parts = [(key(e.source), e.guid, tags(e.tags), e.image) for e in sort_episodes(published)]
-    audio = sorted((url, repr(info)) for url, info in report.audio.items())
-    what = (config_path.read_bytes(), report.config.show.image, parts, audio)
-    data = repr(what).encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 def _check_tags(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import copyreg
 import hashlib
+import io
 import os
 import pickle
 import sys
@@ -23,8 +24,9 @@ from podcastfeed.files import atomic_writer
 from podcastfeed.lock import Probe
 from podcastfeed.model import Episode
 
-FORMAT = 5  # 2: audio entries are lock.Probe; 3: the digest of the last checked build;
-# 4: the items checked, by key (incremental.py); 5: episode files' keys by file identity
+FORMAT = 6  # 2: audio entries are lock.Probe; 3: the digest of the last checked build;
+# 4: the items checked, by key (incremental.py); 5: episode files' keys by file identity;
+# 6: each episode pickled on its own, so that an unchanged one is saved as it was loaded
 #: Files whose mtime is within this of the build that recorded them are read again (file
 #: systems stamp times with a coarse clock: a write just after the stat may keep the mtime).
 RACY_NS = 1_000_000_000
@@ -40,6 +42,12 @@ class BuildCache:
     audio: dict[str, Probe] = field(default_factory=dict)
     checked_channel: str = ""  # the channel's context when the items below passed the check
     checked_items: set[str] = field(default_factory=set)  # items that passed the error rules
+    # digests of each cached episode as parsed, by content key: of its fields but notes,
+    # description and tags, and of its tags (output/fragments.episode_keys)
+    digests: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+    # each episode's pickled bytes as loaded, with the entry they made (saved again as they
+    # are while `episodes` holds that entry: 10,000 episodes are not pickled again for one)
+    packed: dict[str, tuple[bytes, object]] = field(default_factory=dict, repr=False)
     used_episodes: set[str] = field(default_factory=set, repr=False)
     used_audio: set[str] = field(default_factory=set, repr=False)
     keys: dict[Path, str] = field(default_factory=dict, repr=False)  # this build's content keys
@@ -71,6 +79,8 @@ def load(folder: Path, fingerprint: str) -> tuple[BuildCache, str | None]:
     try:
         with path.open("rb") as stream:
             stored = pickle.load(stream)
+        raw = stored.get("episodes", {}) if isinstance(stored, dict) else {}
+        episodes = {key: pickle.loads(data) for key, data in raw.items()}
     except FileNotFoundError:
         return BuildCache(fingerprint), None
     except Exception as exc:
@@ -85,11 +95,13 @@ def load(folder: Path, fingerprint: str) -> tuple[BuildCache, str | None]:
         return BuildCache(fingerprint), None
     if stored.get("fingerprint") != fingerprint:
         return BuildCache(fingerprint, audio=stored.get("audio", {})), None
-    found = BuildCache(fingerprint, stored.get("episodes", {}), stored.get("audio", {}))
+    found = BuildCache(fingerprint, episodes, stored.get("audio", {}))
+    found.packed = {key: (raw[key], entry) for key, entry in episodes.items()}
     found.checked_channel = str(stored.get("checked_channel", ""))
     found.identities = dict(stored.get("identities", {}))
     found.trusted_before = int(stored.get("started", 0)) - RACY_NS
     found.checked_items = set(stored.get("checked_items", ()))
+    found.digests = dict(stored.get("digests", {}))
     return found, None
 
 
@@ -121,10 +133,15 @@ def _save(folder: Path, cache: BuildCache) -> None:
         "format": FORMAT,
         "version": __version__,
         "fingerprint": cache.fingerprint,
-        "episodes": {k: v for k, v in cache.episodes.items() if k in cache.used_episodes},
+        "episodes": {
+            key: _packed(cache, key, entry)
+            for key, entry in cache.episodes.items()
+            if key in cache.used_episodes
+        },
         "audio": {k: v for k, v in cache.audio.items() if k in cache.used_audio},
         "checked_channel": cache.checked_channel,
         "checked_items": cache.checked_items,
+        "digests": {k: v for k, v in cache.digests.items() if k in cache.used_episodes},
         "identities": cache.identities,
         "started": cache.started,
     }
@@ -135,6 +152,16 @@ def _save(folder: Path, cache: BuildCache) -> None:
     # streamed to the file: no second copy of the cache in memory
     with atomic_writer(folder / FILE_NAME, durable=False) as stream:
         _pickler(stream).dump(data)
+
+
+def _packed(cache: BuildCache, key: str, entry: object) -> bytes:
+    """An episode's entry pickled: as it was loaded, when it is still that entry."""
+    found = cache.packed.get(key)
+    if found is not None and found[1] is entry:
+        return found[0]
+    stream = io.BytesIO()
+    _pickler(stream).dump(entry)
+    return stream.getvalue()
 
 
 def posix_path(text: str) -> Path:

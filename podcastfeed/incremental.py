@@ -6,7 +6,7 @@ context; the two that compare items (a guid or an enclosure URL used twice) are 
 by the build itself before the check (build._resolve_guids). So a feed passes when its channel
 passes and each item passed once under the same channel: the cache keeps the key of the
 channel's context (podcastfeed's version, feed.toml with its [check] table, the root's
-namespaces) and of each item that passed (fragments.episode_key). A different channel context
+namespaces) and of each item that passed (fragments.episode_keys). A different channel context
 checks every item again; `--include-future` (dates in the future are the one thing the error
 rules read the clock for) always checks all and keeps nothing.
 """
@@ -22,39 +22,60 @@ from podcastfeed.errors import Problem
 from podcastfeed.lint.base import Feed
 from podcastfeed.lint.runner import check_build
 from podcastfeed.model import AudioInfo, Episode, Show
-from podcastfeed.output.fragments import episode_key
-from podcastfeed.render.feed import channel_nsmap
+from podcastfeed.output.fragments import episode_keys
+from podcastfeed.render.feed import channel_nsmap, sort_episodes
+
+
+def inputs(
+    config_path: Path,
+    show: Show,
+    published: Sequence[Episode],
+    store: cache.BuildCache,
+    audio: Mapping[str, AudioInfo],
+) -> tuple[str, dict[Path, str]]:
+    """The digest of what the feed and its check are made of (feed.toml with its [check]
+    table, each episode's file content with its sibling files, guid, tags and image, the audio
+    measured, and the show's image: a local image's URL changes with its content), and each
+    episode's key (fragments.episode_keys), by its file."""
+    keys, tags = episode_keys(published, store, audio)
+    key = store.keys.get
+    parts = [(key(e.source), e.guid, tags[e.source], e.image) for e in sort_episodes(published)]
+    measured = sorted((url, repr(info)) for url, info in audio.items())
+    what = (config_path.read_bytes(), show.image, parts, measured)
+    data = repr(what).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=20).hexdigest(), keys
 
 
 def check_changed(
     show: Show,
     published: Sequence[Episode],
-    audio: Mapping[str, AudioInfo],
+    keys: Mapping[Path, str],
     config_path: Path,
     store: cache.BuildCache,
     include_future: bool,
     feed_of: Callable[[Sequence[Episode]], Feed],
     problems: list[Problem],
 ) -> bool:
-    """Run the error rules on the channel and the items not checked before (`feed_of` renders
-    the feed of some episodes, parsed for the rules); whether they ran. What they find goes to
+    """Run the error rules on the channel and the items not checked before (`keys`: each
+    episode's key, by file; `feed_of` renders the feed of some episodes, parsed for the
+    rules); whether they ran. What they find goes to
     `problems`; when nothing is found, `store` remembers every item as checked."""
     context = hashlib.blake2b(
         repr((__version__, config_path.read_bytes(), channel_nsmap(show, published))).encode(),
         digest_size=16,
     ).hexdigest()
-    keys = [episode_key(e, store.keys, audio) for e in published]
+    items = [keys[e.source] for e in published]
     if include_future or context != store.checked_channel:
         todo = list(published)
     else:
         known = store.checked_items
-        todo = [e for e, key in zip(published, keys, strict=True) if key not in known]
+        todo = [e for e, key in zip(published, items, strict=True) if key not in known]
         if not todo and published:
             return False  # the channel and every item passed before
     found = [finding.to_problem() for finding in check_build(feed_of(todo))]
     problems += found
     if not any(p.is_error for p in found):
         store.checked_channel = "" if include_future else context
-        store.checked_items = set() if include_future else set(keys)
+        store.checked_items = set() if include_future else set(items)
         store.changed = True
     return True

@@ -21,14 +21,15 @@ import dataclasses
 import hashlib
 import json
 import os
+import pickle
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from podcastfeed import __version__
-from podcastfeed.files import write_atomic
+from podcastfeed import __version__, cache
+from podcastfeed.files import atomic_writer, write_atomic
 from podcastfeed.model import AudioInfo, Episode, EpisodeTags, Show
 from podcastfeed.render.feed import iter_feed
 from podcastfeed.render.page import episode_slug
@@ -36,6 +37,7 @@ from podcastfeed.source.assets import Asset
 from podcastfeed.source.config import BuildSettings
 
 FILE_NAME = "outputs.json"
+BLOCKS_NAME = "blocks.pickle"
 FORMAT = 1
 
 
@@ -75,31 +77,61 @@ def _templates(settings: BuildSettings) -> str:
     return digest.hexdigest()
 
 
-def episode_key(episode: Episode, keys: Mapping[Path, str], audio: Mapping[str, AudioInfo]) -> str:
-    """What an episode's item and page are made of, beyond the show: its file's content key
-    (with its sibling files), its measured audio, and every field of the episode but the two
-    made of the file's text alone (notes, description): the guid the lock gives, the image a
-    local file gives, the lengths of alternate enclosures, whatever else comes from outside
-    the file."""
-    url = episode.audio.url if episode.audio else ""
-    fields = tuple(getattr(episode, name) for name in _KEYED_FIELDS)
-    return _digest(keys.get(episode.source), audio.get(url), fields, tags_key(episode.tags))
+def episode_keys(
+    episodes: Sequence[Episode], store: cache.BuildCache, audio: Mapping[str, AudioInfo]
+) -> tuple[dict[Path, str], dict[Path, str]]:
+    """Each episode's key, by its file: what its item and page are made of beyond the show
+    (its file's content key with its sibling files, its measured audio, and every field but
+    the two made of the file's text alone, notes and description: the guid the lock gives,
+    the image a local file gives, the lengths of alternate enclosures, whatever else comes
+    from outside the file); and the digest of its tags (for the pages' inputs).
+
+    Computed once per build and without a repr of every episode (issue 18): the cache keeps
+    the digests of each episode as parsed (`store.digests`), and a field the build left as it
+    was parsed (the very same object) is taken from them; only the fields the build replaced
+    (a pinned guid, a local image) are digested again."""
+    keys: dict[Path, str] = {}
+    tags: dict[Path, str] = {}
+    for episode in episodes:
+        content = store.keys.get(episode.source)
+        hit = store.episodes.get(content) if content is not None else None
+        parsed = hit[0] if hit is not None else episode
+        stored = store.digests.get(content) if hit is not None and content is not None else None
+        if stored is None:
+            stored = (_digest(*(getattr(parsed, n) for n in _KEYED_FIELDS)), tags_key(parsed.tags))
+            if hit is not None and content is not None:
+                store.digests[content] = stored
+                store.changed = True
+        fields, tags_digest = stored
+        changed = [
+            (name, value)
+            for name in _KEYED_FIELDS
+            if (value := getattr(episode, name)) is not getattr(parsed, name)
+        ]
+        if changed:
+            fields = _digest(fields, changed)
+        if episode.tags is not parsed.tags:
+            tags_digest = tags_key(episode.tags)
+        url = episode.audio.url if episode.audio else ""
+        keys[episode.source] = _digest(content, audio.get(url), fields, tags_digest)
+        tags[episode.source] = tags_digest
+    return keys, tags
 
 
 def tags_key(tags: EpisodeTags) -> str:
-    """repr(tags), with each transcript made from the notes as the digest of its content (a
-    repr of its bytes took seconds at 10,000 episodes)."""
-    if not any(linked.content for linked in tags.transcripts):
-        return repr(tags)
-    made = tuple(
-        dataclasses.replace(t, content=hashlib.blake2b(t.content, digest_size=16).digest())
-        for t in tags.transcripts
-    )
-    return repr(dataclasses.replace(tags, transcripts=made))
+    """A digest of the tags' repr, with each transcript made from the notes standing in by the
+    digest of its content (a repr of its bytes took seconds at 10,000 episodes)."""
+    if any(linked.content for linked in tags.transcripts):
+        made = tuple(
+            dataclasses.replace(t, content=hashlib.blake2b(t.content, digest_size=16).digest())
+            for t in tags.transcripts
+        )
+        tags = dataclasses.replace(tags, transcripts=made)
+    return _digest(tags)
 
 
 _KEYED_FIELDS = tuple(
-    f.name for f in dataclasses.fields(Episode) if f.name not in {"notes", "description"}
+    f.name for f in dataclasses.fields(Episode) if f.name not in {"notes", "description", "tags"}
 )
 
 
@@ -130,7 +162,7 @@ class Fragments:
         # of it would count its 200 MB in the build's memory)
         self.new_items: dict[str, list[int]] = {}
         self.new_pages: dict[str, str] = {}  # path -> key, for the pages written or kept
-        self._episode_keys: dict[Path, str] = {}
+        self._seen: dict[str, list[Any]] = {}  # pages found current: [key, size, mtime, inode]
         self._load()
 
     def _load(self) -> None:
@@ -152,10 +184,7 @@ class Fragments:
             self.note = f"{self.path}: unreadable ({type(exc).__name__}), ignored"
 
     def episode_key(self, episode: Episode) -> str:
-        found = self._episode_keys.get(episode.source)
-        if found is None:
-            found = self._episode_keys[episode.source] = episode_key(episode, self.keys, self.audio)
-        return found
+        return self.keys[episode.source]
 
     def feed_pieces(self, episodes: Sequence[Episode]) -> Iterator[bytes]:
         """The feed, taking each item whose key is known from the feed on disk."""
@@ -203,7 +232,10 @@ class Fragments:
     def page_is_current(self, path: str, key: str) -> bool:
         """Whether the page at `path` is the one last written for `key`, untouched since."""
         known = self.pages.get(path)
-        return known is not None and known[0] == key and known[1:] == _identity(path)
+        if known is None or known[0] != key or known[1:] != _identity(path):
+            return False
+        self._seen[path] = known  # as found: save() records it without a stat of its own
+        return True
 
     def close(self) -> None:
         if self.fd is not None:
@@ -215,6 +247,10 @@ class Fragments:
         self.close()
         pages = {}
         for path, key in self.new_pages.items():
+            seen = self._seen.get(path)
+            if seen is not None and seen[0] == key:  # kept, not written: as it was found
+                pages[path] = seen
+                continue
             found = _identity(path)
             if found is not None:
                 pages[path] = [key, *found]
@@ -229,6 +265,59 @@ class Fragments:
         with contextlib.suppress(OSError):
             if self.settings.cache_dir.is_dir():
                 write_atomic(self.path, json.dumps(data).encode("utf-8"), durable=False)
+
+
+class ShowBlocks:
+    """Each episode's block of the show page as last rendered (render/page.py's
+    `episode_block`), under a key of what it is made of: podcastfeed's version, feed.toml's
+    bytes, the packaged `_episode.html`, the episode's key (episode_keys), the assets path and
+    whether episodes have pages. Kept in the cache folder (`blocks.pickle`); like the rest of
+    it only a shortcut: missing, unreadable or of another format, every block is rendered."""
+
+    def __init__(self, settings: BuildSettings, keys: Mapping[Path, str]) -> None:
+        self.path = settings.cache_dir / BLOCKS_NAME
+        self.settings, self.keys = settings, keys
+        try:
+            config = settings.config_path.read_bytes()
+        except OSError:
+            config = b""
+        template = resources.files("podcastfeed").joinpath("templates", "_episode.html")
+        self.base = _digest(FORMAT, __version__, config, template.read_bytes(), settings.pages)
+        self.known: dict[str, str] = {}
+        self.used: dict[str, str] = {}
+        try:
+            with self.path.open("rb") as stream:
+                data = pickle.load(stream)
+            if isinstance(data, dict) and data.get("base") == self.base:
+                self.known = {k: v for k, v in data["blocks"].items() if isinstance(v, str)}
+        except Exception:  # only a shortcut: every block is rendered again
+            self.known = {}
+
+    def _key(self, episode: Episode, assets_path: str) -> str | None:
+        key = self.keys.get(episode.source)
+        return None if key is None else _digest(self.base, key, assets_path)
+
+    def get(self, episode: Episode, assets_path: str) -> str | None:
+        key = self._key(episode, assets_path)
+        found = self.known.get(key) if key is not None else None
+        if key is not None and found is not None:
+            self.used[key] = found
+        return found
+
+    def put(self, episode: Episode, assets_path: str, html: str) -> None:
+        key = self._key(episode, assets_path)
+        if key is not None:
+            self.used[key] = html
+
+    def save(self) -> None:
+        """Keep the blocks this build used (after the commit), if any changed."""
+        if not self.used or self.used.keys() == self.known.keys():
+            return
+        data = {"base": self.base, "blocks": self.used}
+        with contextlib.suppress(OSError):
+            if self.settings.cache_dir.is_dir():
+                with atomic_writer(self.path, durable=False) as stream:
+                    pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def page_episodes(episodes: Sequence[Episode]) -> dict[str, Episode]:

@@ -63,8 +63,9 @@ def make_plan(
     _refuse_sources(feed, settings, "the feed")
     plan = Plan(feed, folder, None)
     plan.assets = assets.plan(config.show, published, folder)
+    read = _read_folders(settings)  # once, not once per asset (10,000 transcripts)
     for asset in plan.assets:
-        _refuse_sources(asset.target, settings, "an artwork, transcript or chapters file")
+        _refuse_sources(asset.target, settings, "an artwork, transcript or chapters file", read)
     site = Path(os.path.abspath(settings.site)) if settings.site else folder
     why = _shared(site, settings)
     if why is None:
@@ -200,8 +201,10 @@ def _read_folders(settings: BuildSettings) -> list[tuple[Path, str]]:
     return [(Path(os.path.abspath(path)), name) for path, name in found]
 
 
-def _refuse_sources(path: Path, settings: BuildSettings, what: str) -> None:
-    for folder, name in _read_folders(settings):
+def _refuse_sources(
+    path: Path, settings: BuildSettings, what: str, read: list[tuple[Path, str]] | None = None
+) -> None:
+    for folder, name in _read_folders(settings) if read is None else read:
         if folder != settings.root and _inside(path, folder):
             raise ConfigError(
                 f"{what} would be written into {name} ({relative_name(path, settings.root)}); "

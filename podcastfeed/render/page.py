@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 from urllib.parse import quote
 
 import jinja2
@@ -57,6 +58,14 @@ class Page:
         return b"".join(self.pieces())
 
 
+class Blocks(Protocol):
+    """Episodes' blocks of the show page as last rendered (output/fragments.ShowBlocks)."""
+
+    def get(self, episode: Episode, assets_path: str) -> str | None: ...
+
+    def put(self, episode: Episode, assets_path: str, html: str) -> None: ...
+
+
 def episode_slug(episode: Episode) -> str:
     """The episode's page folder: its path in the episodes folder without the suffix, so
     `season1/intro.md` and `season2/intro.md` get pages of their own, which stay where they
@@ -74,6 +83,7 @@ def render_pages(
     audio_src: Callable[[Episode], str] | None = None,
     assets_path: str = "",
     config_path: Path | None = None,
+    blocks: Blocks | None = None,
 ) -> list[Page]:
     """The show page and (with `pages`) one page per episode.
 
@@ -82,6 +92,8 @@ def render_pages(
             points it at the local file).
         assets_path: the feed's folder (where transcripts and chapters are) relative to the
             pages' folder, "" when they are the same, else ending in "/".
+        blocks: each episode's block of the show page as rendered before, taken instead of
+            rendering it again while the packaged `_episode.html` is the one used (issue 18).
 
     Raises:
         ConfigError: a template of the show's own folder is broken or extends itself (naming
@@ -89,7 +101,7 @@ def render_pages(
             that another includes is loaded while the page renders: the Page raises it then.
     """
     with _template_errors(templates_dir, config_path):
-        found = _render(show, episodes, audio, pages, templates_dir, audio_src, assets_path)
+        found = _render(show, episodes, audio, pages, templates_dir, audio_src, assets_path, blocks)
     return [Page(p.path, _guarded(p.render, templates_dir, config_path)) for p in found]
 
 
@@ -101,8 +113,10 @@ def _render(
     templates_dir: Path | None,
     audio_src: Callable[[Episode], str] | None,
     assets_path: str,
+    blocks: Blocks | None,
 ) -> list[Page]:
     env = _environment(templates_dir)
+    env.globals["episode_block"] = _episode_block(env, None if audio_src else blocks, assets_path)
     views = [
         _EpisodeView(episode, episode_slug(episode), audio, audio_src, pages)
         for episode in sort_episodes(episodes)
@@ -127,6 +141,35 @@ def _render(
                 )
             )
     return found
+
+
+def _episode_block(env: jinja2.Environment, blocks: Blocks | None, assets_path: str) -> Any:
+    """The show page's `episode_block(e, loop)`: the episode's `_episode.html` as an include
+    inside the loop would render it, or its block as rendered before (`blocks`) when that
+    template is the packaged one, whose output is made of the episode and the assets path
+    alone (a show's own may read `loop` or anything else)."""
+    packaged: list[bool] = []
+
+    @jinja2.pass_context
+    def render(context: jinja2.runtime.Context, view: _EpisodeView, loop: Any) -> Markup:
+        template = env.get_template("_episode.html")
+        if not packaged:
+            packaged.append(blocks is not None and template.filename == _PACKAGED_EPISODE)
+        episode = view._episode
+        if packaged[0] and blocks is not None:
+            found = blocks.get(episode, assets_path)
+            if found is not None:
+                return Markup(found)
+        names = {"e": view, "loop": loop, "level": 3, "title_href": view.page_href}
+        html = template.render({**context.get_all(), **names})
+        if packaged[0] and blocks is not None:
+            blocks.put(episode, assets_path, html)
+        return Markup(html)
+
+    return render
+
+
+_PACKAGED_EPISODE = str(Path(__file__).parent.parent / "templates" / "_episode.html")
 
 
 def _guarded(
@@ -218,12 +261,26 @@ class _EpisodeView:
         audio_src: Callable[[Episode], str] | None,
         pages: bool,
     ) -> None:
+        self._episode = episode
+        self.slug = slug
+        self.page_href = f"episodes/{slug}/index.html" if pages else None
+        self._made = (audio, audio_src)  # the rest when a template first asks (_make): the
+        # show page takes most episodes' blocks as rendered before (fragments.ShowBlocks)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or "_made" not in self.__dict__:
+            raise AttributeError(name)
+        self._make(*self.__dict__.pop("_made"))
+        return getattr(self, name)
+
+    def _make(
+        self, audio: Mapping[str, AudioInfo], audio_src: Callable[[Episode], str] | None
+    ) -> None:
+        episode = self._episode
         assert episode.audio is not None  # published episodes have audio
         enclosure = enclosure_for(episode, audio.get(episode.audio.url))
         tags = episode.tags
         day = episode.date
-        self._episode = episode
-        self.slug = slug
         self.title = episode.title
         self.iso_date = day.date().isoformat()
         self.date = f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
@@ -243,7 +300,6 @@ class _EpisodeView:
         self.chapters_file = tags.chapters
         self.transcripts = list(tags.transcripts)
         self.persons = list(tags.persons)
-        self.page_href = f"episodes/{slug}/index.html" if pages else None
 
     # sanitized by shownotes.py (nh3): the one value not escaped
     @property

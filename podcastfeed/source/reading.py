@@ -122,6 +122,11 @@ def _current_image(
     the show's source folders."""
     if episode.image_ref is None:
         return episode
+    ref, beside = episode.image_ref.strip(), str(episode.source.parent)
+    if episode.image_file is None and not any(
+        os.path.isfile(os.path.join(folder, ref)) for folder in (beside, str(folders[0]))
+    ):  # still no such file: the link to it made when the file was parsed (localart.py)
+        return episode
     page = episode.link or config.show.link
     try:
         image = episode_image(episode.image_ref, episode.source, page, config.show, folders)
