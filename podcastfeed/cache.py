@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PosixPath
 from typing import Any, BinaryIO, cast
 
-from podcastfeed import __version__
+from podcastfeed.codekey import code_key
 from podcastfeed.errors import Problem
 from podcastfeed.files import atomic_writer
 from podcastfeed.lock import Probe
@@ -90,7 +90,7 @@ def load(folder: Path, fingerprint: str) -> tuple[BuildCache, str | None]:
     if (
         not isinstance(stored, dict)
         or stored.get("format") != FORMAT
-        or stored.get("version") != __version__
+        or stored.get("version") != code_key()
     ):
         return BuildCache(fingerprint), None
     if stored.get("fingerprint") != fingerprint:
@@ -131,7 +131,7 @@ def _save(folder: Path, cache: BuildCache) -> None:
         return
     data = {
         "format": FORMAT,
-        "version": __version__,
+        "version": code_key(),
         "fingerprint": cache.fingerprint,
         "episodes": {
             key: _packed(cache, key, entry)

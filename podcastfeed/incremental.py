@@ -5,7 +5,7 @@ Every error rule but two looks at the channel, or at one item at a time in the c
 context; the two that compare items (a guid or an enclosure URL used twice) are also refused
 by the build itself before the check (build._resolve_guids). So a feed passes when its channel
 passes and each item passed once under the same channel: the cache keeps the key of the
-channel's context (podcastfeed's version, feed.toml with its [check] table, the root's
+channel's context (podcastfeed's version and code, feed.toml with its [check] table, the root's
 namespaces) and of each item that passed (fragments.episode_keys). A different channel context
 checks every item again; `--include-future` (dates in the future are the one thing the error
 rules read the clock for) always checks all and keeps nothing.
@@ -17,7 +17,8 @@ import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from podcastfeed import __version__, cache
+from podcastfeed import cache
+from podcastfeed.codekey import code_key
 from podcastfeed.errors import Problem
 from podcastfeed.lint.base import Feed
 from podcastfeed.lint.runner import check_build
@@ -61,7 +62,7 @@ def check_changed(
     rules); whether they ran. What they find goes to
     `problems`; when nothing is found, `store` remembers every item as checked."""
     context = hashlib.blake2b(
-        repr((__version__, config_path.read_bytes(), channel_nsmap(show, published))).encode(),
+        repr((code_key(), config_path.read_bytes(), channel_nsmap(show, published))).encode(),
         digest_size=16,
     ).hexdigest()
     items = [keys[e.source] for e in published]

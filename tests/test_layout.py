@@ -24,7 +24,7 @@ LAYERS = [
     {"net"},
     {"cache"},
     {"lock"},
-    {"errors", "model", "values", "ids", "files", "xmlns"},
+    {"errors", "model", "values", "ids", "files", "xmlns", "codekey"},
 ]
 MAX_LINES = 400
 

@@ -8,10 +8,10 @@ the cache folder (`outputs.json`), beside the build cache, and like it is only a
 missing, corrupt, or made by another version, it is ignored (corrupt: with a note) and
 everything is rendered.
 
-A key holds podcastfeed's version, feed.toml's bytes, the episode file's content key (with its
-sibling files), its guid, its measured audio and alternate enclosures; a page's key also the
-templates' content (the show's and the packaged ones) and the way to the feed's folder; the show
-page's, every episode's (the build's inputs digest).
+A key holds podcastfeed's version and code (codekey.py), feed.toml's bytes, the episode
+file's content key (with its sibling files), its guid, its measured audio and alternate
+enclosures; a page's key also the templates' content (the show's and the packaged ones) and the
+way to the feed's folder; the show page's, every episode's (the build's inputs digest).
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from podcastfeed import __version__, cache
+from podcastfeed import cache
+from podcastfeed.codekey import code_key
 from podcastfeed.files import atomic_writer, write_atomic
 from podcastfeed.model import AudioInfo, Episode, EpisodeTags, Show
 from podcastfeed.render.feed import iter_feed
@@ -153,7 +154,7 @@ class Fragments:
             config = settings.config_path.read_bytes()
         except OSError:
             config = b""
-        self.base = _digest(FORMAT, __version__, config)
+        self.base = _digest(FORMAT, code_key(), config)
         self.page_base = ""  # made when pages are asked about (it reads the templates)
         self.note: str | None = None
         self.items: dict[str, list[int]] = {}  # key -> [offset, length] in the feed on disk
@@ -282,7 +283,7 @@ class ShowBlocks:
         except OSError:
             config = b""
         template = resources.files("podcastfeed").joinpath("templates", "_episode.html")
-        self.base = _digest(FORMAT, __version__, config, template.read_bytes(), settings.pages)
+        self.base = _digest(FORMAT, code_key(), config, template.read_bytes(), settings.pages)
         self.known: dict[str, str] = {}
         self.used: dict[str, str] = {}
         try:

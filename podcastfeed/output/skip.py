@@ -9,7 +9,7 @@ stat fields a write always changes):
   and the local files the show and its episodes name outside them (audio, transcripts,
   chapters, artwork, and where an `image` that names no file yet would appear);
 - the options that change what is built (`--include-future`, `--no-check`, `-o`, ...), the
-  podcastfeed version, and the first instant at which the clock alone changes the feed (a
+  podcastfeed version and code, and the first instant at which the clock alone changes the feed (a
   scheduled episode's date, an expiry date);
 - its outputs: the feed, the lock, the manifest and every file the manifest lists.
 
@@ -36,7 +36,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from podcastfeed import __version__
+from podcastfeed.codekey import code_key
 from podcastfeed.files import MANIFEST_NAME, write_atomic
 from podcastfeed.lock import LOCK_NAME
 from podcastfeed.model import Episode
@@ -122,7 +122,7 @@ def take(settings: BuildSettings, options: Iterable[object]) -> Snapshot:
     except OSError:
         config = b""
     key = hashlib.blake2b(
-        repr((FORMAT, __version__, tuple(options), str(settings.config_path))).encode()
+        repr((FORMAT, code_key(), tuple(options), str(settings.config_path))).encode()
         + b"\0"
         + config,
         digest_size=20,
