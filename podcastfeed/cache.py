@@ -24,9 +24,13 @@ from podcastfeed.files import atomic_writer
 from podcastfeed.lock import Probe
 from podcastfeed.model import Episode
 
-FORMAT = 6  # 2: audio entries are lock.Probe; 3: the digest of the last checked build;
+FORMAT = 7  # 2: audio entries are lock.Probe; 3: the digest of the last checked build;
 # 4: the items checked, by key (incremental.py); 5: episode files' keys by file identity;
-# 6: each episode pickled on its own, so that an unchanged one is saved as it was loaded
+# 6: each episode pickled on its own, so that an unchanged one is saved as it was loaded;
+# 7: the episodes first, one after the other, then the rest (with where each episode lies),
+# then TRAILER: written and read one episode at a time, never the whole cache in memory
+#: The file's last bytes: this magic, then the offset of the header pickle (8 bytes, little end).
+TRAILER = b"podcastfeed-cache-7"
 #: Files whose mtime is within this of the build that recorded them are read again (file
 #: systems stamp times with a coarse clock: a write just after the stat may keep the mtime).
 RACY_NS = 1_000_000_000
@@ -45,9 +49,11 @@ class BuildCache:
     # digests of each cached episode as parsed, by content key: of its fields but notes,
     # description and tags, and of its tags (output/fragments.episode_keys)
     digests: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
-    # each episode's pickled bytes as loaded, with the entry they made (saved again as they
-    # are while `episodes` holds that entry: 10,000 episodes are not pickled again for one)
-    packed: dict[str, tuple[bytes, object]] = field(default_factory=dict, repr=False)
+    # where each episode's pickled bytes lie in the file as loaded (offset, length), with the
+    # entry they made: copied from that file while `episodes` holds that entry and the file is
+    # the one loaded (`loaded`: its identity), so 10,000 episodes are not pickled again for one
+    packed: dict[str, tuple[int, int, object]] = field(default_factory=dict, repr=False)
+    loaded: tuple[int, ...] = field(default=(), repr=False)
     used_episodes: set[str] = field(default_factory=set, repr=False)
     used_audio: set[str] = field(default_factory=set, repr=False)
     keys: dict[Path, str] = field(default_factory=dict, repr=False)  # this build's content keys
@@ -78,31 +84,62 @@ def load(folder: Path, fingerprint: str) -> tuple[BuildCache, str | None]:
     path = folder / FILE_NAME
     try:
         with path.open("rb") as stream:
-            stored = pickle.load(stream)
-        raw = stored.get("episodes", {}) if isinstance(stored, dict) else {}
-        episodes = {key: pickle.loads(data) for key, data in raw.items()}
+            stored, index, identity = _read(stream)
+            episodes = {}
+            for key, (offset, length) in index.items():
+                stream.seek(offset)
+                episodes[key] = pickle.loads(stream.read(length))
     except FileNotFoundError:
+        return BuildCache(fingerprint), None
+    except _OtherFormat:
         return BuildCache(fingerprint), None
     except Exception as exc:
         return BuildCache(
             fingerprint
         ), f"{path}: unreadable build cache ({type(exc).__name__}); rebuilding"
-    if (
-        not isinstance(stored, dict)
-        or stored.get("format") != FORMAT
-        or stored.get("version") != code_key()
-    ):
+    if stored.get("format") != FORMAT or stored.get("version") != code_key():
         return BuildCache(fingerprint), None
     if stored.get("fingerprint") != fingerprint:
         return BuildCache(fingerprint, audio=stored.get("audio", {})), None
     found = BuildCache(fingerprint, episodes, stored.get("audio", {}))
-    found.packed = {key: (raw[key], entry) for key, entry in episodes.items()}
+    found.packed = {key: (*index[key], entry) for key, entry in episodes.items()}
+    found.loaded = identity
     found.checked_channel = str(stored.get("checked_channel", ""))
     found.identities = dict(stored.get("identities", {}))
     found.trusted_before = int(stored.get("started", 0)) - RACY_NS
     found.checked_items = set(stored.get("checked_items", ()))
     found.digests = dict(stored.get("digests", {}))
     return found, None
+
+
+class _OtherFormat(Exception):
+    """The file is no cache of this format (an older podcastfeed's): rebuilt without a word."""
+
+
+def _read(stream: BinaryIO) -> tuple[dict[str, Any], dict[str, tuple[int, int]], tuple[int, ...]]:
+    """The header, where each episode lies, and the file's identity."""
+    stat = os.fstat(stream.fileno())
+    end = len(TRAILER) + 8
+    stream.seek(max(stat.st_size - end, 0))
+    tail = stream.read(end)
+    if not tail.startswith(TRAILER):  # an older format's one pickle is rebuilt without a word
+        stream.seek(0)
+        if isinstance(pickle.load(stream), dict):  # anything else is damage, said
+            raise _OtherFormat
+        raise ValueError("not a build cache")
+    header_at = int.from_bytes(tail[len(TRAILER) :], "little")
+    if not 0 <= header_at < stat.st_size - end:
+        raise ValueError("header offset out of the file")
+    stream.seek(header_at)
+    stored = pickle.load(stream)
+    if not isinstance(stored, dict):
+        raise _OtherFormat
+    index: dict[str, tuple[int, int]] = {}
+    for key, offset, length in stored.pop("episodes", ()):
+        if min(offset, length) < 0 or offset + length > header_at:
+            raise ValueError("episode entry out of the file")
+        index[key] = (offset, length)
+    return stored, index, (stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
 def unusable(folder: Path) -> str | None:
@@ -129,15 +166,10 @@ def _save(folder: Path, cache: BuildCache) -> None:
     )
     if not cache.changed and not stale:
         return
-    data = {
+    header = {
         "format": FORMAT,
         "version": code_key(),
         "fingerprint": cache.fingerprint,
-        "episodes": {
-            key: _packed(cache, key, entry)
-            for key, entry in cache.episodes.items()
-            if key in cache.used_episodes
-        },
         "audio": {k: v for k, v in cache.audio.items() if k in cache.used_audio},
         "checked_channel": cache.checked_channel,
         "checked_items": cache.checked_items,
@@ -149,16 +181,47 @@ def _save(folder: Path, cache: BuildCache) -> None:
     gitignore = folder / ".gitignore"
     if not gitignore.exists():
         gitignore.write_text("*\n", encoding="utf-8")
-    # streamed to the file: no second copy of the cache in memory
-    with atomic_writer(folder / FILE_NAME, durable=False) as stream:
-        _pickler(stream).dump(data)
+    path = folder / FILE_NAME
+    old = _same_file(path, cache.loaded)
+    try:
+        # streamed: one episode at a time, no second copy of the cache in memory
+        with atomic_writer(path, durable=False) as stream:
+            index, at = [], 0
+            for key, entry in cache.episodes.items():
+                if key in cache.used_episodes:
+                    data = _packed(cache, key, entry, old)
+                    stream.write(data)
+                    index.append((key, at, len(data)))
+                    at += len(data)
+            _pickler(stream).dump({**header, "episodes": index})
+            stream.write(TRAILER + at.to_bytes(8, "little"))
+    finally:
+        if old is not None:
+            os.close(old)
 
 
-def _packed(cache: BuildCache, key: str, entry: object) -> bytes:
-    """An episode's entry pickled: as it was loaded, when it is still that entry."""
+def _same_file(path: Path, identity: tuple[int, ...]) -> int | None:
+    """The cache file as loaded, open for reading, or None (none was loaded, or it changed)."""
+    if not identity:
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    stat = os.fstat(fd)
+    if (stat.st_ino, stat.st_size, stat.st_mtime_ns) != identity:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _packed(cache: BuildCache, key: str, entry: object, old: int | None) -> bytes:
+    """An episode's entry pickled: copied from the file loaded, when it is still that entry."""
     found = cache.packed.get(key)
-    if found is not None and found[1] is entry:
-        return found[0]
+    if old is not None and found is not None and found[2] is entry:
+        data = os.pread(old, found[1], found[0])
+        if len(data) == found[1]:
+            return data
     stream = io.BytesIO()
     _pickler(stream).dump(entry)
     return stream.getvalue()

@@ -27,31 +27,63 @@ def _saved(folder: Path, entries: dict[str, Episode]) -> None:
     cache.save(folder, store)
 
 
+def _entry_bytes(folder: Path, store: cache.BuildCache, key: str) -> bytes:
+    offset, length, _entry = store.packed[key]
+    return (folder / cache.FILE_NAME).read_bytes()[offset : offset + length]
+
+
 def test_an_unchanged_entry_is_saved_as_loaded_and_a_replaced_one_anew(tmp_path: Path) -> None:
     _saved(tmp_path, {"k1": _episode("one"), "k2": _episode("two")})
     store, warning = cache.load(tmp_path, "f")
     assert warning is None
     assert store.episodes["k1"][0] == _episode("one")
-    kept = store.packed["k1"][0]
+    kept = _entry_bytes(tmp_path, store, "k1")
+    assert pickle.loads(kept)[0] == _episode("one")
     store.used_episodes |= {"k1", "k2"}
     store.episodes["k2"] = (dataclasses.replace(_episode("two"), title="changed"), ())
     store.changed = True
     cache.save(tmp_path, store)
-    raw = pickle.loads((tmp_path / cache.FILE_NAME).read_bytes())["episodes"]
-    assert raw["k1"] is not None
-    assert raw["k1"] == kept
-    again, _warning = cache.load(tmp_path, "f")
+    again, warning = cache.load(tmp_path, "f")
+    assert warning is None
+    assert _entry_bytes(tmp_path, again, "k1") == kept
     assert again.episodes["k2"][0].title == "changed"
     assert again.episodes["k1"][0].source == Path("/show/episodes/a.md")
+
+
+def test_entries_are_not_copied_from_a_file_replaced_since_it_was_loaded(tmp_path: Path) -> None:
+    _saved(tmp_path, {"k1": _episode("one")})
+    store, _warning = cache.load(tmp_path, "f")
+    _saved(tmp_path, {"k1": _episode("other"), "k0": _episode("zero")})  # another build
+    store.used_episodes.add("k1")
+    store.changed = True
+    cache.save(tmp_path, store)  # k1's offsets point into the replaced file: pickled anew
+    again, warning = cache.load(tmp_path, "f")
+    assert warning is None
+    assert again.episodes["k1"][0].title == "one"
+
+
+def test_an_older_format_is_rebuilt_without_a_word(tmp_path: Path) -> None:
+    path = tmp_path / cache.FILE_NAME
+    path.write_bytes(pickle.dumps({"format": 6, "episodes": {"k1": b"x"}}))
+    store, warning = cache.load(tmp_path, "f")
+    assert (store.episodes, warning) == ({}, None)
 
 
 def test_a_damaged_entry_makes_the_cache_unreadable(tmp_path: Path) -> None:
     _saved(tmp_path, {"k1": _episode("one")})
     path = tmp_path / cache.FILE_NAME
-    data = pickle.loads(path.read_bytes())
-    data["episodes"]["k1"] = data["episodes"]["k1"][:-5]
-    path.write_bytes(pickle.dumps(data))
+    data = bytearray(path.read_bytes())
+    data[2:12] = b"\xff" * 10  # inside the episode's pickle
+    path.write_bytes(bytes(data))
     store, warning = cache.load(tmp_path, "f")
     assert store.episodes == {}
     assert warning is not None
     assert "unreadable build cache" in warning
+
+
+def test_a_truncated_cache_is_rebuilt(tmp_path: Path) -> None:
+    _saved(tmp_path, {"k1": _episode("one"), "k2": _episode("two")})
+    path = tmp_path / cache.FILE_NAME
+    path.write_bytes(path.read_bytes()[:-40])
+    store, _warning = cache.load(tmp_path, "f")
+    assert store.episodes == {}
