@@ -135,7 +135,12 @@ def _interrupt(args: list[str], server: AudioServer, cwd: Path) -> subprocess.Co
     while not server.active and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     process.send_signal(signal.SIGINT)
-    out, errors = process.communicate(timeout=20)
+    try:
+        out, errors = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:  # killed and its pipes closed, not left to warn later
+        process.kill()
+        out, errors = process.communicate()
+        pytest.fail(f"still running 20 s after SIGINT; stderr: {errors[-2000:]}")
     return subprocess.CompletedProcess(args, process.returncode, out, errors)
 
 
