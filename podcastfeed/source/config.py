@@ -6,6 +6,7 @@ errors naming the key, the file and the line.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tomllib
@@ -105,7 +106,7 @@ class BuildSettings:
     fix_text: bool = True  # repair mojibake in text and notes (issue 14)
     notes: fromnotes.NotesSettings = field(default_factory=fromnotes.NotesSettings)  # issue 16
 
-    @property
+    @functools.cached_property  # resolved once per build, not ~3 times per episode
     def source_folders(self) -> tuple[Path, ...]:
         """Where an episode's files may be: the show's and feed.toml's source folders (resolved)."""
         found = [self.root, self.episodes_dir.resolve()]
