@@ -15,8 +15,11 @@ from pathlib import Path, PurePosixPath
 from podcastfeed.errors import shorten
 
 
-def find_local(ref: str, looked_in: Sequence[Path], allowed: Sequence[Path]) -> Path:
-    """The file `ref` names, first in `looked_in` order, as it was found (not resolved).
+def find_local(
+    ref: str, looked_in: Sequence[Path], allowed: Sequence[Path], *, inside: str = "the show folder"
+) -> Path:
+    """The file `ref` names, first in `looked_in` order, as it was found (not resolved);
+    `inside` names the `allowed` folders in the error.
 
     Raises:
         ValueError: no such file, or it lies outside every folder of `allowed` (resolved).
@@ -31,7 +34,7 @@ def find_local(ref: str, looked_in: Sequence[Path], allowed: Sequence[Path]) -> 
             continue
         if not any(real.is_relative_to(base) for base in allowed):
             raise ValueError(
-                f"is outside the show folder (got {shorten(ref)}"
+                f"is outside {inside} (got {shorten(ref)}"
                 + (f", which leads to {shorten(str(real))})" if str(real) != ref else ")")
             )
         return candidate

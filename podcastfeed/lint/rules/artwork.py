@@ -54,10 +54,11 @@ def _read(feed: Feed, href: str) -> Artwork | ArtworkError | None:
         # it must not have `check` read, or say anything of, a file elsewhere.
         written = unquote(urlsplit(href).path) if scheme == "file" else href
         try:
-            path = find_local(written, (feed.base,), (feed.base.resolve(),))
+            base = (feed.base,)
+            path = find_local(written, base, (feed.base.resolve(),), inside="the feed's folder")
             result = artwork.read_file(path)
         except ValueError as exc:
-            result = ArtworkError(str(exc).replace("the show folder", "the feed's folder"))
+            result = ArtworkError(str(exc))
         except ArtworkError as exc:
             result = exc
     feed.artwork_cache[href] = result
