@@ -28,6 +28,18 @@ DECODE_PIXELS = 4000 * 4000
 FORMAT_BY_EXTENSION = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}
 
 
+def misnamed(suffix: str, found: str) -> str | None:
+    """The format a file extension promises (`.jpg`: JPEG) when the file is another (`found`,
+    Pillow's name); None when it keeps its promise or promises nothing."""
+    promised = FORMAT_BY_EXTENSION.get(suffix.lower())
+    return promised if promised is not None and promised != found else None
+
+
+def extension_for(found: str) -> str:
+    """The usual extension of a JPEG or PNG file."""
+    return ".png" if found == "PNG" else ".jpg"
+
+
 @dataclass(frozen=True)
 class Artwork:
     """What the header of an image says."""

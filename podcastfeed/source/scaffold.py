@@ -190,7 +190,13 @@ def show_image(given: str, folder: Path) -> tuple[str, Path | None]:
         PodcastfeedError: no such file, not an image, or a different file of that name is in
             the way.
     """
-    from podcastfeed.media.artwork import FORMAT_BY_EXTENSION, ArtworkError, read_file
+    from podcastfeed.media.artwork import (
+        FORMAT_BY_EXTENSION,
+        ArtworkError,
+        extension_for,
+        misnamed,
+        read_file,
+    )
     from podcastfeed.values import url_scheme
 
     hint = "an https:// URL, or a JPEG or PNG file (cover.jpg)"
@@ -208,20 +214,17 @@ def show_image(given: str, folder: Path) -> tuple[str, Path | None]:
         raise PodcastfeedError(
             f"--image: {shorten(given)} is {found.format}; Apple takes JPEG or PNG", hint=hint
         )
-    promised = FORMAT_BY_EXTENSION.get(path.suffix.lower())
-    if promised is not None and promised != found.format:  # apple/artwork-format's error
-        better = ".png" if found.format == "PNG" else ".jpg"
+    promised = misnamed(path.suffix, found.format)
+    if promised is not None:  # apple/artwork-format's error
         raise PodcastfeedError(
             f"--image: {shorten(given)} is a {found.format} file named as {promised}",
-            hint=f"rename it to {better}",
+            hint=f"rename it to {extension_for(found.format)}",
         )
     real, show = path.resolve(), folder.resolve()
     if real.is_relative_to(show):
         return Path(os.path.relpath(real, show)).as_posix(), None
-    suffix = next((s for s, f in FORMAT_BY_EXTENSION.items() if f == found.format), "")
-    name = path.stem + (
-        path.suffix.lower() if path.suffix.lower() in FORMAT_BY_EXTENSION else suffix
-    )
+    kept = path.suffix.lower() in FORMAT_BY_EXTENSION  # else the format's usual extension
+    name = path.stem + (path.suffix.lower() if kept else extension_for(found.format))
     target = show / name
     if target.exists() and target.read_bytes() != real.read_bytes():
         raise PodcastfeedError(

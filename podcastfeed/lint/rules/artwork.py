@@ -102,13 +102,12 @@ def artwork_format(feed: Feed) -> Iterator[Hit]:
                 key="image",
             )
             continue
-        promised = artwork.FORMAT_BY_EXTENSION.get(PurePosixPath(name).suffix.lower())
-        if promised and promised != found.format:
-            better = ".png" if found.format == "PNG" else ".jpg"
+        promised = artwork.misnamed(PurePosixPath(name).suffix, found.format)
+        if promised:
             yield Hit(
                 element,
                 f"artwork {name} is a {found.format} file named as {promised}",
-                hint=f"rename it to {better}",
+                hint=f"rename it to {artwork.extension_for(found.format)}",
                 key="image",
             )
 
