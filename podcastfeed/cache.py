@@ -85,22 +85,21 @@ def load(folder: Path, fingerprint: str) -> tuple[BuildCache, str | None]:
     try:
         with path.open("rb") as stream:
             stored, index, identity = _read(stream)
+            # the header first: episodes another version or configuration made are not unpickled
+            if stored.get("format") != FORMAT or stored.get("version") != code_key():
+                return BuildCache(fingerprint), None
+            if stored.get("fingerprint") != fingerprint:
+                return BuildCache(fingerprint, audio=stored.get("audio", {})), None
             episodes = {}
             for key, (offset, length) in index.items():
                 stream.seek(offset)
                 episodes[key] = pickle.loads(stream.read(length))
-    except FileNotFoundError:
-        return BuildCache(fingerprint), None
-    except _OtherFormat:
+    except (FileNotFoundError, _OtherFormat):
         return BuildCache(fingerprint), None
     except Exception as exc:
         return BuildCache(
             fingerprint
         ), f"{path}: unreadable build cache ({type(exc).__name__}); rebuilding"
-    if stored.get("format") != FORMAT or stored.get("version") != code_key():
-        return BuildCache(fingerprint), None
-    if stored.get("fingerprint") != fingerprint:
-        return BuildCache(fingerprint, audio=stored.get("audio", {})), None
     found = BuildCache(fingerprint, episodes, stored.get("audio", {}))
     found.packed = {key: (*index[key], entry) for key, entry in episodes.items()}
     found.loaded = identity

@@ -87,3 +87,20 @@ def test_a_truncated_cache_is_rebuilt(tmp_path: Path) -> None:
     path.write_bytes(path.read_bytes()[:-40])
     store, _warning = cache.load(tmp_path, "f")
     assert store.episodes == {}
+
+
+def test_episodes_of_another_configuration_are_not_unpickled(tmp_path: Path) -> None:
+    """The header is read first: a cache made under another feed.toml keeps its probes, and its
+    episodes (here a damaged one, which would be said if read) are never unpickled."""
+    store = cache.BuildCache("f")
+    store.episodes["k1"] = (_episode("one"), ())
+    store.used_episodes.add("k1")
+    store.changed = True
+    cache.save(tmp_path, store)
+    path = tmp_path / cache.FILE_NAME
+    data = bytearray(path.read_bytes())
+    data[2:12] = b"\xff" * 10  # inside the episode's pickle
+    path.write_bytes(bytes(data))
+    assert cache.load(tmp_path, "f")[1] is not None  # read under its own configuration: said
+    other, warning = cache.load(tmp_path, "g")
+    assert (other.episodes, warning) == ({}, None)
