@@ -156,5 +156,5 @@ def test_reading_show_notes_is_the_old_code_on_real_notes(tmp_path: Path) -> Non
     bodies = _real_bodies(tmp_path)
     assert len(bodies) > 110
     for body in bodies:
-        markup = shownotes._markdown_to_html(shownotes.strip_control_chars(body))
+        markup = shownotes.markdown_to_html(shownotes.strip_control_chars(body))
         _same_reading(markup, "https://example.org/ep/")

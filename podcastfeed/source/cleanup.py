@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from html import escape, unescape
+from itertools import repeat
 from urllib.parse import parse_qs, urlsplit
 
 # --- before sanitizing: embeds, players ------------------------------------------------------
@@ -94,12 +95,13 @@ def _drop_powerpress_players(markup: str) -> str:
     return markup
 
 
-def before_sanitizing(markup: str) -> str:
-    """Embedded players to links, WordPress players dropped, other players to their links."""
+def before_sanitizing(markup: str, utf8: bytes | None = None) -> str:
+    """Embedded players to links, WordPress players dropped, other players to their links.
+    `utf8`: the markup's UTF-8 if the caller has it (cmark's output), to save encoding it."""
     # bytes.lower() lowers ASCII only, 4x faster than str.lower() on non-ASCII text, and finds
     # the same markers: no other character lowers to one of their letters (only K, the Kelvin
     # sign, lowers to ASCII "k"; İ lowers to "i" plus a combining dot).
-    lowered = markup.encode("utf-8", "surrogatepass").lower()
+    lowered = (markup.encode("utf-8", "surrogatepass") if utf8 is None else utf8).lower()
     if b"powerpress_player" in lowered:
         markup = _drop_powerpress_players(markup)
     if b"<iframe" in lowered:
@@ -173,7 +175,7 @@ def _blank_lines(markup: str) -> str:
     lines = markup.split("\n")
     if len(lines) == 1:
         return markup
-    inner = (line.strip(" \t") for line in lines[1:-1])
+    inner = map(str.strip, lines[1:-1], repeat(" \t"))  # a generator expression: 2x the time
     return "\n".join([lines[0].rstrip(" \t"), *filter(None, inner), lines[-1].lstrip(" \t")])
 
 

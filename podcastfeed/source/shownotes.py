@@ -10,20 +10,17 @@ Pure: no I/O, no clock. Output is deterministic and XML-safe (no forbidden chara
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import re
-import sys
 from collections.abc import Iterator
 from html import unescape
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import nh3
-from cmarkgfm import _cmark
-from cmarkgfm.cmark import Options
 
 from podcastfeed.source.cleanup import after_sanitizing, before_sanitizing
+from podcastfeed.source.commonmark import markdown_to_html, markdown_utf8
 from podcastfeed.source.excerpts import excerpt_html
 from podcastfeed.source.nesting import NESTING_LIMIT, cap_nesting
 
@@ -98,16 +95,6 @@ _IMG = re.compile(r'<img((?: [a-z-]+="[^"]*")*)>')
 _PROTOCOL_RELATIVE = re.compile(r'( (?:href|src))="//')
 _SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML whitespace; U+00A0 is deliberately not in it
 
-_CMARK_OPTIONS = Options.CMARK_OPT_UNSAFE  # raw HTML passes; nh3 makes it safe afterwards
-# cmarkgfm.markdown_to_html never frees the C buffer it gets from cmark (theacodes/cmarkgfm#53):
-# measured ~2.4x the input size leaked per call, ~600 MB for 10,000 26 KB notes. We call the
-# same C function and free the buffer; cmark allocates with the C library's malloc. On Windows
-# the extension's CRT is not reliably reachable through ctypes, so there we leak as upstream does.
-_free: Any = None
-if sys.platform != "win32":
-    _free = ctypes.CDLL(None).free
-    _free.argtypes, _free.restype = [ctypes.c_void_p], None
-
 
 def strip_control_chars(text: str) -> str:
     """Remove what XML 1.0 cannot carry (C0 controls but tab/LF/CR, U+FFFE/FFFF, surrogates)
@@ -115,17 +102,22 @@ def strip_control_chars(text: str) -> str:
     return _FORBIDDEN.sub("", text)
 
 
-def _markdown_to_html(text: str) -> str:
-    data = text.encode("utf-8")
-    raw = _cmark.lib.cmark_markdown_to_html(data, len(data), _CMARK_OPTIONS)
-    try:
-        out: bytes = _cmark.ffi.string(raw)
-    finally:
-        if _free is not None:
-            _free(int(_cmark.ffi.cast("uintptr_t", raw)))
-    # cmark encodes "&#xFFFE;" / "&#xFFFF;" as the single bytes FE / FF (invalid UTF-8), which
-    # makes cmarkgfm.markdown_to_html raise; "replace" turns them into U+FFFD instead.
-    return out.decode("utf-8", "replace")
+# Stripping the sanitizer's output again (a regex over every character, 4% of render_notes) is
+# skipped when render_notes knows it clean: its input was stripped, and the only ways to a
+# forbidden character after that are character references ("&#1;": cmark and nh3 decode them;
+# no named reference is forbidden) and embedded players' query strings (percent-decoded by
+# before_sanitizing). Neither cmark nor nh3 writes one of their own.
+
+
+def _has_reference(text: str) -> bool:
+    """Whether `text` holds "&#": 4x faster than `in` (a scan for one character is far cheaper
+    than for two, and text holds few "&")."""
+    at = text.find("&")
+    while at >= 0:
+        if text.startswith("#", at + 1):
+            return True
+        at = text.find("&", at + 1)
+    return False
 
 
 def _escape(text: str, quote: bool = False) -> str:
@@ -158,10 +150,11 @@ def _attrs(raw: str, base_url: str | None) -> str:
     return "".join(out)
 
 
-def _clean_once(markup: str, base_url: str | None) -> tuple[str, bool]:
+def _clean_once(markup: str, base_url: str | None, clean: bool = False) -> tuple[str, bool]:
     """nh3, then XML-friendly serialization; True if an <a> was unwrapped. URLs are resolved
     here: an nh3 attribute_filter calls Python for every kept attribute (+0.1-0.16 ms per 26 KB,
-    +25-33%); this pass only visits the <a> and <img> it rewrites anyway."""
+    +25-33%); this pass only visits the <a> and <img> it rewrites anyway. `clean=True`: the
+    caller knows the output holds nothing strip_control_chars removes (see _has_reference)."""
     links: list[bool] = []  # per open <a>: was it kept? (an <a> whose href was unsafe is not)
     unwrapped = False
 
@@ -196,12 +189,12 @@ def _clean_once(markup: str, base_url: str | None) -> tuple[str, bool]:
     out = out.replace("<pre>\n", "<pre>\n\n").replace("&nbsp;", "\xa0")
     # Character references such as "&#1;" decode to forbidden characters inside nh3, so strip
     # again. "]]>" cannot occur: ">" is escaped as &gt; in text and in attribute values.
-    return strip_control_chars(out), unwrapped
+    return (out if clean else strip_control_chars(out)), unwrapped
 
 
-def _sanitize(markup: str, base_url: str | None) -> str:
+def _sanitize(markup: str, base_url: str | None, clean: bool = False) -> str:
     # No strip before: _clean_once strips its output (where "&#1;" & co. have been decoded too).
-    out, unwrapped = _clean_once(markup, base_url)
+    out, unwrapped = _clean_once(markup, base_url, clean)
     # Unwrapping a dead link can leave a nesting an HTML parser rebuilds differently on a second
     # reading ("<h2><a><h2>"); re-sanitize until stable then. Other raw HTML that a parser
     # restructures (misnested links, foster-parented table content) is not settled: the output
@@ -232,10 +225,17 @@ def render_notes(
     `clean=True` applies cleanup.py's transformations ([build] clean_notes, issue 14).
     """
     markup = strip_control_chars(body)
-    markup = markup if is_html else _markdown_to_html(markup)
-    if not clean:
-        return _sanitize(_capped(markup, warnings), base_url)
-    return after_sanitizing(_sanitize(_capped(before_sanitizing(markup), warnings), base_url))
+    no_refs = not _has_reference(markup)  # cmark decodes "&#1;" in Markdown text to U+0001
+    utf8 = None if is_html else markdown_utf8(markup)
+    html = markup if utf8 is None else utf8.decode("utf-8", "replace")
+    if clean:  # (cmark's bytes hold the same ASCII markers as the text it finds them in)
+        cleaned = before_sanitizing(html, utf8)
+        # It percent-decodes query strings of embedded players ("?list=%01") into links.
+        no_refs = no_refs and (cleaned is html or "%" not in html)
+        html = cleaned
+    html = _capped(html, warnings)
+    out = _sanitize(html, base_url, clean=no_refs and not _has_reference(html))
+    return after_sanitizing(out) if clean else out
 
 
 def _capped(markup: str, warnings: list[str] | None) -> str:
@@ -385,8 +385,12 @@ def make_description(
     """
     tokens: list[Token] = []
     if summary and summary.strip():
-        summary_html = excerpt_html(strip_control_chars(summary), _markdown_to_html)
-        summary_html = _sanitize(_capped(summary_html, None), None)
+        summary_html = excerpt_html(strip_control_chars(summary), markdown_to_html)
+        if "<" in summary_html or "&" in summary_html or summary_html.startswith("\ufeff"):
+            summary_html = _sanitize(_capped(summary_html, None), None)
+        else:  # plain text (most excerpts): what nh3 makes of it (it drops a leading BOM)
+            summary_html = summary_html.replace("\r\n", "\n").replace("\r", "\n")
+            summary_html = summary_html.replace(">", "&gt;")
         tokens, complete = _description_tokens(summary_html, limit)
     if not tokens:  # no summary, or one that sanitizes to nothing
         tokens, complete = _description_tokens(_sanitize(notes_html, None), limit)
