@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import DATA, REPO
 
-from podcastfeed.source import cleanup, shownotes
+from podcastfeed.source import cleanup, shownotes, xmlchars
 from podcastfeed.source.frontparts import split_front_matter
 from podcastfeed.source.shownotes import make_description, render_notes
 
@@ -160,3 +160,17 @@ def test_plain_excerpts_are_what_nh3_made_of_them(seed: int) -> None:
         for limit in (4000, 8):
             new = make_description("", summary=summary, limit=limit)
             assert new == old_make_description("", summary=summary, limit=limit), summary
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_stripped_utf8_is_the_regex_and_the_encoding(seed: int) -> None:
+    rng = random.Random(seed)
+    chars = [chr(c) for c in (*range(0, 0xA1), 0x100, 0x2019, 0xD800, 0xDFFF, 0xFEFF, 0xFFFD)]
+    chars += ["\ufffe", "\uffff", "\U0001f600", "\ufe0f", "é", "a", " "]
+    for _ in range(5000):
+        text = "".join(rng.choices(chars, k=rng.randint(0, 12)))
+        stripped = sn.strip_control_chars(text)
+        assert xmlchars.stripped_utf8(text) == (stripped, stripped.encode("utf-8")), repr(text)
+    for text in ("a\x85b", "\ufffe", "x\x00", "\ud800", "plain ’ text", "\xa0\x7f"):
+        stripped = sn.strip_control_chars(text)
+        assert xmlchars.stripped_utf8(text) == (stripped, stripped.encode("utf-8")), repr(text)

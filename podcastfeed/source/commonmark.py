@@ -24,12 +24,11 @@ def markdown_to_html(text: str) -> str:
     """`text` rendered by cmark. Raw HTML passes as written: a sanitizer must follow."""
     # cmark encodes "&#xFFFE;" / "&#xFFFF;" as the single bytes FE / FF (invalid UTF-8), which
     # makes cmarkgfm.markdown_to_html raise; "replace" turns them into U+FFFD instead.
-    return markdown_utf8(text).decode("utf-8", "replace")
+    return markdown_utf8(text.encode("utf-8")).decode("utf-8", "replace")
 
 
-def markdown_utf8(text: str) -> bytes:
-    """markdown_to_html's result as cmark wrote it, before decoding."""
-    data = text.encode("utf-8")
+def markdown_utf8(data: bytes) -> bytes:
+    """markdown_to_html's result as cmark wrote it (UTF-8, mostly), from UTF-8 `data`."""
     raw = _cmark.lib.cmark_markdown_to_html(data, len(data), _CMARK_OPTIONS)
     try:
         out: bytes = _cmark.ffi.string(raw)

@@ -23,6 +23,8 @@ from podcastfeed.source.cleanup import after_sanitizing, before_sanitizing
 from podcastfeed.source.commonmark import markdown_to_html, markdown_utf8
 from podcastfeed.source.excerpts import excerpt_html
 from podcastfeed.source.nesting import NESTING_LIMIT, cap_nesting
+from podcastfeed.source.xmlchars import has_reference, stripped_utf8
+from podcastfeed.source.xmlchars import strip_control_chars as strip_control_chars  # re-export
 
 DESCRIPTION_LIMIT = 4000  # bytes, Apple's limit for <description>
 Token = tuple[str, str, str]  # (kind: "start" "end" "void" "text", tag name, markup or text)
@@ -75,10 +77,6 @@ def _cleaner(base_url: str | None) -> nh3.Cleaner:
 
 _CLEANER = _cleaner(None)
 
-# XML 1.0 Char excludes C0 controls other than tab/LF/CR, surrogates, U+FFFE and U+FFFF. DEL and
-# the C1 controls are legal but discouraged (XML 1.0 section 2.2), and readers disagree on them:
-# feedparser turns "\x80" into "€" (as cp1252), podcastparser keeps it. So they go too.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # nh3 (html5ever) serializes tags canonically: lowercase names, double-quoted values with & " < >
 # escaped, and text never holds a raw "<". So a regex is a faithful tokenizer of *its* output.
 _TAG = re.compile(r'<(/?)([a-z][a-z0-9]*)((?: [a-z-]+="[^"]*")*)/?>')
@@ -94,30 +92,6 @@ _UNSAFE_DROPPED = re.compile(
 _IMG = re.compile(r'<img((?: [a-z-]+="[^"]*")*)>')
 _PROTOCOL_RELATIVE = re.compile(r'( (?:href|src))="//')
 _SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML whitespace; U+00A0 is deliberately not in it
-
-
-def strip_control_chars(text: str) -> str:
-    """Remove what XML 1.0 cannot carry (C0 controls but tab/LF/CR, U+FFFE/FFFF, surrogates)
-    and the control characters it discourages (DEL, C1)."""
-    return _FORBIDDEN.sub("", text)
-
-
-# Stripping the sanitizer's output again (a regex over every character, 4% of render_notes) is
-# skipped when render_notes knows it clean: its input was stripped, and the only ways to a
-# forbidden character after that are character references ("&#1;": cmark and nh3 decode them;
-# no named reference is forbidden) and embedded players' query strings (percent-decoded by
-# before_sanitizing). Neither cmark nor nh3 writes one of their own.
-
-
-def _has_reference(text: str) -> bool:
-    """Whether `text` holds "&#": 4x faster than `in` (a scan for one character is far cheaper
-    than for two, and text holds few "&")."""
-    at = text.find("&")
-    while at >= 0:
-        if text.startswith("#", at + 1):
-            return True
-        at = text.find("&", at + 1)
-    return False
 
 
 def _escape(text: str, quote: bool = False) -> str:
@@ -154,7 +128,7 @@ def _clean_once(markup: str, base_url: str | None, clean: bool = False) -> tuple
     """nh3, then XML-friendly serialization; True if an <a> was unwrapped. URLs are resolved
     here: an nh3 attribute_filter calls Python for every kept attribute (+0.1-0.16 ms per 26 KB,
     +25-33%); this pass only visits the <a> and <img> it rewrites anyway. `clean=True`: the
-    caller knows the output holds nothing strip_control_chars removes (see _has_reference)."""
+    caller knows the output holds nothing strip_control_chars removes (see has_reference)."""
     links: list[bool] = []  # per open <a>: was it kept? (an <a> whose href was unsafe is not)
     unwrapped = False
 
@@ -224,9 +198,9 @@ def render_notes(
     Nesting past NESTING_LIMIT levels is flattened, with a message added to `warnings`.
     `clean=True` applies cleanup.py's transformations ([build] clean_notes, issue 14).
     """
-    markup = strip_control_chars(body)
-    no_refs = not _has_reference(markup)  # cmark decodes "&#1;" in Markdown text to U+0001
-    utf8 = None if is_html else markdown_utf8(markup)
+    markup, data = stripped_utf8(body)
+    no_refs = not has_reference(markup)  # cmark decodes "&#1;" in Markdown text to U+0001
+    utf8 = None if is_html else markdown_utf8(data)
     html = markup if utf8 is None else utf8.decode("utf-8", "replace")
     if clean:  # (cmark's bytes hold the same ASCII markers as the text it finds them in)
         cleaned = before_sanitizing(html, utf8)
@@ -234,7 +208,7 @@ def render_notes(
         no_refs = no_refs and (cleaned is html or "%" not in html)
         html = cleaned
     html = _capped(html, warnings)
-    out = _sanitize(html, base_url, clean=no_refs and not _has_reference(html))
+    out = _sanitize(html, base_url, clean=no_refs and not has_reference(html))
     return after_sanitizing(out) if clean else out
 
 
