@@ -59,13 +59,14 @@ def read_episode(
     show: Show,
     settings: BuildSettings,
     siblings: tuple[str, ...] | None = None,
+    data: bytes | None = None,
 ) -> tuple[Episode | None, list[Problem]]:
     """Read one episode file; returns the Episode (None when it has errors) and its problems.
     `siblings`: its transcript/chapters files, as find_episodes_and_siblings lists them; None
-    looks for them."""
+    looks for them. `data`: the file's bytes, when already read."""
     display = relative_name(path, settings.root)
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
     except OSError as exc:
         return None, [EpisodeError(f"cannot read: {exc.strerror}", source=display).to_problem()]
     try:
