@@ -142,7 +142,6 @@ def test_prefix_probing_asks_the_file_not_the_prefix(site: Site, http_server: Au
     assert enclosure.get("url") == http_server.url("e/") + http_server.url("sine-3s-cbr.mp3")
 
 
-@pytest.mark.slow  # ~6 s: the online rules' retries against the show's unreachable hosts
 def test_prefix_check_online_follows_the_redirect(site: Site, http_server: AudioServer) -> None:
     """The loopback server answers /e/URL as OP3 does (302 to URL): the online rules get the
     file's answer through it and report the one hop."""
