@@ -1,8 +1,9 @@
 """render_notes and make_description's shortcuts of issue 18 give the very bytes of the code they
 replaced: no second strip_control_chars of the sanitized notes when no character reference or
 percent-decoded link can have brought a forbidden character back, and no nh3 for a plain-text
-excerpt. The old functions are kept here, frozen, and both read real notes (tests/data, the
-sample show, ../shared's real feeds, bench episodes) and a few thousand hostile ones."""
+excerpt; stripped_utf8 and repair_text's byte checks before their regexes. The old functions
+are kept here, frozen, and both read real notes (tests/data, the sample show, ../shared's real
+feeds, bench episodes) and a few thousand hostile ones."""
 
 from __future__ import annotations
 
@@ -174,3 +175,23 @@ def test_stripped_utf8_is_the_regex_and_the_encoding(seed: int) -> None:
     for text in ("a\x85b", "\ufffe", "x\x00", "\ud800", "plain ’ text", "\xa0\x7f"):
         stripped = sn.strip_control_chars(text)
         assert xmlchars.stripped_utf8(text) == (stripped, stripped.encode("utf-8")), repr(text)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_repair_text_is_the_regex_and_ftfy(seed: int) -> None:
+    def old_repair_text(text: str) -> str:
+        if text.isascii() or not cleanup.MOJIBAKE.search(text):
+            return text
+        import ftfy
+
+        fixed = ftfy.fix_encoding(text)
+        return text if fixed == text else fixed
+
+    rng = random.Random(seed)
+    chars = ["a", " ", "Â", "Ã", "â", "ô", "õ", "Á", "\xa0", "©", "€", "’", "™", "é", "\x85"]
+    chars += ["\ud800", "😀", "Ÿ", "Ž", "\u00bf", "\u00c1", "\u00f5", "Luca", "â€™"]
+    for _ in range(3000):
+        text = "".join(rng.choices(chars, k=rng.randint(0, 10)))
+        new = cleanup.repair_text(text)
+        assert new == old_repair_text(text), repr(text)
+        assert (new is text) == (old_repair_text(text) is text), repr(text)
