@@ -190,6 +190,12 @@ ATOMS = (
     "10:30am", "Kevin:", "Dr. Ann Lee:", "kevin:", "Kevin (1:02):", "[00:13:59] Ann:", "Intro",
     "\u0661:\u0660\u0662 Ann:", "TRANSCRIPT", "Σχολια", "ΣΧΟΛΙΑΣ", "\u212a", "İ", "words here",
     "x", "See ", "more", ":", "–", "[", "]", "(", ")",
+    # for the transcript without its own nh3 pass: links nh3 drops or keeps, tags it drops
+    '<a href="https://xn--a.com/">', '<a href="https://a.999/">', '<a href="mailto:x y">',
+    '<a href="https://a.com:99999/">', '<a href="HTTPS://A.b-c.com/?a=1&amp;b&lt;">',
+    '<a href="https://exa mple.com/">', '<a href="//a.com/">', '<a href="https://a.com">',
+    "<cite>", "</cite>", "<time>", "</time>", "<sub>", "</sub>", "<p><strong>Ann:</strong> ",
+    "\r", "&quot;", "&#13;", "&#0;", '<a href="https://a.com/&quot;">', "<i>", "</i>",
 )  # fmt: skip
 PATTERNS = (
     DEFAULT_HEADINGS,
@@ -260,3 +266,38 @@ def test_whitespace_of_re_is_that_of_str() -> None:
     """has_text's regex (`\\s`) and text_of's str.split() agree on what whitespace is."""
     every = "".join(map(chr, range(0x3100)))
     assert re.findall(r"\s", every) == [c for c in every if c.isspace()]
+
+
+def test_nh3_keeps_every_character_but_nul_and_cr() -> None:
+    """What transcript_html's skipping of nh3 rests on: in text and in an href, nh3 gives every
+    character back as it is but NUL and CR (and writes &, <, >, U+00A0, " escaped)."""
+    clean = notetranscript.nh3.clean
+    escaped = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\xa0": "&nbsp;", '"': "&quot;"}
+    every = [chr(c) for c in range(1, 0x110000) if not 0xD800 <= c <= 0xDFFF and c != 13]
+    tags, attributes = notetranscript._TAGS, {"a": {"href"}}
+    for at in range(0, len(every), 8192):
+        chunk = [c for c in every[at : at + 8192] if c not in '<&"']
+        text = "<p>" + " ".join(chunk) + "</p>"
+        out = clean(text, tags=tags, attributes=attributes, link_rel=None)
+        assert out == "<p>" + " ".join(escaped.get(c, c) for c in chunk) + "</p>"
+        link = f'<a href="https://a.com/{"".join(chunk)}">x</a>'
+        out = clean(link, tags=tags, attributes=attributes, link_rel=None)
+        assert out == f'<a href="https://a.com/{"".join(escaped.get(c, c) for c in chunk)}">x</a>'
+    for bad in ("\x00", "\r"):
+        assert clean(f"<p>a{bad}b</p>", tags=tags) != f"<p>a{bad}b</p>"
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        '<p>Ann: <a href="https://a.com/">x <a href="https://b.com/">y</a></a> z</p>',
+        '<p>Ann: <a href="https://a.com/">x</a> <a href="https://b.com/">y</a></p>',
+        "<p>Ann: <em>a <strong>b</em> c</strong></p>",
+        "<p>Ann: <em>a\nBob: b</em> c</p>",
+        '<p>Ann: <a href="https://a.com/" title="t">x</a></p>',
+        "<p>Ann\xa0Lee: a&nbsp;b</p>",
+        "<p>Ann: <b><b><b><b>deep</b></b></b></b></p>",
+    ],
+)
+def test_same_transcript_on_markup_nh3_rebuilds(section: str) -> None:
+    assert notetranscript.transcript_html(section) == old_transcript_html(section)

@@ -34,6 +34,23 @@ _BOLD = re.compile(r"<(strong|b)>([^<]{1,80})</\1>(\s*:)?")
 _PLAIN = re.compile(rf"([^<>:\[(]{{1,40}}?)\s*(?:[\[(]({STAMP})[\])])?\s*:(?=\s|$)")
 _IN_LABEL = re.compile(rf"(.*?)\s*[\[(]({STAMP})[\])]\s*:?")
 _TAGS = {"cite", "time", "p", "a", "strong", "b", "em", "i", "u", "s", "code", "sub", "sup"}
+# What nh3 (as transcript_html calls it) writes back as it is: text without a raw "<" or ">", a
+# NUL or a CR (nh3 drops the one, makes the other a LF; every other character it keeps, but
+# writes U+00A0 as &nbsp;: tests/test_same_notes.py), with only the entities nh3 writes; tags of
+# _TAGS without attributes but an <a>'s href nh3 keeps, all closed in the order opened, <p>
+# only at the top, no link inside a link. An HTML parser builds the tree those tags spell, and
+# nh3 writes that tree back the same.
+_ANY_TAG = re.compile(r"<[^>]*>")
+_TAGS_SEEN = ("em", "cite", "time", "code", "strong", "b", "i")  # the most frequent first
+_BAD_ENTITY = re.compile(r"&(?!(?:amp|lt|gt|nbsp);)")
+# An href nh3 keeps: http(s) with a host name the URL parser takes as it is (not a number, no
+# punycode, no user, no port past 9999), or mailto:; nh3 drops a URL it cannot parse.
+_HREF = (
+    r"(?:[hH][tT][tT][pP][sS]?://(?![^/?#\"]*?[xX][nN]--)(?:[A-Za-z0-9-]+\.)*[A-Za-z][A-Za-z0-9-]*"
+    r'(?::[0-9]{1,4})?(?:[/?#][^"]*+)?|[mM][aA][iI][lL][tT][oO]:[^"]*+)'
+)
+_LINK_PAIR = re.compile(rf'<a href="{_HREF}"></a>')
+_TAG_PAIRS = tuple(f"<{t}></{t}>" for t in (*_TAGS_SEEN, *sorted(_TAGS - {"a", "p", *_TAGS_SEEN})))
 HEAD = '<meta charset="utf-8">\n'
 POINTER_WORDS = 25  # a section this short with a link and no speaker points elsewhere
 
@@ -159,6 +176,33 @@ def transcript_html(section_html: str) -> str | None:
         and len(text_of(section_html).split()) < POINTER_WORDS
     ):
         return None
+    body = "\n".join(out)
+    if _settled(body):  # the common case: nh3 would write it back as it is
+        return HEAD + body.replace("\xa0", "&nbsp;") + "\n"
     # A line break inside an inline tag leaves it open on one line; nh3 closes it there.
-    body = nh3.clean("\n".join(out), tags=_TAGS, attributes={"a": {"href"}}, link_rel=None)
+    body = nh3.clean(body, tags=_TAGS, attributes={"a": {"href"}}, link_rel=None)
     return HEAD + body.replace("<br>", "<br/>") + "\n"
+
+
+def _settled(html: str) -> bool:
+    """Whether nh3 (as transcript_html calls it) writes `html` back as it is but for U+00A0,
+    which it writes as &nbsp;: see _ANY_TAG."""
+    if "\r" in html or "\x00" in html or ("&" in html and _BAD_ENTITY.search(html)):
+        return False
+    tags = _ANY_TAG.findall(html)  # each "<" and ">" is a tag's: none is left in the text
+    if html.count("<") != len(tags) or html.count(">") != len(tags):
+        return False
+    left = "".join(tags)
+    if "<a " in left:  # each link closed before the next opens: none inside another
+        links = left.split("<a ")
+        if "</a>" in links[0] or any(link.count("</a>") != 1 for link in links[1:]):
+            return False
+    while True:  # take out innermost pairs of tags until none is left: all nested right
+        before = len(left)
+        for pair in _TAG_PAIRS:
+            left = left.replace(pair, "")
+        if "<a " in left:
+            left = _LINK_PAIR.sub("", left)  # each href one nh3 keeps
+        if len(left) == before:
+            break
+    return not left.replace("<p></p>", "")  # what is left: <p>s at the top only
