@@ -58,6 +58,7 @@ class BuildReport:
     seconds: float = 0.0
     changes_at: datetime | None = None  # when the clock alone changes the feed (output/skip.py)
     notes: list[str] = field(default_factory=list)  # what write_report decided, for the user
+    jobs: int = 1  # processes for writing pages and assets (output/workers.py)
 
     @property
     def warnings(self) -> list[Problem]:
@@ -182,7 +183,7 @@ def _build(
     if warning:
         problems.append(Problem("warning", warning))
 
-    report = BuildReport(config, settings.output)
+    report = BuildReport(config, settings.output, jobs=jobs)
     episodes, report.parsed = read_all(config, store, problems, jobs)
     published: list[Episode] = []
     for episode in episodes:
@@ -295,6 +296,7 @@ def write_report(
         pages_inputs=report.inputs if audio_src is None else "",
         lock_text=lock.dumps(report.lock).encode("utf-8") if save_lock else None,
         reuse=None if audio_src or keys is None else (report.config.show, audio, keys),
+        jobs=report.jobs,
     )
     if blocks is not None:
         blocks.save()  # the show page's episode blocks, for the next build (fragments.py)

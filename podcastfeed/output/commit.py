@@ -27,6 +27,7 @@ from pathlib import Path
 
 from podcastfeed.errors import ConfigError
 from podcastfeed.files import MANIFEST_NAME, write_atomic
+from podcastfeed.output import workers
 
 JOURNAL_NAME = ".podcastfeed-journal"
 FORMAT = 1
@@ -34,8 +35,6 @@ FORMAT = 1
 _MARKS = (b"<generator>podcastfeed", b'<meta name="generator" content="podcastfeed">')
 #: Temporary files of `files.atomic_writer` (mkstemp: 8 random characters).
 _STRAY = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
-_CHUNK = 1 << 16
-_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
 @dataclass
@@ -47,6 +46,8 @@ class Output:
     durable: bool = True  # fsync before the commit (feed, lock); pages, transcripts and
     # chapters are only rebuilt if lost
     listed: bool = True  # in the manifest (the lock is ours by its name and format instead)
+    anywhere: bool = False  # may be made and written by a worker process (workers.py): its
+    # content has no side effect the build keeps (episode pages, assets)
 
 
 def given(data: bytes) -> Callable[[], Iterable[bytes]]:
@@ -118,22 +119,28 @@ def check_writable(
     Raises:
         ConfigError: naming the first such file and how to resolve it.
     """
-    seen: set[Path] = set()  # folders checked already: every page shares the upper ones
-    missing: set[Path] = set()  # folders not there (a first build's): nothing below them is
-    for output in outputs:
+    seen: set[str] = set()  # folders checked already: every page shares the upper ones
+    missing: set[str] = set()  # folders not there (a first build's): nothing below them is
+    for output in outputs:  # (names as strings: 20,000 outputs' Path.parents add up)
         path = output.path
-        for parent in reversed(path.parents):
-            if parent in seen:
-                continue
-            seen.add(parent)
-            if parent.parent in missing or not parent.exists():
-                missing.add(parent)
-            elif not parent.is_dir():
+        folder = os.path.dirname(str(path)) or "."
+        chain = []
+        while folder not in seen:
+            seen.add(folder)
+            chain.append(folder)
+            up = os.path.dirname(folder) or "."
+            if up == folder:
+                break
+            folder = up
+        for name in reversed(chain):
+            if (os.path.dirname(name) or ".") in missing or not os.path.exists(name):
+                missing.add(name)
+            elif not os.path.isdir(name):
                 raise ConfigError(
-                    f"cannot write {shown(path)}: {shown(parent)} is a file, not a folder",
+                    f"cannot write {shown(path)}: {shown(Path(name))} is a file, not a folder",
                     hint="move it away, or choose another output folder ([build] output)",
                 )
-        if path.parent in missing or not os.path.lexists(path):
+        if (os.path.dirname(str(path)) or ".") in missing or not os.path.lexists(path):
             continue
         if path.is_dir() and not path.is_symlink():
             raise ConfigError(
@@ -163,10 +170,15 @@ def _looks_ours(path: Path, output: Output) -> bool:
         return False
 
 
-def commit(manifest: Manifest, outputs: list[Output], keep: Iterable[Path]) -> list[Path]:
+def commit(
+    manifest: Manifest, outputs: list[Output], keep: Iterable[Path], *, jobs: int = 1
+) -> list[Path]:
     """Write `outputs`, keep the files `keep` as they are, remove what the manifest lists and
     neither names, and write the new manifest: all as one step (see the module docstring).
     Files are switched in the order of `outputs`, then the manifest, then the removals.
+
+    Args:
+        jobs: processes for writing the outputs that may be written anywhere (workers.py).
 
     Returns:
         The files removed.
@@ -180,26 +192,21 @@ def commit(manifest: Manifest, outputs: list[Output], keep: Iterable[Path]) -> l
     if not same_bytes(manifest_path, body):
         writes.append(Output(manifest_path, given(body), listed=False))
     token = secrets.token_hex(4)
+    names = [str(o.path) for o in writes]
     journal = {
         "format": FORMAT,
         "token": token,
         "folder": str(manifest.folder),
-        "writes": [str(o.path) for o in writes],
+        "writes": names,
         "removes": [str(p) for p in removed],
     }
     journal_path = manifest.folder / JOURNAL_NAME
     created: list[Path] = []  # folders made for the new files, removed again on failure
-    folders: set[str] = set()  # known to exist: 20,000 files, one check per folder
+    temps = [_temp_name(name, token) for name in names]
     try:
-        _make_folders(manifest.folder, created)
+        workers.make_folders(str(manifest.folder), created)
         _write_journal(journal_path, journal, "prepare")
-        for output in writes:
-            temp = _temp(output.path, token)
-            name = os.path.dirname(temp)  # (a str: hashing Paths is slower)
-            if name not in folders:
-                _make_folders(temp.parent, created)
-                folders.add(name)
-            _write_temp(temp, output)
+        workers.write_temps(temps, writes, jobs, created)
         _write_journal(journal_path, journal, "commit")
     except BaseException:
         _roll_back(journal)
@@ -238,49 +245,9 @@ def _write_journal(path: Path, journal: dict[str, object], state: str) -> None:
     write_atomic(path, json.dumps(journal).encode("utf-8"))
 
 
-def _write_temp(temp: Path, output: Output) -> None:
-    """Write `output` into the new file `temp`, mode 0666 minus the umask (by the open
-    itself: a fresh file, so no chmod per file)."""
-    try:
-        fd = os.open(temp, _NEW_FILE, 0o666)
-    except FileExistsError:  # a killed build's, of the same 32-bit token: not this build's
-        os.unlink(temp)
-        fd = os.open(temp, _NEW_FILE, 0o666)
-    try:  # the descriptor itself: a file object's fstat, ioctl and lseek, 20,000 times, add up
-        pieces: list[bytes] = []
-        size = 0
-        for piece in output.content():
-            pieces.append(piece)
-            size += len(piece)
-            if size >= _CHUNK:  # (the show page comes in many small pieces)
-                _write_all(fd, b"".join(pieces))
-                pieces, size = [], 0
-        if pieces:
-            _write_all(fd, b"".join(pieces))
-        if output.durable:
-            os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def _temp(path: Path, token: str) -> Path:
-    return path.with_name(f".{path.name}.{token}.tmp")
-
-
-def _make_folders(folder: Path, created: list[Path]) -> None:
-    missing = []
-    while not folder.is_dir():
-        missing.append(folder)
-        folder = folder.parent
-    for path in reversed(missing):
-        path.mkdir()
-        created.append(path)
+def _temp_name(path: str, token: str) -> str:
+    folder, name = os.path.split(path)
+    return os.path.join(folder, f".{name}.{token}.tmp")
 
 
 def _roll_back(journal: dict[str, object], *, prune: bool = False) -> None:
@@ -289,7 +256,7 @@ def _roll_back(journal: dict[str, object], *, prune: bool = False) -> None:
     top = Path(str(journal["folder"])).parent
     for name in journal["writes"]:  # type: ignore[attr-defined]
         with contextlib.suppress(OSError):
-            _temp(Path(name), str(journal["token"])).unlink()
+            os.unlink(_temp_name(name, str(journal["token"])))
         if prune:
             _prune(Path(name).parent, top)
 
@@ -297,11 +264,11 @@ def _roll_back(journal: dict[str, object], *, prune: bool = False) -> None:
 def _roll_forward(journal: dict[str, object], folder: Path) -> None:
     token = str(journal["token"])
     for name in journal["writes"]:  # type: ignore[attr-defined]
-        temp = _temp(Path(name), token)
+        temp = _temp_name(name, token)
         try:
             os.replace(temp, name)
         except FileNotFoundError:
-            if temp.exists():  # else moved already, by the build that was killed
+            if os.path.exists(temp):  # else moved already, by the build that was killed
                 raise
     for name in journal["removes"]:  # type: ignore[attr-defined]
         path = Path(name)
@@ -328,14 +295,14 @@ def _prune(folder: Path, top: Path) -> None:
         folder = folder.parent
 
 
-def sweep(folders: Iterable[Path]) -> None:
+def sweep(folders: Iterable[Path | str]) -> None:
     """Delete leftovers of writes killed mid-way (an older podcastfeed's, or the cache's) in
     `folders` (not below): a build calls it on every folder it writes into."""
     for folder in folders:
         _sweep(folder)
 
 
-def _sweep(folder: Path) -> None:
+def _sweep(folder: Path | str) -> None:
     """Delete leftovers of `files.atomic_writer` killed mid-write in `folder` (not below)."""
     try:
         names = os.listdir(folder)
@@ -344,4 +311,4 @@ def _sweep(folder: Path) -> None:
     for name in names:
         if _STRAY.match(name):
             with contextlib.suppress(OSError):
-                os.unlink(folder / name)
+                os.unlink(os.path.join(folder, name))

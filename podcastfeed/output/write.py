@@ -37,6 +37,7 @@ def write_outputs(
     pages_inputs: str,
     lock_text: bytes | None,
     reuse: tuple[Show, Mapping[str, AudioInfo], Mapping[Path, str]] | None = None,
+    jobs: int = 1,
 ) -> Written:
     """Write everything a build makes; on failure, or when killed, the old files stay intact.
 
@@ -77,7 +78,7 @@ def write_outputs(
                 # no fsync, as for pages: a file lost to a crash is found (its record or its
                 # bytes differ) and written again by the next build
                 made = functools.partial(_asset, asset)
-                writes.append(commit.Output(asset.target, made, durable=False))
+                writes.append(commit.Output(asset.target, made, durable=False, anywhere=True))
         if where.site is not None:
             digest = plan.pages_digest(settings, pages_inputs, where)
             found = _pages(where, manifest, published, pages_inputs, digest, known)
@@ -90,9 +91,9 @@ def write_outputs(
         # The feed last: it is switched after the files it links to (see commit.commit).
         writes.append(commit.Output(where.feed, feed))
         commit.check_writable(writes, manifest, lambda path: relative_name(path, settings.root))
-        commit.sweep({each.path.parent for each in writes})
+        commit.sweep({os.path.dirname(str(each.path)) for each in writes})
         try:
-            commit.commit(manifest, writes, keep)
+            commit.commit(manifest, writes, keep, jobs=jobs)
         finally:
             if known is not None:
                 known.close()
@@ -157,7 +158,9 @@ def _pages(
         if is_current:
             keep.append(path)
         else:  # no fsync per page: 10,000 of them cost seconds; lost ones are rebuilt
-            writes.append(commit.Output(path, built.pieces, durable=False))
+            # (the show page in this process: it keeps its episodes' blocks, fragments.py)
+            anywhere = built.path != "index.html"
+            writes.append(commit.Output(path, built.pieces, durable=False, anywhere=anywhere))
         if known is not None and (known.pages or not is_current):
             known.new_pages[str(path)] = key  # (a page kept by the digest alone is not vouched for)
     return writes, keep

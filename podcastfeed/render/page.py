@@ -8,6 +8,7 @@ they are the one value marked safe. Same inputs, same bytes: no clock, episodes 
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from markupsafe import Markup
 
 from podcastfeed.errors import ConfigError
 from podcastfeed.model import AudioInfo, Episode, Show
+from podcastfeed.render import pagefast
 from podcastfeed.render.feed import enclosure_for, sort_episodes
 from podcastfeed.values import format_clock
 
@@ -126,21 +128,52 @@ def _render(
         search = "https://podcastindex.org/search?type=url&q=" + quote(show.feed_url, safe="")
         apps.append(("Podcast Index", search))
     context = {"show": show, "episodes": views, "root": "", "assets": assets_path, "apps": apps}
-    index, episode_page = env.get_template("index.html"), env.get_template("episode.html")
+    fast = _fast_pages(env, show, apps) if pages else None
+    index = env.get_template("index.html")
+    episode_page = env.get_template("episode.html") if pages and fast is None else None
     found = [Page("index.html", lambda: index.generate(context))]
-    if pages:
-        for view in views:
-            up = "../" * (2 + view.slug.count("/"))  # episodes/<slug>/index.html
-            page = {"show": show, "e": view, "root": up, "assets": up + assets_path, "apps": apps}
-            page["home"] = up + "index.html"
-            found.append(
-                Page(
-                    f"episodes/{view.slug}/index.html",
-                    # one piece: a page is small, and a write per template fragment is slow
-                    lambda page=page: iter((episode_page.render(page),)),  # type: ignore[misc]
-                )
-            )
+    for view in views if pages else ():
+        up = "../" * (2 + view.slug.count("/"))  # episodes/<slug>/index.html
+        page = {"show": show, "e": view, "root": up, "assets": up + assets_path, "apps": apps}
+        page["home"] = up + "index.html"
+        # one piece: a page is small, and a write per template fragment is slow
+        made: Callable[[], str]
+        if fast is not None:
+            made = functools.partial(fast.render, view, up + "index.html", up + assets_path)
+        else:
+            made = functools.partial(episode_page.render, page)  # type: ignore[union-attr]
+        found.append(Page(f"episodes/{view.slug}/index.html", functools.partial(_one, made)))
     return found
+
+
+def _one(made: Callable[[], str]) -> Iterator[str]:
+    yield made()
+
+
+def _fast_pages(env: jinja2.Environment, show: Show, apps: Any) -> pagefast.EpisodePages | None:
+    """The episode pages made without Jinja2 (pagefast.py), while base.html, episode.html,
+    _episode.html and _subscribe.html are the packaged ones it was written for."""
+    if not _packaged(env, pagefast.NAMES):
+        return None
+    try:
+        return pagefast.EpisodePages(env, show, apps)
+    except ValueError:
+        return None
+
+
+def _packaged(env: jinja2.Environment, names: Sequence[str]) -> bool:
+    """Whether the templates `names` are the packaged ones pagefast.py renders."""
+    assert env.loader is not None
+    for name in names:
+        try:
+            source, filename, _uptodate = env.loader.get_source(env, name)
+        except jinja2.TemplateError:
+            return False
+        if filename != str(_TEMPLATES / name):
+            return False
+        if pagefast.templates_digest(name, source) != pagefast.DIGESTS.get(name):
+            return False
+    return True
 
 
 def _episode_block(env: jinja2.Environment, blocks: Blocks | None, assets_path: str) -> Any:
@@ -148,28 +181,35 @@ def _episode_block(env: jinja2.Environment, blocks: Blocks | None, assets_path: 
     inside the loop would render it, or its block as rendered before (`blocks`) when that
     template is the packaged one, whose output is made of the episode and the assets path
     alone (a show's own may read `loop` or anything else)."""
-    packaged: list[bool] = []
+    state: list[bool] = []  # [the packaged template, rendered by pagefast.py]
 
     @jinja2.pass_context
     def render(context: jinja2.runtime.Context, view: _EpisodeView, loop: Any) -> Markup:
-        template = env.get_template("_episode.html")
-        if not packaged:
-            packaged.append(blocks is not None and template.filename == _PACKAGED_EPISODE)
+        if not state:
+            fast = _packaged(env, ("_episode.html",))
+            template = None if fast else env.get_template("_episode.html")
+            state[:] = [fast or template.filename == _PACKAGED_EPISODE, fast]  # type: ignore[union-attr]
+        packaged, fast = state
         episode = view._episode
-        if packaged[0] and blocks is not None:
+        if packaged and blocks is not None:
             found = blocks.get(episode, assets_path)
             if found is not None:
                 return Markup(found)
-        names = {"e": view, "loop": loop, "level": 3, "title_href": view.page_href}
-        html = template.render({**context.get_all(), **names})
-        if packaged[0] and blocks is not None:
+        assets = context.get("assets")
+        if fast and isinstance(assets, str):
+            html = pagefast.episode_block(view, 3, view.page_href, assets)
+        else:
+            names = {"e": view, "loop": loop, "level": 3, "title_href": view.page_href}
+            html = env.get_template("_episode.html").render({**context.get_all(), **names})
+        if packaged and blocks is not None:
             blocks.put(episode, assets_path, html)
         return Markup(html)
 
     return render
 
 
-_PACKAGED_EPISODE = str(Path(__file__).parent.parent / "templates" / "_episode.html")
+_TEMPLATES = Path(__file__).parent.parent / "templates"
+_PACKAGED_EPISODE = str(_TEMPLATES / "_episode.html")
 
 
 def _guarded(
