@@ -240,15 +240,7 @@ def match(lock: Lock, episodes: Sequence[tuple[Episode, str]]) -> tuple[list[Mat
     """
     taken: set[int] = set()  # indexes into lock.entries
     found: dict[int, int] = {}  # episode index -> entry index
-
-    def index(key: Callable[[Entry], str | None]) -> dict[str, list[int]]:
-        table: dict[str, list[int]] = {}
-        for number, entry in enumerate(lock.entries):
-            value = key(entry)
-            if value is not None:
-                table.setdefault(value, []).append(number)
-        return table
-
+    entries = lock.entries
     passes: list[tuple[Callable[[Entry], str | None], Callable[[Episode, str], str | None]]] = [
         (lambda e: e.guid, lambda ep, f: ep.guid),
         (lambda e: e.file, lambda ep, f: f),
@@ -256,11 +248,18 @@ def match(lock: Lock, episodes: Sequence[tuple[Episode, str]]) -> tuple[list[Mat
         (lambda e: e.permalink, lambda ep, f: ep.permalink),
     ]
     for entry_key, episode_key in passes:
-        table = index(entry_key)
-        for i, (episode, file) in enumerate(episodes):
-            value = episode_key(episode, file)
-            if i in found or value is None:
-                continue
+        wanted = [
+            (i, value)
+            for i, (episode, file) in enumerate(episodes)
+            if i not in found and (value := episode_key(episode, file)) is not None
+        ]
+        if not wanted:  # every episode found already (the usual case after the file pass)
+            continue
+        table: dict[str, list[int]] = {}
+        for number, entry in enumerate(entries):
+            if number not in taken and (key := entry_key(entry)) is not None:
+                table.setdefault(key, []).append(number)
+        for i, value in wanted:
             for number in table.get(value, ()):
                 if number not in taken:
                     taken.add(number)
