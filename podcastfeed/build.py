@@ -198,7 +198,8 @@ def _build(
     old_lock = lock.load(settings.root / lock.LOCK_NAME)
     pairs = [(e, relative_name(e.source, settings.root)) for e in published]
     matches, removed = lock.match(old_lock, pairs)
-    problems += lock.protect(matches, removed, allow_changes, show.tags.enclosure_prefix)
+    prefixes = (show.tags.enclosure_prefix, old_lock.enclosure_prefix)
+    problems += lock.protect(matches, removed, allow_changes, *prefixes)
     published = _resolve_guids(config, lock.pin(matches), problems)
 
     options = replace(probe or ProbeOptions(), processes=jobs)

@@ -296,11 +296,13 @@ def protect(
     removed: Sequence[Entry],
     allow: Iterable[str],
     prefix: str | None = None,
+    old_prefix: str | None = None,
 ) -> list[Problem]:
     """What would change for a published episode: each is an error unless allowed. An
-    enclosure URL that the analytics `prefix` ([show] enclosure_prefix) turns into the published
-    one is no change: the feed says the same URL (the prefix moved from the front matter to
-    feed.toml).
+    enclosure URL as written that stays is no change whatever the analytics `prefix` ([show]
+    enclosure_prefix) before it, nor is a prefix moved from the front matter to feed.toml (the
+    `prefix` now turns the URL into the entry's) or back (the `old_prefix` the lock was
+    written with turns the entry's URL into the one now): the feed says the same URL.
 
     A new file that reuses a published enclosure URL is matched to that entry (a rename), so
     reusing it for a different episode shows up as a changed guid; two current episodes with
@@ -333,7 +335,9 @@ def protect(
                 name,
             )
         url = episode.audio.url if episode.audio else ""
-        if url != entry.url and with_prefix(url, prefix) != entry.url:
+        to_feed_toml = with_prefix(url, prefix) == entry.url
+        back = url == with_prefix(entry.url, old_prefix)
+        if url != entry.url and not to_feed_toml and not back:
             refuse(m.file, f"changes its published enclosure URL from {entry.url} to {url}", name)
         if episode.date != datetime.fromisoformat(entry.pub_date):
             refuse(

@@ -142,7 +142,6 @@ def test_prefix_probing_asks_the_file_not_the_prefix(site: Site, http_server: Au
     assert enclosure.get("url") == http_server.url("e/") + http_server.url("sine-3s-cbr.mp3")
 
 
-@pytest.mark.slow  # ~6 s: the online rules' retries against the show's unreachable hosts
 def test_prefix_check_online_follows_the_redirect(site: Site, http_server: AudioServer) -> None:
     """The loopback server answers /e/URL as OP3 does (302 to URL): the online rules get the
     file's answer through it and report the one hop."""
@@ -192,3 +191,21 @@ def test_prefix_moved_from_the_front_matter_to_feed_toml_changes_nothing(site: S
     site.episode("one", text=episode.format(url="https://cdn.example.org/other.mp3"))
     with pytest.raises(BuildFailed, match="1 error"):
         build(site.config, now=NOW)
+
+
+def test_prefix_moved_back_from_feed_toml_to_the_front_matter_changes_nothing(site: Site) -> None:
+    """The reverse move: the feed says the same URL, so no --allow-changes either; a prefix
+    dropped from both places changes the published URL and still needs it."""
+    episode = "---\ntitle: One\ndate: 2024-01-01\naudio: {url}\nduration: 3\nlength: 12345\n---\n"
+    _show(site, OP3)
+    site.episode("one", text=episode.format(url="https://cdn.example.org/one.mp3"))
+    before = _publish(site).feed
+    _show(site)
+    site.episode("one", text=episode.format(url=f"{OP3}cdn.example.org/one.mp3"))
+    assert _publish(site).feed == before
+    (entry,) = lock.load(site.root / lock.LOCK_NAME).entries
+    assert entry.url == f"{OP3}cdn.example.org/one.mp3"
+    site.episode("one", text=episode.format(url="https://cdn.example.org/one.mp3"))
+    with pytest.raises(BuildFailed, match="1 error") as failed:
+        build(site.config, now=NOW)
+    assert "changes its published enclosure URL" in failed.value.problems[0].message

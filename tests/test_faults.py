@@ -86,7 +86,12 @@ def _build(root: Path, *args: str) -> subprocess.Popen[bytes]:
 
 
 def _finish(process: subprocess.Popen[bytes]) -> tuple[int, str]:
-    _out, err = process.communicate(timeout=120)
+    try:
+        _out, err = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        process.kill()  # not left running (with its pipes) into the next tests
+        _out, err = process.communicate()
+        pytest.fail(f"the build still ran after 120 s: {err.decode()[-2000:]}")
     return process.returncode, err.decode()
 
 

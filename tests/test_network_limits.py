@@ -357,3 +357,13 @@ def test_passwords_are_masked_in_a_redirect_loop_and_in_notify(
     assert status == 3
     assert "s3cret" not in out + errors
     assert "ada:***@" in out
+
+
+def test_a_host_name_that_does_not_exist_is_not_asked_again() -> None:
+    """A resolver's "no such name" is final: three retries with backoff only made every online
+    check of a mistyped host wait ~3 s (a temporary resolver failure is still retried)."""
+    with fetch.make_session("podcastfeed-test") as session:
+        started = time.monotonic()
+        answer = fetch.ask(session, "http://podcastfeed-test.invalid/feed.xml", deadline=20)
+    assert answer.error == "cannot resolve the host name 'podcastfeed-test.invalid' (DNS)"
+    assert time.monotonic() - started < 1.0  # the retries' backoff alone was 0 + 1 + 2 s

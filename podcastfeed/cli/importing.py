@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -18,13 +20,15 @@ from podcastfeed.cli.common import (
     err,
 )
 from podcastfeed.errors import ExitCode
-from podcastfeed.net.limits import DEFAULT_DEADLINE, is_url
+from podcastfeed.net.limits import DEFAULT_DEADLINE, USER_AGENT, is_url, mask_url
 from podcastfeed.source import CONFIG_NAME
 
 #: Imports of this many items or more show their progress (issue 12: 100,000 items ran for
 #: minutes without a word); feeds this large say so before they are read.
 PROGRESS_FROM = 200
 LARGE_FEED_BYTES = 20_000_000
+#: A paged feed's pages are named as they are read: the second, then every this many.
+PAGES_SHOWN = 25
 
 
 @command("import")
@@ -54,6 +58,13 @@ def import_command(
         typer.Option("--verify", help="Build in memory and compare every episode with the source."),
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    first_page_only: Annotated[
+        bool,
+        typer.Option(
+            "--first-page-only",
+            help='Of a paged feed (atom:link rel="next"), import only the first page.',
+        ),
+    ] = False,
     timeout: TimeoutOption = DEFAULT_TIMEOUT,
     deadline: DeadlineOption = DEFAULT_DEADLINE,
     debug: DebugOption = False,
@@ -73,34 +84,50 @@ def import_command(
     from podcastfeed.media.probing import ProbeOptions
     from podcastfeed.net.sources import read_source
 
-    data = read_source(source, session=None, timeout=timeout, deadline=deadline)
     source_url = source if is_url(source) else None
-    if len(data) >= LARGE_FEED_BYTES:
-        err(f"Reading {source} ({len(data) / 1e6:,.0f} MB)…")
-    progress = StepProgress(quiet=False, label="Writing episodes")
+    with contextlib.ExitStack() as stack:
+        session, fetch = None, None
+        if source_url:  # one session (and its connections) for every page of a paged feed
+            from podcastfeed.net.fetch import make_session
 
-    def advance(done: int, total: int) -> None:
-        if total < PROGRESS_FROM:
-            return  # a small import is over before a bar would show anything
-        if done == 1:
-            progress.every = max(100, total // 10)
-            progress.start(total, f"Writing {total} episode files")
-        progress.advance("episode files")
+            session = stack.enter_context(make_session(USER_AGENT))
+            fetch = functools.partial(
+                read_source, session=session, timeout=timeout, deadline=deadline
+            )
+        data = read_source(source, session=session, timeout=timeout, deadline=deadline)
+        if len(data) >= LARGE_FEED_BYTES:
+            err(f"Reading {source} ({len(data) / 1e6:,.0f} MB)…")
+        progress = StepProgress(quiet=False, label="Writing episodes")
 
-    try:
-        result = import_feed(
-            data,
-            source,
-            directory,
-            source_url=source_url,
-            feed_url=feed_url,
-            redirect=redirect_old_feed,
-            markdown=markdown,
-            force=force,
-            progress=advance,
-        )
-    finally:
-        progress.stop()
+        def advance(done: int, total: int) -> None:
+            if total < PROGRESS_FROM:
+                return  # a small import is over before a bar would show anything
+            if done == 1:
+                progress.every = max(100, total // 10)
+                progress.start(total, f"Writing {total} episode files")
+            progress.advance("episode files")
+
+        def next_page(number: int, url: str) -> None:
+            if number == 2 or number % PAGES_SHOWN == 0:
+                err(f"Reading page {number} of the feed: {mask_url(url)}")
+
+        try:
+            result = import_feed(
+                data,
+                source,
+                directory,
+                source_url=source_url,
+                feed_url=feed_url,
+                redirect=redirect_old_feed,
+                markdown=markdown,
+                force=force,
+                progress=advance,
+                fetch=fetch,
+                first_page_only=first_page_only,
+                page_progress=next_page,
+            )
+        finally:
+            progress.stop()
     for repair in result.repairs:
         err(repair.shown(source))
     for text in result.normalizations:
@@ -116,7 +143,7 @@ def import_command(
             use_cache=False,
             probe=ProbeOptions(offline=True, timeout=timeout),
         )
-        differences = compare(data, report.feed)
+        differences = compare(result.source_items, report.feed)
         for text in differences:
             err(f"differs: {text}")
         if differences:

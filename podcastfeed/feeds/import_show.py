@@ -83,14 +83,7 @@ def read_show(channel: etree._Element, source_url: str | None, result: Notes) ->
         find_in(channel, "summary", (ITUNES,))
     )
     show["description"] = _fit(description or show["title"], result)
-    self_link = next(
-        (
-            e.get("href")
-            for e in channel.findall(f"{{{ATOM}}}link")
-            if e.get("rel") == "self" and e.get("href")
-        ),
-        None,
-    )
+    self_link = link_href(channel, "self")
     feed_url = self_link or source_url
     if not feed_url:
         feed_url = "https://example.org/feed.xml"
@@ -207,6 +200,14 @@ def read_show(channel: etree._Element, source_url: str | None, result: Notes) ->
         if found:
             show[key] = found
     return show
+
+
+def link_href(channel: etree._Element, rel: str) -> str | None:
+    """The href of the channel's first `atom:link` with this `rel` and an href, as written."""
+    for element in channel.iterchildren(f"{{{ATOM}}}link"):
+        if element.get("rel") == rel and element.get("href"):
+            return str(element.get("href"))
+    return None
 
 
 def _self_link_elsewhere(channel: etree._Element) -> str:

@@ -10,7 +10,7 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,11 +20,13 @@ from lxml import etree
 
 from podcastfeed import lock
 from podcastfeed.errors import PodcastfeedError
+from podcastfeed.feeds import paging
 from podcastfeed.feeds.feedvalues import clean_title, parse_pub_date
 from podcastfeed.feeds.importer import Item, parse_xml, read_feed
 from podcastfeed.feeds.xml import Repair
 from podcastfeed.files import write_atomic
 from podcastfeed.ids import podcast_guid
+from podcastfeed.net.limits import feed_limit
 from podcastfeed.source.cleanup import first_paragraph
 from podcastfeed.source.config import CONFIG_NAME
 from podcastfeed.values import parse_duration
@@ -242,10 +244,12 @@ def write(
     return written
 
 
-def compare(source: bytes, built: bytes) -> list[str]:
-    """Every difference between the source feed's items and the rebuilt feed's (guid,
-    enclosure url/length/type, pubDate instant, duration, title, the notes' text)."""
-    want = {i.guid: i for i in read_feed(source, "source").items}
+def compare(source: bytes | Sequence[Item], built: bytes) -> list[str]:
+    """Every difference between the source feed's items (or the items an import read from all
+    its pages) and the rebuilt feed's (guid, enclosure url/length/type, pubDate instant,
+    duration, title, the notes' text)."""
+    items = read_feed(source, "source").items if isinstance(source, bytes) else source
+    want = {i.guid: i for i in items}
     got: dict[str, dict[str, Any]] = {}
     for element in parse_xml(built, "built").findall("item"):
         guid = (element.findtext("guid") or "").strip()
@@ -316,6 +320,7 @@ class Result:
     warnings: list[str]
     items: int
     repairs: list[Repair] = field(default_factory=list)  # what reading the XML repaired
+    source_items: list[Item] = field(default_factory=list)  # as read, every page's (--verify)
 
 
 def import_feed(
@@ -329,14 +334,27 @@ def import_feed(
     markdown: bool = False,
     force: bool = False,
     progress: Progress | None = None,
+    fetch: paging.Fetch | None = None,
+    first_page_only: bool = False,
+    page_progress: paging.Progress | None = None,
 ) -> Result:
-    """Read the feed `data` (from `source`) and write feed.toml, episodes/ and the lock under
-    `target`; with `redirect`, also `old-feed-redirect.xml` for the old host.
+    """Read the feed `data` (from `source`), and its later pages when it is paged (with
+    `fetch`, see paging.py), and write feed.toml, episodes/ and the lock under `target`; with
+    `redirect`, also `old-feed-redirect.xml` for the old host.
 
     Raises:
-        PodcastfeedError: the data is not an RSS feed, or a file exists (without `force`).
+        PodcastfeedError: the data is not an RSS feed, a later page cannot be read, or a file
+            exists (without `force`).
     """
-    found = read_feed(data, source, source_url)
+    found = paging.read_pages(
+        data,
+        source,
+        source_url,
+        fetch,
+        limit=feed_limit(),
+        first_page_only=first_page_only,
+        progress=page_progress,
+    )
     old_url = found.show["feed_url"]
     if feed_url and feed_url != old_url:
         found.show["feed_url"] = feed_url
@@ -362,4 +380,6 @@ def import_feed(
         assert feed_url is not None
         planned.files[REDIRECT_NAME] = redirect_feed(data, feed_url).decode("utf-8")
     files = write(target, planned, force=force, progress=progress)
-    return Result(files, found.normalizations, found.warnings, len(found.items), found.repairs)
+    return Result(
+        files, found.normalizations, found.warnings, len(found.items), found.repairs, found.items
+    )

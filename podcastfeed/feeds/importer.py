@@ -24,6 +24,7 @@ from podcastfeed.feeds.import_show import (
     Notes,
     find_in,
     findall_in,
+    link_href,
     persons,
     read_show,
     text_of,
@@ -88,6 +89,7 @@ class Import:
     repairs: list[Repair] = field(default_factory=list)  # what reading the XML repaired
     todos: dict[str, str] = field(default_factory=dict)  # feed.toml key -> a TODO comment
     read: int = 0  # <item> elements read (skipped ones too)
+    next_page: str | None = None  # atom:link rel="next" (RFC 5005 paging), as written
 
 
 def parse_xml(data: bytes, source: str) -> etree._Element:
@@ -98,11 +100,31 @@ def parse_xml(data: bytes, source: str) -> etree._Element:
 
 
 def read_feed(data: bytes, source: str, source_url: str | None = None) -> Import:
-    """Everything podcastfeed keeps from the feed at `source` (a path or URL, for messages).
+    """Everything podcastfeed keeps from the feed at `source` (a path or URL, for messages);
+    `next_page` is where a paged feed's next page is (feeds/paging.py reads the others).
 
     The items are read as the parser reaches them and then dropped from the tree (issue 12):
     a 100,000-item feed never sits in memory as one lxml tree, and nothing looks at all the
     items again per item.
+
+    Raises:
+        PodcastfeedError: the bytes are not an RSS feed.
+    """
+    result, channel = read_page(data, source)
+    notes = Notes()  # the channel's notes come first, as they did before streaming
+    result.show = read_show(channel, source_url, notes)
+    settle(result, result.items)
+    result.normalizations[:0] = notes.normalizations
+    result.warnings[:0] = notes.warnings
+    result.todos = notes.todos
+    if any(channel.find(f"{{{ns}}}liveItem") is not None for ns in PODCAST):
+        result.warnings.append("podcast:liveItem elements are not imported (no live episodes)")
+    result.next_page = link_href(channel, "next")
+    return result
+
+
+def read_page(data: bytes, source: str) -> tuple[Import, etree._Element]:
+    """The items of one page of a feed (the channel's are read by read_feed), and its channel.
 
     Raises:
         PodcastfeedError: the bytes are not an RSS feed.
@@ -126,22 +148,19 @@ def read_feed(data: bytes, source: str, source_url: str | None = None) -> Import
             )
     channel = rss_root(root, source).find("channel")
     assert channel is not None  # rss_root checked it
-    notes = Notes()  # the channel's notes come first, as they did before streaming
-    result.show = read_show(channel, source_url, notes)
-    for item in result.items:  # the channel's author is every item's: only another is kept
+    return result, channel
+
+
+def settle(result: Import, items: list[Item]) -> None:
+    """What `items` keep of the channel's author and persons (the channel is `result.show`)."""
+    for item in items:  # the channel's author is every item's: only another is kept
         if item.itunes_author == result.show["author"]:
             item.itunes_author = None
-    result.normalizations[:0] = notes.normalizations
-    result.warnings[:0] = notes.warnings
-    result.todos = notes.todos
-    for item in result.items:  # issue 16: an item's persons replace the channel's
+    for item in items:  # issue 16: an item's persons replace the channel's
         names = {p["name"] for p in item.persons}
         item.persons_replace = bool(names) and any(
             p["name"] not in names for p in result.show.get("persons", ())
         )
-    if any(channel.find(f"{{{ns}}}liveItem") is not None for ns in PODCAST):
-        result.warnings.append("podcast:liveItem elements are not imported (no live episodes)")
-    return result
 
 
 def _read_items(data: bytes, *, recover: bool) -> tuple[Import, Any]:

@@ -8,6 +8,7 @@ size cap after decompression, errors as words with URLs masked. Probing is in me
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,6 +38,12 @@ MAX_BODY = MAX_FEED_BYTES  # what ask() reads at most (a feed fetched for check 
 RETRIES = 3  # for connection errors, 429 and 5xx
 MAX_RETRY_AFTER = 30.0  # seconds: a longer Retry-After fails sooner rather than stalling a build
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+#: getaddrinfo's "no such name" answers (EAI_AGAIN, a resolver that did not answer, is retried).
+_NO_SUCH_NAME = frozenset(
+    code
+    for code in (getattr(socket, "EAI_NONAME", None), getattr(socket, "EAI_NODATA", None))
+    if code is not None
+)
 
 
 class _Retry(Retry):
@@ -46,7 +53,12 @@ class _Retry(Retry):
         return min(super().parse_retry_after(retry_after), MAX_RETRY_AFTER)
 
     def increment(self, *args: Any, **kwargs: Any) -> _Retry:
-        """No retry once the request's deadline has passed (the caller then says so)."""
+        """No retry once the request's deadline has passed (the caller then says so), nor for
+        a host name that does not exist (a temporary resolver failure is retried)."""
+        error = kwargs.get("error")
+        if _unknown_host(error):
+            url = kwargs.get("url") or (args[1] if len(args) > 1 else None)
+            raise MaxRetryError(cast(ConnectionPool, kwargs.get("_pool")), url or "", error)
         found = current()
         if found is not None:
             found.check()
@@ -66,6 +78,14 @@ class _Retry(Retry):
             wait = min(wait, found.remaining())
         if wait > 0:
             time.sleep(wait)
+
+
+def _unknown_host(error: object) -> bool:
+    """`error` says the host name does not exist (EAI_NONAME, EAI_NODATA): asking again in a
+    second gives the same answer, so retries only made `check --online` wait (issue 18)."""
+    while error is not None and not isinstance(error, socket.gaierror):
+        error = getattr(error, "_reason", None) or getattr(error, "__cause__", None)
+    return isinstance(error, socket.gaierror) and error.errno in _NO_SUCH_NAME
 
 
 def make_session(
