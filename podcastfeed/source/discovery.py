@@ -48,10 +48,13 @@ def find_episodes_and_siblings(folder: Path) -> dict[Path, tuple[str, ...]]:
                 todo.append(entry.path)
         extras = {name for name in names if name.endswith(SIBLING_SUFFIXES)}
         for entry in files:
-            name = entry.name
-            if name.lower().endswith(EPISODE_SUFFIXES) and not name.startswith((".", "_")):
-                if entry.is_file():  # (the listing's type; a symbolic link is followed)
-                    found.append((entry.path, siblings_of(name, extras) if extras else ()))
+            name = entry.name  # is_file: the listing's type (a symbolic link is followed)
+            if (
+                name.lower().endswith(EPISODE_SUFFIXES)
+                and not name.startswith((".", "_"))
+                and entry.is_file()
+            ):
+                found.append((entry.path, siblings_of(name, extras) if extras else ()))
     # Paths made from their parts: 10,000 parses of the same folder's text add up
     make = posix_path if top.startswith("/") else Path
     return {make(path): siblings for path, siblings in sorted(found)}
