@@ -33,7 +33,8 @@ def find_episodes_and_siblings(folder: Path) -> dict[Path, tuple[str, ...]]:
                 entries = list(listing)
         except OSError:
             continue
-        files, folders = [], []
+        files: list[os.DirEntry[str]] = []
+        folders: list[os.DirEntry[str]] = []
         for entry in entries:
             try:
                 is_dir = entry.is_dir()
