@@ -20,6 +20,7 @@ import contextlib
 import dataclasses
 import hashlib
 import json
+import operator
 import os
 import pickle
 import time
@@ -104,11 +105,17 @@ def episode_keys(
                 store.digests[content] = stored
                 store.changed = True
         fields, tags_digest = stored
-        changed = [
-            (name, value)
-            for name in _KEYED_FIELDS
-            if (value := getattr(episode, name)) is not getattr(parsed, name)
-        ]
+        changed = (
+            []
+            if episode is parsed
+            else [
+                (name, value)
+                for name, value, was in zip(
+                    _KEYED_FIELDS, _keyed(episode), _keyed(parsed), strict=True
+                )
+                if value is not was
+            ]
+        )
         if changed:
             fields = _digest(fields, changed)
         if episode.tags is not parsed.tags:
@@ -134,6 +141,7 @@ def tags_key(tags: EpisodeTags) -> str:
 _KEYED_FIELDS = tuple(
     f.name for f in dataclasses.fields(Episode) if f.name not in {"notes", "description", "tags"}
 )
+_keyed = operator.attrgetter(*_KEYED_FIELDS)  # their values, in one call (10,000 episodes)
 
 
 class Fragments:
@@ -173,7 +181,10 @@ class Fragments:
                 return
             if data["base"] != self.base:
                 return
-            self.pages = {str(k): list(v) for k, v in data["pages"].items()}
+            pages = data["pages"]  # as JSON made them: a value of another type is no match
+            if not isinstance(pages, dict):
+                raise TypeError("pages")
+            self.pages = pages
             if data["feed"] == self.feed and data["feed_id"] == _identity(self.feed):
                 items = {str(k): [int(v[0]), int(v[1])] for k, v in data["items"].items()}
                 self.fd = os.open(self.feed, os.O_RDONLY | getattr(os, "O_BINARY", 0))
@@ -233,7 +244,7 @@ class Fragments:
     def page_is_current(self, path: str, key: str) -> bool:
         """Whether the page at `path` is the one last written for `key`, untouched since."""
         known = self.pages.get(path)
-        if known is None or known[0] != key or known[1:] != _identity(path):
+        if not isinstance(known, list) or known[:1] != [key] or known[1:] != _identity(path):
             return False
         self._seen[path] = known  # as found: save() records it without a stat of its own
         return True
