@@ -41,6 +41,7 @@ from podcastfeed.source.config import BuildSettings
 FILE_NAME = "outputs.json"
 BLOCKS_NAME = "blocks.pickle"
 FORMAT = 1
+_READ_AHEAD = 1 << 20  # bytes of the feed on disk read at once for the items kept
 
 
 def _digest(*parts: object) -> str:
@@ -116,12 +117,16 @@ def episode_keys(
                 if value is not was
             ]
         )
-        if changed:
-            fields = _digest(fields, changed)
         if episode.tags is not parsed.tags:
             tags_digest = tags_key(episode.tags)
         url = episode.audio.url if episode.audio else ""
-        keys[episode.source] = _digest(content, audio.get(url), fields, tags_digest)
+        info = audio.get(url)  # (the fields the build replaced: in the same digest)
+        what = (
+            (content, info, fields, changed, tags_digest)
+            if changed
+            else (content, info, fields, tags_digest)
+        )
+        keys[episode.source] = _digest(*what)
         tags[episode.source] = tags_digest
     return keys, tags
 
@@ -201,15 +206,25 @@ class Fragments:
     def feed_pieces(self, episodes: Sequence[Episode]) -> Iterator[bytes]:
         """The feed, taking each item whose key is known from the feed on disk."""
         order: list[str] = []
+        prefix: list[Any] = [None, ""]  # the root's namespaces seen, and their part of a key
+        window: list[Any] = [0, b""]  # the feed on disk read ahead: [offset, bytes]
 
         def cached(episode: Episode, nsmap: Mapping[str, str]) -> bytes | None:
-            key = _digest(self.base, "item", self.episode_key(episode), sorted(nsmap.items()))
+            if prefix[0] is not nsmap:  # (one map for every item: made into a key once)
+                prefix[:] = [nsmap, _digest(self.base, "item", sorted(nsmap.items()))]
+            key = _digest(prefix[1], self.episode_key(episode))
             order.append(key)
             span = self.items.get(key)
             if span is None or self.fd is None:
                 return None
-            found = _read_at(self.fd, span[1], span[0])
-            return found if len(found) == span[1] else None
+            start, length = span
+            at, data = window
+            if not at <= start <= start + length <= at + len(data):
+                # items follow each other as they did last time: read many at once
+                at, data = start, _read_at(self.fd, max(length, _READ_AHEAD), start)
+                window[:] = [at, data]
+            found = data[start - at : start - at + length]
+            return found if len(found) == length else None
 
         self.new_items = {}
         offset = seen = 0
