@@ -20,6 +20,7 @@ from podcastfeed.source.config import load_config
 from podcastfeed.source.episodes import read_episode
 from podcastfeed.source.fields import LimitedLoader, PurePythonLoader, YAMLLimitError
 from podcastfeed.source.frontparts import split_front_matter
+from podcastfeed.source.yamlfast import NOT_PLAIN, fast_load
 
 HOSTILE = [
     # anchors and aliases, merge keys
@@ -94,6 +95,59 @@ def test_the_loader_is_libyaml() -> None:
     assert not issubclass(PurePythonLoader, yaml.CSafeLoader)
 
 
+#: More for the event-built fast path (yamlfast.py): what it must build, and what it must hand
+#: to the full loader.
+FAST = [
+    "'<<': {a: 1}\nb: \"<<\"\n",
+    "a: =\n",
+    "=: a\n",
+    "a: ! 1\nb: !local x\n",
+    "a: 1\n---\nb: 2\n",
+    "- a\n- b\n",
+    "plain text\n",
+    "[a, b]: 1\n",
+    "? [a, b]\n: 1\n",
+    "? {a: b}\n: 1\n",
+    "a:\nb: ''\nc: \"\"\nd: []\ne: {}\nf: [[], {}, [[]]]\n",
+    "a: 2024-13-45\nb: 2024-02-30\n",
+    "a: 0x\nb: 1__0\nc: 0b2\nd: 1e\ne: 1.2.3\nf: -x\ng: +\n",
+    "a: 10:61\nb: 1:2:3:4\nc: -1:30\nd: 0o\ne: 08\nf: 0.\ng: .5\nh: -.nan\n",
+    "null: 1\n~: 2\ntrue: 3\n3: 4\n3.0: 5\n",
+    "a: 'it''s'\nb: \"\\\"q\\\"\"\nc: plain # comment\n# only a comment\n",
+    "a: |+\n  keep\n\nb: >\n  fold\n  ed\n",
+    "a:\n  - b: 1\n    c: [x, {d: e}]\n  - - nested\n    - list\n",
+    "a: [1, 2\n",
+    "a: b: c\n",
+    "\ta: 1\n",
+    "a: &x 1\nb: 2\n",
+    "a: *x\n",
+    "",
+    "# nothing\n",
+    "a: 1\n...\n",
+    "%YAML 1.1\n---\na: 1\n",
+    "a: " + "[" * 200 + "]" * 200 + "\n",
+    "<<: {a: 1}\nb: 2\n",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE + FAST)
+def test_the_fast_path_builds_what_the_full_loader_builds_or_hands_it_over(text: str) -> None:
+    fast = fast_load(text)
+    if fast is NOT_PLAIN:
+        return
+    full = _load(text, LimitedLoader)
+    assert full[0] == "value", full
+    assert _same(fast, full[1]), (fast, full[1])
+
+
+def test_the_fast_path_takes_plain_front_matter_and_hands_over_the_rest() -> None:
+    plain = ["title: t\nn: 1\n", FAST[0], FAST[10], FAST[12], FAST[13], FAST[14], HOSTILE[10]]
+    for text in plain:
+        assert fast_load(text) is not NOT_PLAIN, text
+    for text in [HOSTILE[0], HOSTILE[1], HOSTILE[5], FAST[1], FAST[4], FAST[5], FAST[-1]]:
+        assert fast_load(text) is NOT_PLAIN, text
+
+
 def test_libyaml_reads_the_test_episode_files_as_pure_python_does(tmp_path: Path) -> None:
     """The test data, the sample show and 200 episodes of the benchmark's seed-shaped corpus."""
     subprocess.run(
@@ -107,6 +161,9 @@ def test_libyaml_reads_the_test_episode_files_as_pure_python_does(tmp_path: Path
         fast, slow = _load(text, LimitedLoader), _load(text, PurePythonLoader)
         assert fast[0] == slow[0] == "value", name
         assert _same(fast[1], slow[1]), name
+        built = fast_load(text)  # every one of them on the event-built fast path
+        assert built is not NOT_PLAIN, name
+        assert _same(built, slow[1]), name
 
 
 @pytest.mark.parametrize("text", HOSTILE)

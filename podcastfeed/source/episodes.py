@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import frontmatter
 import yaml
 
 from podcastfeed.errors import EpisodeError, Problem, shorten
@@ -28,8 +27,8 @@ from podcastfeed.source.episode_tags import SIBLING_SUFFIXES, read_episode_tags,
 from podcastfeed.source.fields import (
     ALIASES,
     FieldReader,
-    LimitedLoader,
     YAMLLimitError,
+    load_yaml,
     yaml_error_line,
 )
 from podcastfeed.source.fromnotes import from_notes
@@ -52,7 +51,6 @@ from podcastfeed.values import (
 PUBLISHED_STATUSES = frozenset({"publish", "published"})
 UNPUBLISHED_STATUSES = frozenset({"draft", "future", "pending", "private", "trash", "scheduled"})
 EPISODE_TYPES = ("full", "trailer", "bonus")
-_YAML = frontmatter.default_handlers.YAMLHandler()
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-")
 
 
@@ -61,13 +59,14 @@ def read_episode(
     show: Show,
     settings: BuildSettings,
     siblings: tuple[str, ...] | None = None,
+    data: bytes | None = None,
 ) -> tuple[Episode | None, list[Problem]]:
     """Read one episode file; returns the Episode (None when it has errors) and its problems.
     `siblings`: its transcript/chapters files, as find_episodes_and_siblings lists them; None
-    looks for them."""
+    looks for them. `data`: the file's bytes, when already read."""
     display = relative_name(path, settings.root)
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
     except OSError as exc:
         return None, [EpisodeError(f"cannot read: {exc.strerror}", source=display).to_problem()]
     try:
@@ -129,7 +128,7 @@ def read_episode(
 def _load_yaml(fm_text: str, display: str) -> tuple[dict[Any, Any] | None, list[Problem]]:
     """YAML front matter as a mapping, or the problems that stop reading it."""
     try:
-        meta = _YAML.load(fm_text, Loader=LimitedLoader) if fm_text.strip() else {}
+        meta = load_yaml(fm_text) if fm_text.strip() else {}
     except YAMLLimitError as exc:  # alias bomb or deep nesting: refused unbuilt (issue 12)
         return None, [
             EpisodeError(

@@ -16,6 +16,7 @@ import yaml
 from podcastfeed.errors import EpisodeError, ProbeError, Problem, shorten
 from podcastfeed.source.tables import clean_text
 from podcastfeed.source.wordpress import decode_entities
+from podcastfeed.source.yamlfast import NOT_PLAIN, fast_load
 
 #: One-line fields whose HTML entities are decoded once (WordPress writes `&#8211;` into
 #: titles); summaries are HTML and keep theirs for the sanitizer.
@@ -142,8 +143,10 @@ YAML_ERRORS = (yaml.YAMLError, ValueError, TypeError)
 
 
 def load_yaml(text: str) -> Any:
-    """Safe YAML with the alias budget and depth limit (raises yaml.YAMLError)."""
-    return yaml.load(text, Loader=LimitedLoader)
+    """Safe YAML with the alias budget and depth limit (raises yaml.YAMLError): a plain
+    mapping straight from libyaml's events (yamlfast.py), anything else through LimitedLoader."""
+    value = fast_load(text)
+    return yaml.load(text, Loader=LimitedLoader) if value is NOT_PLAIN else value
 
 
 class _SelfReference(Exception):

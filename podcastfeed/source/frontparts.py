@@ -11,6 +11,8 @@ from typing import Any, NamedTuple
 from podcastfeed.errors import EpisodeError, Problem
 
 _TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+_YAML_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+_TOML_END = re.compile(r"^\+\+\+[ \t]*\r?$", re.MULTILINE)
 
 
 class Parts(NamedTuple):
@@ -27,12 +29,12 @@ def split_front_matter(text: str) -> Parts | None:
     first_newline = text.find("\n")
     if first_newline == -1 or text[:first_newline].strip() != fence:
         return None
-    closing = r"(?:---|\.\.\.)" if fence == "---" else r"\+\+\+"
-    end = re.search(rf"^{closing}[ \t]*\r?$", text[first_newline + 1 :], re.MULTILINE)
+    closing = _YAML_END if fence == "---" else _TOML_END
+    end = closing.search(text, first_newline + 1)
     if end is None:
         return None
-    fm = text[first_newline + 1 : first_newline + 1 + end.start()]
-    body = text[first_newline + 1 + end.end() :].lstrip("\r\n")
+    fm = text[first_newline + 1 : end.start()]
+    body = text[end.end() :].lstrip("\r\n")
     return Parts(fm, body, fence == "+++")
 
 

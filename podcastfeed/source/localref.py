@@ -25,20 +25,26 @@ def find_local(
         ValueError: no such file, or it lies outside every folder of `allowed` (resolved).
     """
     for folder in looked_in:
-        candidate = folder / ref
-        try:
-            if not candidate.is_file():
-                continue
-            real = candidate.resolve()
-        except (OSError, RuntimeError, ValueError):  # a name too long, a link loop, a NUL
+        # os.path on text, not Path: this runs for every episode's audio and image
+        candidate = os.path.join(folder, ref)
+        if not os.path.isfile(candidate):  # False for a name too long, a link loop, a NUL
             continue
-        if not any(real.is_relative_to(base) for base in allowed):
+        try:
+            real = os.path.realpath(candidate)  # a file is there: no link loop on the way
+        except (OSError, ValueError):
+            continue
+        if not any(_is_inside(real, str(base)) for base in allowed):
             raise ValueError(
                 f"is outside {inside} (got {shorten(ref)}"
-                + (f", which leads to {shorten(str(real))})" if str(real) != ref else ")")
+                + (f", which leads to {shorten(real)})" if real != ref else ")")
             )
-        return candidate
+        return Path(candidate)
     raise ValueError(f"file not found: {shorten(ref)}")
+
+
+def _is_inside(real: str, base: str) -> bool:
+    """Path(real).is_relative_to(base) for a resolved `real` and resolved `base`."""
+    return real == base or real.startswith(base if base.endswith("/") else base + "/")
 
 
 def url_path(ref: str, found: Path, allowed: Sequence[Path]) -> str:

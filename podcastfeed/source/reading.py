@@ -42,10 +42,29 @@ def _start_worker(config: Config) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _read_in_worker(job: tuple[Path, tuple[str, ...]]) -> tuple[Episode | None, list[Problem]]:
+Job = tuple[Path, tuple[str, ...], str | None]  # (file, its siblings, its name to key it)
+Parsed = tuple[str | None, Episode | None, list[Problem]]
+
+
+def _read_in_worker(job: Job) -> Parsed:
     assert _worker_config is not None  # set by _start_worker
-    path, siblings = job
-    return read_episode(path, _worker_config.show, _worker_config.build, siblings=siblings)
+    return _parse(job, _worker_config)
+
+
+def _parse(job: Job, config: Config) -> Parsed:
+    """read_episode; a file not keyed yet (`relative` given) is read once, for its content key
+    and its parser both."""
+    path, siblings, relative = job
+    data, key = None, None
+    if relative is not None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            pass  # read_episode reports it
+        else:
+            key = cache.content_key(relative, data)
+    episode, found = read_episode(path, config.show, config.build, siblings, data=data)
+    return key, episode, found
 
 
 def read_all(
@@ -61,8 +80,9 @@ def read_all(
     siblings = find_episodes_and_siblings(settings.episodes_dir)
     files = list(siblings)
     results: dict[Path, tuple[Episode | None, list[Problem]]] = {}
-    todo: list[tuple[str, Path]] = []
+    todo: list[tuple[str | tuple[int, ...], Path, str]] = []  # (key, or the identity to key)
     known = store.identities
+    cold = not store.episodes  # nothing to find: each file is keyed where it is parsed
     identities: dict[str, tuple[tuple[int, ...], str]] = {}
     folders = settings.source_folders  # resolved once, not once per cached episode
     for path in files:
@@ -73,12 +93,16 @@ def read_all(
             stat = os.stat(path)
             identity = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
             recorded = known.get(relative)
+            key: str | None = None
             if recorded and recorded[0] == identity and stat.st_mtime_ns < store.trusted_before:
                 key = recorded[1]  # as last read: not read again to be known (cache.py)
-            else:
+            elif not cold:
                 key = cache.content_key(relative, path.read_bytes())
         except OSError as exc:
             problems.append(EpisodeError(f"cannot read: {exc.strerror}", source=path).to_problem())
+            continue
+        if key is None:
+            todo.append((identity, path, relative))
             continue
         identities[relative] = (identity, key)
         store.keys[path] = key
@@ -90,20 +114,31 @@ def read_all(
         else:
             # Only the key is kept: a worker reads the file again (from the page cache), so
             # the parent never holds every file's text at once.
-            todo.append((key, path))
-    if identities != known:
-        store.identities, store.changed = identities, True
-    paths = [(path, siblings[path]) for _key, path in todo]
+            todo.append((key, path, relative))
+    paths = [
+        (path, siblings[path], None if isinstance(key, str) else relative)
+        for key, path, relative in todo
+    ]
     if jobs > 1 and len(paths) >= PARALLEL_THRESHOLD:
         with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(config,)) as pool:
             parsed = list(pool.map(_read_in_worker, paths, chunksize=64))
     else:
-        parsed = [read_episode(p, config.show, settings, siblings=s) for p, s in paths]
-    for (key, path), (episode, found) in zip(todo, parsed, strict=True):
+        parsed = [_parse(job, config) for job in paths]
+    for (pending, path, relative), (made, episode, found) in zip(todo, parsed, strict=True):
         results[path] = (episode, found)
+        if isinstance(pending, str):
+            key = pending
+        elif made is None:
+            continue  # not read: read_episode said why
+        else:  # keyed by its parser (a cold build); `pending` is the file's identity
+            identities[relative] = (pending, made)
+            key = store.keys[path] = made
+            store.used_episodes.add(key)
         if episode is not None and not any(p.is_error for p in found):
             store.episodes[key] = (episode, tuple(found))
             store.changed = True
+    if identities != known:
+        store.identities, store.changed = identities, True
     episodes = []
     for path in files:
         if path in results:
