@@ -181,6 +181,14 @@ class Feed:
     def items(self) -> list[etree._Element]:
         return self.channel.findall("item")
 
+    @cached_property
+    def self_href(self) -> str | None:
+        """The href of the channel's first atom:link rel="self" that has one, as written."""
+        for atom in self.findall(self.channel, "atom:link"):
+            if atom.get("rel") == "self" and atom.get("href"):
+                return atom.get("href")
+        return None
+
     def find(self, parent: etree._Element, path: str) -> etree._Element | None:
         """The first element at `path` (itunes:/podcast:/atom: prefixes; podcast: also matches
         the legacy namespace URI)."""

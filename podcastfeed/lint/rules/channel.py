@@ -217,10 +217,7 @@ def description_length(feed: Feed) -> Iterator[Hit]:
 
 
 def _self_url(feed: Feed) -> str | None:
-    for atom in feed.findall(feed.channel, "atom:link"):
-        if atom.get("rel") == "self" and atom.get("href"):
-            return atom.get("href")
-    return text_of(feed.find(feed.channel, "itunes:new-feed-url")) or None
+    return feed.self_href or text_of(feed.find(feed.channel, "itunes:new-feed-url")) or None
 
 
 @rule("podcastindex/guid-format", "error", "podcast:guid is a UUID", PI_GUID)

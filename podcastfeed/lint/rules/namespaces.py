@@ -141,13 +141,6 @@ def enclosure_reused(feed: Feed) -> Iterator[Hit]:
         )
 
 
-def _self_href(feed: Feed) -> str | None:
-    for atom in feed.findall(feed.channel, "atom:link"):
-        if atom.get("rel") == "self" and atom.get("href"):
-            return (atom.get("href") or "").strip()
-    return None
-
-
 @rule(
     "apple/new-feed-url",
     "error",
@@ -191,7 +184,7 @@ def new_feed_url_self(feed: Feed) -> Iterator[Hit]:
     not, and hides a real move's URL if one was meant."""
     element = feed.find(feed.channel, "itunes:new-feed-url")
     url = text_of(element) or ""
-    own = _self_href(feed)
+    own = (feed.self_href or "").strip() or None
     if element is not None and own and url.rstrip("/") == own.rstrip("/"):
         yield Hit(
             element,
