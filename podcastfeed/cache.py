@@ -186,12 +186,32 @@ def _save(folder: Path, cache: BuildCache) -> None:
         # streamed: one episode at a time, no second copy of the cache in memory
         with atomic_writer(path, durable=False) as stream:
             index, at = [], 0
+            run = [0, 0]  # bytes of the file loaded still to copy: [offset, length]
             for key, entry in cache.episodes.items():
-                if key in cache.used_episodes:
-                    data = _packed(cache, key, entry, old)
-                    stream.write(data)
-                    index.append((key, at, len(data)))
-                    at += len(data)
+                if key not in cache.used_episodes:
+                    continue
+                found = cache.packed.get(key)
+                if old is not None and found is not None and found[2] is entry:
+                    # as loaded: copied from that file, runs of them at once (issue 18)
+                    if run[1] and run[0] + run[1] != found[0]:
+                        _copy(old, stream, *run)
+                        run = [found[0], 0]
+                    elif not run[1]:
+                        run[0] = found[0]
+                    run[1] += found[1]
+                    index.append((key, at, found[1]))
+                    at += found[1]
+                    continue
+                if run[1]:
+                    _copy(old, stream, *run)
+                    run = [0, 0]
+                data = io.BytesIO()
+                _pickler(data).dump(entry)
+                stream.write(data.getbuffer())
+                index.append((key, at, len(data.getbuffer())))
+                at += len(data.getbuffer())
+            if run[1]:
+                _copy(old, stream, *run)
             _pickler(stream).dump({**header, "episodes": index})
             stream.write(TRAILER + at.to_bytes(8, "little"))
     finally:
@@ -214,16 +234,28 @@ def _same_file(path: Path, identity: tuple[int, ...]) -> int | None:
     return fd
 
 
-def _packed(cache: BuildCache, key: str, entry: object, old: int | None) -> bytes:
-    """An episode's entry pickled: copied from the file loaded, when it is still that entry."""
-    found = cache.packed.get(key)
-    if old is not None and found is not None and found[2] is entry:
-        data = os.pread(old, found[1], found[0])
-        if len(data) == found[1]:
-            return data
-    stream = io.BytesIO()
-    _pickler(stream).dump(entry)
-    return stream.getvalue()
+def _copy(source: int | None, stream: BinaryIO, offset: int, length: int) -> None:
+    """Append `length` bytes of the file `source` from `offset` to `stream`: in the kernel
+    where it can (copy_file_range), else read and written.
+
+    Raises:
+        OSError: the file loaded is shorter than it was (the cache is not saved).
+    """
+    assert source is not None
+    stream.flush()
+    end = offset + length
+    with contextlib.suppress(OSError, AttributeError):  # no copy_file_range: read below
+        while offset < end:
+            done = os.copy_file_range(source, stream.fileno(), end - offset, offset)
+            if done <= 0:
+                break
+            offset += done
+    while offset < end:
+        data = os.pread(source, min(end - offset, 1 << 20), offset)
+        if not data:
+            raise OSError("the build cache changed while it was saved")
+        stream.write(data)
+        offset += len(data)
 
 
 def posix_path(text: str) -> Path:

@@ -104,3 +104,26 @@ def test_episodes_of_another_configuration_are_not_unpickled(tmp_path: Path) -> 
     assert cache.load(tmp_path, "f")[1] is not None  # read under its own configuration: said
     other, warning = cache.load(tmp_path, "g")
     assert (other.episodes, warning) == ({}, None)
+
+
+def test_runs_of_unchanged_entries_are_copied_around_dropped_and_replaced_ones(
+    tmp_path: Path,
+) -> None:
+    names = [f"k{n}" for n in range(8)]
+    _saved(tmp_path, {name: _episode(name) for name in names})
+    store, _warning = cache.load(tmp_path, "f")
+    kept = {name: _entry_bytes(tmp_path, store, name) for name in names}
+    store.used_episodes |= set(names) - {"k2", "k7"}  # k2 and k7 are no longer used
+    store.episodes["k5"] = (_episode("replaced"), ())
+    store.episodes["k9"] = (_episode("new"), ())
+    store.used_episodes.add("k9")
+    store.changed = True
+    cache.save(tmp_path, store)
+    again, warning = cache.load(tmp_path, "f")
+    assert warning is None
+    assert sorted(again.episodes) == ["k0", "k1", "k3", "k4", "k5", "k6", "k9"]
+    for name in ("k0", "k1", "k3", "k4", "k6"):
+        assert _entry_bytes(tmp_path, again, name) == kept[name]
+        assert again.episodes[name][0] == _episode(name)
+    assert again.episodes["k5"][0].title == "replaced"
+    assert again.episodes["k9"][0].title == "new"

@@ -106,6 +106,21 @@ def test_a_corrupt_record_is_ignored_with_a_note(built: Site) -> None:
     assert "unreadable build cache" in stderr
 
 
+def test_a_record_of_pages_with_values_of_other_types_only_costs_a_rewrite(
+    built: Site, tmp_path: Path
+) -> None:
+    record = built.root / ".podcastfeed-cache" / "outputs.json"
+    data = json.loads(record.read_bytes())
+    assert len(data["pages"]) >= 3  # the show page and the two episode pages
+    for path, value in zip(sorted(data["pages"]), [7, "text", None, {}], strict=False):
+        data["pages"][path] = value
+    record.write_text(json.dumps(data), encoding="utf-8")
+    _edit_episode(built)
+    code, stderr = _run(built)
+    assert (code, stderr) == (0, "")
+    assert _outputs(built) == _fresh(built, tmp_path)
+
+
 def _edit_episode(site: Site) -> None:
     site.episode("a", date="2024-01-01", title="A renamed")
 

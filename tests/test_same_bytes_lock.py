@@ -49,6 +49,69 @@ def test_a_lock_reads_back_as_written() -> None:
     assert text == lock.dumps(lock.Lock([entry]))
 
 
+def _old_dumps(found: lock.Lock) -> str:
+    """lock.dumps as it was before its entries were written by hand (a dict per entry)."""
+    blocks = []
+    for entry in found.entries:
+        item: dict[str, object] = {
+            "guid": entry.guid,
+            "file": entry.file,
+            "pub_date": entry.pub_date,
+            "url": entry.url,
+        }
+        if entry.permalink:
+            item["permalink"] = entry.permalink
+        if entry.probe:
+            item["audio"] = _old_probe(entry.probe)
+        if entry.alternates:
+            item["alternates"] = [_old_probe(alt) for alt in entry.alternates]
+        lines = (f"      {json.dumps(k, ensure_ascii=False)}: " + json.dumps(v, ensure_ascii=False)
+                 for k, v in item.items())  # fmt: skip
+        blocks.append("    {\n" + ",\n".join(lines) + "\n    }")
+    episodes = "[\n" + ",\n".join(blocks) + "\n  ]" if blocks else "[]"
+    prefix = found.enclosure_prefix
+    about = json.dumps(lock.ABOUT, ensure_ascii=False)
+    return (
+        f'{{\n  "podcastfeed_lock": {lock.FORMAT},\n  "about": {about},\n'
+        + (f'  "enclosure_prefix": {json.dumps(prefix, ensure_ascii=False)},\n' if prefix else "")
+        + f'  "episodes": {episodes}\n}}\n'
+    )
+
+
+def _old_probe(probe: lock.Probe) -> dict[str, object]:
+    return {k: v for k, v in dataclasses.asdict(probe).items() if v is not None}
+
+
+def _text(rng: random.Random) -> str:
+    return "".join(rng.choices(TEXTS, k=rng.randint(0, 4)))
+
+
+def _probe(rng: random.Random) -> lock.Probe:
+    maybe = [_text(rng) if rng.random() < 0.5 else None for _ in range(5)]
+    number = rng.choice((*NUMBERS[:9], rng.uniform(0, 1e5)))
+    return lock.Probe(number, rng.randrange(10**9), _text(rng), _text(rng), *maybe)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_dumps_is_the_json_it_was(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(300):
+        entries = [
+            lock.Entry(
+                _text(rng),
+                _text(rng),
+                _text(rng),
+                _text(rng),
+                permalink=rng.choice((None, "", _text(rng))),
+                probe=rng.choice((None, _probe(rng))),
+                alternates=tuple(_probe(rng) for _ in range(rng.randrange(3))),
+            )
+            for _ in range(rng.randrange(4))
+        ]
+        found = lock.Lock(entries, rng.choice((None, "", _text(rng))))
+        assert lock.dumps(found) == _old_dumps(found)
+
+
 def test_pin_is_dataclasses_replace() -> None:
     """lock.pin copies an episode without its __init__: valid while Episode has no
     __post_init__ (a check a replace would run again)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from podcastfeed.cache import posix_path
 from podcastfeed.files import MANIFEST_NAME
 from podcastfeed.source.episode_tags import SIBLING_SUFFIXES
 
@@ -22,19 +23,42 @@ def find_episodes_and_siblings(folder: Path) -> dict[Path, tuple[str, ...]]:
     """Every episode file under `folder`, in a stable order, with the names of its sibling
     transcript/chapters files (`<slug>.vtt`, `.srt`, `.chapters.json`), from the same listing.
     Hidden folders, `_folders` and folders holding a podcastfeed manifest are skipped."""
+    top = str(folder)
     found: list[tuple[str, tuple[str, ...]]] = []
-    for directory, folders, names in os.walk(folder):  # os.walk: pathlib is slow at 10,000
-        if MANIFEST_NAME in names and directory != str(folder):
-            folders[:] = []  # a folder a build writes into (pages are .html): not a source
+    todo = [top]
+    while todo:  # os.walk's walk (symbolic links to folders not followed), without a stat
+        directory = todo.pop()  # per file: the listing's types say which are files
+        try:
+            with os.scandir(directory) as listing:
+                entries = list(listing)
+        except OSError:
             continue
-        folders[:] = [name for name in folders if not name.startswith((".", "_"))]
+        files: list[os.DirEntry[str]] = []
+        folders: list[os.DirEntry[str]] = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            (folders if is_dir else files).append(entry)
+        names = [entry.name for entry in files]
+        if MANIFEST_NAME in names and directory != top:
+            continue  # a folder a build writes into (pages are .html): not a source
+        for entry in folders:
+            if not entry.name.startswith((".", "_")) and not entry.is_symlink():
+                todo.append(entry.path)
         extras = {name for name in names if name.endswith(SIBLING_SUFFIXES)}
-        for name in names:
-            if name.lower().endswith(EPISODE_SUFFIXES) and not name.startswith((".", "_")):
-                path = os.path.join(directory, name)
-                if os.path.isfile(path):
-                    found.append((path, siblings_of(name, extras) if extras else ()))
-    return {Path(path): siblings for path, siblings in sorted(found)}
+        for entry in files:
+            name = entry.name  # is_file: the listing's type (a symbolic link is followed)
+            if (
+                name.lower().endswith(EPISODE_SUFFIXES)
+                and not name.startswith((".", "_"))
+                and entry.is_file()
+            ):
+                found.append((entry.path, siblings_of(name, extras) if extras else ()))
+    # Paths made from their parts: 10,000 parses of the same folder's text add up
+    make = posix_path if top.startswith("/") else Path
+    return {make(path): siblings for path, siblings in sorted(found)}
 
 
 def siblings_of(name: str, names: set[str]) -> tuple[str, ...]:
