@@ -32,7 +32,9 @@ HINT = "set chapters: false in the front matter to keep the notes' times from be
 
 STAMP = r"(?:\d{1,3}:)?\d{1,2}:\d{2}(?:\.\d{1,3})?"
 _LEAD = re.compile(rf"([\[(]?)\s*({STAMP})\s*([\])]?)(.*)", re.DOTALL)
-_MAYBE = re.compile(r"[>\n]\s*[\[(]?\s*\d{1,3}:\d\d")  # a line that may open with a time
+# A line that may open with a time. Possessive: "\s*[\[(]?\s*" tried every split of a long
+# blank run between the two \s* (cubic: seconds for notes with thousands of blanks).
+_MAYBE = re.compile(r"[>\n]\s*+(?:[\[(]\s*+)?\d{1,3}:\d\d")
 _SEPARATORS = " \t\n\xa0-–—:|·•"
 _PAIRS = {"": "", "[": "]", "(": ")"}
 
