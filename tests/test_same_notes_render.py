@@ -104,7 +104,8 @@ def _real_notes(tmp_path: Path) -> list[tuple[str, bool]]:
                 text = path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
                 parts = split_front_matter(text)
                 found.append((parts.body if parts else text, path.suffix == ".html"))
-    for path in sorted((shared / "realfeeds").glob("*")) if shared.is_dir() else ():
+    feeds = [DATA / "realfeeds", DATA / "realworld", shared / "realfeeds"]  # shared: not in CI
+    for path in sorted(p for folder in feeds if folder.is_dir() for p in folder.glob("*.*")):
         try:
             root = ET.parse(path).getroot()
         except ET.ParseError:
