@@ -106,11 +106,7 @@ def _write_batch(batch: Batch) -> int | None:
             if name not in folders:
                 make_folders(name, [])
                 folders.add(name)
-            fd = _open_new(temp)
-            try:
-                _write_all(fd, data)
-            finally:
-                os.close(fd)
+            _write_bytes(temp, data)
         except Exception:
             return position
     return None
@@ -122,6 +118,15 @@ def _open_new(temp: str) -> int:
     except FileExistsError:  # a killed build's, of the same 32-bit token, or a worker's
         os.unlink(temp)
         return os.open(temp, _NEW_FILE, 0o666)
+
+
+def _write_bytes(temp: str, data: bytes) -> None:
+    """`data` into the new file `temp` (a worker's batch, or what a worker did not write)."""
+    fd = _open_new(temp)
+    try:
+        _write_all(fd, data)
+    finally:
+        os.close(fd)
 
 
 def _write_temp(temp: str, file: File) -> None:
@@ -237,11 +242,7 @@ class Spread:
             self._collect(*self.sent.popleft())
         for temp, data in self.left:
             make_folders(os.path.dirname(temp), [])  # (among the folders found missing)
-            fd = _open_new(temp)
-            try:
-                _write_all(fd, data)
-            finally:
-                os.close(fd)
+            _write_bytes(temp, data)
 
     def close(self) -> None:
         """Stop the workers and wait for them (each finishes the batch at hand)."""
