@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -83,3 +86,47 @@ def test_a_file_a_worker_cannot_write_is_written_again_here_and_raises(tmp_path:
     finally:
         pool.close()
     assert sorted(os.listdir(tmp_path / "out")) == sorted(f"f{n}.tmp" for n in range(25))
+
+
+def test_a_writer_that_dies_leaves_its_files_to_the_build(tmp_path: Path) -> None:
+    pool = workers.Spread(2)
+    try:
+        assert len(pool.children) == 2
+        pool.children[0].kill()  # SIGKILL, as the OOM killer would
+        pool.children[0].wait()
+        files = [(str(tmp_path / "out" / f"f{n}.tmp"), b"%d" % n) for n in range(300)]
+        for start in range(0, 300, 30):
+            pool.submit(files[start : start + 30])
+        pool.finish()
+    finally:
+        pool.close()
+    assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()} == {
+        Path(temp).name: data for temp, data in files
+    }
+    assert all(child.poll() is not None for child in pool.children)
+
+
+def test_the_writers_stop_when_the_build_is_killed(tmp_path: Path) -> None:
+    script = (
+        "import sys, time\n"
+        "from podcastfeed.output import workers\n"
+        "pool = workers.Spread(2)\n"
+        "print(*[child.pid for child in pool.children], flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    build = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert build.stdout is not None
+        pids = [int(pid) for pid in build.stdout.readline().split()]
+        assert len(pids) == 2
+        for pid in pids:
+            assert "writer.py" in Path(f"/proc/{pid}/cmdline").read_text()
+    finally:
+        build.kill()
+        build.communicate()
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [pid for pid in pids if Path(f"/proc/{pid}").exists()]
+    states = [Path(f"/proc/{pid}/stat").read_text().split()[2] for pid in left]
+    assert all(state == "Z" for state in states), states  # gone (or a zombie of init's)

@@ -5,34 +5,34 @@ A full build writes a file per episode page and per transcript (19,000 at 10,000
 Making them is cheap now (render/pagefast.py); creating the files is the kernel's work, and on
 a file system that has just deleted as many (a fresh output folder), a few hundred µs of CPU
 each. The build's process makes each file's bytes and sends them, a batch at a time, to
-workers that create and write the files, while it goes on with the next ones, the show page
-and the feed. The workers are forked then: they touch none of the build's objects (which would
-copy its memory), they only write temporary files of the journal commit.py keeps, and the
-build's process waits for them before it switches anything. A file a worker could not write
-is written again by the build's process (which raises what went wrong). A worker follows the
-build when it is killed (Linux: PR_SET_PDEATHSIG) and leaves Ctrl-C to it. Linux only (fork);
-elsewhere, and for few files, the build's process writes everything.
+writer processes (writer.py) that create and write the files, while it goes on with the next
+ones, the show page and the feed. The writers are fresh processes of a few MB that import
+nothing of the build's; they only write temporary files of the journal commit.py keeps, and
+the build's process waits for them before it switches anything. A file a writer could not
+write is written again by the build's process (which raises what went wrong). A writer stops
+at the end of its input, so it follows the build when the build is killed, and it leaves
+Ctrl-C to the build. Linux only (where it is tested); elsewhere, and for few files, the
+build's process writes everything.
 """
 
 from __future__ import annotations
 
-import collections
-import gc
-import multiprocessing
+import contextlib
 import os
-import signal
+import queue
+import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
-#: Below this many files, forking costs more than it saves.
+from podcastfeed.output import writer
+
+#: Below this many files, starting writers costs more than it saves.
 THRESHOLD = 200
-_PR_SET_PDEATHSIG = 1
 _CHUNK = 1 << 16
-_BATCH = 1 << 20  # bytes sent to a worker at once
-_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+_BATCH = 1 << 20  # bytes sent to a writer at once
 
 Batch = list[tuple[str, bytes]]  # temporary file, content
 
@@ -96,43 +96,9 @@ def _write_here(
         _write_temp(temp, files[at])
 
 
-def _write_batch(batch: Batch) -> int | None:
-    """In a worker: the files of `batch`; the position of the first that failed (the build's
-    process writes it again, and raises), else None."""
-    folders: set[str] = set()
-    for position, (temp, data) in enumerate(batch):
-        try:
-            name = os.path.dirname(temp)
-            if name not in folders:
-                make_folders(name, [])
-                folders.add(name)
-            _write_bytes(temp, data)
-        except Exception:
-            return position
-    return None
-
-
-def _open_new(temp: str) -> int:
-    try:
-        return os.open(temp, _NEW_FILE, 0o666)
-    except FileExistsError:  # a killed build's, of the same 32-bit token, or a worker's
-        os.unlink(temp)
-        return os.open(temp, _NEW_FILE, 0o666)
-
-
-def _write_bytes(temp: str, data: bytes) -> None:
-    """`data` into the new file `temp` (a worker's batch, or what a worker did not write)."""
-    fd = _open_new(temp)
-    try:
-        _write_all(fd, data)
-    finally:
-        os.close(fd)
-
-
 def _write_temp(temp: str, file: File) -> None:
-    """Write `file` into the new file `temp`, mode 0666 minus the umask (by the open itself:
-    a fresh file, so no chmod per file)."""
-    fd = _open_new(temp)
+    """Write `file` into the new file `temp`."""
+    fd = writer.open_new(temp)
     try:  # the descriptor itself: a file object's fstat, ioctl and lseek, 20,000 times, add up
         pieces: list[bytes] = []
         size = 0
@@ -140,20 +106,14 @@ def _write_temp(temp: str, file: File) -> None:
             pieces.append(piece)
             size += len(piece)
             if size >= _CHUNK:  # (the show page comes in many small pieces)
-                _write_all(fd, b"".join(pieces))
+                writer.write_all(fd, b"".join(pieces))
                 pieces, size = [], 0
         if pieces:
-            _write_all(fd, b"".join(pieces))
+            writer.write_all(fd, b"".join(pieces))
         if file.durable:
             os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
 
 
 def make_folders(folder: str, created: list[Path]) -> None:
@@ -185,65 +145,112 @@ def _missing(folders: Iterable[str]) -> list[Path]:
     return [Path(name) for name in sorted(found, key=len)]
 
 
-Job = Callable[[Sequence[int]], "int | None"]
-_job: Job | None = None  # what the workers run, set while they are forked
-
-
 def _usable(jobs: int, count: int) -> bool:
-    """Whether `count` files are worth `jobs` worker processes here."""
+    """Whether `count` files are worth `jobs` writer processes here."""
     return jobs > 1 and count >= THRESHOLD and sys.platform == "linux"
 
 
-def _start(parent: int) -> None:
-    # The build's objects are shared with it until written: a full collection here would
-    # write to each (its gc header) and copy the build's memory into the worker.
-    gc.freeze()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build stops us, after the batch at hand
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (ImportError, OSError, AttributeError):  # pragma: no cover - not glibc
-        pass
-    if os.getppid() != parent:  # killed before the line above
-        os._exit(1)
-
-
 class Spread:
-    """`jobs` worker processes writing batches of files (_write_batch), at most a few batches
-    ahead of them in flight (each is held here until written: a failed file is written again
-    by `finish`)."""
+    """`jobs` writer processes (writer.py run as a script) writing batches of files, each fed
+    by a thread of the build's process, at most a few batches ahead of them in flight (each
+    is held until written: a failed file is written again by `finish`).
+
+    They are started afresh, not forked: a forked worker shares the build's memory only until
+    the build writes to it, and the build goes on making pages and the feed while they write
+    (its copy-on-write pages doubled the build's peak memory, issue 18)."""
 
     def __init__(self, jobs: int) -> None:
-        self.jobs = jobs
-        context = multiprocessing.get_context("fork")
-        self.pool = ProcessPoolExecutor(
-            jobs, mp_context=context, initializer=_start, initargs=(os.getpid(),)
-        )
-        self.sent: collections.deque[tuple[Batch, Future[int | None]]] = collections.deque()
-        self.left: Batch = []  # what the workers did not write
+        self.queue: queue.Queue[tuple[int, Batch] | None] = queue.Queue(maxsize=2 * jobs)
+        self.left: list[tuple[int, Batch]] = []  # what the writers did not write
+        self.lock = threading.Lock()
+        self.stopping = False
+        self.sent = 0
+        self.children: list[subprocess.Popen[bytes]] = []
+        self.threads: list[threading.Thread] = []
+        for _ in range(jobs):
+            child = _start()
+            if child is not None:
+                self.children.append(child)
+            thread = threading.Thread(target=self._feed, args=(child,), daemon=True)
+            thread.start()
+            self.threads.append(thread)
 
     def submit(self, batch: Batch) -> None:
-        while len(self.sent) >= 3 * self.jobs:
-            self._collect(*self.sent.popleft())
-        self.sent.append((batch, self.pool.submit(_write_batch, batch)))
+        self.queue.put((self.sent, batch))  # waits while the writers are behind
+        self.sent += 1
 
-    def _collect(self, batch: Batch, future: Future[int | None]) -> None:
-        try:
-            failed = future.result()
-        except Exception:  # a worker died (BrokenProcessPool), or could not say
-            failed = 0
-        if failed is not None:
-            self.left += batch[failed:]
+    def _feed(self, child: subprocess.Popen[bytes] | None) -> None:
+        """A thread's work: send the batches to `child`, one at a time, and note what it
+        did not write (everything, once it has died or the build is stopping)."""
+        while (item := self.queue.get()) is not None:
+            failed: int | None = 0
+            if child is not None and not self.stopping:
+                failed, alive = _send(child, item[1])
+                if not alive:
+                    child = None  # the build's process writes the rest
+            if failed is not None:
+                with self.lock:
+                    self.left.append((item[0], item[1][failed:]))
+
+    def _stop_feeding(self) -> None:
+        for _ in self.threads:
+            self.queue.put(None)
+        for thread in self.threads:
+            thread.join()
+        self.threads = []
 
     def finish(self) -> None:
-        """Wait for the workers, then write what they did not (raising what that raises)."""
-        while self.sent:
-            self._collect(*self.sent.popleft())
-        for temp, data in self.left:
-            make_folders(os.path.dirname(temp), [])  # (among the folders found missing)
-            _write_bytes(temp, data)
+        """Wait for the writers, then write what they did not, in the order sent (raising
+        what that raises)."""
+        self._stop_feeding()
+        for _, batch in sorted(self.left, key=lambda item: item[0]):
+            for temp, data in batch:
+                make_folders(os.path.dirname(temp), [])  # (among the folders found missing)
+                writer.write_bytes(temp, data)
 
     def close(self) -> None:
-        """Stop the workers and wait for them (each finishes the batch at hand)."""
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        """Stop the writers and wait for them (each finishes the batch at hand)."""
+        self.stopping = True
+        self._stop_feeding()
+        for child in self.children:
+            with contextlib.suppress(OSError):
+                child.stdin.close()  # type: ignore[union-attr]
+            child.wait()
+            child.stdout.close()  # type: ignore[union-attr]
+        self.children = []
+
+
+def _start() -> subprocess.Popen[bytes] | None:
+    """A writer process, or None if none can be started (the build's process writes)."""
+    script = writer.__file__
+    if not sys.executable or not script or not os.path.isfile(script):
+        return None  # (a frozen application)
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-I", "-S", script],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:
+        return None
+
+
+def _send(child: subprocess.Popen[bytes], batch: Batch) -> tuple[int | None, bool]:
+    """Have `child` write `batch`: the position of the first file it did not write (None if
+    it wrote them all), and whether it still runs."""
+    parts = [b""]
+    for temp, data in batch:
+        path = os.fsencode(temp)
+        parts += (writer.FILE_HEAD.pack(len(path), len(data)), path, data)
+    body = b"".join(parts)
+    try:
+        child.stdin.write(writer.BATCH_HEAD.pack(len(body)) + body)  # type: ignore[union-attr]
+        child.stdin.flush()  # type: ignore[union-attr]
+        answer = child.stdout.read(writer.ANSWER.size)  # type: ignore[union-attr]
+    except (OSError, ValueError):  # it died (a broken pipe), or was closed
+        return 0, False
+    if len(answer) < writer.ANSWER.size:
+        return 0, False
+    (failed,) = writer.ANSWER.unpack(answer)
+    return (None if failed < 0 else failed), True
