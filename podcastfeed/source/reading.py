@@ -85,6 +85,9 @@ def read_all(
     cold = not store.episodes  # nothing to find: each file is keyed where it is parsed
     identities: dict[str, tuple[tuple[int, ...], str]] = {}
     folders = settings.source_folders  # resolved once, not once per cached episode
+    files_found: dict[
+        tuple[str, str], bool
+    ] = {}  # image paths looked for: 10,000 episodes share a few
     for path in files:
         relative = relative_name(path, settings.root)
         if siblings[path]:  # a transcript added beside the episode changes what it reads
@@ -110,7 +113,7 @@ def read_all(
         store.used_episodes.add(key)
         if hit is not None:
             found = list(hit[1])
-            results[path] = (_current_image(hit[0], config, folders, found), found)
+            results[path] = (_current_image(hit[0], config, folders, found, files_found), found)
         else:
             # Only the key is kept: a worker reads the file again (from the page cache), so
             # the parent never holds every file's text at once.
@@ -150,16 +153,21 @@ def read_all(
 
 
 def _current_image(
-    episode: Episode, config: Config, folders: Sequence[Path], problems: list[Problem]
+    episode: Episode,
+    config: Config,
+    folders: Sequence[Path],
+    problems: list[Problem],
+    files_found: dict[tuple[str, str], bool],
 ) -> Episode | None:
     """A cached episode with its relative `image` looked for again: since the file was parsed,
     a local image may have been added, changed (a new published name) or removed. `folders`:
-    the show's source folders."""
+    the show's source folders; `files_found`: whether each path looked for is a file, kept for
+    the build (10,000 episodes name the pictures of a few hosts)."""
     if episode.image_ref is None:
         return episode
-    ref, beside = episode.image_ref.strip(), str(episode.source.parent)
-    if episode.image_file is None and not any(
-        os.path.isfile(os.path.join(folder, ref)) for folder in (beside, str(folders[0]))
+    ref, beside = episode.image_ref.strip(), os.path.dirname(str(episode.source))
+    if episode.image_file is None and not (
+        _is_file(beside, ref, files_found) or _is_file(str(folders[0]), ref, files_found)
     ):  # still no such file: the link to it made when the file was parsed (localart.py)
         return episode
     page = episode.link or config.show.link
@@ -176,3 +184,10 @@ def _current_image(
     if (image.url, image.file) == (episode.image, episode.image_file):
         return episode  # the usual case: no copy of each of 10,000 cached episodes
     return replace(episode, image=image.url, image_file=image.file)
+
+
+def _is_file(folder: str, ref: str, found: dict[tuple[str, str], bool]) -> bool:
+    known = found.get((folder, ref))
+    if known is None:
+        known = found[folder, ref] = os.path.isfile(os.path.join(folder, ref))
+    return known
