@@ -203,6 +203,26 @@ def test_page_show_templates_override_and_stay_escaped(site: Site) -> None:
     assert pages[1].path == "episodes/a/index.html"  # episode.html was not overridden
 
 
+def test_page_show_episode_template_may_read_loop_on_every_page(site: Site) -> None:
+    """`loop` is the show page's loop over the episodes, and a loop of one on an episode's
+    page (it was undefined there: the build failed)."""
+    for day, name in enumerate(("a", "b"), start=1):
+        audio = site.audio("sine-3s-cbr.mp3", f"{name}.mp3")
+        site.episode(name, date=f"2024-01-0{day}", audio=audio)
+    site.show('\n[build]\ntemplates = "templates"\n')
+    (site.root / "templates").mkdir()
+    (site.root / "templates" / "_episode.html").write_text(
+        '<p class="n">{{ e.title }}: {{ loop.index }} of {{ loop.length }}</p>\n'
+    )
+    pages = {p.path: p.content for p in build(site.config, now=NOW, check=False).pages()}
+    assert re.findall(rb'<p class="n">[^<]*</p>', pages["index.html"]) == [
+        b'<p class="n">b: 1 of 2</p>',
+        b'<p class="n">a: 2 of 2</p>',
+    ]
+    for name in ("a", "b"):
+        assert f'<p class="n">{name}: 1 of 1</p>'.encode() in pages[f"episodes/{name}/index.html"]
+
+
 def test_page_broken_show_template_is_a_config_error(site: Site) -> None:
     site.episode("a")
     site.show('\n[build]\ntemplates = "templates"\n')

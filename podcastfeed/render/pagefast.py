@@ -22,7 +22,7 @@ from markupsafe import escape
 #: What the packaged templates hold, as this module renders them (`templates_digest`).
 DIGESTS = {
     "base.html": "c59bc900dd2b900801a86aa24240ad08",
-    "episode.html": "23fb450c43446f0f10fdb3a439d0c21f",
+    "episode.html": "828b8633586b454756cc3a3db2d620d2",
     "_episode.html": "3fc5d3f46f23ea8057fee5d5ea007a8c",
     "_subscribe.html": "6602288a3ffffd3d5a22d09d22e7d11d",
 }
