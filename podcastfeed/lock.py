@@ -8,7 +8,6 @@ The matching and protection rules are pure; only `load` and `save` touch the dis
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
@@ -374,8 +373,11 @@ def pin(matches: Sequence[Match]) -> list[Episode]:
 
 
 def _with_guid(episode: Episode, guid: str) -> Episode:
-    """dataclasses.replace(episode, guid=guid), a third of its time (Episode has no
-    __post_init__ to run again; 10,000 episodes are pinned in every build)."""
-    pinned = copy.copy(episode)
-    object.__setattr__(pinned, "guid", guid)
+    """dataclasses.replace(episode, guid=guid), a sixth of its time: copy.copy's steps by
+    hand (Episode has no __post_init__ to run again, no slots and no __reduce__ of its own;
+    10,000 episodes are pinned in every build)."""
+    pinned = Episode.__new__(type(episode))
+    state = pinned.__dict__
+    state.update(episode.__dict__)
+    state["guid"] = guid
     return pinned
