@@ -5,10 +5,15 @@ are merged, and packs no header names are deleted."""
 from __future__ import annotations
 
 import pickle
+import random
 import shutil
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from conftest import Site
 
 from podcastfeed import cache, packs
@@ -161,3 +166,55 @@ def test_a_pack_not_as_the_header_says_is_said_and_rebuilt(tmp_path: Path) -> No
     assert "unreadable build cache (FileNotFoundError)" in warning
     _save(tmp_path, store, {"k1": "one"}, set())
     assert _loaded(tmp_path) == {"k1": "one"}
+
+
+CHILD = """
+import random, sys
+from datetime import UTC, datetime
+from pathlib import Path
+from podcastfeed import cache
+from podcastfeed.model import Audio, Episode
+
+folder, rng = Path(sys.argv[1]), random.Random(int(sys.argv[2]))
+day = datetime(2024, 1, 1, tzinfo=UTC)
+while True:
+    store, warning = cache.load(folder, "f")
+    assert warning is None, warning
+    made = [f"k{n}" for n in range(600)] if not store.episodes else []
+    made += [f"k{rng.randrange(10**9)}" for _n in range(rng.randrange(30))]
+    for key in made:
+        episode = Episode(Path(f"/s/{key}.md"), key, day, Audio("a.mp3", "https://x/a.mp3"))
+        store.episodes[key] = (episode, ())
+    keys = list(store.episodes)
+    store.used_episodes = set(keys) - set(rng.sample(keys, rng.randrange(20)))
+    store.changed = True
+    cache.save(folder, store)
+    print(len(store.used_episodes), flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_saves_killed_at_random_moments_leave_a_cache_that_loads(tmp_path: Path) -> None:
+    """kill -9 of a process that loads and saves in a loop (each save adding, changing and
+    dropping entries), at 25 moments: the cache loads each time, without a warning, every
+    entry is the one saved under its key, and the next save deletes what the kills left."""
+    rng = random.Random(20261201)
+    for attempt in range(25):
+        process = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(tmp_path), str(attempt)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert process.stdout is not None
+        for _saved in range(rng.randrange(1, 4)):  # let it save once or more, then kill it
+            assert process.stdout.readline(), process.communicate()[1]
+        time.sleep(rng.uniform(0, 0.2))
+        process.kill()
+        process.communicate()
+        store, warning = cache.load(tmp_path, "f")
+        assert warning is None
+        assert len(store.episodes) > 400  # 600 made first, then more added than dropped
+        assert all(entry[0].title == key for key, entry in store.episodes.items())
+    _save(tmp_path, store, {"last": "last"}, set())  # the next save deletes what was left
+    assert {path.name for path in _packs(tmp_path)} == set(store.packs)
+    assert [path.name for path in tmp_path.iterdir() if path.suffix == ".tmp"] == []
