@@ -4,6 +4,7 @@ are merged, and packs no header names are deleted."""
 
 from __future__ import annotations
 
+import gc
 import pickle
 import random
 import shutil
@@ -218,3 +219,27 @@ def test_saves_killed_at_random_moments_leave_a_cache_that_loads(tmp_path: Path)
     _save(tmp_path, store, {"last": "last"}, set())  # the next save deletes what was left
     assert {path.name for path in _packs(tmp_path)} == set(store.packs)
     assert [path.name for path in tmp_path.iterdir() if path.suffix == ".tmp"] == []
+
+
+def test_loaded_entries_are_frozen_until_saved(tmp_path: Path) -> None:
+    """The garbage collector leaves the loaded entries alone (gc.freeze) until save(), or the
+    next load() after a build that failed between them; not when something else froze."""
+    store = cache.BuildCache("f")
+    _save(tmp_path, store, {"k0": "zero"}, set())  # (a save thaws what a load froze)
+    assert gc.get_freeze_count() == 0
+    store, _warning = cache.load(tmp_path, "f")
+    frozen = gc.get_freeze_count()
+    assert frozen > 0
+    store, _warning = cache.load(tmp_path, "f")  # a build that failed, then another
+    assert gc.get_freeze_count() > 0
+    cache.save(tmp_path, store)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # someone else's
+    try:
+        frozen = gc.get_freeze_count()
+        store, _warning = cache.load(tmp_path, "f")
+        assert 0 < gc.get_freeze_count() <= frozen  # (frozen objects freed meanwhile)
+        cache.save(tmp_path, store)
+        assert 0 < gc.get_freeze_count() <= frozen
+    finally:
+        gc.unfreeze()
