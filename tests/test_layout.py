@@ -23,6 +23,7 @@ LAYERS = [
     {"source", "media"},
     {"net"},
     {"cache"},
+    {"packs"},
     {"lock"},
     {"errors", "model", "values", "ids", "files", "xmlns", "codekey"},
 ]
