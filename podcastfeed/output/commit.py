@@ -63,7 +63,7 @@ class Manifest:
     files: set[str] = field(default_factory=set)
     pages: str = ""  # digest of the inputs of the pages last written (plan.pages_digest)
 
-    def name(self, path: Path) -> str:
+    def name(self, path: Path | str) -> str:
         text, top = str(path), str(self.folder).rstrip("/")
         if os.sep == "/" and top.startswith("/") and text.startswith(top + "/"):
             rest = text[len(top) + 1 :]  # (10,000 pages: relpath's getcwd calls add up)
@@ -71,7 +71,7 @@ class Manifest:
                 return rest
         return Path(os.path.relpath(path, self.folder)).as_posix()
 
-    def owns(self, path: Path) -> bool:
+    def owns(self, path: Path | str) -> bool:
         return self.name(path) in self.files
 
 
@@ -171,7 +171,7 @@ def _looks_ours(path: Path, output: Output) -> bool:
 
 
 def commit(
-    manifest: Manifest, outputs: list[Output], keep: Iterable[Path], *, jobs: int = 1
+    manifest: Manifest, outputs: list[Output], keep: Iterable[Path | str], *, jobs: int = 1
 ) -> list[Path]:
     """Write `outputs`, keep the files `keep` as they are, remove what the manifest lists and
     neither names, and write the new manifest: all as one step (see the module docstring).
