@@ -4,6 +4,7 @@ transcripts made from the notes are keyed by their episode, and the no-op record
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -87,3 +88,20 @@ def test_record_of_a_feed_replaced_since_is_not_trusted(site: Site) -> None:
     feed.write_bytes(feed.read_bytes())  # (another build's, or by hand)
     assert fragments.identities(settings, feed) == {}
     assert fragments.identities(settings, site.root / "public" / "other.xml") == {}
+
+
+def test_a_record_of_items_with_values_of_other_types_only_costs_a_render(site: Site) -> None:
+    _with_transcript(site, "a", "Hello.")
+    _with_transcript(site, "b", "Hi.")
+    assert _run(site) == 0
+    record = site.root / ".podcastfeed-cache" / fragments.FILE_NAME
+    data = json.loads(record.read_bytes())
+    assert len(data["items"]) == 2
+    for key, value in zip(sorted(data["items"]), [[-1, 5], ["0", None]], strict=True):
+        data["items"][key] = value
+    record.write_text(json.dumps(data), encoding="utf-8")
+    site.episode("c", date="2024-01-03")
+    assert _run(site) == 0
+    fresh = runner.invoke(app, ["build", "-c", str(site.config), "-q", "--no-cache", "-o", "-"])
+    assert fresh.exit_code == 0
+    assert (site.root / "public" / "feed.xml").read_bytes() == fresh.stdout_bytes

@@ -172,11 +172,13 @@ class Fragments:
         self.page_bases: dict[str, str] = {}  # by assets path; made when pages are asked
         # about (it reads the templates)
         self.note: str | None = None
-        self.items: dict[str, list[int]] = {}  # key -> [offset, length] in the feed on disk
+        self.items: dict[str, Any] = {}  # key -> [offset, length] in the feed on disk
+        self.item_base = ""  # their base (feed_pieces)
         self.pages: dict[str, list[Any]] = {}  # path -> [key, size, mtime, ctime, inode]
         self.fd: int | None = None  # the feed on disk, read item by item (os.pread: a map
         # of it would count its 200 MB in the build's memory)
         self.new_items: dict[str, list[int]] = {}
+        self.new_item_base = ""
         self.new_pages: dict[str, str] = {}  # path -> key, for the pages written or kept
         self._seen: dict[str, list[Any]] = {}  # pages found current, as recorded
         self._load()
@@ -193,9 +195,11 @@ class Fragments:
                 raise TypeError("pages")
             self.pages = pages
             if data["feed"] == self.feed and data["feed_id"] == _identity(self.feed):
-                items = {str(k): [int(v[0]), int(v[1])] for k, v in data["items"].items()}
+                items = data["items"]
+                if not isinstance(items, dict) or not isinstance(data["item_base"], str):
+                    raise TypeError("items")
                 self.fd = os.open(self.feed, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-                self.items = items
+                self.items, self.item_base = items, data["item_base"]
         except FileNotFoundError:
             return
         except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
@@ -206,20 +210,28 @@ class Fragments:
         return self.keys[episode.source]
 
     def feed_pieces(self, episodes: Sequence[Episode]) -> Iterator[bytes]:
-        """The feed, taking each item whose key is known from the feed on disk."""
-        order: list[str] = []
-        prefix: list[Any] = [None, ""]  # the root's namespaces seen, and their part of a key
+        """The feed, taking each item whose key is known from the feed on disk. An item's key
+        is its episode's; the namespaces of the feed's root and the record's base make the
+        items' base (`item_base`), one for all of them."""
+        order: list[str | None] = []
+        # the root's namespaces seen, their base, whether the record's items have that base
+        state: list[Any] = [None, "", False]
         window: list[Any] = [0, b""]  # the feed on disk read ahead: [offset, bytes]
+        items = self.items
 
         def cached(episode: Episode, nsmap: Mapping[str, str]) -> bytes | None:
-            if prefix[0] is not nsmap:  # (one map for every item: made into a key once)
-                prefix[:] = [nsmap, _digest(self.base, "item", sorted(nsmap.items()))]
-            key = _digest(prefix[1], self.episode_key(episode))
-            order.append(key)
-            span = self.items.get(key)
+            if state[0] is not nsmap:  # (one map for every item: made into a key once)
+                base = _digest(self.base, "item", sorted(nsmap.items()))
+                state[:] = [nsmap, base, base == self.item_base]
+                self.new_item_base = self.new_item_base or base
+            key = self.episode_key(episode)
+            order.append(key if state[1] == self.new_item_base else None)
+            span = items.get(key) if state[2] else None
             if span is None or self.fd is None:
                 return None
-            start, length = span
+            start, length = span  # (as JSON made them: checked here, once used)
+            if type(start) is not int or type(length) is not int or min(start, length) < 0:
+                return None
             at, data = window
             if not at <= start <= start + length <= at + len(data):
                 # items follow each other as they did last time: read many at once
@@ -228,11 +240,12 @@ class Fragments:
             found = data[start - at : start - at + length]
             return found if len(found) == length else None
 
-        self.new_items = {}
+        self.new_items, self.new_item_base = {}, ""
         offset = seen = 0
         for piece in iter_feed(self.show, episodes, self.audio, cached=cached):
             if len(order) > seen:  # an item (the head and the tail come without a key)
-                self.new_items[order[seen]] = [offset, len(piece)]
+                if (key := order[seen]) is not None:
+                    self.new_items[key] = [offset, len(piece)]
                 seen += 1
             offset += len(piece)
             yield piece
@@ -296,6 +309,7 @@ class Fragments:
             "base": self.base,
             "feed": self.feed,
             "feed_id": _identity(self.feed),
+            "item_base": self.new_item_base,
             "items": self.new_items,
             "pages": pages,
         }
@@ -355,8 +369,8 @@ class ShowBlocks:
             self.known = {}
 
     def _key(self, episode: Episode, assets_path: str) -> str | None:
-        key = self.keys.get(episode.source)
-        return None if key is None else _digest(self.base, key, assets_path)
+        key = self.keys.get(episode.source)  # (the base: the record's, checked once)
+        return None if key is None else f"{key} {assets_path}"
 
     def get(self, episode: Episode, assets_path: str) -> str | None:
         key = self._key(episode, assets_path)
