@@ -17,6 +17,7 @@ taken over.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -64,12 +65,18 @@ class Manifest:
     pages: str = ""  # digest of the inputs of the pages last written (plan.pages_digest)
 
     def name(self, path: Path | str) -> str:
-        text, top = str(path), str(self.folder).rstrip("/")
-        if os.sep == "/" and top.startswith("/") and text.startswith(top + "/"):
-            rest = text[len(top) + 1 :]  # (10,000 pages: relpath's getcwd calls add up)
-            if rest and "/." not in "/" + rest:  # no "." or ".." to normalise
+        text, top = str(path), self._top
+        if top and text.startswith(top):
+            rest = text[len(top) :]  # (20,000 pages and assets: relpath's getcwd calls add up)
+            if rest and "/." not in rest and not rest.startswith("."):  # no "." or ".."
                 return rest
         return Path(os.path.relpath(path, self.folder)).as_posix()
+
+    @functools.cached_property
+    def _top(self) -> str:
+        """The folder's name with a trailing slash ("" when names are made by relpath)."""
+        top = str(self.folder).rstrip("/")
+        return top + "/" if os.sep == "/" and top.startswith("/") else ""
 
     def owns(self, path: Path | str) -> bool:
         return self.name(path) in self.files
@@ -309,6 +316,6 @@ def _sweep(folder: Path | str) -> None:
     except OSError:
         return
     for name in names:
-        if _STRAY.match(name):
+        if name.endswith(".tmp") and _STRAY.match(name):  # (8,000 transcripts in a folder)
             with contextlib.suppress(OSError):
                 os.unlink(os.path.join(folder, name))
