@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
@@ -199,15 +200,16 @@ def _replayed(snapshot: Snapshot, now: datetime, strict: bool) -> bool:
 
 
 def _remember(snapshot: Snapshot, report: BuildReport, target: Path) -> None:
-    from podcastfeed.output import skip
+    from podcastfeed.output import fragments, skip
 
     lines = [str(problem) for problem in report.warnings + report.file_notes]
     if any(str(report.config.build.cache_dir) in line for line in lines):
         return  # a warning about the cache itself is not the show's: not to be repeated
     counts = (len(report.published), report.drafts, report.scheduled)
     replay = skip.Replay(lines, len(report.warnings), report.notes, *counts, str(target))
-    external = skip.externals(report.config, report.published)
-    skip.record(snapshot, target, replay, external, report.changes_at)
+    external = functools.partial(skip.externals, report.config, report.published)
+    written = functools.partial(fragments.identities, report.config.build)
+    skip.record(snapshot, target, replay, external, report.changes_at, written)
 
 
 def _check_current(report: BuildReport, output: Path | None) -> None:

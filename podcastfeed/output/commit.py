@@ -17,6 +17,7 @@ taken over.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -63,15 +64,21 @@ class Manifest:
     files: set[str] = field(default_factory=set)
     pages: str = ""  # digest of the inputs of the pages last written (plan.pages_digest)
 
-    def name(self, path: Path) -> str:
-        text, top = str(path), str(self.folder).rstrip("/")
-        if os.sep == "/" and top.startswith("/") and text.startswith(top + "/"):
-            rest = text[len(top) + 1 :]  # (10,000 pages: relpath's getcwd calls add up)
-            if rest and "/." not in "/" + rest:  # no "." or ".." to normalise
+    def name(self, path: Path | str) -> str:
+        text, top = str(path), self._top
+        if top and text.startswith(top):
+            rest = text[len(top) :]  # (20,000 pages and assets: relpath's getcwd calls add up)
+            if rest and "/." not in rest and not rest.startswith("."):  # no "." or ".."
                 return rest
         return Path(os.path.relpath(path, self.folder)).as_posix()
 
-    def owns(self, path: Path) -> bool:
+    @functools.cached_property
+    def _top(self) -> str:
+        """The folder's name with a trailing slash ("" when names are made by relpath)."""
+        top = str(self.folder).rstrip("/")
+        return top + "/" if os.sep == "/" and top.startswith("/") else ""
+
+    def owns(self, path: Path | str) -> bool:
         return self.name(path) in self.files
 
 
@@ -171,7 +178,7 @@ def _looks_ours(path: Path, output: Output) -> bool:
 
 
 def commit(
-    manifest: Manifest, outputs: list[Output], keep: Iterable[Path], *, jobs: int = 1
+    manifest: Manifest, outputs: list[Output], keep: Iterable[Path | str], *, jobs: int = 1
 ) -> list[Path]:
     """Write `outputs`, keep the files `keep` as they are, remove what the manifest lists and
     neither names, and write the new manifest: all as one step (see the module docstring).
@@ -309,6 +316,6 @@ def _sweep(folder: Path | str) -> None:
     except OSError:
         return
     for name in names:
-        if _STRAY.match(name):
+        if name.endswith(".tmp") and _STRAY.match(name):  # (8,000 transcripts in a folder)
             with contextlib.suppress(OSError):
                 os.unlink(os.path.join(folder, name))

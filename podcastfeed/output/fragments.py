@@ -40,7 +40,7 @@ from podcastfeed.source.config import BuildSettings
 
 FILE_NAME = "outputs.json"
 BLOCKS_NAME = "blocks.pickle"
-FORMAT = 1
+FORMAT = 2  # 2: keys without a digest each; identities with the ctime (skip.py's)
 _READ_AHEAD = 1 << 20  # bytes of the feed on disk read at once for the items kept
 
 
@@ -50,11 +50,12 @@ def _digest(*parts: object) -> str:
 
 
 def _identity(path: str) -> list[int] | None:
+    """Size, mtime, ctime and inode (as skip.py digests them: its record reuses these)."""
     try:
         stat = os.stat(path)
     except OSError:
         return None
-    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
 
 
 def _read_at(fd: int, size: int, offset: int) -> bytes:
@@ -168,15 +169,18 @@ class Fragments:
         except OSError:
             config = b""
         self.base = _digest(FORMAT, code_key(), config)
-        self.page_base = ""  # made when pages are asked about (it reads the templates)
+        self.page_bases: dict[str, str] = {}  # by assets path; made when pages are asked
+        # about (it reads the templates)
         self.note: str | None = None
-        self.items: dict[str, list[int]] = {}  # key -> [offset, length] in the feed on disk
-        self.pages: dict[str, list[Any]] = {}  # path -> [key, size, mtime, inode]
+        self.items: dict[str, Any] = {}  # key -> [offset, length] in the feed on disk
+        self.item_base = ""  # their base (feed_pieces)
+        self.pages: dict[str, list[Any]] = {}  # path -> [key, size, mtime, ctime, inode]
         self.fd: int | None = None  # the feed on disk, read item by item (os.pread: a map
         # of it would count its 200 MB in the build's memory)
         self.new_items: dict[str, list[int]] = {}
+        self.new_item_base = ""
         self.new_pages: dict[str, str] = {}  # path -> key, for the pages written or kept
-        self._seen: dict[str, list[Any]] = {}  # pages found current: [key, size, mtime, inode]
+        self._seen: dict[str, list[Any]] = {}  # pages found current, as recorded
         self._load()
 
     def _load(self) -> None:
@@ -191,9 +195,11 @@ class Fragments:
                 raise TypeError("pages")
             self.pages = pages
             if data["feed"] == self.feed and data["feed_id"] == _identity(self.feed):
-                items = {str(k): [int(v[0]), int(v[1])] for k, v in data["items"].items()}
+                items = data["items"]
+                if not isinstance(items, dict) or not isinstance(data["item_base"], str):
+                    raise TypeError("items")
                 self.fd = os.open(self.feed, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-                self.items = items
+                self.items, self.item_base = items, data["item_base"]
         except FileNotFoundError:
             return
         except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
@@ -204,20 +210,28 @@ class Fragments:
         return self.keys[episode.source]
 
     def feed_pieces(self, episodes: Sequence[Episode]) -> Iterator[bytes]:
-        """The feed, taking each item whose key is known from the feed on disk."""
-        order: list[str] = []
-        prefix: list[Any] = [None, ""]  # the root's namespaces seen, and their part of a key
+        """The feed, taking each item whose key is known from the feed on disk. An item's key
+        is its episode's; the namespaces of the feed's root and the record's base make the
+        items' base (`item_base`), one for all of them."""
+        order: list[str | None] = []
+        # the root's namespaces seen, their base, whether the record's items have that base
+        state: list[Any] = [None, "", False]
         window: list[Any] = [0, b""]  # the feed on disk read ahead: [offset, bytes]
+        items = self.items
 
         def cached(episode: Episode, nsmap: Mapping[str, str]) -> bytes | None:
-            if prefix[0] is not nsmap:  # (one map for every item: made into a key once)
-                prefix[:] = [nsmap, _digest(self.base, "item", sorted(nsmap.items()))]
-            key = _digest(prefix[1], self.episode_key(episode))
-            order.append(key)
-            span = self.items.get(key)
+            if state[0] is not nsmap:  # (one map for every item: made into a key once)
+                base = _digest(self.base, "item", sorted(nsmap.items()))
+                state[:] = [nsmap, base, base == self.item_base]
+                self.new_item_base = self.new_item_base or base
+            key = self.episode_key(episode)
+            order.append(key if state[1] == self.new_item_base else None)
+            span = items.get(key) if state[2] else None
             if span is None or self.fd is None:
                 return None
-            start, length = span
+            start, length = span  # (as JSON made them: checked here, once used)
+            if type(start) is not int or type(length) is not int or min(start, length) < 0:
+                return None
             at, data = window
             if not at <= start <= start + length <= at + len(data):
                 # items follow each other as they did last time: read many at once
@@ -226,27 +240,36 @@ class Fragments:
             found = data[start - at : start - at + length]
             return found if len(found) == length else None
 
-        self.new_items = {}
+        self.new_items, self.new_item_base = {}, ""
         offset = seen = 0
         for piece in iter_feed(self.show, episodes, self.audio, cached=cached):
             if len(order) > seen:  # an item (the head and the tail come without a key)
-                self.new_items[order[seen]] = [offset, len(piece)]
+                if (key := order[seen]) is not None:
+                    self.new_items[key] = [offset, len(piece)]
                 seen += 1
             offset += len(piece)
             yield piece
 
-    def page_key(self, path: str, episode: Episode | None, assets_path: str, inputs: str) -> str:
-        if not self.page_base:
-            self.page_base = _digest(self.base, _templates(self.settings), self.settings.pages)
-        what = self.episode_key(episode) if episode is not None else inputs
-        return _digest(self.page_base, path, what, assets_path)
+    def page_key(self, episode: Episode | None, assets_path: str, inputs: str) -> str:
+        """A page's key (the page's path is the record's key): the base of every page (the
+        templates, the assets path), and its episode's key or, for the show page, `inputs`.
+        Made without a digest per page (10,000 pages)."""
+        base = self.page_bases.get(assets_path)
+        if base is None:
+            base = _digest(self.base, _templates(self.settings), self.settings.pages, assets_path)
+            self.page_bases[assets_path] = base
+        return base + (self.episode_key(episode) if episode is not None else inputs)
 
-    def asset_key(self, asset: Asset) -> str:
-        """An artwork, transcript or chapters file's key: its content (made by the build), or
-        the identity of the file it copies ("" when that cannot be read)."""
+    def asset_key(self, asset: Asset, episode_key: str | None = None) -> str:
+        """An artwork, transcript or chapters file's key (its path is the record's key): the
+        key of the episode whose tags made its content (`episode_key`: the tags' digest
+        covers it), else its content's digest (transcripts made from the notes: 160 MB at
+        10,000 episodes), or the identity of the file it copies ("" when that cannot be
+        read)."""
         if asset.source is None:
-            made = hashlib.blake2b(asset.content, digest_size=16).hexdigest()
-            return _digest(self.base, "asset", str(asset.target), made)
+            if episode_key:
+                return "episode " + episode_key
+            return "made " + hashlib.blake2b(asset.content, digest_size=16).hexdigest()
         try:
             stat = os.stat(asset.source)
         except OSError:
@@ -254,7 +277,7 @@ class Fragments:
         if stat.st_mtime_ns >= time.time_ns() - 1_000_000_000:
             return ""  # changed just now: a change in the same clock tick would not show
         found = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-        return _digest(self.base, "copy", str(asset.target), str(asset.source), found)
+        return f"copy {asset.source}\0{found}"
 
     def page_is_current(self, path: str, key: str) -> bool:
         """Whether the page at `path` is the one last written for `key`, untouched since."""
@@ -286,12 +309,37 @@ class Fragments:
             "base": self.base,
             "feed": self.feed,
             "feed_id": _identity(self.feed),
+            "item_base": self.new_item_base,
             "items": self.new_items,
             "pages": pages,
         }
         with contextlib.suppress(OSError):
             if self.settings.cache_dir.is_dir():
                 write_atomic(self.path, json.dumps(data).encode("utf-8"), durable=False)
+
+
+def identities(settings: BuildSettings, feed: Path) -> dict[str, list[int]]:
+    """The identities (size, mtime, ctime, inode) of the feed `feed` and the pages and assets
+    as the build that has just written them recorded them (save), for skip.record: no stat
+    of its own for each (20,000 files at 10,000 episodes). Empty unless the record is of
+    that very feed, as it is on disk."""
+    feed_name = str(feed)
+    try:
+        data: Any = json.loads((settings.cache_dir / FILE_NAME).read_bytes())
+        if data["format"] != FORMAT or data["feed"] != feed_name:
+            return {}
+        feed_id = _identity(feed_name)
+        if feed_id is None or data["feed_id"] != feed_id:
+            return {}
+        found = {
+            str(path): entry[1:]
+            for path, entry in data["pages"].items()
+            if isinstance(entry, list) and len(entry) == 5
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    found[feed_name] = feed_id
+    return found
 
 
 class ShowBlocks:
@@ -321,8 +369,8 @@ class ShowBlocks:
             self.known = {}
 
     def _key(self, episode: Episode, assets_path: str) -> str | None:
-        key = self.keys.get(episode.source)
-        return None if key is None else _digest(self.base, key, assets_path)
+        key = self.keys.get(episode.source)  # (the base: the record's, checked once)
+        return None if key is None else f"{key} {assets_path}"
 
     def get(self, episode: Episode, assets_path: str) -> str | None:
         key = self._key(episode, assets_path)

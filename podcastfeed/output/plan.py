@@ -64,8 +64,8 @@ def make_plan(
     plan = Plan(feed, folder, None)
     plan.assets = assets.plan(config.show, published, folder)
     read = _read_folders(settings)  # once, not once per asset (10,000 transcripts)
-    for asset in plan.assets:
-        _refuse_sources(asset.target, settings, "an artwork, transcript or chapters file", read)
+    for target in _inside_any([asset.target for asset in plan.assets], read, settings.root):
+        _refuse_sources(target, settings, "an artwork, transcript or chapters file", read)
     site = Path(os.path.abspath(settings.site)) if settings.site else folder
     why = _shared(site, settings)
     if why is None:
@@ -212,6 +212,22 @@ def _refuse_sources(
                 source=settings.config_path,
                 hint="choose an output outside it ([build] output, or -o)",
             )
+
+
+def _inside_any(paths: list[Path], read: list[tuple[Path, str]], root: Path) -> list[Path]:
+    """The `paths` that may be inside a folder of `read` (not the show's own): by their
+    strings' prefixes when all are absolute (10,000 transcripts' Path comparisons add up),
+    else all of them (for _refuse_sources to judge)."""
+    folders = [str(folder) for folder, _name in read if folder != root]
+    if os.sep != "/" or not all(top.startswith("/") for top in folders):
+        return paths
+    prefixes = tuple(top.rstrip("/") + "/" for top in folders)
+    found = []
+    for path in paths:
+        text = str(path)
+        if not text.startswith("/") or text.startswith(prefixes) or text in folders:
+            found.append(path)
+    return found
 
 
 def _shared(site: Path, settings: BuildSettings) -> str | None:

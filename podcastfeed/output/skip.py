@@ -30,7 +30,7 @@ import json
 import os
 import time
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -134,13 +134,18 @@ def take(settings: BuildSettings, options: Iterable[object]) -> Snapshot:
     return Snapshot(key, digest.hexdigest(), taken, newest, settings)
 
 
-def _stats(paths: Iterable[Path | str]) -> str:
-    """A digest of the identities of `paths` (a missing file counts as such)."""
+def _stats(paths: Iterable[Path | str], known: Mapping[str, Sequence[int]] | None = None) -> str:
+    """A digest of the identities of `paths` (a missing file counts as such); `known`: those
+    of some of them, found already (size, mtime, ctime, inode)."""
     names: list[str] = []
     numbers = array("q")  # four numbers a path (no text made of each: 30,000 paths)
     stat = os.stat
     for path in paths:
-        names.append(str(path))
+        name = str(path)
+        names.append(name)
+        if known is not None and (given := known.get(name)) is not None:
+            numbers.extend(given)
+            continue
         try:
             found = stat(path)
         except OSError:
@@ -198,19 +203,32 @@ def record(
     snapshot: Snapshot,
     feed: Path,
     replay: Replay,
-    external: list[str],
+    external: Callable[[], list[str]],
     valid_until: datetime | None,
+    written: Callable[[Path], Mapping[str, Sequence[int]]] | None = None,
 ) -> None:
     """Keep what a build that has just written its files was made of (see the module
-    docstring); nothing when an input changed too recently to be told apart by its times."""
+    docstring); nothing when an input changed too recently to be told apart by its times.
+
+    Args:
+        external: makes the list of the local files named outside the folders walked
+            (externals); not called when no record is kept.
+        written: the identities of outputs as the build found or wrote them, given the feed
+            (no stat of their own: a file changed since then only costs the next build a
+            full one).
+    """
     settings = snapshot.settings
     path = settings.cache_dir / FILE_NAME
     with contextlib.suppress(OSError):
         path.unlink()  # whatever happens next, an older record no longer describes the files
-    outputs = _outputs(settings, Path(os.path.abspath(feed)))
-    if outputs is None or snapshot.newest_ns >= snapshot.taken_ns - RACY_NS:
+    if snapshot.newest_ns >= snapshot.taken_ns - RACY_NS:
+        return  # (before anything is read: an episode added just now, the common case)
+    feed = Path(os.path.abspath(feed))
+    outputs = _outputs(settings, feed)
+    if outputs is None:
         return
-    for name in external:
+    names = external()
+    for name in names:
         try:
             stat = os.stat(name)
         except OSError:
@@ -221,10 +239,10 @@ def record(
         "format": FORMAT,
         "key": snapshot.key,
         "inputs": snapshot.inputs,
-        "external": external,
-        "external_stats": _stats(external),
+        "external": names,
+        "external_stats": _stats(names),
         "outputs": outputs,
-        "output_stats": _stats(outputs),
+        "output_stats": _stats(outputs, written(feed) if written is not None else None),
         "valid_until": valid_until.isoformat() if valid_until else None,
         "replay": replay.__dict__,
     }

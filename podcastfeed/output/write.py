@@ -70,10 +70,14 @@ def write_outputs(
                 where.notes.append(known.note)
             feed = functools.partial(known.feed_pieces, published)
         writes: list[commit.Output] = []
-        keep: list[Path] = []
+        keep: list[Path | str] = []
+        made_by = _made_by(published, reuse[2]) if known and reuse else {}
+        top = str(where.folder) + os.sep
         for asset in where.assets:  # artwork, transcripts, chapters: written when they change
-            if _asset_is_current(asset, manifest, known):
-                keep.append(asset.target)
+            target = str(asset.target)
+            name = target[len(top) :] if target.startswith(top) else ""
+            if _asset_is_current(asset, target, manifest, known, made_by.get(name)):
+                keep.append(target)
             else:  # made again while it is written: 10,000 transcripts are not held at once
                 # no fsync, as for pages: a file lost to a crash is found (its record or its
                 # bytes differ) and written again by the next build
@@ -116,6 +120,29 @@ def _release_memory() -> None:
     trim(0)
 
 
+def _made_by(published: Sequence[Episode], keys: Mapping[Path, str]) -> dict[str, str]:
+    """The key of the episode whose tags make each transcript and chapters file made by the
+    build (fragments.Fragments.asset_key), by its name in the feed's folder: a name two
+    episodes give, or one not in its plain form, is not in it."""
+    found: dict[str, str] = {}
+    twice: set[str] = set()
+    for episode in published:
+        tags = episode.tags
+        key = keys.get(episode.source)
+        for linked in (*tags.transcripts, tags.chapters):
+            if key is None or linked is None or linked.source is not None:
+                continue
+            name = linked.published_as
+            if name is None or os.path.normpath(name) != name or name.startswith(".."):
+                continue
+            if name in found:
+                twice.add(name)
+            found[name] = key
+    for name in twice:
+        del found[name]
+    return found
+
+
 def _pages(
     where: plan.Plan,
     manifest: commit.Manifest,
@@ -123,25 +150,23 @@ def _pages(
     inputs: str,
     digest: str,
     known: fragments.Fragments | None,
-) -> tuple[list[commit.Output], list[Path]]:
+) -> tuple[list[commit.Output], list[Path | str]]:
     """The pages to write and the pages to leave as they are. With a record of the pages
     written last time (fragments.py), each page written for the same key and untouched since
     is left; without one, all pages are left when their inputs are those of the pages last
     written (`manifest.pages`): at 10,000 episodes they are hundreds of MB to render and write.
     """
     assert where.site is not None
-    paths = [where.site / built.path for built in where.pages]
+    site = str(where.site)  # (strings: 10,000 pages' Path joins and str() add up)
+    paths = [os.path.join(site, built.path) for built in where.pages]
     keys = [""] * len(paths)
     if known is not None:
         way = Path(os.path.relpath(where.folder, where.site)).as_posix()
         by_path = fragments.page_episodes(published)
-        keys = [
-            known.page_key(str(path), by_path.get(built.path), way, inputs)
-            for path, built in zip(paths, where.pages, strict=True)
-        ]
+        keys = [known.page_key(by_path.get(built.path), way, inputs) for built in where.pages]
     if known is not None and known.pages:
         current = [
-            known.page_is_current(str(path), key) and manifest.owns(path)
+            known.page_is_current(path, key) and manifest.owns(path)
             for path, key in zip(paths, keys, strict=True)
         ]
     else:
@@ -153,16 +178,16 @@ def _pages(
         )
         current = [same] * len(paths)
     writes: list[commit.Output] = []
-    keep: list[Path] = []
+    keep: list[Path | str] = []
     for path, built, key, is_current in zip(paths, where.pages, keys, current, strict=True):
         if is_current:
             keep.append(path)
         else:  # no fsync per page: 10,000 of them cost seconds; lost ones are rebuilt
             # (the show page in this process: it keeps its episodes' blocks, fragments.py)
             anywhere = built.path != "index.html"
-            writes.append(commit.Output(path, built.pieces, durable=False, anywhere=anywhere))
+            writes.append(commit.Output(Path(path), built.pieces, durable=False, anywhere=anywhere))
         if known is not None and (known.pages or not is_current):
-            known.new_pages[str(path)] = key  # (a page kept by the digest alone is not vouched for)
+            known.new_pages[path] = key  # (a page kept by the digest alone is not vouched for)
     return writes, keep
 
 
@@ -171,23 +196,27 @@ def _asset(asset: assets.Asset) -> tuple[bytes]:
 
 
 def _asset_is_current(
-    asset: assets.Asset, manifest: commit.Manifest, known: fragments.Fragments | None
+    asset: assets.Asset,
+    target: str,
+    manifest: commit.Manifest,
+    known: fragments.Fragments | None,
+    made_by: str | None,
 ) -> bool:
-    """Whether an artwork, transcript or chapters file on disk is the one to write: as
-    written last time for the same key (fragments.py), else byte for byte.
+    """Whether an artwork, transcript or chapters file on disk (at `target`) is the one to
+    write: as written last time for the same key (fragments.py; `made_by`: the key of the
+    episode that makes it), else byte for byte.
 
     Raises:
         EpisodeError: the file to copy cannot be read.
     """
-    target = asset.target
-    key = known.asset_key(asset) if known is not None else ""
+    key = known.asset_key(asset, made_by) if known is not None else ""
     if key and known is not None:
-        known.new_pages[str(target)] = key
-        if known.page_is_current(str(target), key) and manifest.owns(target):
+        known.new_pages[target] = key
+        if known.page_is_current(target, key) and manifest.owns(target):
             return True
     try:
         size = os.stat(target).st_size
     except OSError:
         return False
     data = plan.asset_bytes(asset)
-    return size == len(data) and commit.same_bytes(target, data)
+    return size == len(data) and commit.same_bytes(asset.target, data)
