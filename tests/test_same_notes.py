@@ -301,3 +301,57 @@ def test_nh3_keeps_every_character_but_nul_and_cr() -> None:
 )
 def test_same_transcript_on_markup_nh3_rebuilds(section: str) -> None:
     assert notetranscript.transcript_html(section) == old_transcript_html(section)
+
+
+TURN_ATOMS = (
+    "Ann",
+    " Lee",
+    "kevin",
+    ":",
+    " ",
+    "\u3000",
+    "\xa0",
+    "\t",
+    "[",
+    "]",
+    "(",
+    ")",
+    "1:02",
+    "<",
+    ">",
+    "&gt;",
+    "&amp;",
+    "x",
+    "https:",
+    "<strong>",
+    "</strong>",
+    "<b>",
+    "</b>",
+    '<a href="h">',
+)
+
+
+def _turn_piece(rng: random.Random) -> str:
+    """A line shaped like a turn (a label, bold or not, a time in brackets, a colon) with
+    random atoms anywhere."""
+
+    def some(k: int) -> str:
+        return "".join(rng.choices(TURN_ATOMS, k=rng.randint(0, k)))
+
+    tag = rng.choice(("", "strong", "b"))
+    label = some(2) + rng.choice(("Ann", "Dr. Ann Lee", "Kevin", "")) + some(1)
+    stamp = rng.choice(("", " [1:02]", "(00:13:59)", " [1:02] ", "(1:0)")) + some(1)
+    colon = rng.choice(("", ":", " :", ":\u3000", "::"))
+    inside, after = (label + stamp + colon, "") if rng.random() < 0.5 else (label + stamp, colon)
+    head = f"<{tag}>{inside}</{tag}>{after}" if tag else inside + after
+    return some(1) * (rng.random() < 0.2) + head + rng.choice(("", " ", "\n")) + some(4)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_turn_is_the_old_turn_around_its_cheap_tests(seed: int) -> None:
+    """turn() skips _IN_LABEL unless the label ends in a bracket, and _PLAIN unless a colon
+    comes before any "<" or ">" (issue 18): lines shaped like turns, with atoms anywhere."""
+    rng = random.Random(seed)
+    for _ in range(20000):
+        piece = _turn_piece(rng)
+        assert notetranscript.turn(piece) == old_turn(piece), repr(piece)

@@ -130,19 +130,32 @@ def turn(html: str) -> Turn:
     if bold is not None:
         label = unescape(bold[2]).strip()
         if bold[3] or label.endswith(":"):
-            inner = _IN_LABEL.fullmatch(label) if "[" in label or "(" in label else None
+            inner = _IN_LABEL.fullmatch(label) if _ends_in_bracket(label) else None
             if inner is not None:
                 label, time = inner[1], time or inner[2]
             label = label.rstrip(":").strip()
             if label and len(label.split()) <= 6:
                 return Turn(label, time, html[bold.end() :].strip())
-    plain = _PLAIN.match(html)
+    # _PLAIN's colon comes before any "<" or ">" (the cheap test spares the lazy label most
+    # lines: ones without a colon, or with one only in a link)
+    colon = html.find(":")
+    plain = None
+    if colon > 0 and html.find("<", 0, colon) < 0 and html.find(">", 0, colon) < 0:
+        plain = _PLAIN.match(html)
     if plain is not None:
         label = unescape(plain[1]).strip()
         words = label.split()
         if 1 <= len(words) <= 4 and label[0].isalpha() and not label[0].islower():
             return Turn(label, time or plain[2], html[plain.end() :].strip())
     return Turn(None, time, html)
+
+
+def _ends_in_bracket(label: str) -> bool:
+    """Whether _IN_LABEL can match `label`: it ends with "]" or ")", then blanks and a colon
+    (each perhaps)."""
+    if "[" not in label and "(" not in label:
+        return False
+    return label.removesuffix(":").rstrip().endswith(("]", ")"))
 
 
 def opens_turn(text: str) -> bool:
