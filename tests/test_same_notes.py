@@ -355,3 +355,14 @@ def test_turn_is_the_old_turn_around_its_cheap_tests(seed: int) -> None:
     for _ in range(20000):
         piece = _turn_piece(rng)
         assert notetranscript.turn(piece) == old_turn(piece), repr(piece)
+
+
+def test_the_tags_lines_are_cut_at_are_the_blocks_and_br() -> None:
+    """notelines._CUT spells the block names factored (issue 18): the same names, no others."""
+    names = [*notelines._BLOCKS, "br", "a", "b", "bx", "brx", "h7", "hrx", "lix", "p1", "tx", "u"]
+    names += ["table1", "tbody2", "theadx", "prex", "figurex", "captionx", "blockquotex"]
+    for name in names:
+        for tag in (f"<{name}>", f"</{name}>", f'<{name} id="x"/>'):
+            found = notelines._CUT.fullmatch(tag)
+            assert (found is not None) == (name in notelines._BLOCKS or name == "br"), tag
+            assert found is None or found[2] == name
