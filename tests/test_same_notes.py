@@ -366,3 +366,22 @@ def test_the_tags_lines_are_cut_at_are_the_blocks_and_br() -> None:
             found = notelines._CUT.fullmatch(tag)
             assert (found is not None) == (name in notelines._BLOCKS or name == "br"), tag
             assert found is None or found[2] == name
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        '<p><a href="https://a.com/">The transcript</a></p>',
+        '<p> <a href="https://a.com/">x</a> &nbsp;</p>',
+        '<p>&nbsp;<a href="https://a.com/">x</a></p>',
+        '<p>&amp; <a href="https://a.com/">x</a></p>',
+        '<p>Read it <a href="https://a.com/">here</a></p>',
+        '<p><strong>Ann:</strong> hi <a href="https://a.com/">x</a></p>',
+        "<p>&nbsp;</p>",
+        "",
+        '<p><a href="https://a.com/">x</a></p><p>Ann: more words</p>',
+    ],
+)
+def test_same_transcript_when_links_may_be_all_its_words(section: str) -> None:
+    """transcript_html takes the links out only when one comes before the first text."""
+    assert notetranscript.transcript_html(section) == old_transcript_html(section)

@@ -47,10 +47,15 @@ def text_of(html: str) -> str:
 
 def has_text(html: str) -> bool:
     """Whether text_of(html) is not empty, mostly without computing it."""
-    stop = _GAPS_AND_TAGS.match(html).end()  # type: ignore[union-attr]  # matches ""
+    stop = _GAPS_AND_TAGS.match(html).end()  # type: ignore[union-attr]  # text_start, inline
     if stop == len(html):
         return False
     return html[stop] != "&" or bool(text_of(html))  # "&nbsp;" may be all there is
+
+
+def text_start(html: str) -> int:
+    """Where the first character past the leading whitespace and tags is (len(html): none)."""
+    return _GAPS_AND_TAGS.match(html).end()  # type: ignore[union-attr]  # matches ""
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from typing import NamedTuple
 import nh3
 
 from podcastfeed.source.notechapters import STAMP, seconds
-from podcastfeed.source.notelines import has_text, headings, parts, text_of
+from podcastfeed.source.notelines import has_text, headings, parts, text_of, text_start
 
 _TIME = re.compile(rf"([\[(]?)\s*({STAMP})\s*([\])]?)(?=\s|<|$)")
 _PAIRS = {"": "", "[": "]", "(": ")"}
@@ -167,22 +167,25 @@ def transcript_html(section_html: str) -> str | None:
     """The section as an HTML transcript; "" when it holds no words; None when it points to
     the transcript elsewhere: its words all links, or a link in a few words without a speaker
     or a time ("Read it [here](https://…)")."""
-    if has_text(section_html) and not has_text(_LINK.sub("", section_html)):
+    if _words_all_links(section_html):
         return None
     out: list[str] = []
+    said_any = spoken = False
     for part, _ in parts(section_html, opens_turn):  # the lines (notelines.lines) that
         if not has_text(part):  # have text
             continue
         said = turn(part)
         if said.speaker is not None:
             out.append(f"<cite>{escape(said.speaker, quote=False)}:</cite>")
+            spoken = True
         if said.time is not None:
             out.append(f"<time>{said.time}</time>")
+            spoken = True
         if has_text(said.html):
             out.append(f"<p>{said.html}</p>")
-    if not any(part.startswith("<p>") for part in out):
+            said_any = True
+    if not said_any:
         return ""
-    spoken = any(part.startswith(("<cite>", "<time>")) for part in out)
     if (
         not spoken
         and _LINK.search(section_html)
@@ -195,6 +198,17 @@ def transcript_html(section_html: str) -> str | None:
     # A line break inside an inline tag leaves it open on one line; nh3 closes it there.
     body = nh3.clean(body, tags=_TAGS, attributes={"a": {"href"}}, link_rel=None)
     return HEAD + body.replace("<br>", "<br/>") + "\n"
+
+
+def _words_all_links(html: str) -> bool:
+    """has_text(html) and not has_text(html without its links), without taking them out
+    when the first text comes before any link (most sections: a speaker's line)."""
+    start = text_start(html)
+    if start == len(html):
+        return False  # no text
+    if html[start] != "&" and "<a " not in html[:start]:
+        return False  # the same text first, links or not
+    return has_text(html) and not has_text(_LINK.sub("", html))
 
 
 def _settled(html: str) -> bool:
