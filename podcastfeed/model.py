@@ -5,10 +5,11 @@ Durations are seconds, sizes bytes, datetimes timezone-aware.
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from isal import isal_zlib
 
 #: MIME types of the audio and video containers podcastfeed understands, by extension.
 MIME_BY_EXTENSION: dict[str, str] = {
@@ -388,12 +389,12 @@ _PACKED = b"\0z"
 
 
 def pack_notes(html: str) -> bytes:
-    """Show notes for Episode.notes (or a transcript for Linked.content), compressed (zlib's
-    fastest level: ~0.5 ms per 20 KB)."""
+    """Show notes for Episode.notes (or a transcript for Linked.content), compressed: a zlib
+    stream by ISA-L, 3x as fast as zlib's fastest level and smaller (issue 18)."""
     data = html.encode("utf-8")
-    return _PACKED + zlib.compress(data, 1) if len(data) > 256 else data
+    return _PACKED + isal_zlib.compress(data, 1) if len(data) > 256 else data
 
 
 def unpack(data: bytes) -> bytes:
-    """The bytes pack_notes packed (other bytes as they are)."""
-    return zlib.decompress(data[2:]) if data[:2] == _PACKED else data
+    """The bytes pack_notes packed (other bytes as they are); ISA-L inflates 3x as fast as zlib."""
+    return isal_zlib.decompress(data[2:]) if data[:2] == _PACKED else data

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
 from podcastfeed import cache, packs
-from podcastfeed.model import Audio, Episode
+from podcastfeed.model import Audio, Episode, pack_notes, unpack
 
 DAY = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -140,3 +141,16 @@ def test_unchanged_entries_stay_in_their_pack_around_dropped_and_replaced_ones(
         assert again.episodes[name][0] == _episode(name)
     assert again.episodes["k5"][0].title == "replaced"
     assert again.episodes["new"][0].title == "new"
+
+
+def test_packed_notes_are_a_zlib_stream_the_standard_library_reads() -> None:
+    """ISA-L packs them (issue 18), but any zlib reads them back: the writer processes and
+    a cache left by an older build share the format."""
+    notes = "<p>Caf\u00e9 \u2019notes\u2019</p>\n" * 100
+    packed = pack_notes(notes)
+    assert packed.startswith(b"\0z")
+    assert len(packed) < len(notes) // 4
+    assert zlib.decompress(packed[2:]) == notes.encode("utf-8") == unpack(packed)
+    old = b"\0z" + zlib.compress(notes.encode("utf-8"), 1)
+    assert unpack(old) == notes.encode("utf-8")
+    assert unpack(pack_notes("<p>short</p>")) == b"<p>short</p>"

@@ -41,6 +41,22 @@ def test_br_at_blocks_is_the_regex(seed: int) -> None:
         assert cleanup._br_at_blocks(text) == cleanup._BR_AT_BLOCK.sub(old, text), repr(text)
 
 
+def _old_tidy(markup: str) -> str:
+    if "\n\n" in markup or "\n " in markup or " \n" in markup or "\t" in markup:
+        markup = cleanup._blank_lines(markup)
+    if "<br/>" in markup:
+        markup = cleanup._BRS.sub("<br/><br/>", markup)
+        markup = cleanup._br_at_blocks(markup)
+        markup = cleanup._blank_lines(markup)
+    return markup
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_tidy_makes_blank_lines_once_as_it_made_them_twice(seed: int) -> None:
+    for text in _strings(seed, 5000):
+        assert cleanup._tidy(text) == _old_tidy(text), repr(text)
+
+
 # --- reading an episode (issue 18): the versions these replaced, kept here to compare with ---
 
 
@@ -144,6 +160,7 @@ def _same_reading(markup: str, base_url: str | None) -> None:
     assert new == _old_clean_once(capped, base_url), repr(capped)
     for text in (markup, new[0]):
         assert cleanup._drop_empty_headings(text) == _old_drop_empty_headings(text), repr(text)
+        assert cleanup._tidy(text) == _old_tidy(text), repr(text)
 
 
 @pytest.mark.parametrize("seed", range(3))

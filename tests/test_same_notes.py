@@ -301,3 +301,87 @@ def test_nh3_keeps_every_character_but_nul_and_cr() -> None:
 )
 def test_same_transcript_on_markup_nh3_rebuilds(section: str) -> None:
     assert notetranscript.transcript_html(section) == old_transcript_html(section)
+
+
+TURN_ATOMS = (
+    "Ann",
+    " Lee",
+    "kevin",
+    ":",
+    " ",
+    "\u3000",
+    "\xa0",
+    "\t",
+    "[",
+    "]",
+    "(",
+    ")",
+    "1:02",
+    "<",
+    ">",
+    "&gt;",
+    "&amp;",
+    "x",
+    "https:",
+    "<strong>",
+    "</strong>",
+    "<b>",
+    "</b>",
+    '<a href="h">',
+)
+
+
+def _turn_piece(rng: random.Random) -> str:
+    """A line shaped like a turn (a label, bold or not, a time in brackets, a colon) with
+    random atoms anywhere."""
+
+    def some(k: int) -> str:
+        return "".join(rng.choices(TURN_ATOMS, k=rng.randint(0, k)))
+
+    tag = rng.choice(("", "strong", "b"))
+    label = some(2) + rng.choice(("Ann", "Dr. Ann Lee", "Kevin", "")) + some(1)
+    stamp = rng.choice(("", " [1:02]", "(00:13:59)", " [1:02] ", "(1:0)")) + some(1)
+    colon = rng.choice(("", ":", " :", ":\u3000", "::"))
+    inside, after = (label + stamp + colon, "") if rng.random() < 0.5 else (label + stamp, colon)
+    head = f"<{tag}>{inside}</{tag}>{after}" if tag else inside + after
+    return some(1) * (rng.random() < 0.2) + head + rng.choice(("", " ", "\n")) + some(4)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_turn_is_the_old_turn_around_its_cheap_tests(seed: int) -> None:
+    """turn() skips _IN_LABEL unless the label ends in a bracket, and _PLAIN unless a colon
+    comes before any "<" or ">" (issue 18): lines shaped like turns, with atoms anywhere."""
+    rng = random.Random(seed)
+    for _ in range(20000):
+        piece = _turn_piece(rng)
+        assert notetranscript.turn(piece) == old_turn(piece), repr(piece)
+
+
+def test_the_tags_lines_are_cut_at_are_the_blocks_and_br() -> None:
+    """notelines._CUT spells the block names factored (issue 18): the same names, no others."""
+    names = [*notelines._BLOCKS, "br", "a", "b", "bx", "brx", "h7", "hrx", "lix", "p1", "tx", "u"]
+    names += ["table1", "tbody2", "theadx", "prex", "figurex", "captionx", "blockquotex"]
+    for name in names:
+        for tag in (f"<{name}>", f"</{name}>", f'<{name} id="x"/>'):
+            found = notelines._CUT.fullmatch(tag)
+            assert (found is not None) == (name in notelines._BLOCKS or name == "br"), tag
+            assert found is None or found[2] == name
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        '<p><a href="https://a.com/">The transcript</a></p>',
+        '<p> <a href="https://a.com/">x</a> &nbsp;</p>',
+        '<p>&nbsp;<a href="https://a.com/">x</a></p>',
+        '<p>&amp; <a href="https://a.com/">x</a></p>',
+        '<p>Read it <a href="https://a.com/">here</a></p>',
+        '<p><strong>Ann:</strong> hi <a href="https://a.com/">x</a></p>',
+        "<p>&nbsp;</p>",
+        "",
+        '<p><a href="https://a.com/">x</a></p><p>Ann: more words</p>',
+    ],
+)
+def test_same_transcript_when_links_may_be_all_its_words(section: str) -> None:
+    """transcript_html takes the links out only when one comes before the first text."""
+    assert notetranscript.transcript_html(section) == old_transcript_html(section)

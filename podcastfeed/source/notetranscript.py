@@ -24,7 +24,7 @@ from typing import NamedTuple
 import nh3
 
 from podcastfeed.source.notechapters import STAMP, seconds
-from podcastfeed.source.notelines import has_text, headings, parts, text_of
+from podcastfeed.source.notelines import has_text, headings, parts, text_of, text_start
 
 _TIME = re.compile(rf"([\[(]?)\s*({STAMP})\s*([\])]?)(?=\s|<|$)")
 _PAIRS = {"": "", "[": "]", "(": ")"}
@@ -130,19 +130,32 @@ def turn(html: str) -> Turn:
     if bold is not None:
         label = unescape(bold[2]).strip()
         if bold[3] or label.endswith(":"):
-            inner = _IN_LABEL.fullmatch(label) if "[" in label or "(" in label else None
+            inner = _IN_LABEL.fullmatch(label) if _ends_in_bracket(label) else None
             if inner is not None:
                 label, time = inner[1], time or inner[2]
             label = label.rstrip(":").strip()
             if label and len(label.split()) <= 6:
                 return Turn(label, time, html[bold.end() :].strip())
-    plain = _PLAIN.match(html)
+    # _PLAIN's colon comes before any "<" or ">" (the cheap test spares the lazy label most
+    # lines: ones without a colon, or with one only in a link)
+    colon = html.find(":")
+    plain = None
+    if colon > 0 and html.find("<", 0, colon) < 0 and html.find(">", 0, colon) < 0:
+        plain = _PLAIN.match(html)
     if plain is not None:
         label = unescape(plain[1]).strip()
         words = label.split()
         if 1 <= len(words) <= 4 and label[0].isalpha() and not label[0].islower():
             return Turn(label, time or plain[2], html[plain.end() :].strip())
     return Turn(None, time, html)
+
+
+def _ends_in_bracket(label: str) -> bool:
+    """Whether _IN_LABEL can match `label`: it ends with "]" or ")", then blanks and a colon
+    (each perhaps)."""
+    if "[" not in label and "(" not in label:
+        return False
+    return label.removesuffix(":").rstrip().endswith(("]", ")"))
 
 
 def opens_turn(text: str) -> bool:
@@ -154,22 +167,25 @@ def transcript_html(section_html: str) -> str | None:
     """The section as an HTML transcript; "" when it holds no words; None when it points to
     the transcript elsewhere: its words all links, or a link in a few words without a speaker
     or a time ("Read it [here](https://…)")."""
-    if has_text(section_html) and not has_text(_LINK.sub("", section_html)):
+    if _words_all_links(section_html):
         return None
     out: list[str] = []
+    said_any = spoken = False
     for part, _ in parts(section_html, opens_turn):  # the lines (notelines.lines) that
         if not has_text(part):  # have text
             continue
         said = turn(part)
         if said.speaker is not None:
             out.append(f"<cite>{escape(said.speaker, quote=False)}:</cite>")
+            spoken = True
         if said.time is not None:
             out.append(f"<time>{said.time}</time>")
+            spoken = True
         if has_text(said.html):
             out.append(f"<p>{said.html}</p>")
-    if not any(part.startswith("<p>") for part in out):
+            said_any = True
+    if not said_any:
         return ""
-    spoken = any(part.startswith(("<cite>", "<time>")) for part in out)
     if (
         not spoken
         and _LINK.search(section_html)
@@ -182,6 +198,17 @@ def transcript_html(section_html: str) -> str | None:
     # A line break inside an inline tag leaves it open on one line; nh3 closes it there.
     body = nh3.clean(body, tags=_TAGS, attributes={"a": {"href"}}, link_rel=None)
     return HEAD + body.replace("<br>", "<br/>") + "\n"
+
+
+def _words_all_links(html: str) -> bool:
+    """has_text(html) and not has_text(html without its links), without taking them out
+    when the first text comes before any link (most sections: a speaker's line)."""
+    start = text_start(html)
+    if start == len(html):
+        return False  # no text
+    if html[start] != "&" and "<a " not in html[:start]:
+        return False  # the same text first, links or not
+    return has_text(html) and not has_text(_LINK.sub("", html))
 
 
 def _settled(html: str) -> bool:
