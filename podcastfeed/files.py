@@ -63,3 +63,17 @@ def relative_name(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return str(path)
+
+
+def folder_clash(folder: Path, root: Path, others: Iterable[Path | None]) -> str | None:
+    """Why `folder` is no folder of its own: it is or holds the show's folder `root`, or is,
+    holds or lies inside one of `others` (the show's folder itself among them is skipped)."""
+    if root.is_relative_to(folder):
+        return "is the show's folder" if folder == root else "holds the show's folder"
+    for other in others:
+        if other is not None and other != root:
+            if other == folder:
+                return f"is {relative_name(other, root)}/"
+            if folder.is_relative_to(other) or other.is_relative_to(folder):
+                return f"overlaps {relative_name(other, root)}/"
+    return None

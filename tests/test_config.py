@@ -135,3 +135,35 @@ def test_load_config_fields_mapping(site: Site) -> None:
     assert any("[fields] unknown field 'nonsense'" in e for e in _errors(info.value))
     site.show(extra='[fields]\naudio = "podcast_file"\n')
     assert load_config(site.config).build.fields == {"audio": "podcast_file"}
+
+
+@pytest.mark.parametrize(
+    ("cache", "why"),
+    [
+        (".", "is the show's folder"),
+        ("..", "holds the show's folder"),
+        ("episodes", "is episodes/"),
+        ("episodes/cache", "overlaps episodes/"),
+        ("public", "is public/"),
+        ("public/.cache", "overlaps public/"),
+        ("templates", "is templates/"),
+    ],
+)
+def test_load_config_cache_must_be_a_folder_of_its_own(site: Site, cache: str, why: str) -> None:
+    """A build writes a .gitignore of "*" into its cache folder, its pickles, and deletes its
+    packs there: the show's folder, its sources or its published folder would suffer."""
+    site.show(extra=f'[build]\ncache = "{cache}"\ntemplates = "templates"\n')
+    with pytest.raises(BuildFailed) as info:
+        load_config(site.config)
+    line = site.config.read_text().splitlines().index(f'cache = "{cache}"') + 1
+    [error] = _errors(info.value)
+    assert error.startswith(
+        f"{site.config}:{line}: error: [build] 'cache' {why}: it must be a folder of its own\n"
+        '  hint: the default is ".podcastfeed-cache"'
+    )
+
+
+@pytest.mark.parametrize("cache", [".podcastfeed-cache", "cache/build", "/tmp/elsewhere"])
+def test_load_config_cache_elsewhere_is_fine(site: Site, cache: str) -> None:
+    site.show(extra=f'[build]\ncache = "{cache}"\noutput = "feed.xml"\n')
+    assert load_config(site.config).build.cache_dir == (site.root / cache).resolve()

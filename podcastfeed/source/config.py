@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from podcastfeed.errors import BuildFailed, ConfigError, Problem, shorten
+from podcastfeed.files import folder_clash
 from podcastfeed.model import Category, Owner, Show
 from podcastfeed.source import CONFIG_NAME as CONFIG_NAME  # re-exported
 from podcastfeed.source import fromnotes
@@ -379,6 +380,10 @@ def _read_build(path: Path, text: str, data: dict[str, Any]) -> tuple[BuildSetti
         fix_text=fix_text is not False,
         notes=fromnotes.read_settings(r),
     )
+    others = (settings.episodes_dir, settings.templates_dir, settings.output.parent, settings.site)
+    if clash := folder_clash(settings.cache_dir, root, others):  # git-ignored, written, pruned
+        hint = 'the default is ".podcastfeed-cache" (a build writes a .gitignore of "*" there)'
+        r.problem("cache", f"'cache' {clash}: it must be a folder of its own", hint=hint)
     return settings, problems + r.problems + fr.problems
 
 
