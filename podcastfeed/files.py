@@ -17,6 +17,10 @@ from typing import BinaryIO
 MANIFEST_NAME = ".podcastfeed-manifest"
 
 
+#: Names episode discovery skips, folders and files (source/discovery.py).
+SKIPPED = (".", "_")
+
+
 def current_umask() -> int:
     """The process's umask (reading it means setting it: set it back at once)."""
     mask = os.umask(0)
@@ -77,3 +81,11 @@ def folder_clash(folder: Path, root: Path, others: Iterable[Path | None]) -> str
             if folder.is_relative_to(other) or other.is_relative_to(folder):
                 return f"overlaps {relative_name(other, root)}/"
     return None
+
+
+def walks_into(top: Path, folder: Path | None) -> bool:
+    """Whether episode discovery under `top` reads the files of `folder` (it skips the
+    folders whose names start with SKIPPED)."""
+    if folder is None or not folder.is_relative_to(top):
+        return False
+    return not any(part.startswith(SKIPPED) for part in folder.relative_to(top).parts)

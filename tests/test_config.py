@@ -167,3 +167,33 @@ def test_load_config_cache_must_be_a_folder_of_its_own(site: Site, cache: str, w
 def test_load_config_cache_elsewhere_is_fine(site: Site, cache: str) -> None:
     site.show(extra=f'[build]\ncache = "{cache}"\noutput = "feed.xml"\n')
     assert load_config(site.config).build.cache_dir == (site.root / cache).resolve()
+
+
+@pytest.mark.parametrize(
+    ("episodes", "templates", "refused"),
+    [
+        ("episodes", "episodes/templates", True),
+        ("episodes", "episodes", True),
+        (".", "templates", True),
+        ("episodes", "episodes/_templates", False),
+        ("episodes", "episodes/.theme/templates", False),
+        ("episodes", "templates", False),
+    ],
+)
+def test_load_config_templates_inside_the_episodes_folder(
+    site: Site, episodes: str, templates: str, refused: bool
+) -> None:
+    """Episode discovery reads every .html under the episodes folder but `_` and `.` folders:
+    a templates folder there had its index.html fail as an episode without front matter."""
+    site.show(extra=f'[build]\nepisodes = "{episodes}"\ntemplates = "{templates}"\n')
+    if not refused:
+        assert load_config(site.config).build.templates_dir == (site.root / templates).resolve()
+        return
+    with pytest.raises(BuildFailed) as info:
+        load_config(site.config)
+    line = site.config.read_text().splitlines().index(f'templates = "{templates}"') + 1
+    [error] = _errors(info.value)
+    assert error.startswith(
+        f"{site.config}:{line}: error: [build] the templates would be read as episodes\n"
+        "  hint: move it out of the episodes folder, or start its name with _ (_templates)"
+    )

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from podcastfeed.codekey import code_key
-from podcastfeed.files import MANIFEST_NAME, write_atomic
+from podcastfeed.files import MANIFEST_NAME, SKIPPED, write_atomic
 from podcastfeed.lock import LOCK_NAME
 from podcastfeed.model import Episode
 from podcastfeed.source.config import BuildSettings, Config
@@ -98,7 +98,7 @@ def _walk(folder: Path, digest: Any, *, like_discovery: bool) -> int:
             continue
         for entry in entries:
             if entry.is_dir():
-                if not (like_discovery and entry.name.startswith((".", "_"))):
+                if not (like_discovery and entry.name.startswith(SKIPPED)):
                     todo.append(entry.path)
                 continue
             try:

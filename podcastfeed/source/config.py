@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from podcastfeed.errors import BuildFailed, ConfigError, Problem, shorten
-from podcastfeed.files import folder_clash
+from podcastfeed.files import folder_clash, walks_into
 from podcastfeed.model import Category, Owner, Show
 from podcastfeed.source import CONFIG_NAME as CONFIG_NAME  # re-exported
 from podcastfeed.source import fromnotes
@@ -384,6 +384,9 @@ def _read_build(path: Path, text: str, data: dict[str, Any]) -> tuple[BuildSetti
     if clash := folder_clash(settings.cache_dir, root, others):  # git-ignored, written, pruned
         hint = 'the default is ".podcastfeed-cache" (a build writes a .gitignore of "*" there)'
         r.problem("cache", f"'cache' {clash}: it must be a folder of its own", hint=hint)
+    if walks_into(settings.episodes_dir, settings.templates_dir):
+        hint = "move it out of the episodes folder, or start its name with _ (_templates)"
+        r.problem("templates", "the templates would be read as episodes", hint=hint)
     return settings, problems + r.problems + fr.problems
 
 

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from podcastfeed.cache import posix_path
-from podcastfeed.files import MANIFEST_NAME
+from podcastfeed.files import MANIFEST_NAME, SKIPPED
 from podcastfeed.source.episode_tags import SIBLING_SUFFIXES
 
 EPISODE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
@@ -45,14 +45,14 @@ def find_episodes_and_siblings(folder: Path) -> dict[Path, tuple[str, ...]]:
         if MANIFEST_NAME in names and directory != top:
             continue  # a folder a build writes into (pages are .html): not a source
         for entry in folders:
-            if not entry.name.startswith((".", "_")) and not entry.is_symlink():
+            if not entry.name.startswith(SKIPPED) and not entry.is_symlink():
                 todo.append(entry.path)
         extras = {name for name in names if name.endswith(SIBLING_SUFFIXES)}
         for entry in files:
             name = entry.name  # is_file: the listing's type (a symbolic link is followed)
             if (
                 name.lower().endswith(EPISODE_SUFFIXES)
-                and not name.startswith((".", "_"))
+                and not name.startswith(SKIPPED)
                 and entry.is_file()
             ):
                 found.append((entry.path, siblings_of(name, extras) if extras else ()))
