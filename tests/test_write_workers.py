@@ -88,16 +88,20 @@ def test_a_file_a_worker_cannot_write_is_written_again_here_and_raises(tmp_path:
     assert sorted(os.listdir(tmp_path / "out")) == sorted(f"f{n}.tmp" for n in range(25))
 
 
-def test_a_writer_that_dies_leaves_its_files_to_the_build(tmp_path: Path) -> None:
+@pytest.mark.parametrize("killed", [1, 2])
+def test_a_writer_that_dies_leaves_its_files_to_the_build(tmp_path: Path, killed: int) -> None:
+    """Its thread writes them (both dead: nothing waits for them, nothing piles up)."""
     pool = workers.Spread(2)
     try:
         assert len(pool.children) == 2
-        pool.children[0].kill()  # SIGKILL, as the OOM killer would
-        pool.children[0].wait()
+        for child in pool.children[:killed]:
+            child.kill()  # SIGKILL, as the OOM killer would
+            child.wait()
         files = [(str(tmp_path / "out" / f"f{n}.tmp"), b"%d" % n) for n in range(300)]
         for start in range(0, 300, 30):
             pool.submit(files[start : start + 30])
         pool.finish()
+        assert not pool.left
     finally:
         pool.close()
     assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()} == {

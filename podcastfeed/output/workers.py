@@ -180,14 +180,19 @@ class Spread:
         self.sent += 1
 
     def _feed(self, child: subprocess.Popen[bytes] | None) -> None:
-        """A thread's work: send the batches to `child`, one at a time, and note what it
-        did not write (everything, once it has died or the build is stopping)."""
+        """A thread's work: send the batches to `child`, one at a time, or write them itself
+        once `child` has died (or never started: nothing piles up, nothing waits for it), and
+        note the files that failed, for `finish` (none once the build is stopping)."""
         while (item := self.queue.get()) is not None:
-            failed: int | None = 0
-            if child is not None and not self.stopping:
+            if self.stopping:
+                continue  # (rolled back: dropped)
+            failed: int | None = None
+            if child is not None:
                 failed, alive = _send(child, item[1])
                 if not alive:
-                    child = None  # the build's process writes the rest
+                    child = None
+            if child is None:
+                failed = _write_batch(item[1])
             if failed is not None:
                 with self.lock:
                     self.left.append((item[0], item[1][failed:]))
@@ -218,6 +223,18 @@ class Spread:
             child.wait()
             child.stdout.close()  # type: ignore[union-attr]
         self.children = []
+
+
+def _write_batch(batch: Batch) -> int | None:
+    """The files of `batch`, written by the build's process; the position of the first that
+    failed (`finish` writes it again, and raises), else None."""
+    for position, (temp, data) in enumerate(batch):
+        try:
+            make_folders(os.path.dirname(temp), [])  # (among the folders found missing)
+            writer.write_bytes(temp, data)
+        except Exception:
+            return position
+    return None
 
 
 def _start() -> subprocess.Popen[bytes] | None:
