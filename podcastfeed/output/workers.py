@@ -192,7 +192,8 @@ class Spread:
                 if not alive:
                     child = None
             if child is None:
-                failed = _write_batch(item[1])
+                position = writer.write_files(item[1])
+                failed = None if position < 0 else position
             if failed is not None:
                 with self.lock:
                     self.left.append((item[0], item[1][failed:]))
@@ -223,18 +224,6 @@ class Spread:
             child.wait()
             child.stdout.close()  # type: ignore[union-attr]
         self.children = []
-
-
-def _write_batch(batch: Batch) -> int | None:
-    """The files of `batch`, written by the build's process; the position of the first that
-    failed (`finish` writes it again, and raises), else None."""
-    for position, (temp, data) in enumerate(batch):
-        try:
-            make_folders(os.path.dirname(temp), [])  # (among the folders found missing)
-            writer.write_bytes(temp, data)
-        except Exception:
-            return position
-    return None
 
 
 def _start() -> subprocess.Popen[bytes] | None:

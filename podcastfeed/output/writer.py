@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import struct
 import sys
+from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
@@ -49,29 +50,38 @@ def write_bytes(temp: str | bytes, data: bytes | memoryview) -> None:
         os.close(fd)
 
 
-def write_batch(body: bytes) -> int:
-    """The files of one batch (see the module's docstring); the position of the first that
-    could not be written, or -1."""
-    view = memoryview(body)
-    at = position = 0
-    folders: set[bytes] = set()
-    while at < len(body):
-        try:
-            path_size, size = FILE_HEAD.unpack_from(body, at)
-            at += FILE_HEAD.size
-            temp = bytes(view[at : at + path_size])
-            at += path_size
-            data = view[at : at + size]
-            at += size
+def write_files(files: Iterable[tuple[str | bytes, bytes | memoryview]]) -> int:
+    """Each (temporary file, content) of `files`, its folder made if missing; the position of
+    the first that could not be written, or -1. (A writer's batch, or one written by the build's
+    process when its writer has died.)"""
+    position = 0
+    folders: set[str | bytes] = set()
+    try:
+        for temp, data in files:
             folder = os.path.dirname(temp)
-            if folder not in folders:  # made by the build before the batch, or by a worker
+            if folder not in folders:  # made by the build before the batch, or by a writer
                 os.makedirs(folder, exist_ok=True)
                 folders.add(folder)
             write_bytes(temp, data)
-        except Exception:
-            return position
-        position += 1
+            position += 1
+    except Exception:
+        return position
     return -1
+
+
+def write_batch(body: bytes) -> int:
+    """The files of one batch (see the module's docstring): write_files's answer."""
+    return write_files(_files_of(body))
+
+
+def _files_of(body: bytes) -> Iterator[tuple[bytes, memoryview]]:
+    view = memoryview(body)
+    at = 0
+    while at < len(body):
+        path_size, size = FILE_HEAD.unpack_from(body, at)
+        at += FILE_HEAD.size
+        yield bytes(view[at : at + path_size]), view[at + path_size : at + path_size + size]
+        at += path_size + size
 
 
 def serve(source: BinaryIO, answers: BinaryIO) -> None:
