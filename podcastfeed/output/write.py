@@ -72,11 +72,10 @@ def write_outputs(
         writes: list[commit.Output] = []
         keep: list[Path | str] = []
         made_by = _made_by(published, reuse[2]) if known and reuse else {}
-        top = str(where.folder) + os.sep
         for asset in where.assets:  # artwork, transcripts, chapters: written when they change
             target = str(asset.target)
-            name = target[len(top) :] if target.startswith(top) else ""
-            if _asset_is_current(asset, target, manifest, known, made_by.get(name)):
+            by = made_by.get(manifest.name(target)) if made_by else None  # (its feed's folder)
+            if _asset_is_current(asset, target, manifest, known, by):
                 keep.append(target)
             else:  # made again while it is written: 10,000 transcripts are not held at once
                 # no fsync, as for pages: a file lost to a crash is found (its record or its

@@ -85,9 +85,8 @@ def read_all(
     cold = not store.episodes  # nothing to find: each file is keyed where it is parsed
     identities: dict[str, tuple[tuple[int, ...], str]] = {}
     folders = settings.source_folders  # resolved once, not once per cached episode
-    files_found: dict[
-        tuple[str, str], bool
-    ] = {}  # image paths looked for: 10,000 episodes share a few
+    # whether each image path looked for is a file: 10,000 episodes share a few
+    files_found: dict[tuple[str, str], bool] = {}
     for path in files:
         relative = relative_name(path, settings.root)
         if siblings[path]:  # a transcript added beside the episode changes what it reads
