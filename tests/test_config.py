@@ -153,13 +153,11 @@ def test_load_config_cache_must_be_a_folder_of_its_own(site: Site, cache: str, w
     """A build writes a .gitignore of "*" into its cache folder, its pickles, and deletes its
     packs there: the show's folder, its sources or its published folder would suffer."""
     site.show(extra=f'[build]\ncache = "{cache}"\ntemplates = "templates"\n')
-    with pytest.raises(BuildFailed) as info:
-        load_config(site.config)
-    line = site.config.read_text().splitlines().index(f'cache = "{cache}"') + 1
-    [error] = _errors(info.value)
-    assert error.startswith(
-        f"{site.config}:{line}: error: [build] 'cache' {why}: it must be a folder of its own\n"
-        '  hint: the default is ".podcastfeed-cache"'
+    _refused_at(
+        site,
+        f'cache = "{cache}"',
+        f"[build] 'cache' {why}: it must be a folder of its own\n"
+        '  hint: the default is ".podcastfeed-cache"',
     )
 
 
@@ -189,11 +187,19 @@ def test_load_config_templates_inside_the_episodes_folder(
     if not refused:
         assert load_config(site.config).build.templates_dir == (site.root / templates).resolve()
         return
+    _refused_at(
+        site,
+        f'templates = "{templates}"',
+        "[build] the templates would be read as episodes\n"
+        "  hint: move it out of the episodes folder, or start its name with _ (_templates)",
+    )
+
+
+def _refused_at(site: Site, line_text: str, message: str) -> None:
+    """load_config fails with one error, at the line `line_text` of feed.toml, that begins
+    with `message`."""
     with pytest.raises(BuildFailed) as info:
         load_config(site.config)
-    line = site.config.read_text().splitlines().index(f'templates = "{templates}"') + 1
+    line = site.config.read_text().splitlines().index(line_text) + 1
     [error] = _errors(info.value)
-    assert error.startswith(
-        f"{site.config}:{line}: error: [build] the templates would be read as episodes\n"
-        "  hint: move it out of the episodes folder, or start its name with _ (_templates)"
-    )
+    assert error.startswith(f"{site.config}:{line}: error: {message}")
