@@ -114,6 +114,26 @@ def test_build_reports_every_problem_at_once(site: Site) -> None:
     assert info.value.exit_code == ExitCode.CONTENT
 
 
+def test_build_refuses_a_file_name_that_is_not_utf8_by_name(site: Site) -> None:
+    """Bytes that are not UTF-8 in a name (an old archive's, another system's) cannot go into
+    the lock and the feed's URLs: an error naming the file, not a traceback at writing."""
+    site.episode("ok")
+    odd = os.fsdecode(b"caf\xe9")
+    (site.episodes / f"{odd}.md").write_bytes(site.episode("tmp").read_bytes())
+    (site.episodes / "tmp.md").unlink()
+    (site.episodes / odd).mkdir()
+    (site.episodes / odd / "inner.md").write_bytes((site.episodes / "ok.md").read_bytes())
+    with pytest.raises(BuildFailed) as info:
+        build(site.config, now=NOW)
+    assert info.value.exit_code == ExitCode.CONTENT
+    shown = sorted(str(p) for p in info.value.problems if p.is_error)
+    assert shown == [
+        f"{name!r}: error: the file's name is not valid UTF-8"
+        f"\n  hint: rename it (or the folder): names go into the feed and podcastfeed.lock as UTF-8"
+        for name in (f"episodes/{odd}.md", f"episodes/{odd}/inner.md")
+    ]
+
+
 def test_build_audio_only_failures_exit_3(site: Site) -> None:
     site.episode("corrupt", audio=site.audio("not-audio.mp3"))
     with pytest.raises(BuildFailed) as info:

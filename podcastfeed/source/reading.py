@@ -42,6 +42,19 @@ def _start_worker(config: Config) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+def _unusable_name(relative: str) -> Problem | None:
+    """An error for a file whose name is not text (bytes that are not UTF-8, from an old
+    archive or another system's file names): the lock, the feed's URLs and the pages name
+    episodes by it, as UTF-8."""
+    try:
+        relative.encode("utf-8")
+    except UnicodeEncodeError:
+        hint = "rename it (or the folder): names go into the feed and podcastfeed.lock as UTF-8"
+        message = "the file's name is not valid UTF-8"
+        return EpisodeError(message, source=relative, hint=hint).to_problem()
+    return None
+
+
 Job = tuple[Path, tuple[str, ...], str | None]  # (file, its siblings, its name to key it)
 Parsed = tuple[str | None, Episode | None, list[Problem]]
 
@@ -89,6 +102,9 @@ def read_all(
     files_found: dict[tuple[str, str], bool] = {}
     for path in files:
         relative = relative_name(path, settings.root)
+        if not relative.isascii() and (problem := _unusable_name(relative)):
+            problems.append(problem)
+            continue
         if siblings[path]:  # a transcript added beside the episode changes what it reads
             relative += "\0" + "\0".join(siblings[path])
         try:
