@@ -6,6 +6,7 @@ A crash or an error mid-write leaves the previous file byte-for-byte intact.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -28,13 +29,33 @@ def current_umask() -> int:
     return mask
 
 
+#: The longest file name most file systems take, in bytes (ext4, XFS, Btrfs, APFS, NTFS).
+NAME_MAX = 255
+#: What a temporary file's name adds to the name it stands for: "." before it, and
+#: ".{8 characters}.tmp" after it.
+_TEMP_EXTRA = 14
+
+
+def temp_stem(name: str) -> str:
+    """`name`, or for a name too long to carry a temporary file's additions within NAME_MAX
+    (a file allowed a name of up to 255 bytes would otherwise be impossible to write), its
+    beginning with a digest of the whole (still one name per name)."""
+    data = os.fsencode(name)
+    if len(data) + _TEMP_EXTRA <= NAME_MAX:
+        return name
+    digest = hashlib.blake2b(data, digest_size=8).hexdigest()
+    room = NAME_MAX - _TEMP_EXTRA - len(digest) - 1
+    return data[:room].decode("utf-8", "ignore") + "-" + digest  # (a character cut: dropped)
+
+
 @contextlib.contextmanager
 def atomic_writer(path: Path, *, durable: bool = True) -> Iterator[BinaryIO]:
     """A stream whose content replaces `path` in one step when the block ends without error
     (mode 0666 minus the umask, like a plain open); on error `path` is left as it was.
     `durable=False` skips the fsync (for caches, where a crash only costs a rebuild)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    stem = temp_stem(path.name)
+    fd, temp = tempfile.mkstemp(prefix=f".{stem}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as stream:
             yield stream

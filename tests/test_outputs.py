@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from podcastfeed.build import build, write_report
 from podcastfeed.cli import app
 from podcastfeed.errors import BuildFailed
+from podcastfeed.files import NAME_MAX, temp_stem, write_atomic
 from podcastfeed.output import commit, showlock
 
 runner = CliRunner()
@@ -352,3 +353,51 @@ def test_a_file_where_an_output_folder_goes_stops_the_build_before_any_write(
     assert code == 1
     assert "public/episodes is a file, not a folder" in stderr
     assert (public / "index.html").read_bytes() == index  # nothing was written
+
+
+def test_an_output_named_at_the_file_systems_limit_is_written(site: Site) -> None:
+    """A transcript named 255 bytes (the most a file system takes, like the episode file it
+    comes from) is written: its temporary file's name is shortened, not made longer."""
+    name = "n" * 251  # the episode file: 254 bytes; its transcript beside it 255
+    site.episode(name)
+    (site.episodes / f"{name}.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nHi\n")
+    code, stderr = _cli(site)
+    assert code == 0, stderr
+    written = site.root / "public" / "transcripts" / f"{name}.vtt"
+    assert written.read_bytes().startswith(b"WEBVTT")
+    assert not [n for n in os.listdir(written.parent) if n.endswith(".tmp")]
+    assert _cli(site, "--check")[0] == 0
+
+
+def test_an_output_name_no_file_system_takes_is_an_error_before_writing(site: Site) -> None:
+    """The episode file's name fits (252 + ".md"), its transcript's would not (256 bytes):
+    an error naming it, and nothing written (the write failed on the temporary file)."""
+    name = "n" * 252
+    site.episode(name, text=None)
+    path = site.episodes / f"{name}.md"
+    (site.episodes / "t.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nHi\n")
+    path.write_text(path.read_text().replace("---\n\n", "transcript: t.vtt\n---\n\n", 1))
+    code, stderr = _cli(site)
+    assert code == 1
+    assert stderr == (
+        f"Error: cannot write public/transcripts/{name}.vtt: a name of 256 bytes, and file "
+        "systems take 255 at most\n  hint: it is made of an episode file's name: shorten "
+        "that name\n"
+    )
+    assert not (site.root / "public").exists()
+
+
+@pytest.mark.parametrize("letter", ["n", "é", "𝄞"])  # 1, 2 and 4 bytes a character
+def test_atomic_writes_take_names_up_to_the_limit(tmp_path: Path, letter: str) -> None:
+    """Every name a file system takes can be written atomically (its temporary file's name
+    stays within the limit too, and differs from another long name's with the same start)."""
+    size = len(letter.encode())
+    names = [letter * ((NAME_MAX - 1) // size) + end for end in ("a", "b")]
+    for name in names:
+        assert len(os.fsencode(name)) <= NAME_MAX
+        write_atomic(tmp_path / name, name.encode())
+    stems = {temp_stem(name) for name in names}
+    assert len(stems) == 2
+    assert all(len(os.fsencode(f".{stem}.12345678.tmp")) <= NAME_MAX for stem in stems)
+    assert sorted(os.listdir(tmp_path)) == sorted(names)
+    assert [(tmp_path / name).read_text() for name in names] == names

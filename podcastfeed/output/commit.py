@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from podcastfeed.errors import ConfigError
-from podcastfeed.files import MANIFEST_NAME, write_atomic
+from podcastfeed.files import MANIFEST_NAME, temp_stem, write_atomic
 from podcastfeed.output import workers
 
 JOURNAL_NAME = ".podcastfeed-journal"
@@ -254,7 +254,7 @@ def _write_journal(path: Path, journal: dict[str, object], state: str) -> None:
 
 def _temp_name(path: str, token: str) -> str:
     folder, name = os.path.split(path)
-    return os.path.join(folder, f".{name}.{token}.tmp")
+    return os.path.join(folder, f".{temp_stem(name)}.{token}.tmp")
 
 
 def _roll_back(journal: dict[str, object], *, prune: bool = False) -> None:

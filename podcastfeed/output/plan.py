@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from podcastfeed import lock
 from podcastfeed.errors import ConfigError, EpisodeError, PodcastfeedError
-from podcastfeed.files import relative_name
+from podcastfeed.files import NAME_MAX, relative_name
 from podcastfeed.model import Episode, unpack
 from podcastfeed.render import page
 from podcastfeed.source import assets
@@ -66,12 +66,14 @@ def make_plan(
     read = _read_folders(settings)  # once, not once per asset (10,000 transcripts)
     for target in _inside_any([asset.target for asset in plan.assets], read, settings.root):
         _refuse_sources(target, settings, "an artwork, transcript or chapters file", read)
+    _refuse_long_names((str(asset.target) for asset in plan.assets), folder, root)
     site = Path(os.path.abspath(settings.site)) if settings.site else folder
     why = _shared(site, settings)
     if why is None:
         plan.site = site
         way = Path(os.path.relpath(folder, site)).as_posix()
         plan.pages = render_pages("" if way == "." else way + "/")
+        _refuse_long_names((p.path for p in plan.pages), site, root)
     elif settings.site is not None:
         raise ConfigError(
             f"[build] site must be a folder of its own: {relative_name(site, root)} {why}",
@@ -192,6 +194,22 @@ def stale(
     if lock_text != lock.dumps(new_lock):
         found.append(f"{shown(lock_path)} is out of date")
     return found
+
+
+def _refuse_long_names(paths: Iterable[str], folder: Path, root: Path) -> None:
+    """An error before anything is written for an output (`paths` under `folder`) whose name
+    no file system takes: made of an episode file's name (its transcript `<name>.html` is
+    longer than the `<name>.md` the file system took)."""
+    for path in paths:
+        if len(path) * 4 <= NAME_MAX:
+            continue  # (too short to hold such a name: most pages)
+        for name in path.split("/"):
+            if len(name) * 4 > NAME_MAX and (size := len(os.fsencode(name))) > NAME_MAX:
+                raise EpisodeError(
+                    f"cannot write {relative_name(folder / path, root)}: a name of {size} "
+                    f"bytes, and file systems take {NAME_MAX} at most",
+                    hint="it is made of an episode file's name: shorten that name",
+                )
 
 
 def _read_folders(settings: BuildSettings) -> list[tuple[Path, str]]:
