@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from podcastfeed.ids import podcast_guid
 from podcastfeed.net.limits import feed_limit
 from podcastfeed.source.cleanup import first_paragraph
 from podcastfeed.source.config import CONFIG_NAME
+from podcastfeed.source.scaffold import slugify
 from podcastfeed.values import parse_duration
 from podcastfeed.xmlns import CONTENT, ITUNES
 
@@ -73,11 +73,6 @@ def feed_toml(show: dict[str, Any], source: str, todos: dict[str, str] | None = 
     # what has no value to write (artwork the feed lacks): the TODO alone, for the user to add
     lines += [f"# TODO: {todo}" for key, todo in (todos or {}).items() if key not in show]
     return "\n".join(lines) + "\n"
-
-
-def slug(title: str) -> str:
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].rstrip("-") or "episode"
 
 
 def body_html(notes: str) -> str:
@@ -179,7 +174,7 @@ def plan(
     episodes: list[tuple[str, Item]] = []
     entries = []
     for item in sorted(items, key=lambda i: i.date, reverse=True):
-        base = f"episodes/{item.date.strftime('%Y-%m-%d')}-{slug(item.title)}"
+        base = f"episodes/{item.date.strftime('%Y-%m-%d')}-{slugify(item.title)}"
         name, n = f"{base}.html", next_number.get(base, 1)
         if n > 1:
             name = f"{base}-{n}.html"
