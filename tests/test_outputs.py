@@ -401,3 +401,32 @@ def test_atomic_writes_take_names_up_to_the_limit(tmp_path: Path, letter: str) -
     assert all(len(os.fsencode(f".{stem}.12345678.tmp")) <= NAME_MAX for stem in stems)
     assert sorted(os.listdir(tmp_path)) == sorted(names)
     assert [(tmp_path / name).read_text() for name in names] == names
+
+
+@pytest.mark.parametrize("where", ["feed", "page"])
+def test_an_output_that_is_a_pipe_or_device_is_refused_without_waiting(
+    site: Site, where: str
+) -> None:
+    """`-o /dev/stdout` (or a pipe where a page goes) waited forever: the build read it to
+    see whether it held its own bytes. Now an error, and nothing written beside it."""
+    site.episode("a")
+    public = site.root / "public"
+    public.mkdir()
+    fifo = public / ("feed.xml" if where == "feed" else "index.html")
+    os.mkfifo(fifo)
+    command = [sys.executable, "-m", "podcastfeed", "build", "-c", str(site.config), "-q"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"Error: cannot write public/{fifo.name}: it is not a file (a device, a pipe or a "
+        "socket)\n"
+        "  hint: move it away, or choose another output (-o FILE; -o - prints the feed)\n"
+    )
+    assert os.listdir(public) == [fifo.name]
+
+
+def test_a_device_as_the_feed_is_refused(site: Site) -> None:
+    site.episode("a")
+    code, stderr = _cli(site, "-o", os.devnull)
+    assert code == 1
+    assert stderr.startswith(f"Error: cannot write {os.devnull}: it is not a file")

@@ -22,6 +22,7 @@ import json
 import os
 import re
 import secrets
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,12 +148,25 @@ def check_writable(
                     f"cannot write {shown(path)}: {shown(Path(name))} is a file, not a folder",
                     hint="move it away, or choose another output folder ([build] output)",
                 )
-        if (os.path.dirname(str(path)) or ".") in missing or not os.path.lexists(path):
+        if (os.path.dirname(str(path)) or ".") in missing:
             continue
-        if path.is_dir() and not path.is_symlink():
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
+            continue  # not there (or not to be known: writing it says why)
+        if stat.S_ISLNK(mode):  # what it leads to; a link to a folder is replaced as a link
+            with contextlib.suppress(OSError):
+                target = os.stat(path).st_mode
+                mode = mode if stat.S_ISDIR(target) else target
+        if stat.S_ISDIR(mode):
             raise ConfigError(
                 f"cannot write {shown(path)}: a folder is in the way",
                 hint="move it away, or choose another output folder ([build] output)",
+            )
+        if not stat.S_ISREG(mode) and not stat.S_ISLNK(mode):
+            raise ConfigError(  # (reading a pipe to compare its bytes would wait forever)
+                f"cannot write {shown(path)}: it is not a file (a device, a pipe or a socket)",
+                hint="move it away, or choose another output (-o FILE; -o - prints the feed)",
             )
         if output.listed and not manifest.owns(path) and not _looks_ours(path, output):
             raise ConfigError(
