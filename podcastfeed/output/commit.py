@@ -185,10 +185,7 @@ def _looks_ours(path: Path, output: Output) -> bool:
         return False
     if any(mark in head for mark in _MARKS):
         return True
-    try:
-        return path.read_bytes() == b"".join(output.content())
-    except OSError:
-        return False
+    return same_bytes(path, b"".join(output.content()))  # (by size first: a user's big file)
 
 
 def commit(
