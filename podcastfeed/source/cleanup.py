@@ -137,25 +137,42 @@ def _is_cruft(m: re.Match[str]) -> str:
 
 
 def _drop_empty_headings(markup: str) -> str:
-    """Headings with no text or image before the next heading of their level (or the end)."""
-    headings = list(_HEADING.finditer(markup))
-    dropped: list[tuple[int, int]] = []
-    for i in range(len(headings) - 1, -1, -1):
-        level, end = int(headings[i][1]), len(markup)
-        for later in headings[i + 1 :]:
-            if int(later[1]) <= level:
-                end = later.start()
-                break
-        region = markup[headings[i].end() : end]
-        for start, stop in reversed(dropped):  # spans after this heading, from the end
-            if headings[i].end() <= start < end:
-                offset = headings[i].end()
-                region = region[: start - offset] + region[stop - offset :]
+    """Headings with no text or image before the next heading of their level (or the end),
+    the headings dropped after them not counting. In time linear in the notes: a heading's
+    region holds only lower headings, so the regions of one level never overlap (50,000
+    headings took minutes when every region was cut from every later span dropped)."""
+    headings = [(int(m[1]), m.start(), m.end()) for m in _HEADING.finditer(markup)]
+    count = len(headings)
+    if not count:
+        return markup
+    ends = [len(markup)] * count  # where each region ends: the next heading of its level or up
+    upper: list[int] = []  # later headings, each of a level higher than the one after it
+    for i in range(count - 1, -1, -1):
+        while upper and headings[upper[-1]][0] > headings[i][0]:
+            upper.pop()
+        if upper:
+            ends[i] = headings[upper[-1]][1]
+        upper.append(i)
+    dropped = [False] * count
+    for i in range(count - 1, -1, -1):
+        pieces, at, j = [], headings[i][2], i + 1
+        while j < count and headings[j][1] < ends[i]:
+            if dropped[j]:
+                pieces.append(markup[at : headings[j][1]])
+                at = headings[j][2]
+            j += 1
+        region = markup[at : ends[i]] if not pieces else "".join(pieces) + markup[at : ends[i]]
         if not (_HAS_TEXT.match(region) or "<img" in region):
-            dropped.insert(0, headings[i].span())
-    for start, stop in reversed(dropped):
-        markup = markup[:start] + markup[stop:]
-    return markup
+            dropped[i] = True
+    if not any(dropped):
+        return markup
+    kept, at = [], 0
+    for (_level, start, stop), gone in zip(headings, dropped, strict=True):
+        if gone:
+            kept.append(markup[at:start])
+            at = stop
+    kept.append(markup[at:])
+    return "".join(kept)
 
 
 def _tidy(markup: str) -> str:
