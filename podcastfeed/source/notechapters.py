@@ -140,11 +140,29 @@ def chapters_from(
 
 
 def _lines(found: list[Topic], body: str, first_line: int) -> list[int]:
-    """Where each topic's time is in the file: searched for in order through the body."""
-    at, pos, out = first_line, 0, []
+    """Where each topic's time is in the file: searched for in order through the body, the
+    lines counted as the search goes (counted from the top for each, and a pattern compiled
+    for each, 30,000 times took 8 s)."""
+    line, counted, pos, out = first_line, 0, 0, []
     for topic in found:
-        m = re.compile(rf"(?<![\d:]){re.escape(topic.stamp)}(?![\d:])").search(body, pos)
-        if m is not None:
-            at, pos = first_line + body.count("\n", 0, m.start()), m.end()
-        out.append(at)
+        at = _stamp_at(body, topic.stamp, pos)
+        if at >= 0:
+            line += body.count("\n", counted, at)
+            counted, pos = at, at + len(topic.stamp)
+        out.append(line)
     return out
+
+
+def _stamp_at(body: str, stamp: str, pos: int) -> int:
+    """Where `stamp` stands in `body` from `pos` with no digit or colon touching it (as the
+    pattern (?<![\\d:])STAMP(?![\\d:]) finds it); -1 where nowhere."""
+    while (at := body.find(stamp, pos)) >= 0:
+        end = at + len(stamp)
+        if not (_touches(body[at - 1 : at]) or _touches(body[end : end + 1])):
+            return at
+        pos = at + 1
+    return -1
+
+
+def _touches(char: str) -> bool:
+    return char == ":" or char.isdecimal()  # (\d: every decimal digit, as str.isdecimal)
