@@ -339,3 +339,27 @@ def test_transcripts_copied_are_written_again_when_they_change(site: Site) -> No
     assert _run(site) == (0, "")
     assert copies[0].read_bytes() == source.read_bytes()
     assert _run(site, "--check") == (0, "")
+
+
+def test_links_that_loop_in_the_sources_do_not_stop_the_shortcut(built: Site) -> None:
+    """A link back up in the episodes or templates folder: the walk that records a build's
+    inputs followed it until the system refused (a traceback at every build). A template
+    reached through a link inside the templates folder is watched like the others."""
+    (built.episodes / "loop").symlink_to("..")
+    templates = built.root / "templates"
+    (templates / "loop").symlink_to(".")
+    (templates / "parts").mkdir()
+    (templates / "parts" / "part.html").write_text("one", encoding="utf-8")
+    (templates / "linked").symlink_to("parts")
+    include = TEMPLATE.replace("\n", "{% include 'linked/part.html' %}\n")
+    (templates / "index.html").write_text(include, encoding="utf-8")
+    _age(built)
+    assert _run(built) == (0, "")
+    pickle = built.root / ".podcastfeed-cache" / "build.pickle"
+    pickle.unlink()
+    assert _run(built) == (0, "")
+    assert not pickle.exists()  # nothing changed: the shortcut held
+    (templates / "parts" / "part.html").write_text("two", encoding="utf-8")
+    _age(built)
+    assert _run(built) == (0, "")
+    assert (built.root / "public" / "index.html").read_text(encoding="utf-8") == "Test Show: b a two"

@@ -83,21 +83,30 @@ def _walk(folder: Path, digest: Any, *, like_discovery: bool) -> int:
     listed in another order only costs a full build."""
     newest = 0
     todo = [str(folder)]
+    seen: set[tuple[int, int]] = set()  # folders walked: a link back up is not walked again
     while todo:
         current = todo.pop()
         numbers = array("q")
         try:
-            numbers.extend(_identity(os.stat(current)))
+            found = os.stat(current)
             entries = list(os.scandir(current))
         except OSError:
             digest.update(f"{current}\0missing\n".encode("utf-8", "surrogatepass"))
             continue
+        if (found.st_dev, found.st_ino) in seen:
+            continue
+        seen.add((found.st_dev, found.st_ino))
+        numbers.extend(_identity(found))
         names = [current]
         inner = like_discovery and current != str(folder)
         if inner and any(e.name == MANIFEST_NAME for e in entries):
             continue
         for entry in entries:
-            if entry.is_dir():
+            try:  # (discovery does not enter a linked folder; a template may be in one)
+                is_dir = entry.is_dir(follow_symlinks=not like_discovery)
+            except OSError:  # a link that loops or leads nowhere: no folder to walk
+                is_dir = False
+            if is_dir:
                 if not (like_discovery and entry.name.startswith(SKIPPED)):
                     todo.append(entry.path)
                 continue
