@@ -21,6 +21,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from podcastfeed import lock
 from podcastfeed.errors import ConfigError, EpisodeError, PodcastfeedError
@@ -72,7 +73,7 @@ def make_plan(
     if why is None:
         plan.site = site
         way = Path(os.path.relpath(folder, site)).as_posix()
-        plan.pages = render_pages("" if way == "." else way + "/")
+        plan.pages = render_pages("" if way == "." else quote(way) + "/")  # (an href)
         _refuse_long_names((p.path for p in plan.pages), site, root)
     elif settings.site is not None:
         raise ConfigError(

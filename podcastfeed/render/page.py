@@ -11,16 +11,16 @@ import contextlib
 import functools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
 
 from podcastfeed.errors import ConfigError
-from podcastfeed.model import AudioInfo, Episode, Show
+from podcastfeed.model import AudioInfo, Episode, Linked, LocalImage, Show
 from podcastfeed.render import pagefast
 from podcastfeed.render.feed import enclosure_for, sort_episodes
 from podcastfeed.values import format_clock
@@ -127,6 +127,8 @@ def _render(
     if not any(key.lower() == "podcastindex" for key, _url in show.subscribe):
         search = "https://podcastindex.org/search?type=url&q=" + quote(show.feed_url, safe="")
         apps.append(("Podcast Index", search))
+    if show.image_file is not None:  # its name as a URL path, as the episodes' files'
+        show = replace(show, image_file=_as_url(show.image_file))
     context = {"show": show, "episodes": views, "root": "", "assets": assets_path, "apps": apps}
     fast = _fast_pages(env, show, apps) if pages else None
     index = env.get_template("index.html")
@@ -289,6 +291,18 @@ def _demote(html: str, level: int) -> str:
     return _HEADING.sub(lambda m: f"<{m[1]}h{new[int(m[2])]}", html)
 
 
+_Published = TypeVar("_Published", Linked | None, LocalImage | None)
+
+
+def _as_url(found: _Published) -> _Published:
+    """A transcript, chapters file or image with its name in the feed's folder as a URL path
+    (templates join it to the assets path in an href), for a name with spaces, `#`, `?`, `%`."""
+    name = found.published_as if found is not None else None
+    if found is None or name is None or (url := quote(name)) == name:
+        return found
+    return replace(found, published_as=url)
+
+
 class _EpisodeView:
     """What the templates read of an episode; the notes are made only when a template asks
     (holding them for every episode of a large show at once would take GBs)."""
@@ -303,7 +317,8 @@ class _EpisodeView:
     ) -> None:
         self._episode = episode
         self.slug = slug
-        self.page_href = f"episodes/{slug}/index.html" if pages else None
+        # (hrefs are URLs: a file named "a #1.md" is at "episodes/a%20%231/index.html")
+        self.page_href = f"episodes/{quote(slug)}/index.html" if pages else None
         self._made = (audio, audio_src)  # the rest when a template first asks (_make): the
         # show page takes most episodes' blocks as rendered before (fragments.ShowBlocks)
 
@@ -337,8 +352,8 @@ class _EpisodeView:
             }
             for c in tags.inline_chapters
         ]
-        self.chapters_file = tags.chapters
-        self.transcripts = list(tags.transcripts)
+        self.chapters_file = _as_url(tags.chapters)
+        self.transcripts = [_as_url(t) for t in tags.transcripts]
         self.persons = list(tags.persons)
 
     # sanitized by shownotes.py (nh3): the one value not escaped

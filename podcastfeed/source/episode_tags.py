@@ -109,7 +109,7 @@ def read_episode_tags(
             else tv.table(value, tv.TABLE_KEYS["transcript"], {"url"})
         )
         url, path = local_or_url(data["url"])
-        suffix = Path(urlsplit(str(data["url"])).path).suffix.lower()
+        suffix = (path or Path(urlsplit(str(data["url"])).path)).suffix.lower()  # ("a #1.vtt")
         mime = tv.field(data, "type", lambda v: tv.text(v, 128)) or TRANSCRIPT_TYPES.get(suffix)
         if mime is None or mime not in TRANSCRIPT_TYPES.values():
             raise ValueError(
@@ -168,7 +168,7 @@ def read_episode_tags(
                 raise ValueError("'url' is a local file, but feed.toml sets no audio_base_url")
             written = url_path(ref, path, settings.source_folders)
             url = show.audio_base_url + quote(written, safe="/")
-        suffix = Path(urlsplit(ref).path).suffix.lower()
+        suffix = (path or Path(urlsplit(ref).path)).suffix.lower()  # (a file's: "a #1.ogg")
         mime = tv.field(data, "type", lambda v: tv.text(v, 128)) or MIME_BY_EXTENSION.get(suffix)
         if mime is None:
             raise ValueError(
