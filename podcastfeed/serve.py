@@ -71,9 +71,8 @@ class Preview:
                 relative = path.resolve().relative_to(root).as_posix()
             except ValueError:
                 return episode.audio.url  # outside the show folder: not served
-            url = "/audio/" + quote(relative)
-            audio[url] = path.resolve()
-            return url
+            audio["/audio/" + relative] = path.resolve()  # (a request's path, decoded)
+            return "/audio/" + quote(relative)
 
         started = time.perf_counter()
         try:

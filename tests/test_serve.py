@@ -122,3 +122,15 @@ def test_parse_range() -> None:
     assert _parse_range("bytes=10-", 10) == "invalid"
     assert _parse_range("bytes=0-1,4-5", 10) is None
     assert _parse_range("items=0-1", 10) is None
+
+
+def test_serve_plays_audio_whose_name_needs_quoting(site: Site) -> None:
+    """The sample show's `developer experience.mp3` answered 404: its player's src is quoted
+    ("%20"), the server looked the request's decoded path up among quoted ones."""
+    site.episode("spaced", audio=site.audio("sine-3s-cbr.mp3", "a b#1.mp3"))
+    with Served(site.config) as server:
+        page = requests.get(server.url, timeout=5).text
+        assert 'src="/audio/episodes/audio/a%20b%231.mp3"' in page
+        answer = requests.get(server.url + "audio/episodes/audio/a%20b%231.mp3", timeout=5)
+        assert answer.status_code == 200
+        assert answer.content == (site.episodes / "audio" / "a b#1.mp3").read_bytes()
