@@ -127,6 +127,16 @@ CASES: list[tuple[str, dict[str, object], dict[str, object]]] = [
     ),
     ("podcastindex/https", {CH: {"link": "<link>http://example.org/</link>"}}, {}),
     (
+        "podcastfeed/url-characters",
+        {IT: [{"t": '<podcast:transcript url="https://e.org/my t.vtt" type="text/vtt"/>'}]},
+        {IT: [{"t": '<podcast:transcript url="https://e.org/my%20t.vtt" type="text/vtt"/>'}]},
+    ),
+    (
+        "podcastfeed/url-characters",
+        {CH: {"link": "<link>https://exämple.org/</link>"}},
+        {CH: {"link": "<link>https://xn--exmple-cua.org/</link>"}},
+    ),
+    (
         "apple/description-length",
         {CH: {"description": f"<description>{'x' * 4001}</description>"}},
         {CH: {"description": f"<description>{'x' * 4000}</description>"}},
@@ -577,6 +587,33 @@ def test_checks_messages_name_value_and_hint() -> None:
     assert finding.hint == "write <itunes:explicit>true</itunes:explicit>"
     assert (finding.file, finding.line, finding.severity) == ("feed.xml", 8, "warning")
     assert finding.rule == "apple/explicit-legacy"
+
+
+@pytest.mark.parametrize(
+    ("url", "message", "hint"),
+    [
+        (
+            "https://cdn.example.org/My Episode.mp3",
+            "holds a space, which a URL cannot: https://cdn.example.org/My Episode.mp3",
+            "percent-encode it (%20), or rename the file without it",
+        ),
+        (
+            "https://cdn.exämple.org/a.mp3",
+            "holds 'ä', which a URL cannot: https://cdn.exämple.org/a.mp3",
+            "write the host as cdn.xn--exmple-cua.org",
+        ),
+        (
+            "https://cdn.example.org/épisode.mp3",
+            "holds 'é', which a URL cannot: https://cdn.example.org/épisode.mp3",
+            "percent-encode it (%C3%A9), or rename the file without it",
+        ),
+    ],
+)
+def test_checks_url_characters_say_how_to_write_it(url: str, message: str, hint: str) -> None:
+    enclosure = f'<enclosure url="{url}" length="9" type="audio/mpeg"/>'
+    [finding] = findings(make_feed(items=[{"enclosure": enclosure}]))
+    assert (finding.rule, finding.severity) == ("podcastfeed/url-characters", "warning")
+    assert (finding.message, finding.hint) == (f"<enclosure> {message}", hint)
 
 
 def test_checks_legacy_category_hint_names_the_new_one() -> None:

@@ -6,8 +6,10 @@ tags (explicit, block, complete) are in flags.py.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
+from urllib.parse import quote, urlsplit
 
 from lxml import etree
 
@@ -157,16 +159,10 @@ def owner_email(feed: Feed) -> Iterator[Hit]:
         )
 
 
-@rule(
-    "podcastindex/https",
-    "warning",
-    "Links, feed URL, artwork and media use https",
-    PI_SPEC,
-)
-def https(feed: Feed) -> Iterator[Hit]:
-    """The Podcast Index namespace requires `https:` for linked resources, and Apple fetches
-    artwork and media over https. Checked: the channel `link`, `atom:link rel="self"`,
-    `itunes:new-feed-url`, every `itunes:image`, every enclosure and `podcast:transcript`."""
+def _linked(feed: Feed) -> Iterator[tuple[etree._Element, str, str]]:
+    """The URLs apps fetch or follow, with their element and front-matter key: the channel
+    `link`, `atom:link rel="self"`, `itunes:new-feed-url`, every `itunes:image`, enclosure and
+    `podcast:transcript`."""
     channel = feed.channel
     checks: list[tuple[etree._Element | None, str | None, str]] = [
         (link := feed.find(channel, "link"), text_of(link), "link"),
@@ -184,13 +180,65 @@ def https(feed: Feed) -> Iterator[Hit]:
         for transcript in parent.iterchildren(*TRANSCRIPT_TAGS):
             checks.append((transcript, transcript.get("url"), "transcript"))
     for element, url, key in checks:
-        if element is not None and url and url.lower().startswith("http://"):
+        if element is not None and url:
+            yield element, url, key
+
+
+@rule(
+    "podcastindex/https",
+    "warning",
+    "Links, feed URL, artwork and media use https",
+    PI_SPEC,
+)
+def https(feed: Feed) -> Iterator[Hit]:
+    """The Podcast Index namespace requires `https:` for linked resources, and Apple fetches
+    artwork and media over https. Checked: the channel `link`, `atom:link rel="self"`,
+    `itunes:new-feed-url`, every `itunes:image`, every enclosure and `podcast:transcript`."""
+    for element, url, key in _linked(feed):
+        if url.lower().startswith("http://"):
             yield Hit(
                 element,
                 f"<{_name(element)}> is not https: {url}",
                 hint="serve it over https",
                 key=key,
             )
+
+
+#: What a URL cannot hold as written (RFC 3986 section 2): spaces and controls, the
+#: characters it excludes, and anything not ASCII.
+_NOT_IN_URL = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f-\U0010ffff]')
+
+
+@rule(
+    "podcastfeed/url-characters",
+    "warning",
+    "URLs hold no spaces or other characters a URL cannot",
+    "https://www.rfc-editor.org/rfc/rfc3986#section-2",
+)
+def url_characters(feed: Feed) -> Iterator[Hit]:
+    """A URL with a space, a quote or a non-ASCII letter (`https://cdn.example.org/My
+    Episode.mp3`) is not a URL until it is percent-encoded: some apps and directories encode
+    it themselves, others fail to fetch it or refuse the feed. Checked: the URLs
+    podcastindex/https checks."""
+    for element, url, key in _linked(feed):
+        if found := _NOT_IN_URL.search(url):
+            shown = "a space" if found[0] == " " else repr(found[0])
+            yield Hit(
+                element,
+                f"<{_name(element)}> holds {shown}, which a URL cannot: {url}",
+                hint=_url_hint(url, found[0]),
+                key=key,
+            )
+
+
+def _url_hint(url: str, char: str) -> str:
+    host = urlsplit(url).hostname or ""
+    if char in host:  # (an internationalised name: its ASCII form, as browsers send it)
+        try:
+            return f"write the host as {host.encode('idna').decode('ascii')}"
+        except UnicodeError:
+            return "write the host's name in ASCII"
+    return f"percent-encode it ({quote(char)}), or rename the file without it"
 
 
 @rule(
