@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -119,6 +120,15 @@ def load(path: Path) -> Lock:
         if not isinstance(prefix, str | None):
             raise ValueError(f"enclosure_prefix is not text (got {shorten(prefix)})")
     except json.JSONDecodeError as exc:
+        marker = re.search(r"^(?:<{7}|={7}|>{7})(?: |$)", text, re.MULTILINE)
+        if marker is not None:  # two branches that each added episodes, merged
+            raise EpisodeError(
+                "the lock holds a merge conflict",
+                source=path,
+                line=text.count("\n", 0, marker.start()) + 1,
+                hint="keep both sides' entries (each is one episode) and drop the marker "
+                "lines, or take one side (git checkout --theirs podcastfeed.lock) and build",
+            ) from exc
         raise EpisodeError(
             f"the lock is not valid JSON: {exc.msg}",
             source=path,

@@ -153,6 +153,32 @@ def test_lock_damaged_file_is_a_clear_error(site: Site) -> None:
     assert "restore it from git" in str(info.value)
 
 
+def test_lock_merge_conflict_is_named_and_one_side_builds(site: Site) -> None:
+    """Two branches that each published an episode, merged: git leaves both sides' entries
+    between conflict markers. Named as such, at the marker; one side's lock then builds,
+    keeping that side's guids and adding the other side's episode."""
+    site.episode("one", date="2024-01-01")
+    _publish(site)
+    path = site.root / lock.LOCK_NAME
+    ours = path.read_text(encoding="utf-8")
+    site.episode("two", date="2024-02-01", audio=site.audio("sine-2s.flac"))
+    _publish(site)
+    theirs = path.read_text(encoding="utf-8")
+    head, _, tail = ours.partition('  "episodes": [\n')
+    entries = theirs.partition('  "episodes": [\n')[2].removesuffix(tail)
+    conflict = f'{head}  "episodes": [\n<<<<<<< HEAD\n=======\n{entries}>>>>>>> other\n{tail}'
+    path.write_text(conflict, encoding="utf-8")
+    with pytest.raises(EpisodeError) as info:
+        build(site.config, now=NOW)
+    line = conflict[: conflict.index("<<<<<<<")].count("\n") + 1
+    assert str(info.value).startswith(f"{path.resolve()}:{line}: the lock holds a merge conflict")
+    assert "git checkout --theirs podcastfeed.lock" in str(info.value)
+    path.write_text(ours, encoding="utf-8")  # one side: the episode "two" is new to it
+    report = _publish(site)
+    assert [e.source.stem for e in report.published] == ["one", "two"]
+    assert path.read_text(encoding="utf-8") == theirs
+
+
 def test_lock_text_is_stable(site: Site) -> None:
     _two(site)
     _publish(site)
