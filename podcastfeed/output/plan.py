@@ -74,7 +74,6 @@ def make_plan(
         plan.site = site
         way = Path(os.path.relpath(folder, site)).as_posix()
         plan.pages = render_pages("" if way == "." else quote(way) + "/")  # (an href)
-        _refuse_long_names((p.path for p in plan.pages), site, root)
     elif settings.site is not None:
         raise ConfigError(
             f"[build] site must be a folder of its own: {relative_name(site, root)} {why}",
@@ -198,19 +197,19 @@ def stale(
 
 
 def _refuse_long_names(paths: Iterable[str], folder: Path, root: Path) -> None:
-    """An error before anything is written for an output (`paths` under `folder`) whose name
-    no file system takes: made of an episode file's name (its transcript `<name>.html` is
-    longer than the `<name>.md` the file system took)."""
+    """An error before anything is written for an output whose name no file system takes:
+    made of an episode file's name (its transcript `<name>.html` is longer than the
+    `<name>.md` the file system took). Only the last names: the folders above are the show's
+    own (its episode subfolders, transcripts/, …) or the output's, and pages are
+    `episodes/<the file's path>/index.html`."""
     for path in paths:
-        if len(path) * 4 <= NAME_MAX:
-            continue  # (too short to hold such a name: most pages)
-        for name in path.split("/"):
-            if len(name) * 4 > NAME_MAX and (size := len(os.fsencode(name))) > NAME_MAX:
-                raise EpisodeError(
-                    f"cannot write {relative_name(folder / path, root)}: a name of {size} "
-                    f"bytes, and file systems take {NAME_MAX} at most",
-                    hint="it is made of an episode file's name: shorten that name",
-                )
+        name = path[path.rfind("/") + 1 :]
+        if len(name) * 4 > NAME_MAX and (size := len(os.fsencode(name))) > NAME_MAX:
+            raise EpisodeError(
+                f"cannot write {relative_name(folder / path, root)}: a name of {size} "
+                f"bytes, and file systems take {NAME_MAX} at most",
+                hint="it is made of an episode file's name: shorten that name",
+            )
 
 
 def _read_folders(settings: BuildSettings) -> list[tuple[Path, str]]:
