@@ -281,6 +281,7 @@ def _environment(templates_dir: Path | None) -> jinja2.Environment:
 
 
 _HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+_PLAIN = re.compile(r"[A-Za-z0-9_./~-]*")  # what quote() leaves as it is
 
 
 def _demote(html: str, level: int) -> str:
@@ -318,7 +319,8 @@ class _EpisodeView:
         self._episode = episode
         self.slug = slug
         # (hrefs are URLs: a file named "a #1.md" is at "episodes/a%20%231/index.html")
-        self.page_href = f"episodes/{quote(slug)}/index.html" if pages else None
+        href = slug if _PLAIN.fullmatch(slug) else quote(slug)  # (10,000 quote calls: 6 ms)
+        self.page_href = f"episodes/{href}/index.html" if pages else None
         self._made = (audio, audio_src)  # the rest when a template first asks (_make): the
         # show page takes most episodes' blocks as rendered before (fragments.ShowBlocks)
 
