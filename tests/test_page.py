@@ -235,6 +235,45 @@ def test_page_broken_show_template_is_a_config_error(site: Site) -> None:
     assert not report.output.exists()  # nothing written
 
 
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("x\n{{ 1 / 0 }}\n", "template: ZeroDivisionError: division by zero"),
+        ('x\n{{ "%d" % "a" }}\n', "template: TypeError: %d format: a real number is required"),
+        ("x\n{% for i in range(10 ** 9) %}{% endfor %}\n", "template: OverflowError: Range too"),
+    ],
+)
+def test_page_show_template_raising_is_named_at_its_line(
+    site: Site, template: str, message: str
+) -> None:
+    """A template that fails while rendering (it printed a traceback) is named with its line;
+    a range no page needs is refused, not looped through."""
+    site.episode("a")
+    site.show('\n[build]\ntemplates = "templates"\n')
+    (site.root / "templates").mkdir()
+    (site.root / "templates" / "index.html").write_text(template)
+    report = build(site.config, now=NOW, check=False)
+    with pytest.raises(ConfigError) as info:
+        write_report(report)
+    assert str(info.value).startswith(f"{site.root / 'templates' / 'index.html'}:2: {message}")
+    assert not report.output.exists()
+
+
+def test_page_show_templates_cannot_reach_python(site: Site) -> None:
+    """A theme's template from elsewhere runs sandboxed: Python's internals (and through them
+    os.system) are out of its reach while the build runs, in CI too."""
+    site.episode("a")
+    site.show('\n[build]\ntemplates = "templates"\n')
+    (site.root / "templates").mkdir()
+    reach = "{{ show.__class__.__init__.__globals__['os'].system('touch pwned') }}"
+    (site.root / "templates" / "index.html").write_text(reach)
+    report = build(site.config, now=NOW, check=False)
+    with pytest.raises(ConfigError, match=r"template: access to attribute .* is unsafe"):
+        write_report(report)
+    assert not (site.root / "pwned").exists()
+    assert not Path("pwned").exists()
+
+
 def test_build_check_notices_a_stale_page(site: Site) -> None:
     site.episode("a")
     runner = CliRunner()

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from markupsafe import Markup
 
-from podcastfeed.render import page, pagefast
+from podcastfeed.render import page, pagefast, templating
 
 NASTY = [
     "",
@@ -91,7 +91,7 @@ def _show(rng: random.Random) -> SimpleNamespace:
 
 
 def test_pagefast_blocks_are_jinjas_on_hostile_episodes() -> None:
-    env = page._environment(None)
+    env = templating.environment(None)
     template = env.get_template("_episode.html")
     rng = random.Random(18)
     for _ in range(3000):
@@ -105,7 +105,7 @@ def test_pagefast_blocks_are_jinjas_on_hostile_episodes() -> None:
 
 
 def test_pagefast_pages_are_jinjas_on_hostile_episodes() -> None:
-    env = page._environment(None)
+    env = templating.environment(None)
     template = env.get_template("episode.html")
     rng = random.Random(1818)
     for _ in range(100):
@@ -131,6 +131,6 @@ def test_pagefast_digests_are_the_packaged_templates(name: str) -> None:
 
 def test_pagefast_not_used_for_a_shows_own_episode_template(tmp_path: Path) -> None:
     (tmp_path / "_episode.html").write_text("<p>own {{ e.title }}</p>\n", encoding="utf-8")
-    assert page._packaged(page._environment(None), pagefast.NAMES)
-    assert not page._packaged(page._environment(tmp_path), pagefast.NAMES)
-    assert page._packaged(page._environment(tmp_path), ("base.html", "episode.html"))
+    assert page._packaged(templating.environment(None), pagefast.NAMES)
+    assert not page._packaged(templating.environment(tmp_path), pagefast.NAMES)
+    assert page._packaged(templating.environment(tmp_path), ("base.html", "episode.html"))

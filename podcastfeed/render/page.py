@@ -7,7 +7,6 @@ they are the one value marked safe. Same inputs, same bytes: no clock, episodes 
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -19,9 +18,8 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from podcastfeed.errors import ConfigError
 from podcastfeed.model import AudioInfo, Episode, Linked, LocalImage, Show
-from podcastfeed.render import pagefast
+from podcastfeed.render import pagefast, templating
 from podcastfeed.render.feed import enclosure_for, sort_episodes
 from podcastfeed.values import format_clock
 
@@ -102,9 +100,9 @@ def render_pages(
             the template and line; `config_path` when there is no better place). A template
             that another includes is loaded while the page renders: the Page raises it then.
     """
-    with _template_errors(templates_dir, config_path):
+    with templating.template_errors(templates_dir, config_path):
         found = _render(show, episodes, audio, pages, templates_dir, audio_src, assets_path, blocks)
-    return [Page(p.path, _guarded(p.render, templates_dir, config_path)) for p in found]
+    return [Page(p.path, templating.guarded(p.render, templates_dir, config_path)) for p in found]
 
 
 def _render(
@@ -117,7 +115,7 @@ def _render(
     assets_path: str,
     blocks: Blocks | None,
 ) -> list[Page]:
-    env = _environment(templates_dir)
+    env = templating.environment(templates_dir)
     env.globals["episode_block"] = _episode_block(env, None if audio_src else blocks, assets_path)
     views = [
         _EpisodeView(episode, episode_slug(episode), audio, audio_src, pages)
@@ -212,72 +210,6 @@ def _episode_block(env: jinja2.Environment, blocks: Blocks | None, assets_path: 
 
 _TEMPLATES = Path(__file__).parent.parent / "templates"
 _PACKAGED_EPISODE = str(_TEMPLATES / "_episode.html")
-
-
-def _guarded(
-    render: Callable[[], Iterator[str]], templates_dir: Path | None, config_path: Path | None
-) -> Callable[[], Iterator[str]]:
-    def run() -> Iterator[str]:
-        with _template_errors(templates_dir, config_path):
-            yield from render()
-
-    return run
-
-
-@contextlib.contextmanager
-def _template_errors(templates_dir: Path | None, config_path: Path | None) -> Iterator[None]:
-    """Jinja2's errors as ConfigErrors naming the template and line."""
-    try:
-        yield
-    except jinja2.TemplateSyntaxError as exc:
-        where = Path(exc.filename) if exc.filename else templates_dir
-        raise ConfigError(f"template: {exc.message}", source=where, line=exc.lineno) from exc
-    except jinja2.TemplateError as exc:
-        raise ConfigError(f"template: {exc}", source=templates_dir or config_path) from exc
-    except RecursionError as exc:
-        raise ConfigError(
-            "template: a template extends or includes itself",
-            source=templates_dir,
-            hint='extend the packaged one by name: {% extends "podcastfeed/index.html" %}',
-        ) from exc
-
-
-class _InsideLoader(jinja2.FileSystemLoader):
-    """The show's templates, refusing a template that a symbolic link leads out of the folder
-    (it would be published: `{% include "notes.txt" %}` linked to /etc/passwd)."""
-
-    def __init__(self, folder: Path) -> None:
-        super().__init__(folder)
-        self.folder = folder.resolve()
-
-    def get_source(
-        self, environment: jinja2.Environment, template: str
-    ) -> tuple[str, str, Callable[[], bool]]:
-        source, filename, uptodate = super().get_source(environment, template)
-        if not Path(filename).resolve().is_relative_to(self.folder):
-            raise jinja2.TemplateError(
-                f"{template} is outside the templates folder (a link leads to "
-                f"{Path(filename).resolve()})"
-            )
-        return source, filename, uptodate
-
-
-def _environment(templates_dir: Path | None) -> jinja2.Environment:
-    # The package's templates also answer as "podcastfeed/<name>", so a show's own index.html
-    # can extend the one it replaces.
-    package = jinja2.PackageLoader("podcastfeed", "templates")
-    loaders: list[jinja2.BaseLoader] = [package, jinja2.PrefixLoader({"podcastfeed": package})]
-    if templates_dir is not None:
-        loaders.insert(0, _InsideLoader(templates_dir))
-    return jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-        auto_reload=False,  # one build: not a stat of each included template for each page
-    )
 
 
 _HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
