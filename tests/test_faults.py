@@ -211,3 +211,45 @@ def test_two_builds_started_together_one_fails_clearly_and_one_wins(tmp_path: Pa
             assert code == 1
             assert "another build is running in this show (process " in stderr
     assert _state(root) == _state(reference)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("group", [False, True], ids=["build", "process group"])
+def test_sigterm_while_writing_rolls_back_says_so_and_exits_143(
+    tmp_path: Path, group: bool
+) -> None:
+    """SIGTERM (a CI runner cancelling the job, `timeout`, `docker stop`) once the build is
+    writing its files, to the build or to its whole process group (its writers too): the same
+    roll-back as Ctrl-C, one line, exit 143, no journal or temporary file left."""
+    root = tmp_path / "show"
+    _write_show(root, 300)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "podcastfeed",
+            "build",
+            "-q",
+            "-j",
+            "2",
+            "-c",
+            str(root / "feed.toml"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    journal = root / "public" / commit.JOURNAL_NAME
+    deadline = time.monotonic() + 60
+    while not journal.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.0005)
+    (os.killpg if group else os.kill)(process.pid, signal.SIGTERM)
+    code, stderr = _finish(process)
+    assert code == 143, stderr
+    assert stderr.splitlines()[-1] == (
+        "Interrupted; the previous feed, lock and pages are as they were"
+    )
+    assert "Traceback" not in stderr
+    assert not [p for p in root.rglob("*") if p.name.endswith(".tmp")]
+    assert not journal.exists()
+    assert not (root / "public" / "feed.xml").exists()
