@@ -20,22 +20,18 @@ import contextlib
 import functools
 import json
 import os
-import re
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from podcastfeed.errors import ConfigError
-from podcastfeed.files import MANIFEST_NAME, write_atomic
+from podcastfeed.files import JOURNAL_NAME, MANIFEST_NAME, is_leftover, write_atomic
 from podcastfeed.output import workers
 
-JOURNAL_NAME = ".podcastfeed-journal"
 FORMAT = 1
 #: Marks of files podcastfeed wrote before it kept a manifest (its feed and its pages).
 _MARKS = (b"<generator>podcastfeed", b'<meta name="generator" content="podcastfeed">')
-#: Temporary files of `files.atomic_writer` (mkstemp: 8 random characters).
-_STRAY = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 
 
 @dataclass
@@ -316,6 +312,6 @@ def _sweep(folder: Path | str) -> None:
     except OSError:
         return
     for name in names:
-        if name.endswith(".tmp") and _STRAY.match(name):  # (8,000 transcripts in a folder)
+        if name.endswith(".tmp") and is_leftover(name):  # (8,000 transcripts in a folder)
             with contextlib.suppress(OSError):
                 os.unlink(os.path.join(folder, name))
