@@ -69,6 +69,15 @@ def is_leftover(name: str) -> bool:
     return name == JOURNAL_NAME or (name.endswith(".tmp") and _LEFTOVER.match(name) is not None)
 
 
+def target_of(path: str) -> str:
+    """The file a temporary file of ours (`.NAME.XXXXXXXX.tmp`) is to become, for a message
+    about it: the user knows NAME; `path` itself when it is no such name."""
+    folder, name = os.path.split(path)
+    if name.endswith(".tmp") and _LEFTOVER.match(name):
+        return os.path.join(folder, name[1 : -len(".XXXXXXXX.tmp")])
+    return path
+
+
 def relative_name(path: Path, root: Path) -> str:
     """`path` as the user knows it: relative to the show folder `root` when inside it."""
     if os.sep == "/":  # the string's prefix is the lexical relative_to (a build calls this

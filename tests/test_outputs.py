@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -352,3 +353,33 @@ def test_a_file_where_an_output_folder_goes_stops_the_build_before_any_write(
     assert code == 1
     assert "public/episodes is a file, not a folder" in stderr
     assert (public / "index.html").read_bytes() == index  # nothing was written
+
+
+def _file_size_limit() -> None:
+    resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))  # (Python ignores SIGXFSZ)
+
+
+def test_a_write_that_fails_names_the_output_and_replaces_nothing(site: Site) -> None:
+    """A write whose error names no file (a full disk; here the file size limit, EFBIG) names
+    the output it was writing, not the feed nor its temporary copy; nothing is replaced."""
+    site.episode("a")
+    cue = "00:00.000 --> 00:01.000\nHi\n\n"
+    (site.episodes / "a.vtt").write_text("WEBVTT\n\n" + cue)
+    assert _cli(site)[0] == 0
+    before = snapshot(site.root, "public", "podcastfeed.lock")
+    (site.episodes / "a.vtt").write_text("WEBVTT\n\n" + cue * 4000)  # 100 KB
+    done = subprocess.run(
+        [sys.executable, "-m", "podcastfeed", "build", "-q", "-c", "feed.toml"],
+        cwd=site.root,
+        capture_output=True,
+        text=True,
+        preexec_fn=_file_size_limit,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "Error: cannot write public/transcripts/a.vtt: File too large",
+        "Nothing was replaced: the previous feed, lock and pages are as they were",
+    ]
+    assert snapshot(site.root, "public", "podcastfeed.lock") == before
+    assert not [p for p in site.root.rglob("*") if p.name.endswith(".tmp")]

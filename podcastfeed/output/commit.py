@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from podcastfeed.errors import ConfigError
-from podcastfeed.files import JOURNAL_NAME, MANIFEST_NAME, is_leftover, write_atomic
+from podcastfeed.files import JOURNAL_NAME, MANIFEST_NAME, is_leftover, target_of, write_atomic
 from podcastfeed.output import workers
 
 FORMAT = 1
@@ -211,15 +211,20 @@ def commit(
         _write_journal(journal_path, journal, "prepare")
         workers.write_temps(temps, writes, jobs, created)
         _write_journal(journal_path, journal, "commit")
-    except BaseException:
+    except BaseException as exc:
         _roll_back(journal)
         with contextlib.suppress(OSError):
             journal_path.unlink()
         for folder in reversed(created):
             with contextlib.suppress(OSError):
                 folder.rmdir()
+        _name_output(exc)
         raise
-    _roll_forward(journal, manifest.folder)
+    try:
+        _roll_forward(journal, manifest.folder)
+    except OSError as exc:
+        _name_output(exc)
+        raise
     journal_path.unlink()
     return removed
 
@@ -233,14 +238,24 @@ def recover(folder: Path, *others: Path) -> None:
     except (OSError, UnicodeDecodeError, ValueError):
         journal = None
     if isinstance(journal, dict) and journal.get("format") == FORMAT:
-        if journal.get("state") == "commit":
-            _roll_forward(journal, Path(str(journal["folder"])))
-        else:
-            _roll_back(journal, prune=True)
+        try:
+            if journal.get("state") == "commit":
+                _roll_forward(journal, Path(str(journal["folder"])))
+            else:
+                _roll_back(journal, prune=True)
+        except OSError as exc:
+            _name_output(exc)
+            raise
     with contextlib.suppress(OSError):
         path.unlink()
     for each in (folder, *others):
         _sweep(each)
+
+
+def _name_output(exc: BaseException) -> None:
+    """An error about a temporary file names the output it was to become (the user's file)."""
+    if isinstance(exc, OSError) and isinstance(exc.filename, str):
+        exc.filename = target_of(exc.filename)
 
 
 def _write_journal(path: Path, journal: dict[str, object], state: str) -> None:
