@@ -253,3 +253,54 @@ def test_sigterm_while_writing_rolls_back_says_so_and_exits_143(
     assert not [p for p in root.rglob("*") if p.name.endswith(".tmp")]
     assert not journal.exists()
     assert not (root / "public" / "feed.xml").exists()
+
+
+SWITCHING = """\
+import sys
+from pathlib import Path
+from podcastfeed.output import commit
+
+folder, what = Path(sys.argv[1]), sys.argv[2].encode()
+files = [folder / f"d{n % 20}" / f"f{n}.html" for n in range(3000)]
+outputs = [commit.Output(path, commit.given(what), durable=False) for path in files]
+try:
+    commit.commit(commit.read_manifest(folder), outputs, [])
+except KeyboardInterrupt as exc:
+    print(str(exc), flush=True)
+    sys.exit(130)
+"""
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_the_files_are_switched_waits_for_the_switch(tmp_path: Path) -> None:
+    """Ctrl-C (or SIGTERM) that comes while the files are renamed into place takes effect once
+    they all are, and says so: the folder is all the new build's, with no journal left (it was
+    a mix of both, the journal left for the next build to finish, under a message that the
+    previous files were as they were)."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    assert subprocess.run([sys.executable, "-c", SWITCHING, str(folder), "old"]).returncode == 0
+    journal = folder / commit.JOURNAL_NAME
+    for _attempt in range(5):
+        process = subprocess.Popen(
+            [sys.executable, "-c", SWITCHING, str(folder), "new"], stdout=subprocess.PIPE
+        )
+        while process.poll() is None:
+            try:
+                if '"state": "commit"' in journal.read_text():
+                    break
+            except OSError:
+                continue
+        process.send_signal(signal.SIGINT)
+        out, _err = process.communicate(timeout=60)
+        if process.returncode == 0:  # it came after the switch: once more
+            continue
+        assert process.returncode == 130
+        break
+    else:
+        pytest.fail("the signal never came while the files were switched")
+    contents = {path.read_bytes() for path in folder.rglob("f*.html")}
+    assert contents == {b"new"}
+    assert not journal.exists()
+    assert not [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
+    assert out.decode().strip() == commit.SWITCHED

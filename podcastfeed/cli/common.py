@@ -97,7 +97,8 @@ def handled(
 ) -> Command:
     """`function` under the one error handler of every command: a PodcastfeedError prints its
     message(s) and exits with its code (after `on_error` wrote what the command's stdout
-    format says about it), Ctrl-C prints `interrupted` and exits 130 (SIGTERM likewise, 143),
+    format says about it), Ctrl-C prints `interrupted` (or what the interrupt says: commit.py's
+    once its files are switched) and exits 130 (SIGTERM likewise, 143),
     and `--debug` (the `debug` argument, where a command has it) adds the traceback. Anything
     else keeps its traceback: a bug, not a user's mistake."""
 
@@ -119,7 +120,7 @@ def handled(
         except KeyboardInterrupt as exc:
             if debug:
                 traceback.print_exception(exc, file=sys.stderr)
-            err(interrupted)
+            err(str(exc) or interrupted)  # (commit.py's says its files are switched)
             code = ExitCode.TERMINATED if isinstance(exc, Terminated) else ExitCode.INTERRUPTED
             raise typer.Exit(int(code)) from None
         finally:
