@@ -153,6 +153,17 @@ def test_lock_damaged_file_is_a_clear_error(site: Site) -> None:
     assert "restore it from git" in str(info.value)
 
 
+def test_lock_replaced_by_a_folder_is_a_one_line_error(site: Site) -> None:
+    _two(site)
+    _publish(site)
+    (site.root / lock.LOCK_NAME).unlink()
+    (site.root / lock.LOCK_NAME).mkdir()
+    with pytest.raises(EpisodeError) as info:
+        build(site.config, now=NOW)
+    path = site.root.resolve() / lock.LOCK_NAME
+    assert str(info.value) == f"{path}: cannot read the lock: Is a directory"
+
+
 def test_lock_text_is_stable(site: Site) -> None:
     _two(site)
     _publish(site)
