@@ -4,6 +4,7 @@ makes the same bytes as one that was never interrupted."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -78,10 +79,12 @@ def _clone(base: Path, work: Path) -> None:
 
 
 def _build(root: Path, *args: str) -> subprocess.Popen[bytes]:
+    """A build, in a process group of its own (with its parse and writer processes)."""
     return subprocess.Popen(
         [sys.executable, "-m", "podcastfeed", "build", "-q", "-c", str(root / "feed.toml"), *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        start_new_session=True,
     )
 
 
@@ -304,3 +307,68 @@ def test_ctrl_c_while_the_files_are_switched_waits_for_the_switch(tmp_path: Path
     assert not journal.exists()
     assert not [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
     assert out.decode().strip() == commit.SWITCHED
+
+
+def _started(process: subprocess.Popen[bytes], root: Path) -> None:
+    """Wait until the build holds the show's lock (its CLI has started: no interrupt lands in
+    Python's own start-up)."""
+    holder = root / CACHE / "build.lock"
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            if holder.read_text().strip() == str(process.pid):
+                return
+        time.sleep(0.002)
+
+
+@pytest.mark.slow
+def test_builds_interrupted_at_8_random_moments_finish_or_roll_back(tmp_path: Path) -> None:
+    """SIGINT or SIGTERM, to the build or to its whole process group (its writers too), at
+    random moments of a build that writes 280 pages: it exits 0 (or by the signal, once done),
+    130 or 143, interrupted with one line and no traceback; the files are the old build's or
+    the new one's, never a mix, with no journal or temporary file left; the next build makes
+    the new one."""
+    count = 240
+    base = tmp_path / "base"
+    _write_show(base, count)
+    assert _finish(_build(base))[0] == 0
+    old = _state(base)
+    reference = tmp_path / "reference"
+    _clone(base, reference)
+    allow = _edit(reference, count)
+    process = _build(reference, *allow)
+    _started(process, reference)
+    started = time.monotonic()
+    code, stderr = _finish(process)
+    duration = time.monotonic() - started
+    assert code == 0, stderr
+    new = _state(reference)
+    rng = random.Random(20261201)
+    seen = set()
+    for attempt in range(8):
+        work = tmp_path / f"interrupted{attempt}"
+        _clone(base, work)
+        _edit(work, count)
+        process = _build(work, *allow)
+        _started(process, work)
+        time.sleep(rng.uniform(0, duration))
+        how = (signal.SIGINT, signal.SIGTERM)[attempt % 2]
+        with contextlib.suppress(ProcessLookupError):
+            (os.killpg if attempt % 4 > 1 else os.kill)(process.pid, how)
+        code, stderr = _finish(process)
+        if code == -how:  # it came once the build had written its files and said so
+            assert stderr.splitlines()[-1].startswith("Wrote "), stderr
+            code = 0
+        assert code in (0, 128 + how), stderr
+        if code:
+            assert stderr.splitlines()[-1].startswith("Interrupted"), stderr
+            assert "Traceback" not in stderr
+        assert not (work / "public" / commit.JOURNAL_NAME).exists()
+        assert not [p for p in work.rglob("*") if p.name.endswith(".tmp")]
+        state = {k: v for k, v in _state(work).items() if k in old or k in new}
+        assert state in (old, new), "a mix of two builds"
+        seen.add("old" if state == old else "new")
+        assert _finish(_build(work, *allow))[0] == 0
+        assert _state(work) == new
+        shutil.rmtree(work)
+    assert "old" in seen  # (and "new" when the machine is not too busy)
