@@ -33,7 +33,8 @@ def map_in_workers(
 ) -> list[Result]:
     """`function` of each of `items`, in order, by `jobs` worker processes (ProcessPoolExecutor's
     map); `initializer(*initargs)` runs first in each."""
-    with ProcessPoolExecutor(jobs, initializer=_start, initargs=(initializer, initargs)) as pool:
+    start = (os.getpid(), initializer, initargs)  # (a worker may start after the build died)
+    with ProcessPoolExecutor(jobs, initializer=_start, initargs=start) as pool:
         blocking = hasattr(signal, "pthread_sigmask") and (
             threading.current_thread() is threading.main_thread()
         )
@@ -46,12 +47,11 @@ def map_in_workers(
         return list(results)
 
 
-def _start(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+def _start(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
     for each in _SIGNALS:
         signal.signal(each, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
-    parent = os.getppid()
 
     def watch() -> None:  # a killed build's workers would otherwise wait for work forever
         while os.getppid() == parent:
