@@ -98,9 +98,9 @@ def handled(
     """`function` under the one error handler of every command: a PodcastfeedError prints its
     message(s) and exits with its code (after `on_error` wrote what the command's stdout
     format says about it), Ctrl-C prints `interrupted` (or what the interrupt says: commit.py's
-    once its files are switched) and exits 130 (SIGTERM likewise, 143),
-    and `--debug` (the `debug` argument, where a command has it) adds the traceback. Anything
-    else keeps its traceback: a bug, not a user's mistake."""
+    once its files are switched) and exits 130 (SIGTERM likewise, 143), and `--debug` (the
+    `debug` argument, where a command has it) adds the traceback. Anything else keeps its
+    traceback: a bug, not a user's mistake."""
 
     @functools.wraps(function)
     def run(*args: Any, **kwargs: Any) -> Any:
