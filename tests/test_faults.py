@@ -309,6 +309,54 @@ def test_ctrl_c_while_the_files_are_switched_waits_for_the_switch(tmp_path: Path
     assert out.decode().strip() == commit.SWITCHED
 
 
+RECOVERING = """\
+import sys
+from pathlib import Path
+from podcastfeed.output import commit
+
+try:
+    commit.recover(Path(sys.argv[1]))
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_a_killed_build_s_switch_is_finished_waits_for_it(tmp_path: Path) -> None:
+    """The next build finishes the switch of one killed in the middle of it (its journal says
+    "commit"); Ctrl-C then waits for the last rename too: the folder is all the killed build's,
+    with no journal left (it was a mix again)."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    assert subprocess.run([sys.executable, "-c", SWITCHING, str(folder), "old"]).returncode == 0
+    journal = folder / commit.JOURNAL_NAME
+    for _attempt in range(5):
+        process = subprocess.Popen([sys.executable, "-c", SWITCHING, str(folder), "new"])
+        while process.poll() is None:
+            with contextlib.suppress(OSError):
+                if '"state": "commit"' in journal.read_text():
+                    process.kill()
+        process.wait()
+        if journal.exists():
+            break
+    else:
+        pytest.fail("no build was killed while it switched its files")
+    data = json.loads(journal.read_text())
+    temps = [
+        Path(name).with_name(f".{Path(name).name}.{data['token']}.tmp") for name in data["writes"]
+    ]
+    first = next(temp for temp in temps if temp.exists())
+    process = subprocess.Popen([sys.executable, "-c", RECOVERING, str(folder)])
+    while first.exists() and process.poll() is None:
+        pass
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=60) in (0, 130, -signal.SIGINT)  # (done before it came)
+    contents = {path.read_bytes() for path in folder.rglob("f*.html")}
+    assert contents == {b"new"}
+    assert not journal.exists()
+    assert not [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
+
+
 def _started(process: subprocess.Popen[bytes], root: Path) -> None:
     """Wait until the build holds the show's lock (its CLI has started: no interrupt lands in
     Python's own start-up)."""

@@ -280,10 +280,13 @@ def recover(folder: Path, *others: Path) -> None:
         journal = None
     if isinstance(journal, dict) and journal.get("format") == FORMAT:
         try:
-            if journal.get("state") == "commit":
-                _roll_forward(journal, Path(str(journal["folder"])))
-            else:
-                _roll_back(journal, prune=True)
+            with _shielded():  # (as when the killed build switched them)
+                if journal.get("state") == "commit":
+                    _roll_forward(journal, Path(str(journal["folder"])))
+                else:
+                    _roll_back(journal, prune=True)
+                with contextlib.suppress(OSError):
+                    path.unlink()
         except OSError as exc:
             _name_output(exc)
             raise
