@@ -20,6 +20,12 @@ class ExitCode(IntEnum):
     USAGE = 2  # bad arguments (click/typer use 2 as well)
     PROBE = 3  # audio unreadable or URL unreachable; often worth a retry
     INTERRUPTED = 130  # 128 + SIGINT
+    TERMINATED = 143  # 128 + SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI runner cancelling the job, `timeout`, `docker stop`), raised where Ctrl-C
+    would be, so that it is cleaned up as Ctrl-C is (cli/common.py)."""
 
 
 #: The most characters of a user's value a message shows (issue 12: a 2 GB value once was one).

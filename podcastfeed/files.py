@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -16,6 +17,11 @@ from typing import BinaryIO
 #: The list of files a build wrote into an output folder (output/commit.py keeps it); episode
 #: discovery skips a folder that holds one.
 MANIFEST_NAME = ".podcastfeed-manifest"
+#: The journal of a build's writes, beside the manifest while they are under way (commit.py).
+JOURNAL_NAME = ".podcastfeed-journal"
+#: Temporary files of `atomic_writer` (mkstemp: 8 random characters) and of a commit (a token
+#: of 8 hexadecimal digits).
+_LEFTOVER = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 
 
 #: Names episode discovery skips, folders and files (source/discovery.py).
@@ -76,6 +82,21 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], *, durable: bool = T
     with atomic_writer(path, durable=durable) as stream:
         for piece in [data] if isinstance(data, bytes) else data:
             stream.write(piece)
+
+
+def is_leftover(name: str) -> bool:
+    """Whether a file `name` is one a write killed mid-way leaves: a temporary file of ours, or
+    the journal of a commit."""
+    return name == JOURNAL_NAME or (name.endswith(".tmp") and _LEFTOVER.match(name) is not None)
+
+
+def target_of(path: str) -> str:
+    """The file a temporary file of ours (`.NAME.XXXXXXXX.tmp`) is to become, for a message
+    about it: the user knows NAME; `path` itself when it is no such name."""
+    folder, name = os.path.split(path)
+    if name.endswith(".tmp") and _LEFTOVER.match(name):
+        return os.path.join(folder, name[1 : -len(".XXXXXXXX.tmp")])
+    return path
 
 
 def relative_name(path: Path, root: Path) -> str:

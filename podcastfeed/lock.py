@@ -110,7 +110,8 @@ def load(path: Path) -> Lock:
     except FileNotFoundError:
         return Lock()
     except (OSError, UnicodeDecodeError) as exc:
-        raise EpisodeError(f"cannot read the lock: {exc}", source=path) from exc
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc  # (no path again)
+        raise EpisodeError(f"cannot read the lock: {why}", source=path) from exc
     try:
         data = json.loads(text)
         if data.get("podcastfeed_lock") != FORMAT:

@@ -3,12 +3,14 @@ prints."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from conftest import Site
 
 from podcastfeed.build import BuildReport, build, write_report
 from podcastfeed.lock import LOCK_NAME
+from podcastfeed.output import commit
 from podcastfeed.output.plan import check_current
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
@@ -43,3 +45,27 @@ def test_check_current_words_the_feed_difference(site: Site) -> None:
     stale = _check(build(site.config, now=NOW, use_cache=False))
     assert stale[0] == "feed.xml is out of date:"
     assert any("Second light" in line for line in stale[1:])
+
+
+def test_check_current_reports_a_switch_a_killed_build_left_half_done(site: Site) -> None:
+    """Killed after its new manifest was in place, before it removed the page of an episode
+    that left the feed: every file it checks is current, but that page is still there."""
+    site.episode("a")
+    site.episode("b", audio=site.audio("sine-3s-cbr.mp3", "b.mp3"))
+    write_report(build(site.config, now=NOW, use_cache=False))
+    public = site.root / "public"
+    page = public / "episodes" / "b" / "index.html"
+    kept = page.read_bytes()
+    (site.episodes / "b.md").unlink()
+    report = build(site.config, now=NOW, use_cache=False, allow_changes=["b"])
+    write_report(report)
+    page.parent.mkdir(parents=True)  # as the killed build left it
+    page.write_bytes(kept)
+    journal = {"format": commit.FORMAT, "token": "0123abcd", "folder": str(public)}
+    journal |= {"writes": [], "removes": [str(page)], "state": "commit"}
+    (public / commit.JOURNAL_NAME).write_text(json.dumps(journal), encoding="utf-8")
+    stale = ".podcastfeed-journal: a build was killed while it switched its files"
+    assert _check(report) == [stale]
+    write_report(build(site.config, now=NOW, use_cache=False, allow_changes=["b"]))
+    assert not page.exists()
+    assert _check(report) == []

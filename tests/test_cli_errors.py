@@ -59,6 +59,22 @@ def test_handled_maps_ctrl_c_to_130(name: str, capsys: pytest.CaptureFixture[str
     assert capsys.readouterr().err == f"{interrupted}\n"
 
 
+def test_handled_maps_sigterm_to_143_as_ctrl_c(capsys: pytest.CaptureFixture[str]) -> None:
+    """SIGTERM (a CI job cancelled) is handled as Ctrl-C is: one line on stderr, exit 143;
+    the default action is back once the command ends."""
+
+    def body() -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # (the signal is handled at once)
+
+    run = handled(body, interrupted="Interrupted; nothing was replaced")
+    with pytest.raises(typer.Exit) as exit_info:
+        run()
+    assert exit_info.value.exit_code == ExitCode.TERMINATED == 143
+    assert capsys.readouterr().err == "Interrupted; nothing was replaced\n"
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
 def test_handled_prints_every_problem_of_a_failed_build(capsys: pytest.CaptureFixture[str]) -> None:
     problems = [
         Problem("error", "'date' must be a date", source="episodes/a.md", line=3),

@@ -4,6 +4,7 @@ makes the same bytes as one that was never interrupted."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -78,10 +79,12 @@ def _clone(base: Path, work: Path) -> None:
 
 
 def _build(root: Path, *args: str) -> subprocess.Popen[bytes]:
+    """A build, in a process group of its own (with its parse and writer processes)."""
     return subprocess.Popen(
         [sys.executable, "-m", "podcastfeed", "build", "-q", "-c", str(root / "feed.toml"), *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        start_new_session=True,
     )
 
 
@@ -211,3 +214,209 @@ def test_two_builds_started_together_one_fails_clearly_and_one_wins(tmp_path: Pa
             assert code == 1
             assert "another build is running in this show (process " in stderr
     assert _state(root) == _state(reference)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("group", [False, True], ids=["build", "process group"])
+def test_sigterm_while_writing_rolls_back_says_so_and_exits_143(
+    tmp_path: Path, group: bool
+) -> None:
+    """SIGTERM (a CI runner cancelling the job, `timeout`, `docker stop`) once the build is
+    writing its files, to the build or to its whole process group (its writers too): the same
+    roll-back as Ctrl-C, one line, exit 143, no journal or temporary file left."""
+    root = tmp_path / "show"
+    _write_show(root, 300)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "podcastfeed",
+            "build",
+            "-q",
+            "-j",
+            "2",
+            "-c",
+            str(root / "feed.toml"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    journal = root / "public" / commit.JOURNAL_NAME
+    deadline = time.monotonic() + 60
+    while not journal.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.0005)
+    (os.killpg if group else os.kill)(process.pid, signal.SIGTERM)
+    code, stderr = _finish(process)
+    assert code == 143, stderr
+    assert stderr.splitlines()[-1] == (
+        "Interrupted; the previous feed, lock and pages are as they were"
+    )
+    assert "Traceback" not in stderr
+    assert not [p for p in root.rglob("*") if p.name.endswith(".tmp")]
+    assert not journal.exists()
+    assert not (root / "public" / "feed.xml").exists()
+
+
+SWITCHING = """\
+import sys
+from pathlib import Path
+from podcastfeed.output import commit
+
+folder, what = Path(sys.argv[1]), sys.argv[2].encode()
+files = [folder / f"d{n % 20}" / f"f{n}.html" for n in range(3000)]
+outputs = [commit.Output(path, commit.given(what), durable=False) for path in files]
+try:
+    commit.commit(commit.read_manifest(folder), outputs, [])
+except KeyboardInterrupt as exc:
+    print(str(exc), flush=True)
+    sys.exit(130)
+"""
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_the_files_are_switched_waits_for_the_switch(tmp_path: Path) -> None:
+    """Ctrl-C (or SIGTERM) that comes while the files are renamed into place takes effect once
+    they all are, and says so: the folder is all the new build's, with no journal left (it was
+    a mix of both, the journal left for the next build to finish, under a message that the
+    previous files were as they were)."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    assert subprocess.run([sys.executable, "-c", SWITCHING, str(folder), "old"]).returncode == 0
+    journal = folder / commit.JOURNAL_NAME
+    for _attempt in range(5):
+        process = subprocess.Popen(
+            [sys.executable, "-c", SWITCHING, str(folder), "new"], stdout=subprocess.PIPE
+        )
+        while process.poll() is None:
+            try:
+                if '"state": "commit"' in journal.read_text():
+                    break
+            except OSError:
+                continue
+        process.send_signal(signal.SIGINT)
+        out, _err = process.communicate(timeout=60)
+        if process.returncode == 0:  # it came after the switch: once more
+            continue
+        assert process.returncode == 130
+        break
+    else:
+        pytest.fail("the signal never came while the files were switched")
+    contents = {path.read_bytes() for path in folder.rglob("f*.html")}
+    assert contents == {b"new"}
+    assert not journal.exists()
+    assert not [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
+    assert out.decode().strip() == commit.SWITCHED
+
+
+RECOVERING = """\
+import sys
+from pathlib import Path
+from podcastfeed.output import commit
+
+try:
+    commit.recover(Path(sys.argv[1]))
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_a_killed_build_s_switch_is_finished_waits_for_it(tmp_path: Path) -> None:
+    """The next build finishes the switch of one killed in the middle of it (its journal says
+    "commit"); Ctrl-C then waits for the last rename too: the folder is all the killed build's,
+    with no journal left (it was a mix again)."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    assert subprocess.run([sys.executable, "-c", SWITCHING, str(folder), "old"]).returncode == 0
+    journal = folder / commit.JOURNAL_NAME
+    for _attempt in range(5):
+        process = subprocess.Popen([sys.executable, "-c", SWITCHING, str(folder), "new"])
+        while process.poll() is None:
+            with contextlib.suppress(OSError):
+                if '"state": "commit"' in journal.read_text():
+                    process.kill()
+        process.wait()
+        if journal.exists():
+            break
+    else:
+        pytest.fail("no build was killed while it switched its files")
+    data = json.loads(journal.read_text())
+    temps = [
+        Path(name).with_name(f".{Path(name).name}.{data['token']}.tmp") for name in data["writes"]
+    ]
+    first = next(temp for temp in temps if temp.exists())
+    process = subprocess.Popen([sys.executable, "-c", RECOVERING, str(folder)])
+    while first.exists() and process.poll() is None:
+        pass
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=60) in (0, 130, -signal.SIGINT)  # (done before it came)
+    contents = {path.read_bytes() for path in folder.rglob("f*.html")}
+    assert contents == {b"new"}
+    assert not journal.exists()
+    assert not [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
+
+
+def _started(process: subprocess.Popen[bytes], root: Path) -> None:
+    """Wait until the build holds the show's lock (its CLI has started: no interrupt lands in
+    Python's own start-up)."""
+    holder = root / CACHE / "build.lock"
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            if holder.read_text().strip() == str(process.pid):
+                return
+        time.sleep(0.002)
+
+
+@pytest.mark.slow
+def test_builds_interrupted_at_8_random_moments_finish_or_roll_back(tmp_path: Path) -> None:
+    """SIGINT or SIGTERM, to the build or to its whole process group (its writers too), at
+    random moments of a build that writes 280 pages: it exits 0 (or by the signal, once done),
+    130 or 143, interrupted with one line and no traceback; the files are the old build's or
+    the new one's, never a mix, with no journal or temporary file left; the next build makes
+    the new one."""
+    count = 240
+    base = tmp_path / "base"
+    _write_show(base, count)
+    assert _finish(_build(base))[0] == 0
+    old = _state(base)
+    reference = tmp_path / "reference"
+    _clone(base, reference)
+    allow = _edit(reference, count)
+    process = _build(reference, *allow)
+    _started(process, reference)
+    started = time.monotonic()
+    code, stderr = _finish(process)
+    duration = time.monotonic() - started
+    assert code == 0, stderr
+    new = _state(reference)
+    rng = random.Random(20261201)
+    seen = set()
+    for attempt in range(8):
+        work = tmp_path / f"interrupted{attempt}"
+        _clone(base, work)
+        _edit(work, count)
+        process = _build(work, *allow)
+        _started(process, work)
+        time.sleep(rng.uniform(0, duration))
+        how = (signal.SIGINT, signal.SIGTERM)[attempt % 2]
+        with contextlib.suppress(ProcessLookupError):
+            (os.killpg if attempt % 4 > 1 else os.kill)(process.pid, how)
+        code, stderr = _finish(process)
+        if code == -how:  # it came once the build had written its files and said so
+            assert stderr.splitlines()[-1].startswith("Wrote "), stderr
+            code = 0
+        assert code in (0, 128 + how), stderr
+        if code:
+            assert stderr.splitlines()[-1].startswith("Interrupted"), stderr
+            assert "Traceback" not in stderr
+        assert not (work / "public" / commit.JOURNAL_NAME).exists()
+        assert not [p for p in work.rglob("*") if p.name.endswith(".tmp")]
+        state = {k: v for k, v in _state(work).items() if k in old or k in new}
+        assert state in (old, new), "a mix of two builds"
+        seen.add("old" if state == old else "new")
+        assert _finish(_build(work, *allow))[0] == 0
+        assert _state(work) == new
+        shutil.rmtree(work)
+    assert "old" in seen  # (and "new" when the machine is not too busy)

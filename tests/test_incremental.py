@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +18,7 @@ from conftest import DATA, Site
 from typer.testing import CliRunner
 
 from podcastfeed.cli import app
-from podcastfeed.output import skip
+from podcastfeed.output import commit, skip
 
 runner = CliRunner()
 TEMPLATE = "{{ show.title }}: {% for e in episodes %}{{ e.title }} {% endfor %}\n"
@@ -104,6 +106,41 @@ def test_a_corrupt_record_is_ignored_with_a_note(built: Site) -> None:
     code, stderr = _run(built)
     assert code == 0
     assert "unreadable build cache" in stderr
+
+
+KILLED_WRITE = """\
+import os, signal, sys
+from pathlib import Path
+from podcastfeed.output import commit
+
+folder = Path(sys.argv[1])
+manifest = commit.read_manifest(folder)
+
+def feed():
+    yield b"<?xml version='1.0' encoding='UTF-8'?>\\n<rss"
+    os.kill(os.getpid(), signal.SIGKILL)  # half the feed written
+
+commit.commit(manifest, [commit.Output(folder / "feed.xml", feed)], [])
+"""
+
+
+def test_what_a_killed_build_left_is_cleaned_up_though_nothing_changed(built: Site) -> None:
+    """A build the record does not stop (`--no-cache`, `--refresh` ...) killed while writing
+    leaves its journal and a temporary feed; the next build, with nothing changed, is a full
+    one that removes them (the record's replay left them there)."""
+    public = built.root / "public"
+    before = _outputs(built)
+    killed = subprocess.run([sys.executable, "-c", KILLED_WRITE, str(public)], check=False)
+    assert killed.returncode == -9
+    assert sorted(p.name for p in public.iterdir() if p.name.endswith(".tmp")) != []
+    assert (public / commit.JOURNAL_NAME).exists()
+    pickle = built.root / ".podcastfeed-cache" / "build.pickle"
+    pickle.unlink()
+    assert _run(built) == (0, "")
+    assert pickle.exists()  # the build ran (it wrote its cache again): not a replay
+    assert not [p for p in built.root.rglob("*") if p.name.endswith(".tmp")]
+    assert not (public / commit.JOURNAL_NAME).exists()
+    assert _outputs(built) == before
 
 
 def test_a_record_of_pages_with_values_of_other_types_only_costs_a_rewrite(

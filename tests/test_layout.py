@@ -25,7 +25,7 @@ LAYERS = [
     {"cache"},
     {"packs"},
     {"lock"},
-    {"errors", "model", "values", "ids", "files", "xmlns", "codekey"},
+    {"errors", "model", "values", "ids", "files", "xmlns", "codekey", "pools"},
 ]
 MAX_LINES = 400
 

@@ -179,6 +179,17 @@ def test_lock_merge_conflict_is_named_and_one_side_builds(site: Site) -> None:
     assert path.read_text(encoding="utf-8") == theirs
 
 
+def test_lock_replaced_by_a_folder_is_a_one_line_error(site: Site) -> None:
+    _two(site)
+    _publish(site)
+    (site.root / lock.LOCK_NAME).unlink()
+    (site.root / lock.LOCK_NAME).mkdir()
+    with pytest.raises(EpisodeError) as info:
+        build(site.config, now=NOW)
+    path = site.root.resolve() / lock.LOCK_NAME
+    assert str(info.value) == f"{path}: cannot read the lock: Is a directory"
+
+
 def test_lock_text_is_stable(site: Site) -> None:
     _two(site)
     _publish(site)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -430,3 +431,33 @@ def test_a_device_as_the_feed_is_refused(site: Site) -> None:
     code, stderr = _cli(site, "-o", os.devnull)
     assert code == 1
     assert stderr.startswith(f"Error: cannot write {os.devnull}: it is not a file")
+
+
+def _file_size_limit() -> None:
+    resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))  # (Python ignores SIGXFSZ)
+
+
+def test_a_write_that_fails_names_the_output_and_replaces_nothing(site: Site) -> None:
+    """A write whose error names no file (a full disk; here the file size limit, EFBIG) names
+    the output it was writing, not the feed nor its temporary copy; nothing is replaced."""
+    site.episode("a")
+    cue = "00:00.000 --> 00:01.000\nHi\n\n"
+    (site.episodes / "a.vtt").write_text("WEBVTT\n\n" + cue)
+    assert _cli(site)[0] == 0
+    before = snapshot(site.root, "public", "podcastfeed.lock")
+    (site.episodes / "a.vtt").write_text("WEBVTT\n\n" + cue * 4000)  # 100 KB
+    done = subprocess.run(
+        [sys.executable, "-m", "podcastfeed", "build", "-q", "-c", "feed.toml"],
+        cwd=site.root,
+        capture_output=True,
+        text=True,
+        preexec_fn=_file_size_limit,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "Error: cannot write public/transcripts/a.vtt: File too large",
+        "Nothing was replaced: the previous feed, lock and pages are as they were",
+    ]
+    assert snapshot(site.root, "public", "podcastfeed.lock") == before
+    assert not [p for p in site.root.rglob("*") if p.name.endswith(".tmp")]

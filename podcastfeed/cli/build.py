@@ -158,7 +158,8 @@ def build_command(
         try:
             target = write_report(report, Path(output) if output else None)
         except OSError as exc:
-            err(f"Error: cannot write {exc.filename or output or report.output}: {exc.strerror}")
+            name = Path(os.fsdecode(exc.filename or output or report.output))
+            err(f"Error: cannot write {shown(name, report.config.build.root)}: {exc.strerror}")
             err("Nothing was replaced: the previous feed, lock and pages are as they were")
             raise typer.Exit(int(ExitCode.CONTENT)) from None
         for note in report.notes:

@@ -3,17 +3,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
+import os
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
-from podcastfeed.errors import BuildFailed, ExitCode, PodcastfeedError, quote_name
+from podcastfeed.errors import BuildFailed, ExitCode, PodcastfeedError, Terminated, quote_name
 from podcastfeed.net.limits import DEFAULT_DEADLINE, mask_urls
 
 app = typer.Typer(
@@ -92,7 +97,8 @@ def handled(
 ) -> Command:
     """`function` under the one error handler of every command: a PodcastfeedError prints its
     message(s) and exits with its code (after `on_error` wrote what the command's stdout
-    format says about it), Ctrl-C prints `interrupted` and exits 130, and `--debug` (the
+    format says about it), Ctrl-C prints `interrupted` (or what the interrupt says: commit.py's
+    once its files are switched) and exits 130 (SIGTERM likewise, 143), and `--debug` (the
     `debug` argument, where a command has it) adds the traceback. Anything else keeps its
     traceback: a bug, not a user's mistake."""
 
@@ -105,7 +111,8 @@ def handled(
         thresholds = gc.get_threshold()
         gc.set_threshold(200_000, 30, 30)  # put back after: tests run commands in-process
         try:
-            return function(*args, **kwargs)
+            with _terminated_as_interrupted():
+                return function(*args, **kwargs)
         except PodcastfeedError as exc:
             if on_error is not None:
                 on_error(exc, kwargs)
@@ -113,13 +120,42 @@ def handled(
         except KeyboardInterrupt as exc:
             if debug:
                 traceback.print_exception(exc, file=sys.stderr)
-            err(interrupted)
-            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+            err(str(exc) or interrupted)  # (commit.py's says its files are switched)
+            code = ExitCode.TERMINATED if isinstance(exc, Terminated) else ExitCode.INTERRUPTED
+            raise typer.Exit(int(code)) from None
         finally:
             gc.set_threshold(*thresholds)
 
     run.interrupted = interrupted  # type: ignore[attr-defined]  # what the tests look for
     return run  # type: ignore[return-value]  # typer reads `function`'s signature through it
+
+
+@contextlib.contextmanager
+def _terminated_as_interrupted() -> Iterator[None]:
+    """SIGTERM raises Terminated (a KeyboardInterrupt) for the block, so that a build a CI
+    runner cancels rolls back and says so as on Ctrl-C, rather than dying with its temporary
+    files left for the next build. Only where SIGTERM has its default action (this process's
+    main thread; not when embedded by a program that handles it)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield
+        return
+    owner = os.getpid()
+
+    def terminate(signum: int, _frame: FrameType | None) -> None:
+        if os.getpid() != owner:  # a forked worker (parsing, probing): dies as it would have
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise Terminated
+
+    signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def shown(path: Path, root: Path) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Collection, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +19,7 @@ from podcastfeed.lock import Lock, Probe, fingerprint
 from podcastfeed.media.audio import probe_file
 from podcastfeed.model import AudioInfo, Episode
 from podcastfeed.net.limits import DEFAULT_DEADLINE, USER_AGENT
+from podcastfeed.pools import map_in_workers
 
 if TYPE_CHECKING:
     from requests import Session
@@ -140,8 +140,7 @@ def _measure_local(
         results.probes[_url(episode)] = probe
     paths = [path for _, path, _, _ in todo]
     if options.processes > 1 and len(paths) >= PARALLEL_THRESHOLD:
-        with ProcessPoolExecutor(max_workers=options.processes) as pool:
-            found = list(pool.map(_probe_quietly, paths, chunksize=16))
+        found = map_in_workers(_probe_quietly, paths, options.processes, chunksize=16)
     else:
         found = [_probe_quietly(path) for path in paths]
     for (episode, path, key, mark), result in zip(todo, found, strict=True):

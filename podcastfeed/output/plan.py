@@ -16,7 +16,9 @@ outputs out of the sources:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +27,7 @@ from urllib.parse import quote
 
 from podcastfeed import lock
 from podcastfeed.errors import ConfigError, EpisodeError, PodcastfeedError
-from podcastfeed.files import NAME_MAX, relative_name
+from podcastfeed.files import JOURNAL_NAME, NAME_MAX, relative_name
 from podcastfeed.model import Episode, unpack
 from podcastfeed.render import page
 from podcastfeed.source import assets
@@ -193,6 +195,11 @@ def stale(
         lock_text = None
     if lock_text != lock.dumps(new_lock):
         found.append(f"{shown(lock_path)} is out of date")
+    journal = plan.folder / JOURNAL_NAME  # (files it removes are in no list above)
+    with contextlib.suppress(OSError, ValueError):
+        data = json.loads(journal.read_bytes())
+        if isinstance(data, dict) and data.get("state") == "commit":
+            found.append(f"{shown(journal)}: a build was killed while it switched its files")
     return found
 
 

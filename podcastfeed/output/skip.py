@@ -15,10 +15,11 @@ stat fields a write always changes):
 
 `current` answers, with a few thousand `stat` calls and no parsing, whether all of that is
 as recorded; then the build's result is known already (the CLI prints the recorded warnings
-and summary). Anything else (a missing, corrupt or old record, one field that differs) means a
-full build. A file changed within a second of the build that recorded it is not trusted to
-show its change in its times (file systems stamp with a coarse clock): no record is written
-then, and the next build is a full one. (Only the mtime is judged so: a later change that
+and summary). Anything else (a missing, corrupt or old record, one field that differs, what a
+build killed while writing left: commit.py's journal or a temporary file) means a full build.
+A file changed within a second of the build that recorded it is not trusted to show its change
+in its times (file systems stamp with a coarse clock): no record is written then, and the next
+build is a full one. (Only the mtime is judged so: a later change that
 kept both the size and a racy mtime would still have to keep the ctime, which no write does.)
 """
 
@@ -37,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from podcastfeed.codekey import code_key
-from podcastfeed.files import MANIFEST_NAME, SKIPPED, write_atomic
+from podcastfeed.files import MANIFEST_NAME, SKIPPED, is_leftover, write_atomic
 from podcastfeed.lock import LOCK_NAME
 from podcastfeed.model import Episode
 from podcastfeed.source.config import BuildSettings, Config
@@ -260,6 +261,20 @@ def record(
             write_atomic(path, json.dumps(data).encode("utf-8"), durable=False)
 
 
+def _left_over(folders: Iterable[Path | str]) -> bool:
+    """Whether a build killed while writing left its journal or temporary files in the feed's
+    folder (the manifest's, the first output) or the cache folder (one that was not recorded:
+    `--no-cache`, `--refresh`, `--include-future` ...); they are below only beside a journal."""
+    for folder in folders:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        if any(is_leftover(name) for name in names):
+            return True
+    return False
+
+
 def current(snapshot: Snapshot, now: datetime) -> tuple[Replay | None, str | None]:
     """The recorded result when nothing the build depends on changed since it was recorded
     (else None), and a note when the record could not be read."""
@@ -277,6 +292,8 @@ def current(snapshot: Snapshot, now: datetime) -> tuple[Replay | None, str | Non
             return None, None
         if _stats(data["outputs"]) != data["output_stats"]:
             return None, None
+        if _left_over((os.path.dirname(data["outputs"][0]), snapshot.settings.cache_dir)):
+            return None, None  # the full build finishes or undoes what a killed one left
         return Replay(**data["replay"]), None
     except FileNotFoundError:
         return None, None

@@ -97,7 +97,7 @@ def _write_here(
 
 
 def _write_temp(temp: str, file: File) -> None:
-    """Write `file` into the new file `temp`."""
+    """Write `file` into the new file `temp` (an error names it: a full disk's does not)."""
     fd = writer.open_new(temp)
     try:  # the descriptor itself: a file object's fstat, ioctl and lseek, 20,000 times, add up
         pieces: list[bytes] = []
@@ -112,6 +112,9 @@ def _write_temp(temp: str, file: File) -> None:
             writer.write_all(fd, b"".join(pieces))
         if file.durable:
             os.fsync(fd)
+    except OSError as exc:
+        exc.filename = exc.filename or temp
+        raise
     finally:
         os.close(fd)
 

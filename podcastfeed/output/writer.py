@@ -42,10 +42,13 @@ def write_all(fd: int, data: bytes | memoryview) -> None:
 
 
 def write_bytes(temp: str | bytes, data: bytes | memoryview) -> None:
-    """`data` into the new file `temp`."""
+    """`data` into the new file `temp` (an error names it: a full disk's does not)."""
     fd = open_new(temp)
     try:
         write_all(fd, data)
+    except OSError as exc:
+        exc.filename = exc.filename or temp
+        raise
     finally:
         os.close(fd)
 

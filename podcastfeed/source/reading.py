@@ -5,10 +5,7 @@ unchanged is not parsed again), in worker processes when many files changed.
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,6 +13,7 @@ from podcastfeed import cache
 from podcastfeed.errors import EpisodeError, Problem
 from podcastfeed.files import relative_name
 from podcastfeed.model import Episode
+from podcastfeed.pools import map_in_workers
 from podcastfeed.source.config import Config
 from podcastfeed.source.discovery import find_episodes_and_siblings
 from podcastfeed.source.episodes import read_episode
@@ -31,15 +29,7 @@ _worker_config: Config | None = None
 
 def _start_worker(config: Config) -> None:
     global _worker_config  # one config per worker process, sent once
-    _worker_config = config
-    parent = os.getppid()
-
-    def watch() -> None:  # a killed build's workers would otherwise wait for work forever
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
+    _worker_config = config  # (pools.py stops the worker when the build dies)
 
 
 def _unusable_name(relative: str) -> Problem | None:
@@ -138,8 +128,14 @@ def read_all(
         for key, path, relative in todo
     ]
     if jobs > 1 and len(paths) >= PARALLEL_THRESHOLD:
-        with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(config,)) as pool:
-            parsed = list(pool.map(_read_in_worker, paths, chunksize=64))
+        parsed = map_in_workers(
+            _read_in_worker,
+            paths,
+            jobs,
+            chunksize=64,
+            initializer=_start_worker,
+            initargs=(config,),
+        )
     else:
         parsed = [_parse(job, config) for job in paths]
     for (pending, path, relative), (made, episode, found) in zip(todo, parsed, strict=True):
