@@ -1,5 +1,17 @@
-"""`python -m podcastfeed`."""
+"""`python -m podcastfeed`, and the `podcastfeed` command (pyproject's entry point)."""
 
-from podcastfeed.cli import app
+import sys
 
-app(prog_name="podcastfeed")
+
+def main() -> None:
+    try:  # Ctrl-C while the command starts (imports, typer making its commands): nothing done
+        from podcastfeed.cli import app
+
+        app(prog_name="podcastfeed")
+    except KeyboardInterrupt:  # (a command's own: handled by cli.common.handled)
+        sys.stderr.write("Interrupted\n")
+        raise SystemExit(130) from None  # (ExitCode.INTERRUPTED: not imported, maybe)
+
+
+if __name__ == "__main__":
+    main()

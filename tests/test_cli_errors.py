@@ -186,3 +186,23 @@ def test_ctrl_c_while_waiting_for_a_server_exits_130(
     assert done.returncode == 130, done.stderr
     assert done.stderr.splitlines()[-1] == message
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.slow  # a dozen processes interrupted as they start
+def test_ctrl_c_while_the_command_starts_prints_no_traceback(site: Site) -> None:
+    """Ctrl-C while the command imports its modules (the first ~0.2 s) printed a traceback
+    through typer's import; now "Interrupted", exit 130, at any moment but the interpreter's
+    own first milliseconds (Python's start-up and runpy's import of the package)."""
+    site.episode("a")
+    command = [sys.executable, "-m", "podcastfeed", "build", "-c", str(site.config)]
+    codes = set()
+    for delay in (0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3):
+        child = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        child.send_signal(signal.SIGINT)
+        stderr = child.communicate(timeout=60)[1]
+        frames = [line for line in stderr.splitlines() if line.startswith('  File "')]
+        late = [f for f in frames if "__main__.py" in f or "typer" in f or "/cli/" in f]
+        assert not late, stderr  # (runpy importing the package itself: Python's start-up)
+        codes.add(child.returncode)
+    assert codes <= {0, 130, -signal.SIGINT}  # (-2: Python's own start-up, or its exit)
