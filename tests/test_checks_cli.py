@@ -274,3 +274,15 @@ def test_check_own_full_feed_passes_the_namespace_and_podcast_tag_rules(site: Si
         ("apple/feed-moved", "the feed announces a move to https://new.example.org/feed.xml"),
         ("podcastindex/soundbite-length", "podcast:soundbite lasts 2 s (15 to 120 s advised)"),
     ]
+
+
+def test_check_duplicate_title_names_the_other_episode_file(site: Site) -> None:
+    """In the show's own check the other episode is named by its file, not by a line of a
+    feed the user never sees."""
+    site.episode("a", title="Same", date="2024-01-02", audio=site.audio("sine-3s-cbr.mp3", "a.mp3"))
+    site.episode("b", title="Same", date="2024-01-01", audio=site.audio("sine-3s-cbr.mp3", "b.mp3"))
+    result = runner.invoke(app, ["check", "-c", str(site.config), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    [finding] = _json(result)
+    assert finding["file"] == "episodes/b.md"
+    assert finding["message"] == "title 'Same' is used by an earlier episode too (episodes/a.md)"

@@ -200,6 +200,15 @@ class Feed:
     def findall(self, parent: etree._Element, path: str) -> list[etree._Element]:
         return list(parent.findall(path, NS))
 
+    def place(self, item: etree._Element) -> str:
+        """Where an item is, for a message naming another episode: in our own build its
+        episode file (the feed's lines are in no file the user has), else `line N`."""
+        if self.origin is not None:
+            found = self.origin.episodes.get(text_of(item.find("guid")) or "")
+            if found is not None:
+                return found[1]
+        return f"line {item.sourceline}"
+
 
 def repeats(
     feed: Feed, value_of: Callable[[etree._Element], tuple[etree._Element | None, str | None]]
