@@ -127,6 +127,20 @@ KNOWN = {
 }
 
 
+def test_build_measured_type_that_does_not_fit_the_name_says_rename(site: Site) -> None:
+    """An Ogg file named .mp3: the type was measured, so the hint is not to write another
+    type (which would lie about the file) but to rename or convert it, at the audio key."""
+    site.episode("a", audio=site.audio("sine-2s.ogg", "a.mp3"))
+    result = runner.invoke(app, ["build", "-c", str(site.config)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "episodes/a.md:4: error: enclosure type 'audio/ogg' does not fit 'a.mp3' "
+        "[apple/enclosure-type]\n"
+        "  hint: the audio is audio/ogg, not what .mp3 says: rename it or convert it\n"
+        "Error: build failed with 1 error(s); nothing was written\n"
+    )
+
+
 @pytest.mark.parametrize("name", sorted(KNOWN))
 def test_check_feed_reports_the_known_defects_of_real_feeds(name: str) -> None:
     result = runner.invoke(app, ["check", "--feed", str(FEEDS / name), "--format", "json"])

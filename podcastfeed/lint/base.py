@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from podcastfeed.errors import Problem
-from podcastfeed.source.lookup import read_front_matter, read_notes
+from podcastfeed.source.lookup import line_of, read_front_matter, read_notes
 from podcastfeed.source.tables import key_line
 from podcastfeed.values import parse_rfc822
 from podcastfeed.xmlns import ATOM, ITUNES, PODCAST, PODCAST_LEGACY
@@ -150,6 +150,11 @@ class Origin:
     def notes(self, path: Path) -> list[tuple[int, str]]:
         """(line, text) of each line of an episode file's show notes."""
         return read_notes(path)
+
+    def sets(self, guid: str, name: str) -> bool:
+        """Does the episode file of the item with `guid` set field `name` (by any key)?"""
+        found = self.episodes.get(guid)
+        return found is not None and line_of(self.front_matter(found[0])[0], name) is not None
 
     def front_matter(self, path: Path) -> tuple[dict[str, int], frozenset[str]]:
         """(key -> line, check_ignore ids) of an episode file, read once when first needed."""
