@@ -140,6 +140,20 @@ def test_read_episode_yaml_error_has_file_and_line(site: Site) -> None:
 
 
 @pytest.mark.parametrize(
+    "front",
+    ["title: T\ndate: 2024-01-01\naudio:\n\tmp3: a.mp3\n", "title: T\n\tdate: 2024-01-01\n"],
+)
+def test_read_episode_tab_in_yaml_says_spaces(site: Site, front: str) -> None:
+    """A tab where YAML wants spaces (editors insert them) is named as the cause."""
+    path = site.episode("tab", f"---\n{front}---\nBody\n")
+    episode, problems = _read(site, path)
+    assert episode is None
+    (problem,) = problems
+    assert str(problem).startswith("episodes/tab.md:")
+    assert problem.hint == "replace the tabs with spaces: YAML never indents with tabs"
+
+
+@pytest.mark.parametrize(
     ("front", "expected"),
     [
         (

@@ -141,9 +141,12 @@ def _load_yaml(fm_text: str, display: str) -> tuple[dict[Any, Any] | None, list[
     except yaml.YAMLError as exc:
         line = yaml_error_line(exc, fm_text)
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        rows = fm_text.splitlines()
+        row = rows[line - 2] if line and 2 <= line <= len(rows) + 1 else ""  # (+1: the ---)
+        tab = "replace the tabs with spaces: YAML never indents with tabs" if "\t" in row else None
         return None, [
             EpisodeError(
-                f"front matter is not valid YAML: {reason}", source=display, line=line
+                f"front matter is not valid YAML: {reason}", source=display, line=line, hint=tab
             ).to_problem()
         ]
     except (ValueError, TypeError) as exc:  # e.g. a YAML date out of range
