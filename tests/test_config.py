@@ -1,7 +1,7 @@
 from pathlib import Path
 
 import pytest
-from conftest import Site
+from conftest import SHOW_TOML, Site
 
 from podcastfeed.errors import BuildFailed, ConfigError
 from podcastfeed.model import Category
@@ -71,6 +71,25 @@ def test_load_config_unknown_keys_warn(site: Site) -> None:
     warnings = [str(w) for w in config.warnings]
     assert any("unknown key 'titel'" in w for w in warnings)
     assert any("[build] unknown key 'outptu'" in w for w in warnings)
+
+
+def test_load_config_unknown_keys_say_what_was_meant(site: Site) -> None:
+    """A typo gets the closest key, a key of the other table (or above [show]) its table."""
+    site.config.write_text(
+        'title = "Above"\n[shwo]\n'
+        + SHOW_TOML.replace("explicit =", "explicti =")
+        + 'output = "x.xml"\n[build]\nfeed_url = "https://example.org/f.xml"\n'
+    )
+    with pytest.raises(BuildFailed) as info:
+        load_config(site.config)
+    hints = {p.message: p.hint for p in info.value.problems if p.level == "warning"}
+    assert hints == {
+        "unknown table or key 'title' (ignored)": "'title' belongs in [show]",
+        "unknown table or key 'shwo' (ignored)": "did you mean 'show'?",
+        "[show] unknown key 'explicti' (ignored)": "did you mean 'explicit'?",
+        "[show] unknown key 'output' (ignored)": "'output' belongs in [build]",
+        "[build] unknown key 'feed_url' (ignored)": "'feed_url' belongs in [show]",
+    }
 
 
 def test_load_config_categories_are_canonical_and_nested(site: Site) -> None:
