@@ -285,6 +285,28 @@ def test_new_uses_the_episodes_folder_of_feed_toml(
     assert result.stdout == "content/shows/2024-01-01-elsewhere.md\n"
 
 
+def test_build_and_new_in_a_folder_of_the_show_name_its_feed_toml(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run in episodes/audio/: the build names ../../feed.toml, and new makes no episodes/
+    folder there (the build would read it as episodes)."""
+    site.episode("a")
+    monkeypatch.chdir(site.episodes / "audio")
+    built = runner.invoke(app, ["build"])
+    assert (built.exit_code, built.stderr) == (
+        1,
+        "Error: feed.toml: no such file\n  hint: the show is above this folder: pass "
+        "--config ../../feed.toml, or run podcastfeed there\n",
+    )
+    new = runner.invoke(app, ["new", "Lost", "--date", "2024-01-01"])
+    assert (new.exit_code, new.stdout) == (1, "")
+    assert new.stderr == (
+        "Error: feed.toml: no such file\n  hint: the show is ../../feed.toml: run podcastfeed "
+        "new in its folder, or pass --dir\n"
+    )
+    assert not (site.episodes / "audio" / "episodes").exists()
+
+
 # --- init --image with a local file (issue 15 allows `[show] image = "cover.jpg"`) --------
 
 

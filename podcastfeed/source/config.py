@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from podcastfeed.errors import BuildFailed, ConfigError, Problem, shorten
-from podcastfeed.files import folder_clash, walks_into
+from podcastfeed.files import folder_clash, missing_config_hint, walks_into
 from podcastfeed.model import Category, Owner, Show
 from podcastfeed.source import CONFIG_NAME as CONFIG_NAME  # re-exported
 from podcastfeed.source import fromnotes
@@ -136,7 +136,7 @@ def load_config(path: Path) -> Config:
         raise ConfigError(
             "no such file",
             source=path,
-            hint="run podcastfeed in the show's folder or pass --config PATH/feed.toml",
+            hint=missing_config_hint(path),
         ) from None
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", source=path) from exc
