@@ -139,6 +139,30 @@ def test_read_episode_yaml_error_has_file_and_line(site: Site) -> None:
     assert line == 4  # the line where the unclosed list starts
 
 
+def test_read_episode_misspelt_key_warns_with_the_key_meant(site: Site) -> None:
+    """A key one typo from a known one is named at its line; the site's own keys (layout,
+    plurals such as authors, the seed's type and post_format) stay silent."""
+    audio = site.audio("sine-3s-cbr.mp3")
+    text = (
+        f"---\ntitle: T\ndate: 2024-01-01\naudio: {audio}\nexerpt: The summary.\nStatus: draft\n"
+        "layout: post\nauthors: [a]\ntype: post\npost_format: []\nthumbnail_alt: x\n---\n"
+    )
+    episode, problems = _read(site, site.episode("typo", text))
+    assert episode is not None
+    assert [(p.level, str(p)) for p in problems] == [
+        (
+            "warning",
+            "episodes/typo.md:5: warning: unknown key 'exerpt' (ignored)\n"
+            "  hint: did you mean 'excerpt'?",
+        ),
+        (
+            "warning",
+            "episodes/typo.md:6: warning: unknown key 'Status' (ignored)\n"
+            "  hint: did you mean 'status'?",
+        ),
+    ]
+
+
 @pytest.mark.parametrize(
     "front",
     ["title: T\ndate: 2024-01-01\naudio:\n\tmp3: a.mp3\n", "title: T\n\tdate: 2024-01-01\n"],

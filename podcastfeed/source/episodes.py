@@ -36,6 +36,7 @@ from podcastfeed.source.frontparts import load_toml, split_front_matter
 from podcastfeed.source.localart import EpisodeImage, episode_image
 from podcastfeed.source.shownotes import make_description, render_notes
 from podcastfeed.source.tables import clean_text
+from podcastfeed.source.typos import key_typos
 from podcastfeed.source.wordpress import decode_entities
 from podcastfeed.values import (
     is_date_only,
@@ -105,6 +106,7 @@ def read_episode(
     if settings.fix_text:  # issue 14: "Lucaâ€™s" -> "Luca’s", noted per file
         meta, body, repaired = repair_episode(meta, body)
     f = FieldReader(path, display, fm_text, meta, settings.fields, [], is_toml=is_toml)
+    f.problems += key_typos(meta, settings.fields, display, f.line)
     for key, change in repaired:
         lines = [] if key else notes_lines(text, written, body)  # issue 15: the notes' lines
         where = f"'{key}'" if key else "the show notes"
