@@ -54,6 +54,25 @@ def test_check_maps_findings_to_the_episode_file_and_line(site: Site) -> None:
     )
 
 
+def test_check_counts_the_build_s_own_warnings_and_strict_fails_on_them(site: Site) -> None:
+    """An unknown feed.toml key fails `build --strict`; `check --strict` too, not a line on
+    stderr beside '0 warning(s)' and exit 0."""
+    site.episode("a")
+    site.show(languaje='"en"')
+    args = ["check", "-c", str(site.config)]
+    strict = runner.invoke(app, [*args, "--strict"])
+    assert (strict.exit_code, strict.stderr) == (1, "")
+    assert strict.stdout.endswith(
+        "  13: warning: [show] unknown key 'languaje' (ignored) [podcastfeed/build]\n"
+        "    hint: did you mean 'language'?\n0 error(s), 1 warning(s), 0 note(s)\n"
+    )
+    assert [f["rule"] for f in _json(runner.invoke(app, [*args, "--format", "json"]))] == [
+        "podcastfeed/build"
+    ]
+    assert runner.invoke(app, [*args, "--strict", "--ignore", "podcastfeed/build"]).exit_code == 0
+    assert runner.invoke(app, ["build", "-c", str(site.config), "--strict"]).exit_code == 1
+
+
 def test_check_ignore_in_front_matter_feed_toml_and_option(site: Site) -> None:
     path = site.episode("loud", title="A VERY LOUD TITLE")
     args = ["check", "-c", str(site.config), "--strict"]
