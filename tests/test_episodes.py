@@ -139,6 +139,23 @@ def test_read_episode_yaml_error_has_file_and_line(site: Site) -> None:
     assert line == 4  # the line where the unclosed list starts
 
 
+@pytest.mark.parametrize(
+    ("front", "line"),
+    [
+        ("title: T\ndate: 2024-13-05\n", 3),
+        ("title: T\npersons:\n  - name: A\n    since: 2024-02-30\n", 5),
+    ],
+)
+def test_read_episode_yaml_value_that_cannot_be_built_has_its_line(
+    site: Site, front: str, line: int
+) -> None:
+    """A date that does not exist is valid YAML syntax but no value: the line that holds it."""
+    path = site.episode("bad", f"---\n{front}---\nBody\n")
+    episode, problems = _read(site, path)
+    assert episode is None
+    assert _only_error(problems).startswith(f"episodes/bad.md:{line}: error: front matter is")
+
+
 def test_read_episode_misspelt_key_warns_with_the_key_meant(site: Site) -> None:
     """A key one typo from a known one is named at its line; the site's own keys (layout,
     plurals such as authors, the seed's type and post_format) stay silent."""

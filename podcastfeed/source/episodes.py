@@ -28,6 +28,7 @@ from podcastfeed.source.fields import (
     ALIASES,
     FieldReader,
     YAMLLimitError,
+    bad_value_line,
     load_yaml,
     yaml_error_line,
 )
@@ -154,7 +155,9 @@ def _load_yaml(fm_text: str, display: str) -> tuple[dict[Any, Any] | None, list[
     except (ValueError, TypeError) as exc:  # e.g. a YAML date out of range
         return None, [
             EpisodeError(
-                f"front matter is not valid YAML: {exc}", source=display, line=None
+                f"front matter is not valid YAML: {exc}",
+                source=display,
+                line=bad_value_line(fm_text),
             ).to_problem()
         ]
     if not isinstance(meta, dict):
