@@ -98,6 +98,7 @@ CH, IT = "channel", "items"
 # (rule id, what breaks it, what passes); the pass side is the base feed plus its changes.
 CASES: list[tuple[str, dict[str, object], dict[str, object]]] = [
     ("apple/required-tags", {CH: {"language": ""}}, {}),
+    ("apple/has-episodes", {IT: []}, {}),
     ("apple/required-tags", {CH: {"link": "<link></link>"}}, {}),
     (
         "apple/category",

@@ -83,6 +83,24 @@ def _category_problems(feed: Feed) -> Iterator[tuple[etree._Element, str]]:
 
 
 @rule(
+    "apple/has-episodes",
+    "warning",
+    "The feed has at least one episode",
+    "https://podcasters.apple.com/support/823-podcast-requirements",
+)
+def has_episodes(feed: Feed) -> Iterator[Hit]:
+    """Apple Podcasts Connect and Spotify take a show for review only when its feed has at least
+    one episode: a new show's drafts (`podcastfeed init` writes one) are not in the feed.
+    Publish one, a trailer will do, before you submit the feed."""
+    if not feed.items:
+        yield Hit(
+            feed.channel,
+            "the feed has no episodes: Apple and Spotify take a show only with one",
+            hint="publish an episode (a trailer will do) before you submit the feed",
+        )
+
+
+@rule(
     "apple/category",
     "error",
     "Categories come from Apple's list",
