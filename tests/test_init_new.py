@@ -274,6 +274,18 @@ def test_init_prompts_on_a_real_terminal(tmp_path: Path) -> None:
     )
 
 
+def test_init_input_that_ends_early_says_which_question(tmp_path: Path) -> None:
+    """Piped answers that run out (CI without --yes): the question left unanswered and what
+    to do, no 'Aborted!', nothing written."""
+    result = runner.invoke(app, ["init", str(tmp_path / "show")], input="My Show\n")
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "\nError: no answer to 'What is it about': the input ended\n"
+        "  hint: give it as a flag, or --yes to take the defaults (podcastfeed init --help)\n"
+    )
+    assert not (tmp_path / "show").exists()
+
+
 def test_new_uses_the_episodes_folder_of_feed_toml(
     site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:

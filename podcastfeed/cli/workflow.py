@@ -96,7 +96,16 @@ def init_command(
             return given
         if yes:
             return default
-        answer = str(typer.prompt(question, default=default, err=True)).strip()
+        try:
+            answer = str(typer.prompt(question, default=default, err=True)).strip()
+        except typer.Abort:  # the input ended (a pipe, CI): not "Aborted!" and nothing else
+            if sys.stdin.isatty():
+                raise
+            err(f"\nError: no answer to {question!r}: the input ended")
+            err(
+                "  hint: give it as a flag, or --yes to take the defaults (podcastfeed init --help)"
+            )
+            raise typer.Exit(int(ExitCode.USAGE)) from None
         if not sys.stdin.isatty():
             err("")  # piped answers are not echoed: end the prompt's line
         return answer or default
