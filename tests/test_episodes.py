@@ -156,6 +156,23 @@ def test_read_episode_yaml_value_that_cannot_be_built_has_its_line(
     assert _only_error(problems).startswith(f"episodes/bad.md:{line}: error: front matter is")
 
 
+def test_read_episode_root_relative_audio_path_hints_the_relative_one(site: Site) -> None:
+    """Jekyll's `audio: /assets/ep1.mp3` is an absolute path here: the hint names the path
+    from the show's folder when the file is there."""
+    (site.root / "assets").mkdir()
+    (site.root / "assets" / "ep1.mp3").write_bytes(
+        (DATA / "audio" / "sine-3s-cbr.mp3").read_bytes()
+    )
+    path = site.episode("rooted", audio="/assets/ep1.mp3")
+    episode, problems = _read(site, path)
+    assert episode is None
+    (problem,) = problems
+    assert problem.hint == (
+        "a path starting with / is absolute: write it from the episode file's folder or the "
+        "show's (assets/ep1.mp3)"
+    )
+
+
 def test_read_episode_misspelt_key_warns_with_the_key_meant(site: Site) -> None:
     """A key one typo from a known one is named at its line; the site's own keys (layout,
     plurals such as authors, the seed's type and post_format) stay silent."""
