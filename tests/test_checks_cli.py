@@ -242,6 +242,16 @@ def test_check_maps_show_findings_to_feed_toml_lines(site: Site) -> None:
     assert lines[int(finding["line"]) - 1] == 'title = "MY VERY LOUD SHOW"'  # type: ignore[call-overload]
 
 
+def test_check_maps_show_findings_in_a_feed_toml_with_a_bom(site: Site) -> None:
+    """A byte order mark before `[show]` (Windows editors) keeps the finding at its line."""
+    site.show(title='"MY VERY LOUD SHOW"')
+    site.config.write_bytes(b"\xef\xbb\xbf" + site.config.read_bytes())
+    site.episode("a")
+    [finding] = _json(runner.invoke(app, ["check", "-c", str(site.config), "--format", "json"]))
+    lines = site.config.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[int(finding["line"]) - 1] == 'title = "MY VERY LOUD SHOW"'  # type: ignore[call-overload]
+
+
 def test_check_online_own_show_caches_host_answers_for_a_day(
     site: Site, http_server: AudioServer
 ) -> None:

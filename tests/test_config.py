@@ -92,6 +92,20 @@ def test_load_config_unknown_keys_say_what_was_meant(site: Site) -> None:
     }
 
 
+def test_load_config_reads_a_windows_editor_s_bom_and_crlf(site: Site) -> None:
+    """Notepad's 'UTF-8 with BOM' and CRLF lines: read, and lines still right; UTF-16 is
+    refused with the hint to save as UTF-8."""
+    text = SHOW_TOML + 'titel = "typo"\n'
+    site.config.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    config = load_config(site.config)
+    assert config.show.title == "Test Show"
+    assert [w.line for w in config.warnings] == [text.count("\n")]
+    site.config.write_text(text, encoding="utf-16")
+    with pytest.raises(ConfigError) as info:
+        load_config(site.config)
+    assert info.value.hint == "save the file as UTF-8"
+
+
 def test_load_config_categories_are_canonical_and_nested(site: Site) -> None:
     site.show(categories='["technology", "business > careers", "Business > Investing"]')
     show = load_config(site.config).show

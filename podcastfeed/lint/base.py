@@ -144,7 +144,7 @@ class Origin:
         if key is None:
             return None
         if self._config_text is None:
-            self._config_text = self.config.read_text(encoding="utf-8")
+            self._config_text = self.config.read_text(encoding="utf-8-sig")
         return key_line(self._config_text, "show", key)
 
     def notes(self, path: Path) -> list[tuple[int, str]]:

@@ -141,10 +141,11 @@ def load_config(path: Path) -> Config:
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", source=path) from exc
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # Windows editors' byte order mark is no TOML error
         data = tomllib.loads(text)
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"not UTF-8 text (byte {exc.start})", source=path) from exc
+        hint = "save the file as UTF-8"
+        raise ConfigError(f"not UTF-8 text (byte {exc.start})", source=path, hint=hint) from exc
     except tomllib.TOMLDecodeError as exc:
         line = _toml_error_line(str(exc))
         raise ConfigError(f"not valid TOML: {exc}", source=path, line=line) from exc
