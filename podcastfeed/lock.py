@@ -281,8 +281,7 @@ def match(lock: Lock, episodes: Sequence[tuple[Episode, str]]) -> tuple[list[Mat
 
 
 def unread_kept(removed: Sequence[Entry], problems: Iterable[Problem], root: Path) -> list[Entry]:
-    """The removed entries but those whose file is still there with an error (a bad date,
-    broken YAML): not gone, only unread, and its error says why."""
+    """`removed` but the entries whose file has an error (a bad date): unread, not gone."""
     bad = {str(p.source) for p in problems if p.is_error and p.source is not None}
     bad |= {str(Path(name).relative_to(root)) for name in bad if Path(name).is_relative_to(root)}
     return [entry for entry in removed if entry.file not in bad]
