@@ -198,6 +198,39 @@ def test_read_episode_misspelt_key_warns_with_the_key_meant(site: Site) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "line", "hint"),
+    [
+        (
+            '---\ntitle: Episode 12: the "return" # a comment\n---\n',
+            2,
+            'a value with ": " in it needs quotes: title: "Episode 12: the \\"return\\""',
+        ),
+        (
+            "---\ntitle: T\npersons:\n  - name: Ada: the first\n---\n",
+            4,
+            'a value with ": " in it needs quotes: - name: "Ada: the first"',
+        ),
+        (
+            '---\ntitle: "T\ndate: 2024-01-01\n---\n',
+            2,
+            "the quote opened on this line is not closed",
+        ),
+        (
+            "---\ntitle: T\ndate: 2024-01-01\n\nNotes, and no closing line.\n",
+            1,
+            "the front matter opened on line 1 is not closed: add a --- line after it",
+        ),
+    ],
+)
+def test_read_episode_yaml_mistakes_get_a_hint(site: Site, text: str, line: int, hint: str) -> None:
+    """A title with a colon, a quote left open, no closing ---: the parser's words do not say."""
+    episode, problems = _read(site, site.episode("oops", text))
+    assert episode is None
+    (problem,) = problems
+    assert (problem.line, problem.hint) == (line, hint)
+
+
+@pytest.mark.parametrize(
     "front",
     ["title: T\ndate: 2024-01-01\naudio:\n\tmp3: a.mp3\n", "title: T\n\tdate: 2024-01-01\n"],
 )

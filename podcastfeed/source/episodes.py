@@ -39,6 +39,7 @@ from podcastfeed.source.shownotes import make_description, render_notes
 from podcastfeed.source.tables import clean_text
 from podcastfeed.source.typos import key_typos
 from podcastfeed.source.wordpress import decode_entities
+from podcastfeed.source.yamlhints import unclosed_hint, yaml_hint
 from podcastfeed.values import (
     is_date_only,
     parse_bool,
@@ -89,7 +90,7 @@ def read_episode(
                 "no YAML front matter",
                 source=display,
                 line=1,
-                hint="start the file with a --- line, the keys, and another ---",
+                hint=unclosed_hint(text),
             ).to_problem()
         ]
     fm_text, body, is_toml = parts
@@ -144,12 +145,10 @@ def _load_yaml(fm_text: str, display: str) -> tuple[dict[Any, Any] | None, list[
     except yaml.YAMLError as exc:
         line = yaml_error_line(exc, fm_text)
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        rows = fm_text.splitlines()
-        row = rows[line - 2] if line and 2 <= line <= len(rows) + 1 else ""  # (+1: the ---)
-        tab = "replace the tabs with spaces: YAML never indents with tabs" if "\t" in row else None
+        hint = yaml_hint(reason, fm_text, line)
         return None, [
             EpisodeError(
-                f"front matter is not valid YAML: {reason}", source=display, line=line, hint=tab
+                f"front matter is not valid YAML: {reason}", source=display, line=line, hint=hint
             ).to_problem()
         ]
     except (ValueError, TypeError) as exc:  # e.g. a YAML date out of range
