@@ -73,6 +73,37 @@ def test_check_counts_the_build_s_own_warnings_and_strict_fails_on_them(site: Si
     assert runner.invoke(app, ["build", "-c", str(site.config), "--strict"]).exit_code == 1
 
 
+IMPORTED = """<?xml version="1.0"?>
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>
+<title>Old Show</title><link>https://old.example.net/</link><description>d</description>
+<language>en</language><itunes:author>Ann</itunes:author>
+<itunes:image href="https://old.example.net/c.jpg"/><itunes:category text="Music"/>
+<itunes:explicit>false</itunes:explicit>
+<item><title>One</title><guid>g1</guid><pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate>
+<enclosure url="https://old.example.net/1.mp3" length="1000" type="audio/mpeg"/>
+<itunes:duration>600</itunes:duration></item></channel></rss>
+"""
+
+
+def test_check_reports_each_todo_import_left_in_feed_toml(tmp_path: Path) -> None:
+    """The placeholders import wrote (feed_url, owner e-mail) build; check names each TODO."""
+    (tmp_path / "old.xml").write_text(IMPORTED)
+    show = tmp_path / "show"
+    imported = runner.invoke(app, ["import", str(tmp_path / "old.xml"), "--dir", str(show)])
+    assert imported.exit_code == 0, imported.stderr
+    config = show / "feed.toml"
+    result = runner.invoke(app, ["check", "-c", str(config), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    lines = config.read_text().splitlines()
+    todos = [(f["line"], f["message"]) for f in _json(result) if f["rule"] == "podcastfeed/todo"]
+    assert todos == [
+        (n, "TODO left by import: " + line.split("# TODO: ")[1])
+        for n, line in enumerate(lines, 1)
+        if line.startswith("# TODO: ")
+    ]
+    assert len(todos) == 2  # the feed's address and the owner's e-mail
+
+
 def test_check_ignore_in_front_matter_feed_toml_and_option(site: Site) -> None:
     path = site.episode("loud", title="A VERY LOUD TITLE")
     args = ["check", "-c", str(site.config), "--strict"]
