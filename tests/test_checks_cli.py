@@ -104,6 +104,32 @@ def test_check_reports_each_todo_import_left_in_feed_toml(tmp_path: Path) -> Non
     assert len(todos) == 2  # the feed's address and the owner's e-mail
 
 
+@pytest.mark.parametrize(
+    ("page", "hint"),
+    [
+        (
+            '<!DOCTYPE html>\n<html><head><link rel="alternate" type="application/rss+xml" '
+            'href="https://example.org/feed.xml"></head><body><p>A & B<br></body></html>',
+            "the page links to its feed: https://example.org/feed.xml",
+        ),
+        (
+            "<html><body><p>No feed here<br></body></html>",
+            "give the feed's address (the page's RSS link), not the page's",
+        ),
+    ],
+)
+def test_check_import_and_diff_of_a_web_page_say_so(tmp_path: Path, page: str, hint: str) -> None:
+    """The show's site given for its feed: not 'not well-formed XML: no root element'."""
+    (tmp_path / "index.html").write_text(page)
+    name = str(tmp_path / "index.html")
+    expected = f"Error: {name}: is a web page (HTML), not a feed\n  hint: {hint}\n"
+    for args in (["check", "--feed", name], ["import", name, "--dir", str(tmp_path / "s")]):
+        result = runner.invoke(app, args)
+        assert (result.exit_code, result.stderr) == (1, expected), args
+    diff = runner.invoke(app, ["diff", name, name])
+    assert (diff.exit_code, diff.stderr) == (1, expected)
+
+
 def test_check_ignore_in_front_matter_feed_toml_and_option(site: Site) -> None:
     path = site.episode("loud", title="A VERY LOUD TITLE")
     args = ["check", "-c", str(site.config), "--strict"]
