@@ -173,6 +173,27 @@ def test_read_episode_root_relative_audio_path_hints_the_relative_one(site: Site
     )
 
 
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ('"March 5, 2024"', "write 2024-03-05"),
+        ("Tue, 5th Mar. 2024", "write 2024-03-05"),
+        ("2024/3/5", "write 2024-03-05"),
+        ("2024-03-12 9:30", "write 2024-03-12T09:30:00"),
+        ("05/03/2024", None),  # 5 March or May 3: no guess
+        ('"February 30, 2024"', None),
+    ],
+)
+def test_read_episode_date_written_another_way_gets_its_iso_form(
+    site: Site, written: str, hint: str | None
+) -> None:
+    episode, problems = _read(site, site.episode("d", date=written))
+    assert episode is None
+    (problem,) = problems
+    assert problem.message.startswith("'date' must be an ISO 8601 date like 2024-03-12")
+    assert problem.hint == hint
+
+
 def test_read_episode_misspelt_key_warns_with_the_key_meant(site: Site) -> None:
     """A key one typo from a known one is named at its line; the site's own keys (layout,
     plurals such as authors, the seed's type and post_format) stay silent."""

@@ -317,7 +317,7 @@ class FieldReader:
             if isinstance(value, date):  # YAML made it a date: show it as the file has it
                 written = _keys(self.front_matter).get(self.key_for(name) or "", (0, None))[1]
                 value = written or value.isoformat()
-            self.problem(name, f"{exc} (got {shorten(value)})")
+            self.problem(name, f"{exc} (got {shorten(value)})", hint=getattr(exc, "hint", None))
             return None
 
     def text(self, name: str) -> str | None:
