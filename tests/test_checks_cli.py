@@ -70,6 +70,8 @@ def test_check_counts_the_build_s_own_warnings_and_strict_fails_on_them(site: Si
         "podcastfeed/build"
     ]
     assert runner.invoke(app, [*args, "--strict", "--ignore", "podcastfeed/build"]).exit_code == 0
+    site.show(languaje='"en"', extra='[check]\nignore = ["podcastfeed/build"]\n')
+    assert runner.invoke(app, [*args, "--strict"]).exit_code == 0
     assert runner.invoke(app, ["build", "-c", str(site.config), "--strict"]).exit_code == 1
 
 

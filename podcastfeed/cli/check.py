@@ -120,13 +120,14 @@ def check_command(
             for problem in report.warnings:  # the show's are findings; others (cache) are not
                 if problem.source is None:
                     err(str(problem))
-            if BUILD_WARNING not in (ignore or ()):
-                shows = [p for p in report.warnings if p.source is not None]
-                found = problem_findings(shows, BUILD_WARNING)
             if session is not None:
                 cache_file = report.config.build.cache_dir / CACHE_NAME
                 checker = Online(session, timeout, cache_file=cache_file, deadline=deadline)
             parsed = feed_for(report, now, online=checker, sample=sample)
+            skipped = {*(ignore or ()), *(parsed.origin.ignore if parsed.origin else ())}
+            if BUILD_WARNING not in skipped:  # --ignore, or [check] ignore in feed.toml
+                shows = [p for p in report.warnings if p.source is not None]
+                found = problem_findings(shows, BUILD_WARNING)
         findings = found + run(parsed, online=online, ignore=ignore or ())
     finally:
         if checker is not None:
