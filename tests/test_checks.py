@@ -99,6 +99,11 @@ CH, IT = "channel", "items"
 CASES: list[tuple[str, dict[str, object], dict[str, object]]] = [
     ("apple/required-tags", {CH: {"language": ""}}, {}),
     ("apple/has-episodes", {IT: []}, {}),
+    (
+        "apple/artwork-url-format",
+        {CH: {"image": '<itunes:image href="https://example.org/cover.webp"/>'}},
+        {CH: {"image": '<itunes:image href="https://example.org/cover.png"/>'}},
+    ),
     ("apple/required-tags", {CH: {"link": "<link></link>"}}, {}),
     (
         "apple/category",
