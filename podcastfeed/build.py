@@ -199,6 +199,7 @@ def _build(
     old_lock = lock.load(settings.root / lock.LOCK_NAME)
     pairs = [(e, relative_name(e.source, settings.root)) for e in published]
     matches, removed = lock.match(old_lock, pairs)
+    removed = lock.unread_kept(removed, problems, settings.root)
     prefixes = (show.tags.enclosure_prefix, old_lock.enclosure_prefix)
     problems += lock.protect(matches, removed, allow_changes, *prefixes)
     published = _resolve_guids(config, lock.pin(matches), problems)

@@ -131,3 +131,20 @@ def walks_into(top: Path, folder: Path | None) -> bool:
     if folder is None or not folder.is_relative_to(top):
         return False
     return not any(part.startswith(SKIPPED) for part in folder.relative_to(top).parts)
+
+
+def config_above(path: Path) -> str | None:
+    """A feed.toml (`path`'s name) in a folder above `path`'s, as a path from the working
+    folder (`../feed.toml`): the show of a user who runs podcastfeed in its episodes folder."""
+    for folder in path.absolute().parent.parents:
+        if (folder / path.name).is_file():
+            return os.path.relpath(folder / path.name)
+    return None
+
+
+def missing_config_hint(path: Path) -> str:
+    """What to do about a feed.toml `path` that is not there."""
+    above = config_above(path)
+    if above is not None:
+        return f"the show is above this folder: pass --config {above}, or run podcastfeed there"
+    return "run podcastfeed in the show's folder or pass --config PATH/feed.toml"

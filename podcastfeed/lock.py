@@ -291,6 +291,13 @@ def match(lock: Lock, episodes: Sequence[tuple[Episode, str]]) -> tuple[list[Mat
     return matches, removed
 
 
+def unread_kept(removed: Sequence[Entry], problems: Iterable[Problem], root: Path) -> list[Entry]:
+    """`removed` but the entries whose file has an error (a bad date): unread, not gone."""
+    bad = {str(p.source) for p in problems if p.is_error and p.source is not None}
+    bad |= {str(Path(name).relative_to(root)) for name in bad if Path(name).is_relative_to(root)}
+    return [entry for entry in removed if entry.file not in bad]
+
+
 def _names(*values: str | None) -> set[str]:
     names = set()
     for value in values:

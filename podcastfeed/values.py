@@ -174,11 +174,47 @@ def parse_date(value: object, zone: tzinfo) -> datetime:
         except DateRangeError:
             raise
         except ValueError:
-            raise ValueError(
-                "must be an ISO 8601 date like 2024-03-12 or 2024-03-12T09:30:00+01:00"
+            raise DateFormatError(
+                "must be an ISO 8601 date like 2024-03-12 or 2024-03-12T09:30:00+01:00",
+                as_iso(text),
             ) from None
     check_date_range(parsed)
     return make_aware(parsed, zone)
+
+
+class DateFormatError(ValueError):
+    """A date not written as ISO 8601; `hint` is the same date in ISO 8601, when the text
+    says it without doubt (`March 5, 2024`, `2024/3/5`; never `05/03/2024`)."""
+
+    def __init__(self, message: str, iso: str | None) -> None:
+        super().__init__(message)
+        self.hint = f"write {iso}" if iso else None
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_YMD = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_MDY = re.compile(r"(?:[a-z]+, )?([a-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})")
+_DMY = re.compile(r"(?:[a-z]+, )?(\d{1,2})(?:st|nd|rd|th)?\.? ([a-z]{3,9})\.?,? (\d{4})")
+
+
+def as_iso(text: str) -> str | None:
+    """`text`, a date written another common way, as ISO 8601 (None when it is not one)."""
+    text = text.strip().lower()
+    parts: list[str | None] = []
+    if found := _YMD.fullmatch(text):
+        parts = list(found.groups())
+    elif found := _MDY.fullmatch(text) or _DMY.fullmatch(text):
+        day, month = (2, 1) if found.re is _MDY else (1, 2)
+        if found.group(month)[:3] in _MONTHS:
+            parts = [found[3], str(_MONTHS.index(found.group(month)[:3]) + 1), found[day]]
+    if not parts:
+        return None
+    year, month, day, hour, minute, second = (int(p or 0) for p in (parts + [None] * 6)[:6])
+    try:
+        written = datetime(year, month, day, hour, minute, second)
+    except ValueError:  # 30 February, 25:00
+        return None
+    return written.date().isoformat() if len(parts) < 4 or parts[3] is None else written.isoformat()
 
 
 def _from_epoch(value: int) -> datetime:

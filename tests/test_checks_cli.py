@@ -54,6 +54,84 @@ def test_check_maps_findings_to_the_episode_file_and_line(site: Site) -> None:
     )
 
 
+def test_check_counts_the_build_s_own_warnings_and_strict_fails_on_them(site: Site) -> None:
+    """An unknown feed.toml key fails `build --strict`; `check --strict` too, not a line on
+    stderr beside '0 warning(s)' and exit 0."""
+    site.episode("a")
+    site.show(languaje='"en"')
+    args = ["check", "-c", str(site.config)]
+    strict = runner.invoke(app, [*args, "--strict"])
+    assert (strict.exit_code, strict.stderr) == (1, "")
+    assert strict.stdout.endswith(
+        "  13: warning: [show] unknown key 'languaje' (ignored) [podcastfeed/build]\n"
+        "    hint: did you mean 'language'?\n0 error(s), 1 warning(s), 0 note(s)\n"
+    )
+    assert [f["rule"] for f in _json(runner.invoke(app, [*args, "--format", "json"]))] == [
+        "podcastfeed/build"
+    ]
+    assert runner.invoke(app, [*args, "--strict", "--ignore", "podcastfeed/build"]).exit_code == 0
+    site.show(languaje='"en"', extra='[check]\nignore = ["podcastfeed/build"]\n')
+    assert runner.invoke(app, [*args, "--strict"]).exit_code == 0
+    assert runner.invoke(app, ["build", "-c", str(site.config), "--strict"]).exit_code == 1
+
+
+IMPORTED = """<?xml version="1.0"?>
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>
+<title>Old Show</title><link>https://old.example.net/</link><description>d</description>
+<language>en</language><itunes:author>Ann</itunes:author>
+<itunes:image href="https://old.example.net/c.jpg"/><itunes:category text="Music"/>
+<itunes:explicit>false</itunes:explicit>
+<item><title>One</title><guid>g1</guid><pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate>
+<enclosure url="https://old.example.net/1.mp3" length="1000" type="audio/mpeg"/>
+<itunes:duration>600</itunes:duration></item></channel></rss>
+"""
+
+
+def test_check_reports_each_todo_import_left_in_feed_toml(tmp_path: Path) -> None:
+    """The placeholders import wrote (feed_url, owner e-mail) build; check names each TODO."""
+    (tmp_path / "old.xml").write_text(IMPORTED)
+    show = tmp_path / "show"
+    imported = runner.invoke(app, ["import", str(tmp_path / "old.xml"), "--dir", str(show)])
+    assert imported.exit_code == 0, imported.stderr
+    config = show / "feed.toml"
+    result = runner.invoke(app, ["check", "-c", str(config), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    lines = config.read_text().splitlines()
+    todos = [(f["line"], f["message"]) for f in _json(result) if f["rule"] == "podcastfeed/todo"]
+    assert todos == [
+        (n, "TODO left by import: " + line.split("# TODO: ")[1])
+        for n, line in enumerate(lines, 1)
+        if line.startswith("# TODO: ")
+    ]
+    assert len(todos) == 2  # the feed's address and the owner's e-mail
+
+
+@pytest.mark.parametrize(
+    ("page", "hint"),
+    [
+        (
+            '<!DOCTYPE html>\n<html><head><link rel="alternate" type="application/rss+xml" '
+            'href="https://example.org/feed.xml"></head><body><p>A & B<br></body></html>',
+            "the page links to its feed: https://example.org/feed.xml",
+        ),
+        (
+            "<html><body><p>No feed here<br></body></html>",
+            "give the feed's address (the page's RSS link), not the page's",
+        ),
+    ],
+)
+def test_check_import_and_diff_of_a_web_page_say_so(tmp_path: Path, page: str, hint: str) -> None:
+    """The show's site given for its feed: not 'not well-formed XML: no root element'."""
+    (tmp_path / "index.html").write_text(page)
+    name = str(tmp_path / "index.html")
+    expected = f"Error: {name}: is a web page (HTML), not a feed\n  hint: {hint}\n"
+    for args in (["check", "--feed", name], ["import", name, "--dir", str(tmp_path / "s")]):
+        result = runner.invoke(app, args)
+        assert (result.exit_code, result.stderr) == (1, expected), args
+    diff = runner.invoke(app, ["diff", name, name])
+    assert (diff.exit_code, diff.stderr) == (1, expected)
+
+
 def test_check_ignore_in_front_matter_feed_toml_and_option(site: Site) -> None:
     path = site.episode("loud", title="A VERY LOUD TITLE")
     args = ["check", "-c", str(site.config), "--strict"]
@@ -125,6 +203,20 @@ KNOWN = {
         "podcastindex/legacy-namespace": "the podcast namespace is the legacy URI",
     },
 }
+
+
+def test_build_measured_type_that_does_not_fit_the_name_says_rename(site: Site) -> None:
+    """An Ogg file named .mp3: the type was measured, so the hint is not to write another
+    type (which would lie about the file) but to rename or convert it, at the audio key."""
+    site.episode("a", audio=site.audio("sine-2s.ogg", "a.mp3"))
+    result = runner.invoke(app, ["build", "-c", str(site.config)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "episodes/a.md:4: error: enclosure type 'audio/ogg' does not fit 'a.mp3' "
+        "[apple/enclosure-type]\n"
+        "  hint: the audio is audio/ogg, not what .mp3 says: rename it or convert it\n"
+        "Error: build failed with 1 error(s); nothing was written\n"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(KNOWN))
@@ -209,6 +301,16 @@ def test_check_maps_show_findings_to_feed_toml_lines(site: Site) -> None:
     assert lines[int(finding["line"]) - 1] == 'title = "MY VERY LOUD SHOW"'  # type: ignore[call-overload]
 
 
+def test_check_maps_show_findings_in_a_feed_toml_with_a_bom(site: Site) -> None:
+    """A byte order mark before `[show]` (Windows editors) keeps the finding at its line."""
+    site.show(title='"MY VERY LOUD SHOW"')
+    site.config.write_bytes(b"\xef\xbb\xbf" + site.config.read_bytes())
+    site.episode("a")
+    [finding] = _json(runner.invoke(app, ["check", "-c", str(site.config), "--format", "json"]))
+    lines = site.config.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[int(finding["line"]) - 1] == 'title = "MY VERY LOUD SHOW"'  # type: ignore[call-overload]
+
+
 def test_check_online_own_show_caches_host_answers_for_a_day(
     site: Site, http_server: AudioServer
 ) -> None:
@@ -274,3 +376,15 @@ def test_check_own_full_feed_passes_the_namespace_and_podcast_tag_rules(site: Si
         ("apple/feed-moved", "the feed announces a move to https://new.example.org/feed.xml"),
         ("podcastindex/soundbite-length", "podcast:soundbite lasts 2 s (15 to 120 s advised)"),
     ]
+
+
+def test_check_duplicate_title_names_the_other_episode_file(site: Site) -> None:
+    """In the show's own check the other episode is named by its file, not by a line of a
+    feed the user never sees."""
+    site.episode("a", title="Same", date="2024-01-02", audio=site.audio("sine-3s-cbr.mp3", "a.mp3"))
+    site.episode("b", title="Same", date="2024-01-01", audio=site.audio("sine-3s-cbr.mp3", "b.mp3"))
+    result = runner.invoke(app, ["check", "-c", str(site.config), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    [finding] = _json(result)
+    assert finding["file"] == "episodes/b.md"
+    assert finding["message"] == "title 'Same' is used by an earlier episode too (episodes/a.md)"

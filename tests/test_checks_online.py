@@ -81,6 +81,14 @@ def test_online_artwork_must_answer_head(http_server: AudioServer) -> None:
     assert finding.message.endswith("head-405/cover.jpg: HEAD got HTTP 405")
 
 
+def test_online_artwork_host_unreachable_says_the_request_failed(http_server: AudioServer) -> None:
+    """Not 'HEAD got cannot connect …': the request failed, and why."""
+    findings = _online(http_server, [AUDIO], image="http://127.0.0.1:9/cover.jpg")
+    [message] = [f.message for f in findings if f.rule == "apple/artwork-head"]
+    assert message.startswith("artwork http://127.0.0.1:9/cover.jpg: HEAD failed: ")
+    assert "HEAD got" not in message
+
+
 def test_online_sample_and_day_long_cache(http_server: AudioServer, tmp_path: Path) -> None:
     cache = tmp_path / "cache" / "online.json"
     paths = [AUDIO, f"no-range/{AUDIO}"]

@@ -40,6 +40,23 @@ def test_cli_build_to_stdout(site: Site) -> None:
     assert not (site.root / "public").exists()
 
 
+@pytest.mark.parametrize("folder", ["public/", "public"])
+def test_cli_build_output_folder_names_the_file_to_give(
+    site: Site, folder: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`-o public/` (a folder): a usage error that says `-o public/feed.xml`, not the build's
+    'a folder is in the way', whose hint is to move the folder away."""
+    monkeypatch.chdir(site.root)
+    site.episode("a")
+    (site.root / "public").mkdir()
+    result = runner.invoke(app, ["build", "-c", str(site.config), "-o", folder])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: --output names the feed file, and {folder} is a folder\n"
+        "  hint: -o public/feed.xml\n",
+    )
+
+
 def test_cli_build_bad_episode_exit_1_with_location_no_traceback(site: Site) -> None:
     site.episode("bad", date="12/03/24")
     result = runner.invoke(app, ["build", "-c", str(site.config)])

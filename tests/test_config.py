@@ -1,7 +1,7 @@
 from pathlib import Path
 
 import pytest
-from conftest import Site
+from conftest import SHOW_TOML, Site
 
 from podcastfeed.errors import BuildFailed, ConfigError
 from podcastfeed.model import Category
@@ -71,6 +71,39 @@ def test_load_config_unknown_keys_warn(site: Site) -> None:
     warnings = [str(w) for w in config.warnings]
     assert any("unknown key 'titel'" in w for w in warnings)
     assert any("[build] unknown key 'outptu'" in w for w in warnings)
+
+
+def test_load_config_unknown_keys_say_what_was_meant(site: Site) -> None:
+    """A typo gets the closest key, a key of the other table (or above [show]) its table."""
+    site.config.write_text(
+        'title = "Above"\n[shwo]\n'
+        + SHOW_TOML.replace("explicit =", "explicti =")
+        + 'output = "x.xml"\n[build]\nfeed_url = "https://example.org/f.xml"\n'
+    )
+    with pytest.raises(BuildFailed) as info:
+        load_config(site.config)
+    hints = {p.message: p.hint for p in info.value.problems if p.level == "warning"}
+    assert hints == {
+        "unknown table or key 'title' (ignored)": "'title' belongs in [show]",
+        "unknown table or key 'shwo' (ignored)": "did you mean 'show'?",
+        "[show] unknown key 'explicti' (ignored)": "did you mean 'explicit'?",
+        "[show] unknown key 'output' (ignored)": "'output' belongs in [build]",
+        "[build] unknown key 'feed_url' (ignored)": "'feed_url' belongs in [show]",
+    }
+
+
+def test_load_config_reads_a_windows_editor_s_bom_and_crlf(site: Site) -> None:
+    """Notepad's 'UTF-8 with BOM' and CRLF lines: read, and lines still right; UTF-16 is
+    refused with the hint to save as UTF-8."""
+    text = SHOW_TOML + 'titel = "typo"\n'
+    site.config.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    config = load_config(site.config)
+    assert config.show.title == "Test Show"
+    assert [w.line for w in config.warnings] == [text.count("\n")]
+    site.config.write_text(text, encoding="utf-16")
+    with pytest.raises(ConfigError) as info:
+        load_config(site.config)
+    assert info.value.hint == "save the file as UTF-8"
 
 
 def test_load_config_categories_are_canonical_and_nested(site: Site) -> None:

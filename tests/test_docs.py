@@ -1,6 +1,10 @@
 """The docs cover what the code reads: every config key, front-matter field and command option."""
 
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -63,3 +67,41 @@ def test_docs_readme_lists_every_command_and_option(name: str) -> None:
             assert long in row, f"{long} of {name} missing from the README's command table"
     assert command.help
     assert "Examples:" in command.help
+
+
+def _block_after(text: str, marker: str) -> list[str]:
+    """The lines of the first code block after `marker`."""
+    block = re.search(r"```[a-z]*\n(.*?)```", text.split(marker, 1)[1], re.DOTALL)
+    assert block, marker
+    return block.group(1).splitlines()
+
+
+def test_docs_readme_sample_build_prints_what_it_shows(tmp_path: Path) -> None:
+    """A fresh clone's `podcastfeed build` (the lock committed) prints the README's lines."""
+    for name in ("feed.toml", "podcastfeed.lock"):
+        shutil.copyfile(REPO / name, tmp_path / name)
+    shutil.copytree(REPO / "episodes", tmp_path / "episodes")
+    result = subprocess.run(
+        [sys.executable, "-m", "podcastfeed", "build"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    shown = re.sub(r", [0-9.]+ s$", ", 0.05 s", result.stderr.rstrip("\n"))
+    assert shown.splitlines() == _block_after(README, "`podcastfeed build` prints")
+
+
+def test_docs_readme_check_feed_example_is_the_output_s_start() -> None:
+    command = "$ podcastfeed check --feed tests/data/realfeeds/dk-podcast.xml"
+    shown = _block_after(README, "`--feed` lints any feed")
+    assert shown[0] == command
+    assert shown[-1].strip() == "…"
+    result = subprocess.run(
+        [sys.executable, "-m", "podcastfeed", *command.split()[2:]],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout.splitlines()[: len(shown) - 2] == shown[1:-1]

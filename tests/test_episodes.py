@@ -140,6 +140,132 @@ def test_read_episode_yaml_error_has_file_and_line(site: Site) -> None:
 
 
 @pytest.mark.parametrize(
+    ("front", "line"),
+    [
+        ("title: T\ndate: 2024-13-05\n", 3),
+        ("title: T\npersons:\n  - name: A\n    since: 2024-02-30\n", 5),
+    ],
+)
+def test_read_episode_yaml_value_that_cannot_be_built_has_its_line(
+    site: Site, front: str, line: int
+) -> None:
+    """A date that does not exist is valid YAML syntax but no value: the line that holds it."""
+    path = site.episode("bad", f"---\n{front}---\nBody\n")
+    episode, problems = _read(site, path)
+    assert episode is None
+    assert _only_error(problems).startswith(f"episodes/bad.md:{line}: error: front matter is")
+
+
+def test_read_episode_root_relative_audio_path_hints_the_relative_one(site: Site) -> None:
+    """Jekyll's `audio: /assets/ep1.mp3` is an absolute path here: the hint names the path
+    from the show's folder when the file is there."""
+    (site.root / "assets").mkdir()
+    (site.root / "assets" / "ep1.mp3").write_bytes(
+        (DATA / "audio" / "sine-3s-cbr.mp3").read_bytes()
+    )
+    path = site.episode("rooted", audio="/assets/ep1.mp3")
+    episode, problems = _read(site, path)
+    assert episode is None
+    (problem,) = problems
+    assert problem.hint == (
+        "a path starting with / is absolute: write it from the episode file's folder or the "
+        "show's (assets/ep1.mp3)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ('"March 5, 2024"', "write 2024-03-05"),
+        ("Tue, 5th Mar. 2024", "write 2024-03-05"),
+        ("2024/3/5", "write 2024-03-05"),
+        ("2024-03-12 9:30", "write 2024-03-12T09:30:00"),
+        ("05/03/2024", None),  # 5 March or May 3: no guess
+        ('"February 30, 2024"', None),
+    ],
+)
+def test_read_episode_date_written_another_way_gets_its_iso_form(
+    site: Site, written: str, hint: str | None
+) -> None:
+    episode, problems = _read(site, site.episode("d", date=written))
+    assert episode is None
+    (problem,) = problems
+    assert problem.message.startswith("'date' must be an ISO 8601 date like 2024-03-12")
+    assert problem.hint == hint
+
+
+def test_read_episode_misspelt_key_warns_with_the_key_meant(site: Site) -> None:
+    """A key one typo from a known one is named at its line; the site's own keys (layout,
+    plurals such as authors, the seed's type and post_format) stay silent."""
+    audio = site.audio("sine-3s-cbr.mp3")
+    text = (
+        f"---\ntitle: T\ndate: 2024-01-01\naudio: {audio}\nexerpt: The summary.\nStatus: draft\n"
+        "layout: post\nauthors: [a]\ntype: post\npost_format: []\nthumbnail_alt: x\n---\n"
+    )
+    episode, problems = _read(site, site.episode("typo", text))
+    assert episode is not None
+    assert [(p.level, str(p)) for p in problems] == [
+        (
+            "warning",
+            "episodes/typo.md:5: warning: unknown key 'exerpt' (ignored)\n"
+            "  hint: did you mean 'excerpt'?",
+        ),
+        (
+            "warning",
+            "episodes/typo.md:6: warning: unknown key 'Status' (ignored)\n"
+            "  hint: did you mean 'status'?",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "hint"),
+    [
+        (
+            '---\ntitle: Episode 12: the "return" # a comment\n---\n',
+            2,
+            'a value with ": " in it needs quotes: title: "Episode 12: the \\"return\\""',
+        ),
+        (
+            "---\ntitle: T\npersons:\n  - name: Ada: the first\n---\n",
+            4,
+            'a value with ": " in it needs quotes: - name: "Ada: the first"',
+        ),
+        (
+            '---\ntitle: "T\ndate: 2024-01-01\n---\n',
+            2,
+            "the quote opened on this line is not closed",
+        ),
+        (
+            "---\ntitle: T\ndate: 2024-01-01\n\nNotes, and no closing line.\n",
+            1,
+            "the front matter opened on line 1 is not closed: add a --- line after it",
+        ),
+    ],
+)
+def test_read_episode_yaml_mistakes_get_a_hint(site: Site, text: str, line: int, hint: str) -> None:
+    """A title with a colon, a quote left open, no closing ---: the parser's words do not say."""
+    episode, problems = _read(site, site.episode("oops", text))
+    assert episode is None
+    (problem,) = problems
+    assert (problem.line, problem.hint) == (line, hint)
+
+
+@pytest.mark.parametrize(
+    "front",
+    ["title: T\ndate: 2024-01-01\naudio:\n\tmp3: a.mp3\n", "title: T\n\tdate: 2024-01-01\n"],
+)
+def test_read_episode_tab_in_yaml_says_spaces(site: Site, front: str) -> None:
+    """A tab where YAML wants spaces (editors insert them) is named as the cause."""
+    path = site.episode("tab", f"---\n{front}---\nBody\n")
+    episode, problems = _read(site, path)
+    assert episode is None
+    (problem,) = problems
+    assert str(problem).startswith("episodes/tab.md:")
+    assert problem.hint == "replace the tabs with spaces: YAML never indents with tabs"
+
+
+@pytest.mark.parametrize(
     ("front", "expected"),
     [
         (

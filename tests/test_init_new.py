@@ -274,6 +274,18 @@ def test_init_prompts_on_a_real_terminal(tmp_path: Path) -> None:
     )
 
 
+def test_init_input_that_ends_early_says_which_question(tmp_path: Path) -> None:
+    """Piped answers that run out (CI without --yes): the question left unanswered and what
+    to do, no 'Aborted!', nothing written."""
+    result = runner.invoke(app, ["init", str(tmp_path / "show")], input="My Show\n")
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "\nError: no answer to 'What is it about': the input ended\n"
+        "  hint: give it as a flag, or --yes to take the defaults (podcastfeed init --help)\n"
+    )
+    assert not (tmp_path / "show").exists()
+
+
 def test_new_uses_the_episodes_folder_of_feed_toml(
     site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -283,6 +295,28 @@ def test_new_uses_the_episodes_folder_of_feed_toml(
     result = runner.invoke(app, ["new", "Elsewhere", "--date", "2024-01-01"])
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "content/shows/2024-01-01-elsewhere.md\n"
+
+
+def test_build_and_new_in_a_folder_of_the_show_name_its_feed_toml(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run in episodes/audio/: the build names ../../feed.toml, and new makes no episodes/
+    folder there (the build would read it as episodes)."""
+    site.episode("a")
+    monkeypatch.chdir(site.episodes / "audio")
+    built = runner.invoke(app, ["build"])
+    assert (built.exit_code, built.stderr) == (
+        1,
+        "Error: feed.toml: no such file\n  hint: the show is above this folder: pass "
+        "--config ../../feed.toml, or run podcastfeed there\n",
+    )
+    new = runner.invoke(app, ["new", "Lost", "--date", "2024-01-01"])
+    assert (new.exit_code, new.stdout) == (1, "")
+    assert new.stderr == (
+        "Error: feed.toml: no such file\n  hint: the show is ../../feed.toml: run podcastfeed "
+        "new in its folder, or pass --dir\n"
+    )
+    assert not (site.episodes / "audio" / "episodes").exists()
 
 
 # --- init --image with a local file (issue 15 allows `[show] image = "cover.jpg"`) --------

@@ -205,3 +205,13 @@ def test_lock_allowed_names() -> None:
     assert lock.allowed(["episodes/one.md"], "episodes/one.md", None)
     assert lock.allowed(["guid-1"], "episodes/one.md", "guid-1")
     assert not lock.allowed(["two"], "episodes/one.md", "guid-1")
+
+
+def test_lock_an_episode_that_cannot_be_read_is_not_called_gone(site: Site) -> None:
+    """A published episode whose file now has an error is reported for that error only, not
+    as removed with a hint to --allow-changes its removal."""
+    _two(site)
+    _publish(site)
+    site.episode("one", date='"March 5, 2024"')
+    (error,) = _refused(site)
+    assert error.startswith("episodes/one.md:3: error: 'date' must be an ISO 8601 date")

@@ -20,6 +20,7 @@ from podcastfeed.cli.common import (
     TimeoutOption,
     command,
     err,
+    refuse_folder_output,
     show_error,
     shown,
 )
@@ -109,6 +110,7 @@ def build_command(
     """
     from podcastfeed.output.showlock import hold_show
 
+    refuse_folder_output(output)
     with hold_show(config):  # one build in this show from reading to the last write
         now = datetime.now(UTC)
         fast = not (check_only or no_cache or output == "-" or refresh or include_future)

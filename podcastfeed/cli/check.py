@@ -84,7 +84,14 @@ def check_command(
     from podcastfeed.build import build, feed_for
     from podcastfeed.lint.base import count
     from podcastfeed.lint.online import CACHE_NAME, Online
-    from podcastfeed.lint.runner import FORMATS, lint_data, render, run
+    from podcastfeed.lint.runner import (
+        BUILD_WARNING,
+        FORMATS,
+        lint_data,
+        problem_findings,
+        render,
+        run,
+    )
     from podcastfeed.media.probing import ProbeOptions
 
     if output_format not in FORMATS:
@@ -97,7 +104,7 @@ def check_command(
         from podcastfeed.net import fetch
 
         session = fetch.make_session(USER_AGENT)
-    checker = None
+    checker, found = None, []
     try:
         if feed is not None:
             from podcastfeed.net.sources import read_source
@@ -110,13 +117,18 @@ def check_command(
         else:
             options = ProbeOptions(timeout=timeout, deadline=deadline)
             report = build(config, now=now, check=False, probe=options)
-            for problem in report.warnings:
-                err(str(problem))
+            for problem in report.warnings:  # the show's are findings; others (cache) are not
+                if problem.source is None:
+                    err(str(problem))
             if session is not None:
                 cache_file = report.config.build.cache_dir / CACHE_NAME
                 checker = Online(session, timeout, cache_file=cache_file, deadline=deadline)
             parsed = feed_for(report, now, online=checker, sample=sample)
-        findings = run(parsed, online=online, ignore=ignore or ())
+            skipped = {*(ignore or ()), *(parsed.origin.ignore if parsed.origin else ())}
+            if BUILD_WARNING not in skipped:  # --ignore, or [check] ignore in feed.toml
+                shows = [p for p in report.warnings if p.source is not None]
+                found = problem_findings(shows, BUILD_WARNING)
+        findings = found + run(parsed, online=online, ignore=ignore or ())
     finally:
         if checker is not None:
             checker.save()

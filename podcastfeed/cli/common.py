@@ -165,3 +165,12 @@ def shown(path: Path, root: Path) -> str:
         return quote_name(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return quote_name(path)
+
+
+def refuse_folder_output(output: str | None) -> None:
+    """`-o public/`: --output names the feed file; a folder there is a usage error that says
+    the file to name, before a build that would stop at the folder in its way."""
+    if output and output != "-" and (output.endswith(("/", "\\")) or Path(output).is_dir()):
+        err(f"Error: --output names the feed file, and {output} is a folder")
+        err(f"  hint: -o {(Path(output) / 'feed.xml').as_posix()}")
+        raise typer.Exit(int(ExitCode.USAGE))

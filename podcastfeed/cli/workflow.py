@@ -21,7 +21,7 @@ from podcastfeed.cli.common import (
     err,
     shown,
 )
-from podcastfeed.errors import ExitCode, PodcastfeedError, shorten
+from podcastfeed.errors import ConfigError, ExitCode, PodcastfeedError, shorten
 from podcastfeed.net.limits import (
     DEFAULT_DEADLINE,
     USER_AGENT,
@@ -96,7 +96,16 @@ def init_command(
             return given
         if yes:
             return default
-        answer = str(typer.prompt(question, default=default, err=True)).strip()
+        try:
+            answer = str(typer.prompt(question, default=default, err=True)).strip()
+        except typer.Abort:  # the input ended (a pipe, CI): not "Aborted!" and nothing else
+            if sys.stdin.isatty():
+                raise
+            err(f"\nError: no answer to {question!r}: the input ended")
+            err(
+                "  hint: give it as a flag, or --yes to take the defaults (podcastfeed init --help)"
+            )
+            raise typer.Exit(int(ExitCode.USAGE)) from None
         if not sys.stdin.isatty():
             err("")  # piped answers are not echoed: end the prompt's line
         return answer or default
@@ -172,7 +181,8 @@ def new_command(
         Path | None,
         typer.Option(
             "--dir",
-            help="The episodes folder (default: [build] episodes of ./feed.toml, else episodes).",
+            help="The episodes folder (default: [build] episodes of ./feed.toml, else episodes;"
+            " refused below a folder with a feed.toml).",
             file_okay=False,
         ),
     ] = None,
@@ -195,6 +205,7 @@ def new_command(
     import uuid
     from datetime import date as date_type
 
+    from podcastfeed.files import config_above
     from podcastfeed.media.audio import probe_file
     from podcastfeed.source import scaffold
 
@@ -210,6 +221,10 @@ def new_command(
         err(f"Error: --date must be YYYY-MM-DD or an ISO 8601 date-time (got {shorten(when)})")
         raise typer.Exit(int(ExitCode.USAGE)) from None
     if folder is None:
+        above = None if Path(CONFIG_NAME).is_file() else config_above(Path(CONFIG_NAME))
+        if above is not None:  # run inside the show (episodes/): not a new ./episodes/ there
+            hint = f"the show is {above}: run podcastfeed new in its folder, or pass --dir"
+            raise ConfigError("no such file", source=CONFIG_NAME, hint=hint)
         folder = scaffold.episodes_folder(Path(CONFIG_NAME))
     path = folder / scaffold.episode_name(title, day)
     info, reference = None, audio

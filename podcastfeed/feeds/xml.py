@@ -10,11 +10,13 @@ download cut short, no root element, not RSS) is refused, with `FeedReadError`.
 
 from __future__ import annotations
 
+import html
 import html.entities
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin
 
 from lxml import etree
 
@@ -51,6 +53,10 @@ _LEADING = re.compile(rb"^(\xef\xbb\xbf)?([\s\xef\xbb\xbf]+)(?=<\?xml[\s?])")
 #: The first element's name: the end of the file must close it, or the file was cut short.
 _ROOT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
 _TAIL = 65536
+#: A web page given for a feed (the show's site, not its feed): its start, and its feed link.
+_HTML = re.compile(rb"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
+_FEED_LINK = re.compile(rb"<link\b[^>]*\btype=[\"']application/(?:rss|atom)\+xml[\"'][^>]*>", re.I)
+_HREF = re.compile(rb"\bhref=[\"']([^\"']+)[\"']", re.I)
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,8 @@ def prepare(data: bytes, source: str, error: etree.XMLSyntaxError) -> tuple[byte
         FeedReadError: the file was cut short (its first element is not closed near its end):
             recovering would silently drop the episodes after the cut.
     """
+    if _HTML.match(data):
+        raise _web_page(data, source)
     root = _ROOT.search(data)
     if root is not None:
         end = re.compile(rb"</\s*" + re.escape(root.group(1)) + rb"\s*>")
@@ -143,6 +151,18 @@ def prepare(data: bytes, source: str, error: etree.XMLSyntaxError) -> tuple[byte
     data = _ampersands(data, repairs)
     data = _declare(data, repairs)
     return data, repairs
+
+
+def _web_page(data: bytes, source: str) -> FeedReadError:
+    """A web page where a feed was wanted; the hint names the feed it links to, if any."""
+    link = _FEED_LINK.search(data)
+    href = _HREF.search(link.group(0)) if link else None
+    if href is None:
+        hint = "give the feed's address (the page's RSS link), not the page's"
+    else:
+        feed = html.unescape(href.group(1).decode("utf-8", "replace"))
+        hint = f"the page links to its feed: {urljoin(source, feed) if '://' in source else feed}"
+    return FeedReadError("is a web page (HTML), not a feed", source=source, hint=hint)
 
 
 def logged(log: Any) -> list[Repair]:

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from podcastfeed.errors import Problem
-from podcastfeed.source.lookup import read_front_matter, read_notes
+from podcastfeed.source.lookup import line_of, read_front_matter, read_notes
 from podcastfeed.source.tables import key_line
 from podcastfeed.values import parse_rfc822
 from podcastfeed.xmlns import ATOM, ITUNES, PODCAST, PODCAST_LEGACY
@@ -144,12 +144,17 @@ class Origin:
         if key is None:
             return None
         if self._config_text is None:
-            self._config_text = self.config.read_text(encoding="utf-8")
+            self._config_text = self.config.read_text(encoding="utf-8-sig")
         return key_line(self._config_text, "show", key)
 
     def notes(self, path: Path) -> list[tuple[int, str]]:
         """(line, text) of each line of an episode file's show notes."""
         return read_notes(path)
+
+    def sets(self, guid: str, name: str) -> bool:
+        """Does the episode file of the item with `guid` set field `name` (by any key)?"""
+        found = self.episodes.get(guid)
+        return found is not None and line_of(self.front_matter(found[0])[0], name) is not None
 
     def front_matter(self, path: Path) -> tuple[dict[str, int], frozenset[str]]:
         """(key -> line, check_ignore ids) of an episode file, read once when first needed."""
@@ -199,6 +204,15 @@ class Feed:
 
     def findall(self, parent: etree._Element, path: str) -> list[etree._Element]:
         return list(parent.findall(path, NS))
+
+    def place(self, item: etree._Element) -> str:
+        """Where an item is, for a message naming another episode: in our own build its
+        episode file (the feed's lines are in no file the user has), else `line N`."""
+        if self.origin is not None:
+            found = self.origin.episodes.get(text_of(item.find("guid")) or "")
+            if found is not None:
+                return found[1]
+        return f"line {item.sourceline}"
 
 
 def repeats(

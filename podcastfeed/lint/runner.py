@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from podcastfeed.errors import PodcastfeedError
+from podcastfeed.errors import PodcastfeedError, Problem
 from podcastfeed.feeds.xml import Repair, parse_feed, rss_root
 from podcastfeed.files import relative_name
 from podcastfeed.lint.base import (
@@ -217,14 +217,24 @@ UNREADABLE = "podcastfeed/unreadable"
 _LEVELS = {"error": "error", "warning": "warning", "note": "info"}
 
 
+#: The rule id of a warning the build itself gives (an unknown feed.toml key, a misspelt
+#: front-matter key): `check` reports it with the findings, so --strict fails on it as
+#: `build --strict` does (not a registered rule).
+BUILD_WARNING = "podcastfeed/build"
+
+
 def failure_findings(exc: PodcastfeedError) -> list[Finding]:
     """What stopped the check (a feed that cannot be read or parsed, a show that does not
     build: each problem of a BuildFailed) as findings, so `--format json` and `github` say it
     on stdout too (issue 15)."""
-    problems = getattr(exc, "problems", None) or [exc.to_problem()]
+    return problem_findings(getattr(exc, "problems", None) or [exc.to_problem()], UNREADABLE)
+
+
+def problem_findings(problems: Iterable[Problem], rule: str) -> list[Finding]:
+    """Problems of a build as findings of `rule`."""
     return [
         Finding(
-            UNREADABLE,
+            rule,
             _LEVELS.get(problem.level, "error"),
             problem.message,
             str(problem.source) if problem.source is not None else None,

@@ -186,10 +186,15 @@ def _resolve(f: FieldReader, show: Show, settings: BuildSettings, ref: str) -> A
         local = find_local(ref, (f.path.parent, settings.root), settings.source_folders)
     except ValueError as exc:
         message, missing = str(exc), str(exc).startswith("file not found")
+        hint = None
         if missing:
             where = relative_name(f.path.parent, settings.root)
             message += f" (looked in {quote_name(where)} and the show folder)"
-        f.problem("audio", message, probe=missing)
+        if missing and ref.startswith("/"):  # a site's root-relative path (/assets/ep1.mp3)
+            inside = ref.lstrip("/")
+            hint = "a path starting with / is absolute: write it from the episode file's folder"
+            hint += f" or the show's ({inside})" if (settings.root / inside).is_file() else ""
+        f.problem("audio", message, probe=missing, hint=hint)
         return None
     if show.audio_base_url is None:
         f.problem(

@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from podcastfeed.errors import BuildFailed, ConfigError, Problem, shorten
-from podcastfeed.files import folder_clash, walks_into
+from podcastfeed.files import folder_clash, missing_config_hint, walks_into
 from podcastfeed.model import Category, Owner, Show
 from podcastfeed.source import CONFIG_NAME as CONFIG_NAME  # re-exported
 from podcastfeed.source import fromnotes
@@ -26,7 +26,7 @@ from podcastfeed.source.categories import CATEGORIES_HINT, parse_category
 from podcastfeed.source.localart import publish_show_image, read_show_image
 from podcastfeed.source.show_tags import TAG_KEYS, read_show_tags
 from podcastfeed.source.shownotes import strip_control_chars
-from podcastfeed.source.tables import TableReader, clean_text, key_line
+from podcastfeed.source.tables import TableReader, clean_text, key_line, unknown_key_hint
 from podcastfeed.values import EMAIL, LANGUAGE, parse_date, parse_url_template
 
 #: The optional tags' front-matter fields (issue 4), read by episode_tags.
@@ -136,27 +136,30 @@ def load_config(path: Path) -> Config:
         raise ConfigError(
             "no such file",
             source=path,
-            hint="run podcastfeed in the show's folder or pass --config PATH/feed.toml",
+            hint=missing_config_hint(path),
         ) from None
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", source=path) from exc
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # Windows editors' byte order mark is no TOML error
         data = tomllib.loads(text)
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"not UTF-8 text (byte {exc.start})", source=path) from exc
+        hint = "save the file as UTF-8"
+        raise ConfigError(f"not UTF-8 text (byte {exc.start})", source=path, hint=hint) from exc
     except tomllib.TOMLDecodeError as exc:
         line = _toml_error_line(str(exc))
         raise ConfigError(f"not valid TOML: {exc}", source=path, line=line) from exc
 
     problems: list[Problem] = []
-    for key in sorted(set(data) - {"show", "build", "fields", "check"}):
+    tables = {"show", "build", "fields", "check"}
+    for key in sorted(set(data) - tables):
         problems.append(
             Problem(
                 "warning",
                 f"unknown table or key '{key}' (ignored)",
                 source=path,
                 line=key_line(text, key, "") or _top_key_line(text, key),
+                hint=unknown_key_hint(key, tables, {"show": SHOW_KEYS, "build": BUILD_KEYS}),
             )
         )
     show_table = data.get("show")
@@ -185,8 +188,7 @@ def _top_key_line(text: str, key: str) -> int | None:
 
 def _read_show(path: Path, text: str, table: dict[str, Any]) -> tuple[Show | None, list[Problem]]:
     r = TableReader(path, text, "show", table)
-    for key in sorted(set(table) - SHOW_KEYS):
-        r.problem(key, f"unknown key '{key}' (ignored)", level="warning")
+    r.unknown(SHOW_KEYS, {"build": BUILD_KEYS})
 
     title = r.get("title", str, required=True)
     description = r.get("description", str, required=True)
@@ -339,8 +341,7 @@ def _read_build(path: Path, text: str, data: dict[str, Any]) -> tuple[BuildSetti
         problems.append(Problem("error", "[build] must be a table", source=path))
         table = {}
     r = TableReader(path, text, "build", table)
-    for key in sorted(set(table) - BUILD_KEYS):
-        r.problem(key, f"unknown key '{key}' (ignored)", level="warning")
+    r.unknown(BUILD_KEYS, {"show": SHOW_KEYS})
     episodes = r.get("episodes", str) or "episodes"
     output = r.get("output", str) or "public/feed.xml"
     cache_dir = r.get("cache", str) or ".podcastfeed-cache"

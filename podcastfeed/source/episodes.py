@@ -28,6 +28,7 @@ from podcastfeed.source.fields import (
     ALIASES,
     FieldReader,
     YAMLLimitError,
+    bad_value_line,
     load_yaml,
     yaml_error_line,
 )
@@ -36,7 +37,9 @@ from podcastfeed.source.frontparts import load_toml, split_front_matter
 from podcastfeed.source.localart import EpisodeImage, episode_image
 from podcastfeed.source.shownotes import make_description, render_notes
 from podcastfeed.source.tables import clean_text
+from podcastfeed.source.typos import key_typos
 from podcastfeed.source.wordpress import decode_entities
+from podcastfeed.source.yamlhints import unclosed_hint, yaml_hint
 from podcastfeed.values import (
     is_date_only,
     parse_bool,
@@ -87,7 +90,7 @@ def read_episode(
                 "no YAML front matter",
                 source=display,
                 line=1,
-                hint="start the file with a --- line, the keys, and another ---",
+                hint=unclosed_hint(text),
             ).to_problem()
         ]
     fm_text, body, is_toml = parts
@@ -105,6 +108,7 @@ def read_episode(
     if settings.fix_text:  # issue 14: "Lucaâ€™s" -> "Luca’s", noted per file
         meta, body, repaired = repair_episode(meta, body)
     f = FieldReader(path, display, fm_text, meta, settings.fields, [], is_toml=is_toml)
+    f.problems += key_typos(meta, settings.fields, display, f.line)
     for key, change in repaired:
         lines = [] if key else notes_lines(text, written, body)  # issue 15: the notes' lines
         where = f"'{key}'" if key else "the show notes"
@@ -141,15 +145,18 @@ def _load_yaml(fm_text: str, display: str) -> tuple[dict[Any, Any] | None, list[
     except yaml.YAMLError as exc:
         line = yaml_error_line(exc, fm_text)
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        hint = yaml_hint(reason, fm_text, line)
         return None, [
             EpisodeError(
-                f"front matter is not valid YAML: {reason}", source=display, line=line
+                f"front matter is not valid YAML: {reason}", source=display, line=line, hint=hint
             ).to_problem()
         ]
     except (ValueError, TypeError) as exc:  # e.g. a YAML date out of range
         return None, [
             EpisodeError(
-                f"front matter is not valid YAML: {exc}", source=display, line=None
+                f"front matter is not valid YAML: {exc}",
+                source=display,
+                line=bad_value_line(fm_text),
             ).to_problem()
         ]
     if not isinstance(meta, dict):

@@ -317,7 +317,7 @@ class FieldReader:
             if isinstance(value, date):  # YAML made it a date: show it as the file has it
                 written = _keys(self.front_matter).get(self.key_for(name) or "", (0, None))[1]
                 value = written or value.isoformat()
-            self.problem(name, f"{exc} (got {shorten(value)})")
+            self.problem(name, f"{exc} (got {shorten(value)})", hint=getattr(exc, "hint", None))
             return None
 
     def text(self, name: str) -> str | None:
@@ -378,3 +378,23 @@ def yaml_error_line(exc: yaml.YAMLError, fm_text: str) -> int | None:
             return int(context.line) + 2
         return fm_text.rstrip().count("\n") + 2
     return int(mark.line) + 2  # +1: 1-based, +1: the opening ---
+
+
+def bad_value_line(fm_text: str) -> int | None:
+    """The file line of the first scalar YAML parses but cannot build (`date: 2024-13-05`)."""
+    try:
+        pending = [yaml.compose(fm_text, Loader=LimitedLoader)]
+    except YAML_ERRORS:
+        return None
+    builder = yaml.SafeLoader("")
+    while pending:  # depth first, in the document's order
+        node = pending.pop()
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                builder.construct_object(node)
+            except YAML_ERRORS:
+                return int(node.start_mark.line) + 2  # +1: 1-based, +1: the opening ---
+        elif isinstance(node, yaml.CollectionNode):
+            pairs = node.value if isinstance(node, yaml.MappingNode) else [(v,) for v in node.value]
+            pending += [item for pair in reversed(pairs) for item in reversed(pair)]
+    return None

@@ -52,7 +52,7 @@ def read_ignore(config: Path) -> frozenset[str]:
     """feed.toml's `[check] ignore = [...]` (empty when feed.toml cannot be read: load_config
     reports why)."""
     try:
-        data = tomllib.loads(config.read_text(encoding="utf-8"))
+        data = tomllib.loads(config.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return frozenset()
     table = data.get("check")

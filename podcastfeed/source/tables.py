@@ -3,8 +3,9 @@ collects a Problem (`path:line:`) for each bad key instead of stopping at the fi
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfoNotFoundError
@@ -40,6 +41,18 @@ def key_line(text: str, section: str, key: str) -> int | None:
     return None
 
 
+def unknown_key_hint(
+    key: str, known: Collection[str], tables: dict[str, Collection[str]]
+) -> str | None:
+    """What an unknown key was meant to be: a key of another table (`tables`: name -> keys),
+    else the closest known key, if any is close (a typo such as 'explicti')."""
+    home = next((name for name, keys in tables.items() if key in keys), None)
+    if home is not None:
+        return f"'{key}' belongs in [{home}]"
+    close = difflib.get_close_matches(key, known, n=1)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
 class TableReader:
     """Reads one table of feed.toml, collecting a Problem for each bad key."""
 
@@ -54,6 +67,12 @@ class TableReader:
         self.problems.append(
             Problem(level, f"[{self.section}] {message}", source=self.path, line=line, hint=hint)
         )
+
+    def unknown(self, known: Collection[str], tables: dict[str, Collection[str]]) -> None:
+        """A warning, with a guess at what was meant, for each key of the table not `known`."""
+        for key in sorted(set(self.table) - set(known)):
+            hint = unknown_key_hint(key, known, tables)
+            self.problem(key, f"unknown key '{key}' (ignored)", hint=hint, level="warning")
 
     def get(self, key: str, kind: type, *, required: bool = False, what: str = "") -> Any:
         if key not in self.table:

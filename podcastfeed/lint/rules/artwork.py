@@ -112,6 +112,35 @@ def artwork_format(feed: Feed) -> Iterator[Hit]:
             )
 
 
+#: Image formats Apple Podcasts does not take, by the extension of an artwork URL.
+NOT_TAKEN = {".gif": "GIF", ".webp": "WebP", ".svg": "SVG", ".avif": "AVIF", ".heic": "HEIC"}
+NOT_TAKEN |= {".bmp": "BMP", ".tif": "TIFF", ".tiff": "TIFF"}
+
+
+@rule(
+    "apple/artwork-url-format",
+    "warning",
+    "Artwork URLs do not end in .gif, .webp or another format Apple does not take",
+    APPLE_ARTWORK,
+)
+def artwork_url_format(feed: Feed) -> Iterator[Hit]:
+    """An artwork URL ending in `.gif`, `.webp`, `.svg` (…) most likely serves that format,
+    and Apple Podcasts takes only JPEG and PNG; offline the image itself is not
+    looked at, so this is a warning (online, `check` reads it: apple/artwork-format)."""
+    for parent in (feed.channel, *feed.items):
+        for element in feed.findall(parent, "itunes:image"):
+            href = (element.get("href") or "").strip()
+            local = feed.origin is not None and href in feed.origin.artwork
+            kind = NOT_TAKEN.get(PurePosixPath(urlsplit(href).path).suffix.lower())
+            if kind and not local and feed.online is None:
+                yield Hit(
+                    element,
+                    f"artwork {href} is named as {kind}: Apple takes JPEG or PNG",
+                    hint="export it as JPEG or PNG",
+                    key="image",
+                )
+
+
 @rule("apple/artwork-size", "error", "Artwork is square, 1400 to 3000 pixels a side", APPLE_ARTWORK)
 def artwork_size(feed: Feed) -> Iterator[Hit]:
     """Apple requires square cover art of at least 1400 × 1400 and at most 3000 × 3000 pixels;

@@ -85,6 +85,50 @@ def _category_problems(feed: Feed) -> Iterator[tuple[etree._Element, str]]:
 
 
 @rule(
+    "apple/has-episodes",
+    "warning",
+    "The feed has at least one episode",
+    "https://podcasters.apple.com/support/823-podcast-requirements",
+)
+def has_episodes(feed: Feed) -> Iterator[Hit]:
+    """Apple Podcasts Connect and Spotify take a show for review only when its feed has at least
+    one episode: a new show's drafts (`podcastfeed init` writes one) are not in the feed.
+    Publish one, a trailer will do, before you submit the feed."""
+    if not feed.items:
+        yield Hit(
+            feed.channel,
+            "the feed has no episodes: Apple and Spotify take a show only with one",
+            hint="publish an episode (a trailer will do) before you submit the feed",
+        )
+
+
+@rule(
+    "podcastfeed/todo",
+    "warning",
+    "feed.toml has no TODO left by podcastfeed import",
+    "https://podcasters.apple.com/support/823-podcast-requirements",
+)
+def import_todo(feed: Feed) -> Iterator[Hit]:
+    """`podcastfeed import` writes a `# TODO:` comment above each value it could not know (the
+    feed's new address, the owner's e-mail) and put a placeholder in (`https://example.org/…`,
+    `owner@example.org`): the show builds, but Apple and Spotify would get the placeholder.
+    Each TODO left in feed.toml is a warning at its line until it is done and deleted."""
+    if feed.origin is None:
+        return
+    text = feed.origin.config.read_text(encoding="utf-8-sig")
+    shown = feed.origin.config_shown
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith("# TODO:"):
+            todo = line.split("# TODO:", 1)[1].strip()
+            yield Hit(
+                None,
+                f"TODO left by import: {todo}",
+                "do it, then delete the comment",
+                at=(shown, number),
+            )
+
+
+@rule(
     "apple/category",
     "error",
     "Categories come from Apple's list",

@@ -135,7 +135,7 @@ def enclosure_reused(feed: Feed) -> Iterator[Hit]:
     for element, value, first in repeats(feed, url):
         yield Hit(
             element,
-            f"enclosure {value} is used by an earlier episode too (line {first.sourceline})",
+            f"enclosure {value} is used by an earlier episode too ({feed.place(first)})",
             hint="give every episode its own media file and URL",
             key="audio",
         )

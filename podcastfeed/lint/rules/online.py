@@ -147,5 +147,6 @@ def artwork_head(feed: Feed) -> Iterator[Hit]:
                 continue
             found = feed.online.answer(href, "HEAD")
             if not _ok(found):
-                why = found["error"] or f"HTTP {found['status']}"
-                yield Hit(element, f"artwork {mask_url(href)}: HEAD got {why}", key="image")
+                why = f"HEAD failed: {found['error']}" if found["error"] else "HEAD got"
+                why += "" if found["error"] else f" HTTP {found['status']}"
+                yield Hit(element, f"artwork {mask_url(href)}: {why}", key="image")

@@ -106,7 +106,7 @@ def duplicate_title(feed: Feed) -> Iterator[Hit]:
         if first is not item:
             yield Hit(
                 element,
-                f"title {value!r} is used by an earlier episode too (line {first.sourceline})",
+                f"title {value!r} is used by an earlier episode too ({feed.place(first)})",
                 key="title",
             )
 
