@@ -99,6 +99,13 @@ def fingerprint(stream: BinaryIO, size: int) -> str:
     return "b2:" + digest.hexdigest()
 
 
+_CONFLICT = "the lock holds a merge conflict"
+_CONFLICT_HINT = (
+    "keep both sides' entries (each is one episode) and drop the marker lines, "
+    "or take one side (git checkout --theirs podcastfeed.lock) and build"
+)
+
+
 def load(path: Path) -> Lock:
     """Read the lock; no file is an empty lock.
 
@@ -121,20 +128,12 @@ def load(path: Path) -> Lock:
         if not isinstance(prefix, str | None):
             raise ValueError(f"enclosure_prefix is not text (got {shorten(prefix)})")
     except json.JSONDecodeError as exc:
-        marker = re.search(r"^(?:<{7}|={7}|>{7})(?: |$)", text, re.MULTILINE)
-        if marker is not None:  # two branches that each added episodes, merged
-            raise EpisodeError(
-                "the lock holds a merge conflict",
-                source=path,
-                line=text.count("\n", 0, marker.start()) + 1,
-                hint="keep both sides' entries (each is one episode) and drop the marker "
-                "lines, or take one side (git checkout --theirs podcastfeed.lock) and build",
-            ) from exc
-        raise EpisodeError(
-            f"the lock is not valid JSON: {exc.msg}",
+        marker = re.search(r"^(?:<{7}|={7}|>{7})(?: |$)", text, re.MULTILINE)  # git's
+        raise EpisodeError(  # (a merge of two branches that each published an episode)
+            f"the lock is not valid JSON: {exc.msg}" if not marker else _CONFLICT,
             source=path,
-            line=exc.lineno,
-            hint="restore it from git",
+            line=text.count("\n", 0, marker.start()) + 1 if marker else exc.lineno,
+            hint=_CONFLICT_HINT if marker else "restore it from git",
         ) from exc
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise EpisodeError(

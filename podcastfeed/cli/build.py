@@ -195,10 +195,9 @@ def _replayed(snapshot: Snapshot, now: datetime, strict: bool) -> bool:
         raise typer.Exit(int(ExitCode.CONTENT))
     for line in replay.notes:
         err(f"note: {line}")
-    seconds = time.perf_counter() - started
     counts = (replay.published, replay.drafts, replay.scheduled)
-    where = shown(Path(replay.target), snapshot.settings.root)
-    err(_summary_line(where, *counts, parsed=0, probed=0, seconds=seconds))
+    where, seconds = shown(Path(replay.target), snapshot.settings.root), time.perf_counter()
+    err(_summary_line(where, *counts, parsed=0, probed=0, seconds=seconds - started))
     return True
 
 
