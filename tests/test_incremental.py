@@ -264,6 +264,22 @@ def test_an_edit_that_keeps_size_and_mtime_is_still_read(built: Site) -> None:
     assert b"<title>z</title>" in (built.root / "public" / "feed.xml").read_bytes()
 
 
+def test_audio_replaced_with_the_same_size_and_mtime_is_measured_again(built: Site) -> None:
+    """Local audio is known by its identity, ctime and inode too: a copy over it that keeps the
+    size and sets the mtime back (here: the LAME header's frame count halved) is probed."""
+    path = built.episodes / "audio" / "b.mp3"
+    stat = path.stat()
+    data = bytearray(path.read_bytes())
+    at = data.index(b"Info") + 8  # the frame count (its flags say it is there)
+    data[at : at + 4] = (int.from_bytes(data[at : at + 4], "big") // 2).to_bytes(4, "big")
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    assert _run(built) == (0, "")
+    feed = (built.root / "public" / "feed.xml").read_bytes()
+    assert b"<itunes:duration>2</itunes:duration>" in feed  # 3 s before
+
+
 @pytest.mark.parametrize("text", ["/", "/a", "/a/b c/d.md", "a", "a/b", ".", "", "/a//b", "../x"])
 def test_cache_paths_come_back_equal(text: str) -> None:
     from podcastfeed.cache import posix_path

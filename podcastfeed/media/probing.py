@@ -115,19 +115,26 @@ def _measure_local(
     is_refreshed: Callable[[Episode], bool],
     results: ProbeResults,
 ) -> None:
-    """Local audio: the build cache by path+size+mtime, else the lock by content fingerprint,
-    else mutagen (in a process pool when there are many files to probe)."""
+    """Local audio: the build cache by path and file identity, else the lock by content
+    fingerprint, else mutagen (in a process pool when there are many files to probe). A file
+    changed within a second of the build that probed it (its times may not show a later
+    change) is known from the cache by its fingerprint, as from the lock."""
     todo: list[tuple[Episode, Path, str, str]] = []  # (episode, path, cache key, fingerprint)
     for episode, path in episodes:
         try:
-            key = cache.file_key(path)
+            stat = path.stat()
+            key = cache.file_key(path, stat)
             store.used_audio.add(key)
             refresh = is_refreshed(episode)
-            probe = None if refresh else store.audio.get(key)
+            cached = None if refresh else store.audio.get(key)
+            probe = cached if stat.st_mtime_ns < store.trusted_before else None
             if probe is None:
                 with path.open("rb") as stream:
                     size = os.fstat(stream.fileno()).st_size
                     mark = fingerprint(stream, size)
+                if cached is not None and cached.fingerprint == mark:
+                    results.probes[_url(episode)] = cached
+                    continue
                 known = None if refresh else lock.probe_for_path(relative_name(path, root), size)
                 if known is None or known.fingerprint != mark:
                     todo.append((episode, path, key, mark))
