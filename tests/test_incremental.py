@@ -280,6 +280,23 @@ def test_audio_replaced_with_the_same_size_and_mtime_is_measured_again(built: Si
     assert b"<itunes:duration>2</itunes:duration>" in feed  # 3 s before
 
 
+def test_a_duration_edited_in_the_lock_is_believed_with_or_without_the_cache(
+    built: Site, tmp_path: Path
+) -> None:
+    """The lock's probe of a file whose fingerprint it still has is what a build without the
+    cache publishes; the cache's own probe of that file does not overrule it."""
+    lock = built.root / "podcastfeed.lock"
+    text = lock.read_text(encoding="utf-8")
+    assert text.count('"duration": 3.0') == 2
+    lock.write_text(text.replace('"duration": 3.0', '"duration": 42.0', 1), encoding="utf-8")
+    assert _run(built) == (0, "")
+    assert (
+        b"<itunes:duration>42</itunes:duration>"
+        in (built.root / "public" / "feed.xml").read_bytes()
+    )
+    assert _outputs(built) == _fresh(built, tmp_path)
+
+
 @pytest.mark.parametrize("text", ["/", "/a", "/a/b c/d.md", "a", "a/b", ".", "", "/a//b", "../x"])
 def test_cache_paths_come_back_equal(text: str) -> None:
     from podcastfeed.cache import posix_path

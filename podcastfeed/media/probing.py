@@ -115,10 +115,11 @@ def _measure_local(
     is_refreshed: Callable[[Episode], bool],
     results: ProbeResults,
 ) -> None:
-    """Local audio: the build cache by path and file identity, else the lock by content
-    fingerprint, else mutagen (in a process pool when there are many files to probe). A file
-    changed within a second of the build that probed it (its times may not show a later
-    change) is known from the cache by its fingerprint, as from the lock."""
+    """Local audio: the build cache by path and file identity (while the lock says the
+    same), else the lock by content fingerprint, else mutagen (in a process pool when there
+    are many files to probe). A file changed within a second of the build that probed it (its
+    times may not show a later change) is known from the cache by its fingerprint, as from
+    the lock."""
     todo: list[tuple[Episode, Path, str, str]] = []  # (episode, path, cache key, fingerprint)
     for episode, path in episodes:
         try:
@@ -127,6 +128,11 @@ def _measure_local(
             store.used_audio.add(key)
             refresh = is_refreshed(episode)
             cached = None if refresh else store.audio.get(key)
+            if cached is not None and cached.path is not None:
+                recorded = lock.probe_for_path(cached.path, cached.size)
+                if recorded is not None and recorded != cached:
+                    cached = None  # the lock says otherwise (edited): it is believed, as
+                    # by a build without the cache, if its fingerprint is the file's
             probe = cached if stat.st_mtime_ns < store.trusted_before else None
             if probe is None:
                 with path.open("rb") as stream:
