@@ -191,7 +191,8 @@ def test_check_notices_each_change_and_build_repairs_it(
     assert _run(built) == (0, "")
     assert _run(built, "--check") == (0, "")
     rebuilt = _outputs(built)
-    assert rebuilt != current
+    repaired = change in (_delete_output, _edit_feed_by_hand, _edit_lock_by_hand)
+    assert (rebuilt == current) == repaired  # (outputs damaged: written as they were)
     assert rebuilt == _fresh(built, tmp_path)
     assert _run(built) == (0, "")  # and again, through whatever shortcut there is
     assert _outputs(built) == rebuilt
@@ -294,6 +295,26 @@ def test_a_duration_edited_in_the_lock_is_believed_with_or_without_the_cache(
         b"<itunes:duration>42</itunes:duration>"
         in (built.root / "public" / "feed.xml").read_bytes()
     )
+    assert _outputs(built) == _fresh(built, tmp_path)
+
+
+@pytest.mark.parametrize("without", ["outputs-record", "cache"])
+def test_pages_kept_by_the_manifest_follow_the_templates_content(
+    built: Site, tmp_path: Path, without: str
+) -> None:
+    """Without the outputs record (deleted, or --no-cache), pages are kept while the digest of
+    their inputs in the manifest is the same: a template edited to the same size, its mtime
+    set back, changes it."""
+    template = built.root / "templates" / "index.html"
+    stat = template.stat()
+    template.write_text(TEMPLATE.replace("}}:", "}};"), encoding="utf-8")
+    os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    if without == "cache":
+        assert _run(built, "--no-cache") == (0, "")
+    else:
+        (built.root / ".podcastfeed-cache" / "outputs.json").unlink()
+        assert _run(built) == (0, "")
+    assert (built.root / "public" / "index.html").read_text(encoding="utf-8") == "Test Show; b a "
     assert _outputs(built) == _fresh(built, tmp_path)
 
 

@@ -92,13 +92,13 @@ def pages_digest(settings: BuildSettings, inputs: str, plan: Plan) -> str:
     ("" when they cannot be trusted to repeat: no inputs digest, or no pages)."""
     if not inputs or plan.site is None:
         return ""
-    templates: list[tuple[str, int, int]] = []
+    templates: list[tuple[str, str]] = []
     folder = settings.templates_dir
     if folder is not None and folder.is_dir():
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                stat = path.stat()
-                templates.append((relative_name(path, folder), stat.st_size, stat.st_mtime_ns))
+        for path in sorted(folder.rglob("*")):  # by content: an edit that kept the size and
+            if path.is_file():  # set the mtime back changes the pages (a few small files)
+                content = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+                templates.append((relative_name(path, folder), content))
     # Relative paths only: the manifest that keeps this digest is committed, and a clone of
     # the show in another folder has the same pages.
     site = relative_name(plan.site, settings.root)
