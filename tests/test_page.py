@@ -320,3 +320,15 @@ def test_pages_are_written_again_only_when_their_inputs_change(site: Site) -> No
     index.unlink()  # a missing page is written again even when nothing changed
     write_report(build(site.config, now=NOW))
     assert "Renamed" in index.read_text(encoding="utf-8")
+
+
+def test_an_episode_page_deleted_is_written_again_without_the_cache(site: Site) -> None:
+    """Without the outputs record (build --no-cache, or the cache folder deleted), pages are
+    kept by the manifest's digest of their inputs only while every one of them is there."""
+    site.episode("a")
+    write_report(build(site.config, now=NOW, use_cache=False))
+    page = site.root / "public" / "episodes" / "a" / "index.html"
+    written = page.read_bytes()
+    page.unlink()
+    write_report(build(site.config, now=NOW, use_cache=False))
+    assert page.read_bytes() == written

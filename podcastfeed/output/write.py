@@ -153,7 +153,8 @@ def _pages(
     """The pages to write and the pages to leave as they are. With a record of the pages
     written last time (fragments.py), each page written for the same key and untouched since
     is left; without one, all pages are left when their inputs are those of the pages last
-    written (`manifest.pages`): at 10,000 episodes they are hundreds of MB to render and write.
+    written (`manifest.pages`) and all are there: at 10,000 episodes they are hundreds of MB to
+    render and write.
     """
     assert where.site is not None
     site = str(where.site)  # (strings: 10,000 pages' Path joins and str() add up)
@@ -169,11 +170,11 @@ def _pages(
             for path, key in zip(paths, keys, strict=True)
         ]
     else:
-        same = (
+        same = (  # (a page edited by hand is not seen here: there is no record of it)
             bool(digest)
             and digest == manifest.pages
             and all(manifest.owns(p) for p in paths)
-            and (where.site / "index.html").exists()
+            and all(os.path.isfile(p) for p in paths)  # none deleted since
         )
         current = [same] * len(paths)
     writes: list[commit.Output] = []
