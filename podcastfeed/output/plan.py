@@ -184,6 +184,7 @@ def stale(
                 current = None
             if current != built.content:
                 found.append(f"{shown(path)} is out of date")
+    found += _left_over(plan, shown)
     lock_path = root / lock.LOCK_NAME
     try:
         lock_text: str | None = lock_path.read_text(encoding="utf-8")
@@ -192,6 +193,19 @@ def stale(
     if lock_text != lock.dumps(new_lock):
         found.append(f"{shown(lock_path)} is out of date")
     return found
+
+
+def _left_over(plan: Plan, shown: Callable[[Path], str]) -> list[str]:
+    """The files the last build wrote (its manifest) that this one would remove: episode
+    pages turned off, say, which may change no other file."""
+    from podcastfeed.output import commit  # (its writers: not for --help)
+
+    manifest = commit.read_manifest(plan.folder)
+    made = {manifest.name(plan.feed), *(manifest.name(a.target) for a in plan.assets)}
+    if plan.site is not None:
+        made.update(manifest.name(plan.site / built.path) for built in plan.pages)
+    gone = [plan.folder / name for name in sorted(manifest.files - made)]
+    return [f"{shown(path)} is left over (the build removes it)" for path in gone if path.exists()]
 
 
 def _read_folders(settings: BuildSettings) -> list[tuple[Path, str]]:
