@@ -296,6 +296,10 @@ def test_a_duration_edited_in_the_lock_is_believed_with_or_without_the_cache(
         in (built.root / "public" / "feed.xml").read_bytes()
     )
     assert _outputs(built) == _fresh(built, tmp_path)
+    lock.unlink()  # the cache took that probe from the lock: gone with it
+    assert _run(built) == (0, "")
+    assert b'"duration": 42.0' not in lock.read_bytes()
+    assert _outputs(built) == _fresh(built, tmp_path / "again")
 
 
 @pytest.mark.parametrize("without", ["outputs-record", "cache"])
