@@ -76,6 +76,7 @@ class Show:
     description: str = "A show for tests."
     spaces: int = 0
     ignore: bool = False
+    pages: bool = True
     log: list[str] = field(default_factory=list)
     page_edited: bool = False  # since the last build (edit_output)
 
@@ -96,6 +97,8 @@ class Show:
         text = SHOW_TOML.replace("A show for tests.", self.description)
         text = text.replace('"https://example.org/cover.jpg"', '"cover.jpg"')
         text += '\n[build]\ntemplates = "templates"\n' + " " * self.spaces
+        if not self.pages:
+            text += "pages = false\n"
         if self.ignore:
             text += '\n[check]\nignore = ["apple/enclosure-type"]\n'
         (self.root / "feed.toml").write_text(text, encoding="utf-8")
@@ -366,6 +369,20 @@ def _sibling(show: Show, suffix: str) -> Path | None:
     return show.rng.choice(found) if found else None
 
 
+def toggle_pages(show: Show) -> str:
+    show.pages = not show.pages
+    show.config()
+    return f"feed.toml: episode pages {'on' if show.pages else 'off'}"
+
+
+def add_transcript(show: Show) -> str | None:
+    ep = show.pick(lambda ep: not (show.path(ep).with_suffix(".vtt")).exists())
+    if ep is None:
+        return None
+    show.path(ep).with_suffix(".vtt").write_text(VTT.format(f"New {ep.stem}"), "utf-8")
+    return f"add {ep.folder}{ep.stem}.vtt"
+
+
 def edit_transcript(show: Show) -> str | None:
     if (path := _sibling(show, ".vtt")) is None:
         return None
@@ -482,8 +499,10 @@ def delete_record(show: Show) -> str | None:
     return f"delete .podcastfeed-cache/{name}"
 
 
-def edit_lock(show: Show) -> str:
+def edit_lock(show: Show) -> str | None:
     lock = show.root / "podcastfeed.lock"
+    if not lock.exists():
+        return None
     lock.write_text(lock.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     return "podcastfeed.lock: a newline added by hand"
 
@@ -491,6 +510,8 @@ def edit_lock(show: Show) -> str:
 def edit_lock_duration(show: Show) -> str | None:
     """A measured duration changed by hand (the fingerprint kept: the lock is believed)."""
     lock = show.root / "podcastfeed.lock"
+    if not lock.exists():
+        return None
     text = lock.read_text(encoding="utf-8")
     at = text.find('"duration": ')
     if at < 0:
@@ -512,6 +533,24 @@ def edit_template_same_size(show: Show) -> str:
     path.write_text(text.replace(one, other), encoding="utf-8")
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     return f"same-size edit of templates/{name} ({one} to {other}), mtime set back"
+
+
+def delete_lock(show: Show) -> str:
+    (show.root / "podcastfeed.lock").unlink(missing_ok=True)
+    return "delete podcastfeed.lock"
+
+
+def edit_lock_guid(show: Show) -> str | None:
+    lock = show.root / "podcastfeed.lock"
+    if not lock.exists():
+        return None
+    text = lock.read_text(encoding="utf-8")
+    at = text.find('"guid": "')
+    if at < 0:
+        return None
+    at += len('"guid": "')
+    lock.write_text(text[:at] + "hand-" + text[at:], encoding="utf-8")
+    return "podcastfeed.lock: a guid edited by hand"
 
 
 ACTIONS: list[Callable[[Show], str | None]] = [
@@ -550,6 +589,10 @@ ACTIONS: list[Callable[[Show], str | None]] = [
     delete_record,
     edit_lock,
     edit_lock_duration,
+    delete_lock,
+    edit_lock_guid,
+    toggle_pages,
+    add_transcript,
     edit_template_same_size,
 ]
 
@@ -560,7 +603,9 @@ def _build(root: Path, *args: str) -> tuple[int, str]:
 
 
 def _outputs(root: Path) -> dict[str, bytes]:
-    found = {"podcastfeed.lock": (root / "podcastfeed.lock").read_bytes()}
+    found = {}
+    if (root / "podcastfeed.lock").exists():
+        found["podcastfeed.lock"] = (root / "podcastfeed.lock").read_bytes()
     for path in sorted((root / "public").rglob("*")):
         if path.is_file() and not path.name.startswith(".podcastfeed-journal"):
             found[str(path.relative_to(root))] = path.read_bytes()
