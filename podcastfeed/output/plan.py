@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from podcastfeed import lock
+from podcastfeed.codekey import code_key
 from podcastfeed.errors import ConfigError, EpisodeError, PodcastfeedError
 from podcastfeed.files import relative_name
 from podcastfeed.model import Episode, unpack
@@ -100,11 +101,11 @@ def pages_digest(settings: BuildSettings, inputs: str, plan: Plan) -> str:
                 content = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
                 templates.append((relative_name(path, folder), content))
     # Relative paths only: the manifest that keeps this digest is committed, and a clone of
-    # the show in another folder has the same pages.
+    # the show in another folder has the same pages. podcastfeed's code too: its own templates
+    # make the pages.
     site = relative_name(plan.site, settings.root)
-    data = repr(
-        (inputs, site, relative_name(plan.folder, settings.root), settings.pages, templates)
-    )
+    where = relative_name(plan.folder, settings.root)
+    data = repr((code_key(), inputs, site, where, settings.pages, templates))
     return hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
 
