@@ -15,7 +15,6 @@ other seeds and more steps."""
 from __future__ import annotations
 
 import difflib
-import json
 import os
 import random
 import shutil
@@ -78,7 +77,6 @@ class Show:
     ignore: bool = False
     pages: bool = True
     log: list[str] = field(default_factory=list)
-    page_edited: bool = False  # since the last build (edit_output)
 
     @property
     def episodes(self) -> Path:
@@ -464,20 +462,10 @@ def delete_output(show: Show) -> str | None:
 
 
 def edit_output(show: Show) -> str | None:
-    """A byte changed in place, the size and mtime kept. Not a page the outputs record does not
-    vouch for: without it, a build keeps every page while the manifest's digest of their
-    inputs is the same and all are there (output/write.py), edited or not (a known limit)."""
+    """A byte changed in place, the size and mtime kept."""
     path = _output(show, show.rng.choice(("*.html", "*.xml", "*.vtt", "*.json")))
     if path is None:
         return None
-    if path.suffix == ".html":
-        try:
-            record = json.loads((show.root / ".podcastfeed-cache" / "outputs.json").read_bytes())
-        except FileNotFoundError:
-            return None
-        if str(path) not in record["pages"]:
-            return None
-        show.page_edited = True  # (then not the record deleted, nor --no-cache, before building)
     before = path.stat()
     data = bytearray(path.read_bytes())
     at = show.rng.randrange(len(data))
@@ -487,11 +475,9 @@ def edit_output(show: Show) -> str | None:
     return f"change byte {at} of {path.relative_to(show.root)}, mtime set back"
 
 
-def delete_record(show: Show) -> str | None:
+def delete_record(show: Show) -> str:
     cache = show.root / ".podcastfeed-cache"
     name = show.rng.choice(("noop.json", "outputs.json", "build.pickle", "blocks.pickle", ""))
-    if show.page_edited and name in ("outputs.json", ""):
-        return None  # (see edit_output)
     if not name:
         shutil.rmtree(cache, ignore_errors=True)
         return "delete .podcastfeed-cache/"
@@ -695,13 +681,12 @@ def run_fuzz(seed: int, folder: Path, steps: int = STEPS) -> None:
             _differences(on_disk, wanted) if stale else ""
         )
         assert _outputs(show.root) == on_disk, f"--check wrote, {where()}"
-        if rng.random() < 0.15 and not show.page_edited:  # into the outputs, without the
-            # cache: pages kept by the manifest's digest (see edit_output)
+        if rng.random() < 0.15:  # into the outputs, without the cache (then pages are kept
+            # by the manifest's digest of their inputs, output/write.py)
             show.log[-1] += " build --no-cache |"
             code, stderr = _build(show.root, "--no-cache")
         else:
             code, stderr = _build(show.root)
-        show.page_edited = False
         assert code == 0, f"{where()}\n{stderr}"
         found = _outputs(show.root)
         assert found == wanted, f"{where()}\n{_differences(found, wanted)}"
