@@ -59,7 +59,8 @@ class BuildCache:
     used_audio: set[str] = field(default_factory=set, repr=False)
     keys: dict[Path, str] = field(default_factory=dict, repr=False)  # this build's content keys
     # an episode file's identity (size, mtime, ctime, inode) and content key, by name: a file
-    # whose identity is as recorded (and older than `trusted_before`) is not read to be known
+    # whose identity is as recorded (and older than `trusted_before`) is not read to be known;
+    # nor is local audio probed again (`audio`, by file_key) on the same terms
     identities: dict[str, tuple[tuple[int, ...], str]] = field(default_factory=dict, repr=False)
     trusted_before: int = 0  # ns: when the build that recorded them began, less RACY_NS
     started: int = field(default_factory=time.time_ns, repr=False)  # ns: this build's start
@@ -71,10 +72,12 @@ def content_key(relative: str, data: bytes) -> str:
     return relative + "\0" + hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
-def file_key(path: Path) -> str:
-    """Local audio is known by path, size and mtime: cheap, and exact enough for a local cache."""
-    stat = path.stat()
-    return f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}"
+def file_key(path: Path, stat: os.stat_result | None = None) -> str:
+    """Local audio is known by path and identity (size, mtime, ctime, inode: a copy over it
+    that keeps the size and sets the mtime back still changes the ctime); `stat`: the file's,
+    when the caller has it."""
+    stat = stat or path.stat()
+    return f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}"
 
 
 def load(folder: Path, fingerprint: str) -> tuple[BuildCache, str | None]:
@@ -88,9 +91,10 @@ def load(folder: Path, fingerprint: str) -> tuple[BuildCache, str | None]:
         # the header first: episodes another version or configuration made are not unpickled
         if stored.get("format") != FORMAT or stored.get("version") != code_key():
             return BuildCache(fingerprint), None
-        if stored.get("fingerprint") != fingerprint:
-            return BuildCache(fingerprint, audio=stored.get("audio", {})), None
         found = BuildCache(fingerprint, audio=stored.get("audio", {}))
+        found.trusted_before = int(stored.get("started", 0)) - RACY_NS
+        if stored.get("fingerprint") != fingerprint:
+            return found, None
         _unpickled(folder, stored, found)
     except _OtherFormat:
         return BuildCache(fingerprint), None
@@ -100,7 +104,6 @@ def load(folder: Path, fingerprint: str) -> tuple[BuildCache, str | None]:
         ), f"{path}: unreadable build cache ({type(exc).__name__}); rebuilding"
     found.checked_channel = str(stored.get("checked_channel", ""))
     found.identities = dict(stored.get("identities", {}))
-    found.trusted_before = int(stored.get("started", 0)) - RACY_NS
     found.checked_items = set(stored.get("checked_items", ()))
     found.digests = dict(stored.get("digests", {}))
     return found, None

@@ -68,4 +68,19 @@ def test_check_current_reports_a_switch_a_killed_build_left_half_done(site: Site
     assert _check(report) == [stale]
     write_report(build(site.config, now=NOW, use_cache=False, allow_changes=["b"]))
     assert not page.exists()
+
+
+def test_check_current_names_a_file_the_build_would_remove(site: Site) -> None:
+    """Episode pages turned off change no other file here (the show's own index.html lists
+    no page): the pages left over are what is stale."""
+    site.show('\n[build]\ntemplates = "templates"\n')
+    (site.root / "templates").mkdir()
+    (site.root / "templates" / "index.html").write_text("{{ show.title }}\n", encoding="utf-8")
+    site.episode("first", title="First light")
+    write_report(build(site.config, now=NOW, use_cache=False))
+    site.show('\n[build]\ntemplates = "templates"\npages = false\n')
+    report = build(site.config, now=NOW, use_cache=False)
+    assert _check(report) == ["index.html is left over (the build removes it)"]
+    write_report(report)
+    assert not (site.root / "public" / "episodes").exists()
     assert _check(report) == []

@@ -42,9 +42,9 @@ def test_the_key_changes_with_any_source_file_and_not_with_bytecode(tmp_path: Pa
     assert code_key(str(tmp_path / "a")) != first  # a module added
 
 
-def _build(site: Site, package: Path) -> str:
+def _build(site: Site, package: Path, *args: str) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "podcastfeed", "build", "-c", str(site.config)],
+        [sys.executable, "-m", "podcastfeed", "build", "-c", str(site.config), *args],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": str(package)},
@@ -71,3 +71,22 @@ def test_edited_code_is_not_answered_from_the_cache(site: Site, tmp_path: Path) 
     module = package / "podcastfeed" / "render" / "feed.py"
     module.write_text(module.read_text() + "\n# edited\n")
     assert "1 episode; 1 file(s) read" in _build(site, package)  # the code did change
+
+
+def test_pages_kept_without_the_cache_are_written_again_by_other_code(
+    site: Site, tmp_path: Path
+) -> None:
+    """`build --no-cache` keeps the pages while the manifest's digest of their inputs is the
+    same (output/write.py): podcastfeed's own templates are among them, as its code."""
+    package = tmp_path / "checkout"
+    shutil.copytree(
+        Path(podcastfeed.__file__).parent,
+        package / "podcastfeed",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    site.episode("a", date="2024-01-01")
+    _build(site, package)
+    template = package / "podcastfeed" / "templates" / "base.html"
+    template.write_text(template.read_text() + "<!-- upgraded -->\n")
+    _build(site, package, "--no-cache")
+    assert "<!-- upgraded -->" in (site.root / "public" / "index.html").read_text()

@@ -228,7 +228,8 @@ def test_check_notices_each_change_and_build_repairs_it(
     assert _run(built) == (0, "")
     assert _run(built, "--check") == (0, "")
     rebuilt = _outputs(built)
-    assert rebuilt != current
+    repaired = change in (_delete_output, _edit_feed_by_hand, _edit_lock_by_hand)
+    assert (rebuilt == current) == repaired  # (outputs damaged: written as they were)
     assert rebuilt == _fresh(built, tmp_path)
     assert _run(built) == (0, "")  # and again, through whatever shortcut there is
     assert _outputs(built) == rebuilt
@@ -299,6 +300,63 @@ def test_an_edit_that_keeps_size_and_mtime_is_still_read(built: Site) -> None:
     assert path.stat().st_size == stat.st_size
     assert _run(built) == (0, "")
     assert b"<title>z</title>" in (built.root / "public" / "feed.xml").read_bytes()
+
+
+def test_audio_replaced_with_the_same_size_and_mtime_is_measured_again(built: Site) -> None:
+    """Local audio is known by its identity, ctime and inode too: a copy over it that keeps the
+    size and sets the mtime back (here: the LAME header's frame count halved) is probed."""
+    path = built.episodes / "audio" / "b.mp3"
+    stat = path.stat()
+    data = bytearray(path.read_bytes())
+    at = data.index(b"Info") + 8  # the frame count (its flags say it is there)
+    data[at : at + 4] = (int.from_bytes(data[at : at + 4], "big") // 2).to_bytes(4, "big")
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    assert _run(built) == (0, "")
+    feed = (built.root / "public" / "feed.xml").read_bytes()
+    assert b"<itunes:duration>2</itunes:duration>" in feed  # 3 s before
+
+
+def test_a_duration_edited_in_the_lock_is_believed_with_or_without_the_cache(
+    built: Site, tmp_path: Path
+) -> None:
+    """The lock's probe of a file whose fingerprint it still has is what a build without the
+    cache publishes; the cache's own probe of that file does not overrule it."""
+    lock = built.root / "podcastfeed.lock"
+    text = lock.read_text(encoding="utf-8")
+    assert text.count('"duration": 3.0') == 2
+    lock.write_text(text.replace('"duration": 3.0', '"duration": 42.0', 1), encoding="utf-8")
+    assert _run(built) == (0, "")
+    assert (
+        b"<itunes:duration>42</itunes:duration>"
+        in (built.root / "public" / "feed.xml").read_bytes()
+    )
+    assert _outputs(built) == _fresh(built, tmp_path)
+    lock.unlink()  # the cache took that probe from the lock: gone with it
+    assert _run(built) == (0, "")
+    assert b'"duration": 42.0' not in lock.read_bytes()
+    assert _outputs(built) == _fresh(built, tmp_path / "again")
+
+
+@pytest.mark.parametrize("without", ["outputs-record", "cache"])
+def test_pages_kept_by_the_manifest_follow_the_templates_content(
+    built: Site, tmp_path: Path, without: str
+) -> None:
+    """Without the outputs record (deleted, or --no-cache), pages are kept while the digest of
+    their inputs in the manifest is the same: a template edited to the same size, its mtime
+    set back, changes it."""
+    template = built.root / "templates" / "index.html"
+    stat = template.stat()
+    template.write_text(TEMPLATE.replace("}}:", "}};"), encoding="utf-8")
+    os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    if without == "cache":
+        assert _run(built, "--no-cache") == (0, "")
+    else:
+        (built.root / ".podcastfeed-cache" / "outputs.json").unlink()
+        assert _run(built) == (0, "")
+    assert (built.root / "public" / "index.html").read_text(encoding="utf-8") == "Test Show; b a "
+    assert _outputs(built) == _fresh(built, tmp_path)
 
 
 @pytest.mark.parametrize("text", ["/", "/a", "/a/b c/d.md", "a", "a/b", ".", "", "/a//b", "../x"])

@@ -8,6 +8,7 @@ Real images made here with Pillow, real builds through the CLI, the feed read by
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -237,3 +238,18 @@ def test_a_page_relative_image_without_such_a_file_stays_a_link(site: Site) -> N
     assert _build(site).exit_code == 0
     assert _feed(site).entries[0].image.href == "https://example.org/luca_galante.jpeg"
     assert _published(site) == []
+
+
+def test_an_image_changed_to_the_same_size_and_mtime_gets_a_new_name_in_one_process(
+    site: Site,
+) -> None:
+    """The content's hash is kept for a process (serve builds again in it) by the file's
+    identity, ctime and inode too: bytes changed in place, size and mtime kept, are seen."""
+    image = make_image(site.root / "cover.jpg")
+    first = published_name(image)
+    stat = image.stat()
+    data = bytearray(image.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # (in the picture's data: still a JPEG of that size)
+    image.write_bytes(bytes(data))
+    os.utime(image, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert published_name(image) != first

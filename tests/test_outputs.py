@@ -297,6 +297,36 @@ def test_sibling_transcript_that_links_outside_is_refused(site: Site, tmp_path: 
     assert any("is outside the show folder" in str(p) for p in failed.value.problems)
 
 
+def test_a_link_that_leads_outside_since_the_last_build_is_refused(
+    site: Site, tmp_path: Path
+) -> None:
+    """The build cache knows an unchanged episode without parsing it again: a sibling transcript
+    linked into the show then linked outside it is still refused, not published."""
+    secret = _secret(tmp_path)
+    site.episode("e")
+    (site.root / "notes.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nHello\n")
+    (site.episodes / "e.vtt").symlink_to(site.root / "notes.vtt")
+    write_report(build(site.config, now=NOW))
+    (site.episodes / "e.vtt").unlink()
+    (site.episodes / "e.vtt").symlink_to(secret / "passwd.vtt")
+    with pytest.raises(BuildFailed) as failed:
+        build(site.config, now=NOW)
+    assert any("is outside the show folder" in str(p) for p in failed.value.problems)
+
+
+def test_audio_moved_to_where_it_is_looked_for_first_is_found_there(site: Site) -> None:
+    """`audio: a.mp3` is looked for beside the episode, then in the show's folder: moved from
+    the second to the first (the episode file untouched), the episode builds from the cache
+    as without it."""
+    shutil.copyfile(DATA / "audio" / "sine-3s-cbr.mp3", site.root / "a.mp3")
+    site.episode("a", audio="a.mp3")
+    write_report(build(site.config, now=NOW))
+    os.replace(site.root / "a.mp3", site.episodes / "a.mp3")
+    (found,) = build(site.config, now=NOW).published
+    assert found.audio is not None
+    assert found.audio.path == site.episodes / "a.mp3"
+
+
 def test_local_alternate_enclosure_url_never_holds_the_local_path(site: Site) -> None:
     audio = site.audio("sine-2s.ogg")
     site.episode("e", text=None)

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from conftest import Site
+from images import make_image
 from typer.testing import CliRunner
 
 from podcastfeed.cli import app
@@ -105,3 +106,22 @@ def test_a_record_of_items_with_values_of_other_types_only_costs_a_render(site: 
     fresh = runner.invoke(app, ["build", "-c", str(site.config), "-q", "--no-cache", "-o", "-"])
     assert fresh.exit_code == 0
     assert (site.root / "public" / "feed.xml").read_bytes() == fresh.stdout_bytes
+
+
+def test_pages_of_a_show_template_follow_the_show_s_local_image(site: Site) -> None:
+    """A local cover's published name holds its content's hash; a show's own template may put
+    it on every episode page, which is written again when the cover changes."""
+    site.show('\n[build]\ntemplates = "templates"\n', image='"cover.jpg"')
+    (site.root / "templates").mkdir()
+    (site.root / "templates" / "_episode.html").write_text("{{ show.image }}\n", encoding="utf-8")
+    make_image(site.root / "cover.jpg", color=(10, 10, 10))
+    site.episode("a", date="2024-01-01")
+    _age(site)
+    assert _run(site) == 0
+    page = site.root / "public" / "episodes" / "a" / "index.html"
+    before = page.read_text(encoding="utf-8")
+    make_image(site.root / "cover.jpg", color=(200, 10, 10))
+    assert _run(site) == 0
+    (image,) = (site.root / "public" / "artwork").glob("cover-*.jpg")
+    assert image.name in page.read_text(encoding="utf-8")
+    assert image.name not in before

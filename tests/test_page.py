@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -359,3 +360,28 @@ def test_pages_are_written_again_only_when_their_inputs_change(site: Site) -> No
     index.unlink()  # a missing page is written again even when nothing changed
     write_report(build(site.config, now=NOW))
     assert "Renamed" in index.read_text(encoding="utf-8")
+
+
+def test_an_episode_page_deleted_is_written_again_without_the_cache(site: Site) -> None:
+    """Without the outputs record (build --no-cache, or the cache folder deleted), pages are
+    kept by the manifest's digest of their inputs only while every one of them is there."""
+    site.episode("a")
+    write_report(build(site.config, now=NOW, use_cache=False))
+    page = site.root / "public" / "episodes" / "a" / "index.html"
+    written = page.read_bytes()
+    page.unlink()
+    write_report(build(site.config, now=NOW, use_cache=False))
+    assert page.read_bytes() == written
+
+
+def test_an_episode_page_edited_by_hand_is_written_again_without_the_cache(site: Site) -> None:
+    """Kept by the manifest's digest only while untouched since the manifest was written: an
+    edit that keeps the size and sets the mtime back still changes the ctime."""
+    site.episode("a")
+    write_report(build(site.config, now=NOW, use_cache=False))
+    page = site.root / "public" / "episodes" / "a" / "index.html"
+    written, stat = page.read_bytes(), page.stat()
+    page.write_bytes(written.replace(b"<html", b"<HTML"))
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    write_report(build(site.config, now=NOW, use_cache=False))
+    assert page.read_bytes() == written

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 #: Below this many local files to probe, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 200
 
+#: A build cache key's suffix for a local file's probe taken from the lock, not measured.
+FROM_LOCK = "\0lock"
+
 #: Called as each remote probe ends: (url, error message or None).
 ProbeProgress = Callable[[str, str | None], None]
 
@@ -115,24 +118,41 @@ def _measure_local(
     is_refreshed: Callable[[Episode], bool],
     results: ProbeResults,
 ) -> None:
-    """Local audio: the build cache by path+size+mtime, else the lock by content fingerprint,
-    else mutagen (in a process pool when there are many files to probe)."""
+    """Local audio: the build cache by path and file identity, else the lock by content
+    fingerprint, else mutagen (in a process pool when there are many files to probe).
+
+    The cache answers as a build without it would: with the lock's probe of the file when the
+    lock has one (it may have been edited by hand), and with a probe it took from the lock
+    only while the lock still has it (deleted, the file is probed). A file changed within a
+    second of the build that probed it (its times may not show a later change) is known from
+    the cache by its fingerprint, as from the lock."""
     todo: list[tuple[Episode, Path, str, str]] = []  # (episode, path, cache key, fingerprint)
     for episode, path in episodes:
         try:
-            key = cache.file_key(path)
-            store.used_audio.add(key)
+            stat = path.stat()
+            key = cache.file_key(path, stat)
+            taken = key + FROM_LOCK  # the key of a probe taken from the lock
+            store.used_audio.update((key, taken))
             refresh = is_refreshed(episode)
-            probe = None if refresh else store.audio.get(key)
+            cached = None if refresh else store.audio.get(key) or store.audio.get(taken)
+            if cached is not None:
+                recorded = lock.probe_for_path(cached.path or "", cached.size)
+                if recorded != cached and (recorded is not None or key not in store.audio):
+                    cached = None  # the lock says otherwise, or no longer what it said
+            probe = cached if stat.st_mtime_ns < store.trusted_before else None
             if probe is None:
                 with path.open("rb") as stream:
                     size = os.fstat(stream.fileno()).st_size
                     mark = fingerprint(stream, size)
+                if cached is not None and cached.fingerprint == mark:
+                    results.probes[_url(episode)] = cached
+                    continue
                 known = None if refresh else lock.probe_for_path(relative_name(path, root), size)
                 if known is None or known.fingerprint != mark:
                     todo.append((episode, path, key, mark))
                     continue
-                probe = store.audio[key] = known
+                probe = store.audio[taken] = known
+                store.audio.pop(key, None)  # (one or the other)
                 store.changed = True
         except OSError as exc:
             results.problems.append(_local_problem(episode, root, exc))
@@ -157,6 +177,7 @@ def _measure_local(
             fingerprint=mark,
         )
         store.audio[key] = probe
+        store.audio.pop(key + FROM_LOCK, None)
         store.changed = True
         results.probes[_url(episode)] = probe
 

@@ -8,10 +8,10 @@ the cache folder (`outputs.json`), beside the build cache, and like it is only a
 missing, corrupt, or made by another version, it is ignored (corrupt: with a note) and
 everything is rendered.
 
-A key holds podcastfeed's version and code (codekey.py), feed.toml's bytes, the episode
-file's content key (with its sibling files), its guid, its measured audio and alternate
-enclosures; a page's key also the templates' content (the show's and the packaged ones) and the
-way to the feed's folder; the show page's, every episode's (the build's inputs digest).
+A key holds podcastfeed's version and code (codekey.py), feed.toml's bytes, the show's image (a
+local one's name holds its content's hash), the episode file's content key (with its siblings),
+its guid, measured audio and alternate enclosures; a page's key also the templates' content (the
+show's and packaged ones), the way to the feed's folder; the show page's, the inputs digest.
 """
 
 from __future__ import annotations
@@ -168,7 +168,7 @@ class Fragments:
             config = settings.config_path.read_bytes()
         except OSError:
             config = b""
-        self.base = _digest(FORMAT, code_key(), config)
+        self.base = _digest(FORMAT, code_key(), config, show.image)  # (see the docstring)
         self.page_bases: dict[str, str] = {}  # by assets path; made when pages are asked
         # about (it reads the templates)
         self.note: str | None = None

@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from podcastfeed import lock
+from podcastfeed.codekey import code_key
 from podcastfeed.errors import ConfigError, EpisodeError, PodcastfeedError
 from podcastfeed.files import JOURNAL_NAME, NAME_MAX, relative_name
 from podcastfeed.model import Episode, unpack
@@ -96,19 +97,19 @@ def pages_digest(settings: BuildSettings, inputs: str, plan: Plan) -> str:
     ("" when they cannot be trusted to repeat: no inputs digest, or no pages)."""
     if not inputs or plan.site is None:
         return ""
-    templates: list[tuple[str, int, int]] = []
+    templates: list[tuple[str, str]] = []
     folder = settings.templates_dir
     if folder is not None and folder.is_dir():
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                stat = path.stat()
-                templates.append((relative_name(path, folder), stat.st_size, stat.st_mtime_ns))
+        for path in sorted(folder.rglob("*")):  # by content: an edit that kept the size and
+            if path.is_file():  # set the mtime back changes the pages (a few small files)
+                content = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+                templates.append((relative_name(path, folder), content))
     # Relative paths only: the manifest that keeps this digest is committed, and a clone of
-    # the show in another folder has the same pages.
+    # the show in another folder has the same pages. podcastfeed's code too: its own templates
+    # make the pages.
     site = relative_name(plan.site, settings.root)
-    data = repr(
-        (inputs, site, relative_name(plan.folder, settings.root), settings.pages, templates)
-    )
+    where = relative_name(plan.folder, settings.root)
+    data = repr((code_key(), inputs, site, where, settings.pages, templates))
     return hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
 
@@ -188,6 +189,7 @@ def stale(
                 current = None
             if current != built.content:
                 found.append(f"{shown(path)} is out of date")
+    found += _left_over(plan, shown)
     lock_path = root / lock.LOCK_NAME
     try:
         lock_text: str | None = lock_path.read_text(encoding="utf-8")
@@ -217,6 +219,19 @@ def _refuse_long_names(paths: Iterable[str], folder: Path, root: Path) -> None:
                 f"bytes, and file systems take {NAME_MAX} at most",
                 hint="it is made of an episode file's name: shorten that name",
             )
+
+
+def _left_over(plan: Plan, shown: Callable[[Path], str]) -> list[str]:
+    """The files the last build wrote (its manifest) that this one would remove: episode
+    pages turned off, say, which may change no other file."""
+    from podcastfeed.output import commit  # (its writers: not for --help)
+
+    manifest = commit.read_manifest(plan.folder)
+    made = {manifest.name(plan.feed), *(manifest.name(a.target) for a in plan.assets)}
+    if plan.site is not None:
+        made.update(manifest.name(plan.site / built.path) for built in plan.pages)
+    gone = [plan.folder / name for name in sorted(manifest.files - made)]
+    return [f"{shown(path)} is left over (the build removes it)" for path in gone if path.exists()]
 
 
 def _read_folders(settings: BuildSettings) -> list[tuple[Path, str]]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from podcastfeed import cache
-from podcastfeed.files import relative_name
+from podcastfeed.files import MANIFEST_NAME, relative_name
 from podcastfeed.lock import LOCK_NAME
 from podcastfeed.model import AudioInfo, Episode, Show
 from podcastfeed.output import commit, fragments, plan, showlock
@@ -153,7 +153,8 @@ def _pages(
     """The pages to write and the pages to leave as they are. With a record of the pages
     written last time (fragments.py), each page written for the same key and untouched since
     is left; without one, all pages are left when their inputs are those of the pages last
-    written (`manifest.pages`): at 10,000 episodes they are hundreds of MB to render and write.
+    written (`manifest.pages`) and all are there, untouched since: at 10,000 episodes they are
+    hundreds of MB to render and write.
     """
     assert where.site is not None
     site = str(where.site)  # (strings: 10,000 pages' Path joins and str() add up)
@@ -173,7 +174,7 @@ def _pages(
             bool(digest)
             and digest == manifest.pages
             and all(manifest.owns(p) for p in paths)
-            and (where.site / "index.html").exists()
+            and _untouched(paths, where.folder)
         )
         current = [same] * len(paths)
     writes: list[commit.Output] = []
@@ -188,6 +189,16 @@ def _pages(
         if known is not None and (known.pages or not is_current):
             known.new_pages[path] = key  # (a page kept by the digest alone is not vouched for)
     return writes, keep
+
+
+def _untouched(paths: Sequence[str], folder: Path) -> bool:
+    """Whether every file of `paths` is there as the build that wrote the manifest in `folder`
+    left it: none changed later (by hand too: any write or rename makes its ctime later)."""
+    try:
+        written = os.stat(folder / MANIFEST_NAME).st_ctime_ns
+        return all(os.stat(path).st_ctime_ns <= written for path in paths)
+    except OSError:  # (a page deleted)
+        return False
 
 
 def _asset(asset: assets.Asset) -> tuple[bytes]:

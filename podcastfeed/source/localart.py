@@ -120,7 +120,8 @@ def published_name(path: Path) -> str:
     """
     try:
         stat = path.stat()
-        digest = _digest(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+        found = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+        digest = _digest(str(path.resolve()), found)
     except OSError as exc:
         raise ValueError(f"cannot read {shorten(str(path))}: {exc.strerror or exc}") from None
     stem = _UNSAFE.sub("-", path.stem).strip("-")[:60] or "image"
@@ -129,8 +130,9 @@ def published_name(path: Path) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _digest(real: str, size: int, mtime_ns: int) -> str:
-    """The content's hash, once per file and version in a process (10,000 episodes may share
-    one cover)."""
+def _digest(real: str, identity: tuple[int, int, int, int]) -> str:
+    """The content's hash, once per file and version (its size, mtime, ctime and inode: a copy
+    over it that keeps the size and the mtime still changes the ctime) in a process (10,000
+    episodes may share one cover; `serve` builds again in the same process)."""
     with open(real, "rb") as stream:
         return hashlib.file_digest(stream, lambda: hashlib.blake2b(digest_size=6)).hexdigest()

@@ -9,10 +9,12 @@ a path through a linked folder out of the feed and the published folder.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from podcastfeed.errors import shorten
+from podcastfeed.model import Episode
 
 
 def find_local(
@@ -56,3 +58,42 @@ def url_path(ref: str, found: Path, allowed: Sequence[Path]) -> str:
     real = found.resolve()
     base = next(base for base in allowed if real.is_relative_to(base))
     return Path(os.path.relpath(real, base)).as_posix()
+
+
+def moved(episode: Episode, allowed: Sequence[Path], real: dict[str, str]) -> bool:
+    """Whether the local files of an episode parsed before (the build cache's) are no longer
+    where and what the parse found: one gone, its audio now in the folder looked in first
+    (beside the episode, before the show's), or a symbolic link that leads elsewhere now.
+    Then the episode is parsed again, as a build without the cache would. `real`: each
+    folder's resolved path, kept for the build (10,000 episodes share a few folders)."""
+    paths = []
+    audio, tags = episode.audio, episode.tags
+    if audio is not None and audio.path is not None:
+        found, beside = str(audio.path), os.path.join(os.path.dirname(episode.source), audio.ref)
+        if found != beside and os.path.normpath(beside) != found and os.path.isfile(beside):
+            return True
+        paths.append(found)
+    paths += [str(linked.source) for linked in tags.transcripts if linked.source is not None]
+    if tags.chapters is not None and tags.chapters.source is not None:
+        paths.append(str(tags.chapters.source))
+    paths += [str(alt.path) for alt in tags.alternate_enclosures if alt.path is not None]
+    return not all(_still_inside(path, allowed, real) for path in paths)
+
+
+def _still_inside(path: str, allowed: Sequence[Path], real: dict[str, str]) -> bool:
+    try:
+        mode = os.lstat(path).st_mode  # one call a file unless it is a link
+    except OSError:
+        return False
+    if stat.S_ISLNK(mode):
+        found = os.path.realpath(path)
+        if not os.path.isfile(found):
+            return False
+    elif not stat.S_ISREG(mode):
+        return False
+    else:
+        folder, name = os.path.split(path)
+        if (top := real.get(folder)) is None:
+            top = real[folder] = os.path.realpath(folder)
+        found = os.path.join(top, name)
+    return any(_is_inside(found, str(base)) for base in allowed)

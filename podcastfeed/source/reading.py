@@ -19,6 +19,7 @@ from podcastfeed.source.discovery import find_episodes_and_siblings
 from podcastfeed.source.episodes import read_episode
 from podcastfeed.source.fields import ALIASES
 from podcastfeed.source.localart import episode_image
+from podcastfeed.source.localref import moved
 from podcastfeed.source.lookup import read_front_matter
 
 #: Below this many files to parse, a process pool costs more than it saves.
@@ -90,6 +91,7 @@ def read_all(
     folders = settings.source_folders  # resolved once, not once per cached episode
     # whether each image path looked for is a file: 10,000 episodes share a few
     files_found: dict[tuple[str, str], bool] = {}
+    real: dict[str, str] = {}  # each folder's resolved path (localref.moved)
     for path in files:
         relative = relative_name(path, settings.root)
         if not relative.isascii() and (problem := _unusable_name(relative)):
@@ -116,7 +118,7 @@ def read_all(
         store.keys[path] = key
         hit = store.episodes.get(key)
         store.used_episodes.add(key)
-        if hit is not None:
+        if hit is not None and not moved(hit[0], folders, real):
             found = list(hit[1])
             results[path] = (_current_image(hit[0], config, folders, found, files_found), found)
         else:
