@@ -1,3 +1,6 @@
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -236,3 +239,17 @@ def _refused_at(site: Site, line_text: str, message: str) -> None:
     line = site.config.read_text().splitlines().index(line_text) + 1
     [error] = _errors(info.value)
     assert error.startswith(f"{site.config}:{line}: error: {message}")
+
+
+def test_config_that_is_a_pipe_is_refused_without_waiting(tmp_path: Path) -> None:
+    """`-c <(cat feed.toml)` (a pipe, read once: the second reading found no [show] table), or
+    a FIFO named feed.toml (its reading waited for a writer forever): not a file."""
+    fifo = tmp_path / "feed.toml"
+    os.mkfifo(fifo)
+    command = [sys.executable, "-m", "podcastfeed", "build", "-c", str(fifo)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"Error: {fifo}: not a file: the show is the folder its feed.toml is in\n"
+        "  hint: pass the show's feed.toml\n"
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import stat
 import tomllib
 import uuid
 from dataclasses import dataclass, field
@@ -131,13 +132,12 @@ def load_config(path: Path) -> Config:
         BuildFailed: one or more keys are missing or invalid (every one is listed).
     """
     try:
+        if stat.S_IFMT(os.stat(path).st_mode) not in (stat.S_IFREG, stat.S_IFDIR):
+            why = "not a file: the show is the folder its feed.toml is in"  # (-c <(…): a pipe,
+            raise ConfigError(why, source=path, hint="pass the show's feed.toml")  # read once)
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(
-            "no such file",
-            source=path,
-            hint=missing_config_hint(path),
-        ) from None
+        raise ConfigError("no such file", source=path, hint=missing_config_hint(path)) from None
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", source=path) from exc
     try:
