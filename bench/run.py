@@ -235,8 +235,11 @@ class Changes:
             elif line.startswith("audio: "):
                 line = "audio: audio/bench-new.mp3"
             lines.append(line)
+        # A new file, as a show gets one (not a hard link to the corpus' shared audio: a link
+        # changes the ctime of every episode's audio on that inode, which the build cache
+        # reads as a change of each, as no real show would see it).
         shared = self.episodes / "audio" / "_shared" / "platform-engineering.mp3"
-        os.link(shared, self.episodes / "audio" / "bench-new.mp3")
+        shutil.copyfile(shared, self.episodes / "audio" / "bench-new.mp3")
         (self.episodes / NEW_NAME).write_text("\n".join(lines), encoding="utf-8")
 
     def edit_episode(self) -> None:
