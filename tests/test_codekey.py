@@ -55,13 +55,19 @@ def _build(site: Site, package: Path, *args: str) -> str:
     return result.stderr
 
 
-def test_edited_code_is_not_answered_from_the_cache(site: Site, tmp_path: Path) -> None:
+def _checkout(tmp_path: Path) -> Path:
+    """A copy of the installed package, as a checkout of podcastfeed would be."""
     package = tmp_path / "checkout"
     shutil.copytree(
         Path(podcastfeed.__file__).parent,
         package / "podcastfeed",
         ignore=shutil.ignore_patterns("__pycache__"),
     )
+    return package
+
+
+def test_edited_code_is_not_answered_from_the_cache(site: Site, tmp_path: Path) -> None:
+    package = _checkout(tmp_path)
     site.episode("a", date="2024-01-01")
     _build(site, package)
     old = time.time() - 10
@@ -78,12 +84,7 @@ def test_pages_kept_without_the_cache_are_written_again_by_other_code(
 ) -> None:
     """`build --no-cache` keeps the pages while the manifest's digest of their inputs is the
     same (output/write.py): podcastfeed's own templates are among them, as its code."""
-    package = tmp_path / "checkout"
-    shutil.copytree(
-        Path(podcastfeed.__file__).parent,
-        package / "podcastfeed",
-        ignore=shutil.ignore_patterns("__pycache__"),
-    )
+    package = _checkout(tmp_path)
     site.episode("a", date="2024-01-01")
     _build(site, package)
     template = package / "podcastfeed" / "templates" / "base.html"

@@ -153,19 +153,24 @@ def _assert_consistent(root: Path, old: dict[str, str], new: dict[str, str]) -> 
     return "old" if current == old else "new"
 
 
+def _built_and_edited(tmp_path: Path, count: int) -> tuple[Path, Path, dict[str, str], list[str]]:
+    """A show of `count` episodes built (`base`, its state), and a copy of it (`reference`)
+    with the edits of _edit made, and the --allow-changes they need."""
+    base = tmp_path / "base"
+    _write_show(base, count)
+    assert _finish(_build(base))[0] == 0
+    old = _state(base)
+    reference = tmp_path / "reference"
+    _clone(base, reference)
+    return base, reference, old, _edit(reference, count)
+
+
 @pytest.mark.slow
 def test_build_killed_at_20_random_moments_leaves_the_old_or_the_new_build(
     tmp_path: Path,
 ) -> None:
     count = 2000
-    base = tmp_path / "base"
-    _write_show(base, count)
-    assert _finish(_build(base))[0] == 0
-    old = _state(base)
-
-    reference = tmp_path / "reference"
-    _clone(base, reference)
-    allow = _edit(reference, count)
+    base, reference, old, allow = _built_and_edited(tmp_path, count)
     started = time.monotonic()
     code, stderr = _finish(_build(reference, *allow))
     duration = time.monotonic() - started
@@ -377,13 +382,7 @@ def test_builds_interrupted_at_8_random_moments_finish_or_roll_back(tmp_path: Pa
     the new one's, never a mix, with no journal or temporary file left; the next build makes
     the new one."""
     count = 240
-    base = tmp_path / "base"
-    _write_show(base, count)
-    assert _finish(_build(base))[0] == 0
-    old = _state(base)
-    reference = tmp_path / "reference"
-    _clone(base, reference)
-    allow = _edit(reference, count)
+    base, reference, old, allow = _built_and_edited(tmp_path, count)
     process = _build(reference, *allow)
     _started(process, reference)
     started = time.monotonic()
