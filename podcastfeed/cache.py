@@ -98,6 +98,9 @@ def load(folder: Path, fingerprint: str) -> tuple[BuildCache, str | None]:
         _unpickled(folder, stored, found)
     except _OtherFormat:
         return BuildCache(fingerprint), None
+    except IsADirectoryError:  # made by hand: an empty one is replaced by the save
+        kept = "delete it" if any(path.iterdir()) else "rebuilding"
+        return BuildCache(fingerprint), f"{path}: a folder, not the build cache; {kept}"
     except Exception as exc:
         return BuildCache(
             fingerprint
@@ -189,6 +192,10 @@ def _save(folder: Path, cache: BuildCache) -> None:
     gitignore = folder / ".gitignore"
     if not gitignore.exists():
         gitignore.write_text("*\n", encoding="utf-8")
+    with contextlib.suppress(OSError):
+        os.rmdir(folder / FILE_NAME)  # an empty folder in the way: no one's
+    if (folder / FILE_NAME).is_dir():
+        return  # one with files in it: load() says so; no new pack that nothing would name
     live = {key: cache.episodes[key] for key in cache.episodes if key in cache.used_episodes}
     # the new and changed entries go to a new pack, the rest stay where they are (packs.py)
     blocks, packs = write_packs(folder, cache, live)

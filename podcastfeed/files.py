@@ -58,8 +58,12 @@ def temp_stem(name: str) -> str:
 def atomic_writer(path: Path, *, durable: bool = True) -> Iterator[BinaryIO]:
     """A stream whose content replaces `path` in one step when the block ends without error
     (mode 0666 minus the umask, like a plain open); on error `path` is left as it was.
-    `durable=False` skips the fsync (for caches, where a crash only costs a rebuild)."""
+    `durable=False` skips the fsync (for caches, where a crash only costs a rebuild), and
+    removes an empty folder in the way (a cache's file is no one else's)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not durable:
+        with contextlib.suppress(OSError):  # (only an empty folder: rmdir takes no file)
+            os.rmdir(path)
     stem = temp_stem(path.name)
     fd, temp = tempfile.mkstemp(prefix=f".{stem}.", suffix=".tmp", dir=path.parent)
     try:

@@ -83,6 +83,33 @@ def test_build_corrupt_cache_warns_and_rebuilds(site: Site) -> None:
     assert any("unreadable build cache" in str(w) for w in report.warnings)
 
 
+@pytest.mark.parametrize("with_a_file", [False, True])
+def test_build_cache_file_replaced_by_a_folder(site: Site, with_a_file: bool) -> None:
+    """A folder where the cache's file goes (made by hand): warned about on every build and
+    never rebuilt, with a new pack file left at each one. An empty one is replaced; one with
+    files in it (someone's) is left, with a warning saying so, and no pack piles up."""
+    site.episode("a")
+    first = build(site.config, now=NOW).feed
+    cache = site.root / ".podcastfeed-cache"
+    (cache / "build.pickle").unlink()
+    (cache / "build.pickle").mkdir()
+    if with_a_file:
+        (cache / "build.pickle" / "mine.txt").write_text("kept")
+    packs = sorted(cache.glob("*.pack"))
+    report = build(site.config, now=NOW)
+    assert report.feed == first
+    kept = "delete it" if with_a_file else "rebuilding"
+    assert [str(w) for w in report.warnings] == [
+        f"warning: {cache / 'build.pickle'}: a folder, not the build cache; {kept}"
+    ]
+    again = build(site.config, now=NOW)
+    assert (cache / "build.pickle" / "mine.txt").is_file() is with_a_file
+    assert bool(again.warnings) is with_a_file
+    assert again.parsed == (1 if with_a_file else 0)
+    if with_a_file:
+        assert sorted(cache.glob("*.pack")) == packs
+
+
 def test_build_future_episodes_wait_unless_included(site: Site) -> None:
     site.episode("past", date="2025-12-31")
     site.episode("future", date="2026-06-01", audio=site.audio("sine-2s.opus"))
