@@ -288,10 +288,10 @@ def test_probe_stream_skips_the_id3_picture_unread(audio_dir: Path) -> None:
     [
         ("empty.mp3", "empty file (0 bytes)"),
         ("truncated.mp3", "truncated: its Info header says 12407 bytes of audio, only 4950"),
-        ("random-bytes.mp3", "not an audio file mutagen can read: can't sync to MPEG frame"),
+        ("random-bytes.mp3", "not an audio file podcastfeed can read: can't sync to MPEG frame"),
         (
             "not-audio.mp3",
-            "not an audio file mutagen can read: can't sync to MPEG frame "
+            "not an audio file podcastfeed can read: can't sync to MPEG frame "
             "(got 514 bytes starting b'<!DOCTYPE')",
         ),
         ("sine-1s.aac", "AAC audio is not a format podcastfeed publishes"),
@@ -303,6 +303,16 @@ def test_probe_file_rejects_broken_files(audio_dir: Path, name: str, message: st
         probe_file(path)
     assert caught.value.source == path
     assert str(caught.value).startswith(f"{path}: {message}")
+
+
+def test_probe_file_names_the_formats_it_reads(audio_dir: Path) -> None:
+    """Not "a file mutagen can read" (a library the user never chose): the formats, and the
+    way out."""
+    with pytest.raises(ProbeError) as caught:
+        probe_file(audio_dir / "random-bytes.mp3")
+    assert caught.value.hint == (
+        "podcastfeed reads MP3, M4A (AAC), Ogg, Opus, FLAC, WAV and MP4: export it as MP3"
+    )
 
 
 def test_probe_file_hints_at_an_error_page(audio_dir: Path) -> None:
@@ -362,7 +372,7 @@ def test_probe_stream_turns_a_mutagen_crash_into_probe_error(audio_dir: Path) ->
     data = bytearray((audio_dir / "sine-2s.ogg").read_bytes())
     data[120] = 0xFF  # in the comment header's vendor-length field
     with pytest.raises(
-        ProbeError, match=r"^x\.ogg: not an audio file mutagen can read: IndexError"
+        ProbeError, match=r"^x\.ogg: not an audio file podcastfeed can read: IndexError"
     ):
         stream(bytes(data), "x.ogg")
 

@@ -119,11 +119,11 @@ def _identify(audio: _Window, fileobj: BinaryIO, size: int, source: Path | str) 
 def _unreadable(fileobj: BinaryIO, size: int, source: Path | str, why: str | None) -> ProbeError:
     head = mp3scan.read_at(fileobj, 0, 9)
     reason = f": {why}" if why else ""
-    hint = None
+    hint = "podcastfeed reads MP3, M4A (AAC), Ogg, Opus, FLAC, WAV and MP4: export it as MP3"
     if head.lstrip()[:1] == b"<":
         hint = "this is HTML or XML, not audio: perhaps an error page was saved in its place"
     return ProbeError(
-        f"not an audio file mutagen can read{reason} (got {size} bytes starting {head!r})",
+        f"not an audio file podcastfeed can read{reason} (got {size} bytes starting {head!r})",
         source=source,
         hint=hint,
     )
