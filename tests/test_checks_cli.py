@@ -27,7 +27,7 @@ def _json(result: object) -> list[dict[str, object]]:
 def test_check_clean_show_exit_0(site: Site) -> None:
     site.episode("a")
     result = runner.invoke(app, ["check", "-c", str(site.config)])
-    assert (result.exit_code, result.stdout) == (0, "0 error(s), 0 warning(s), 0 note(s)\n")
+    assert (result.exit_code, result.stdout) == (0, "0 error(s), 0 warning(s), 0 info\n")
 
 
 def test_check_maps_findings_to_the_episode_file_and_line(site: Site) -> None:
@@ -50,7 +50,7 @@ def test_check_maps_findings_to_the_episode_file_and_line(site: Site) -> None:
         "episodes/loud.md\n"
         "  2: warning: <title> is in capitals only: 'A VERY LOUD TITLE' [apple/all-caps]\n"
         "    hint: write it as 'A Very Loud Title'\n"
-        "0 error(s), 1 warning(s), 0 note(s)\n"
+        "0 error(s), 1 warning(s), 0 info\n"
     )
 
 
@@ -64,7 +64,7 @@ def test_check_counts_the_build_s_own_warnings_and_strict_fails_on_them(site: Si
     assert (strict.exit_code, strict.stderr) == (1, "")
     assert strict.stdout.endswith(
         "  13: warning: [show] unknown key 'languaje' (ignored) [podcastfeed/build]\n"
-        "    hint: did you mean 'language'?\n0 error(s), 1 warning(s), 0 note(s)\n"
+        "    hint: did you mean 'language'?\n0 error(s), 1 warning(s), 0 info\n"
     )
     assert [f["rule"] for f in _json(runner.invoke(app, [*args, "--format", "json"]))] == [
         "podcastfeed/build"
@@ -320,7 +320,7 @@ def test_check_online_own_show_caches_host_answers_for_a_day(
     site.episode("a")
     args = ["check", "-c", str(site.config), "--online", "--ignore", "podcastindex/https"]
     result = runner.invoke(app, args)
-    assert (result.exit_code, result.stdout) == (0, "0 error(s), 0 warning(s), 0 note(s)\n")
+    assert (result.exit_code, result.stdout) == (0, "0 error(s), 0 warning(s), 0 info\n")
     assert (site.root / ".podcastfeed-cache" / "online.json").is_file()
     assert http_server.requests("media/") == 1
     http_server.clear()

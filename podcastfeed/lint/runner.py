@@ -270,7 +270,7 @@ def format_text(findings: Iterable[Finding], *, color: bool = False) -> str:
                 lines.append(f"    hint: {finding.hint}")
     totals = count(findings)
     lines.append(
-        f"{totals['error']} error(s), {totals['warning']} warning(s), {totals['info']} note(s)"
+        f"{totals['error']} error(s), {totals['warning']} warning(s), {totals['info']} info"
     )
     return "\n".join(lines) + "\n"
 
