@@ -596,6 +596,19 @@ def test_checks_messages_name_value_and_hint() -> None:
     assert finding.rule == "apple/explicit-legacy"
 
 
+def test_checks_legacy_explicit_of_the_episodes_is_reported_once() -> None:
+    """59 warnings, one per episode of a feed that writes `clean` everywhere, told nothing the
+    first did not: the channel's, then the episodes' once, with how many more."""
+    explicit = {"explicit": "<itunes:explicit>{}</itunes:explicit>"}
+    legacy = [{"x": explicit["explicit"].format(v)} for v in ("no", "clean", "true", "no")]
+    data = make_feed({"explicit": explicit["explicit"].format("yes")}, legacy)
+    messages = [f.message for f in findings(data) if f.rule == "apple/explicit-legacy"]
+    assert messages == [
+        "itunes:explicit should be true or false (got 'yes')",
+        "itunes:explicit should be true or false (got 'no') (and 2 more episode(s))",
+    ]
+
+
 @pytest.mark.parametrize(
     ("url", "message", "hint"),
     [

@@ -52,16 +52,23 @@ def explicit_legacy(feed: Feed) -> Iterator[Hit]:
     """Apple documented `yes`/`explicit` and `no`/`clean` before it settled on `true` and
     `false`, and apps still read them (big shows still write `yes`), but Podcasts Connect and
     the validators flag them, and a new reader may not know them. The hint gives the current
-    spelling."""
+    spelling. The episodes' are reported once, at the first, with how many more there are."""
+    found = []
     for element, value in _explicit(feed):
         fix = EXPLICIT_LEGACY.get(value.lower()) or value.lower()
         if fix in ("true", "false"):
-            yield Hit(
-                element,
-                f"itunes:explicit should be true or false (got {value!r})",
-                hint=f"write <itunes:explicit>{fix}</itunes:explicit>",
-                key="explicit",
-            )
+            found.append((element, value, fix))
+    channel = [f for f in found if f[0].getparent() is feed.channel]
+    items = [f for f in found if f[0].getparent() is not feed.channel]
+    for number, (element, value, fix) in enumerate(channel + items[:1]):
+        more = len(items) - 1 if number == len(channel) else 0  # (59 for one feed's items)
+        yield Hit(
+            element,
+            f"itunes:explicit should be true or false (got {value!r})"
+            + (f" (and {more} more episode(s))" if more else ""),
+            hint=f"write <itunes:explicit>{fix}</itunes:explicit>",
+            key="explicit",
+        )
 
 
 @rule(
