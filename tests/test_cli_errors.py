@@ -205,4 +205,7 @@ def test_ctrl_c_while_the_command_starts_prints_no_traceback(site: Site) -> None
         late = [f for f in frames if "__main__.py" in f or "typer" in f or "/cli/" in f]
         assert not late, stderr  # (runpy importing the package itself: Python's start-up)
         codes.add(child.returncode)
-    assert codes <= {0, 130, -signal.SIGINT}  # (-2: Python's own start-up, or its exit)
+    # 130: ours; -2 or 1: Python's own start-up (its default handler, or a traceback of its
+    # frozen modules only, checked above), before any podcastfeed code runs
+    assert codes <= {0, 1, 130, -signal.SIGINT}
+    assert 130 in codes  # (the guard was met: most delays fall in the imports)
