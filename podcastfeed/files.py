@@ -6,9 +6,11 @@ A crash or an error mid-write leaves the previous file byte-for-byte intact.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -101,6 +103,19 @@ def target_of(path: str) -> str:
     if name.endswith(".tmp") and _LEFTOVER.match(name):
         return os.path.join(folder, name[1 : -len(".XXXXXXXX.tmp")])
     return path
+
+
+class NotAFile(OSError):
+    """A path that is a pipe, a device or a socket where a file is read."""
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of the file `path` (through links), or NotAFile for a pipe, a device or a
+    socket, known before it is opened: opening a FIFO waits for a writer, forever. (A folder
+    raises IsADirectoryError, as reading it does.)"""
+    if stat.S_IFMT(os.stat(path).st_mode) not in (stat.S_IFREG, stat.S_IFDIR):
+        raise NotAFile(errno.EINVAL, "not a file (a pipe, a device or a socket)", str(path))
+    return path.read_bytes()
 
 
 def relative_name(path: Path, root: Path) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from podcastfeed.errors import EpisodeError, Problem, shorten
+from podcastfeed.files import read_file
 from podcastfeed.model import AudioInfo, Episode
 from podcastfeed.values import check_date_range, with_prefix
 
@@ -109,11 +110,9 @@ _CONFLICT_HINT = (
 def load(path: Path) -> Lock:
     """Read the lock; no file is an empty lock.
 
-    Raises:
-        EpisodeError: the file exists but is not a lock podcastfeed can read.
-    """
+    Raises: EpisodeError: the file exists but is not a lock podcastfeed can read."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_file(path).decode("utf-8")  # (not a FIFO's endless wait)
     except FileNotFoundError:
         return Lock()
     except (OSError, UnicodeDecodeError) as exc:

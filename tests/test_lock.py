@@ -3,6 +3,8 @@
 import json
 import os
 import shutil
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -215,3 +217,26 @@ def test_lock_an_episode_that_cannot_be_read_is_not_called_gone(site: Site) -> N
     site.episode("one", date='"March 5, 2024"')
     (error,) = _refused(site)
     assert error.startswith("episodes/one.md:3: error: 'date' must be an ISO 8601 date")
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("podcastfeed.lock", "cannot read the lock: not a file (a pipe, a device or a socket)"),
+        ("public/.podcastfeed-manifest", "unreadable manifest (NotAFile)"),
+    ],
+)
+def test_lock_or_manifest_that_is_a_pipe_is_an_error_without_waiting(
+    site: Site, where: str, message: str
+) -> None:
+    """A FIFO where the lock or the manifest goes: reading it waited for a writer forever (as
+    feed.toml's did); files.read_file refuses it before opening it."""
+    _two(site)
+    _publish(site)
+    path = site.root / where
+    path.unlink()
+    os.mkfifo(path)
+    command = [sys.executable, "-m", "podcastfeed", "build", "-c", str(site.config), "-q"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"Error: {path.resolve()}: {message}"), done.stderr

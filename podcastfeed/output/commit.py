@@ -33,6 +33,7 @@ from podcastfeed.files import (
     JOURNAL_NAME,
     MANIFEST_NAME,
     is_leftover,
+    read_file,
     target_of,
     temp_stem,
     write_atomic,
@@ -96,7 +97,7 @@ def read_manifest(folder: Path) -> Manifest:
     """
     path = folder / MANIFEST_NAME
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_file(path).decode("utf-8"))
     except FileNotFoundError:
         return Manifest(folder)
     except (OSError, UnicodeDecodeError, ValueError) as exc:

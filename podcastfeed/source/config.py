@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import stat
 import tomllib
 import uuid
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from podcastfeed.errors import BuildFailed, ConfigError, Problem, shorten
-from podcastfeed.files import folder_clash, missing_config_hint, walks_into
+from podcastfeed.files import NotAFile, folder_clash, missing_config_hint, read_file, walks_into
 from podcastfeed.model import Category, Owner, Show
 from podcastfeed.source import CONFIG_NAME as CONFIG_NAME  # re-exported
 from podcastfeed.source import fromnotes
@@ -132,10 +131,10 @@ def load_config(path: Path) -> Config:
         BuildFailed: one or more keys are missing or invalid (every one is listed).
     """
     try:
-        if stat.S_IFMT(os.stat(path).st_mode) not in (stat.S_IFREG, stat.S_IFDIR):
-            why = "not a file: the show is the folder its feed.toml is in"  # (-c <(…): a pipe,
-            raise ConfigError(why, source=path, hint="pass the show's feed.toml")  # read once)
-        raw = path.read_bytes()
+        raw = read_file(path)
+    except NotAFile:  # (-c <(cat feed.toml): a pipe, read once)
+        why = "not a file: the show is the folder its feed.toml is in"
+        raise ConfigError(why, source=path, hint="pass the show's feed.toml") from None
     except FileNotFoundError:
         raise ConfigError("no such file", source=path, hint=missing_config_hint(path)) from None
     except OSError as exc:
