@@ -17,9 +17,10 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
+from podcastfeed import interrupts
+
 Item = TypeVar("Item")
 Result = TypeVar("Result")
-_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def map_in_workers(
@@ -35,23 +36,16 @@ def map_in_workers(
     map); `initializer(*initargs)` runs first in each."""
     start = (os.getpid(), initializer, initargs)  # (a worker may start after the build died)
     with ProcessPoolExecutor(jobs, initializer=_start, initargs=start) as pool:
-        blocking = hasattr(signal, "pthread_sigmask") and (
-            threading.current_thread() is threading.main_thread()
-        )
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS) if blocking else None
-        try:  # the workers are forked as the work is handed out: with the signals blocked
+        with interrupts.held():  # the workers are forked as the work is handed out: blocked
             results = pool.map(function, items, chunksize=chunksize)
-        finally:
-            if previous is not None:
-                signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         return list(results)
 
 
 def _start(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
-    for each in _SIGNALS:
+    for each in interrupts.SIGNALS:
         signal.signal(each, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, set(interrupts.SIGNALS))
 
     def watch() -> None:  # a killed build's workers would otherwise wait for work forever
         while os.getppid() == parent:

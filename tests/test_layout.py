@@ -25,7 +25,7 @@ LAYERS = [
     {"cache"},
     {"packs"},
     {"lock"},
-    {"errors", "model", "values", "ids", "files", "xmlns", "codekey", "pools"},
+    {"errors", "model", "values", "ids", "files", "xmlns", "codekey", "pools", "interrupts"},
 ]
 MAX_LINES = 400
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from podcastfeed import interrupts
 from podcastfeed.cli.common import (
     DEFAULT_TIMEOUT,
     ConfigOption,
@@ -24,14 +25,13 @@ from podcastfeed.cli.common import (
     show_error,
     shown,
 )
+from podcastfeed.cli.progress import StepProgress
 from podcastfeed.errors import ExitCode, ProbeError
 from podcastfeed.net.limits import DEFAULT_DEADLINE, USER_AGENT, is_url, mask_url
 from podcastfeed.source import CONFIG_NAME
 
 # The command modules import only what `--help` needs; each command imports its own (issue 13).
 if TYPE_CHECKING:
-    from rich.progress import Progress, TaskID
-
     from podcastfeed.build import BuildReport
     from podcastfeed.output.skip import Snapshot
 
@@ -111,7 +111,9 @@ def build_command(
     from podcastfeed.output.showlock import hold_show
 
     refuse_folder_output(output)
-    with hold_show(config):  # one build in this show from reading to the last write
+    # one build in this show from reading to the last write; once its files are switched, a
+    # Ctrl-C is too late to say "interrupted": the build completes (interrupts.py)
+    with hold_show(config), interrupts.finishing():
         now = datetime.now(UTC)
         fast = not (check_only or no_cache or output == "-" or refresh or include_future)
         key = (output and os.path.abspath(output), no_check, offline, allow_changes, os.getcwd())
@@ -238,59 +240,6 @@ def _check_current(report: BuildReport, output: Path | None) -> None:
     count = len(report.published)
     name = shown(target, root)
     err(f"{name} and {lock.LOCK_NAME} are current ({count} episode{'s' * (count != 1)})")
-
-
-class StepProgress:
-    """Progress on stderr: a bar on a terminal, plain lines otherwise (each step, or every
-    `every` steps and the last); remote probing in `build`, writing episodes in `import`."""
-
-    def __init__(self, *, quiet: bool, label: str = "Probing audio", every: int = 1) -> None:
-        self.quiet, self.label, self.every = quiet, label, every
-        self.total = self.done = 0
-        self.bar: Progress | None = None
-        self.task: TaskID | None = None
-
-    def start(self, total: int, line: str | None = None) -> None:
-        """`line`: what plain output says first (default: the number of audio URLs)."""
-        self.total = total
-        if self.quiet:
-            return
-        if sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-            )
-
-            self.bar = Progress(
-                TextColumn(self.label),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            self.bar.start()
-            self.task = self.bar.add_task("step", total=total)
-        else:
-            err(line or f"Probing {total} audio URL{'s' if total != 1 else ''}")
-
-    def advance(self, url: str, error: str | None = None) -> None:
-        self.done += 1
-        if self.quiet:
-            return
-        if self.bar is not None and self.task is not None:
-            self.bar.advance(self.task)
-        elif self.done % self.every == 0 or self.done == self.total:
-            err(f"  [{self.done}/{self.total}] {url}: {'failed' if error else 'ok'}")
-
-    def stop(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-            self.bar = None
 
 
 def _summary(report: BuildReport, where: str) -> str:

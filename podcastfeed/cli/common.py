@@ -3,21 +3,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import gc
-import os
-import signal
 import sys
-import threading
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
+from podcastfeed import interrupts
 from podcastfeed.errors import BuildFailed, ExitCode, PodcastfeedError, Terminated, quote_name
 from podcastfeed.net.limits import DEFAULT_DEADLINE, mask_urls
 
@@ -111,7 +107,7 @@ def handled(
         thresholds = gc.get_threshold()
         gc.set_threshold(200_000, 30, 30)  # put back after: tests run commands in-process
         try:
-            with _terminated_as_interrupted():
+            with interrupts.command():  # (SIGTERM as Ctrl-C; a late one ignored: interrupts.py)
                 return function(*args, **kwargs)
         except PodcastfeedError as exc:
             if on_error is not None:
@@ -128,34 +124,6 @@ def handled(
 
     run.interrupted = interrupted  # type: ignore[attr-defined]  # what the tests look for
     return run  # type: ignore[return-value]  # typer reads `function`'s signature through it
-
-
-@contextlib.contextmanager
-def _terminated_as_interrupted() -> Iterator[None]:
-    """SIGTERM raises Terminated (a KeyboardInterrupt) for the block, so that a build a CI
-    runner cancels rolls back and says so as on Ctrl-C, rather than dying with its temporary
-    files left for the next build. Only where SIGTERM has its default action (this process's
-    main thread; not when embedded by a program that handles it)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
-        yield
-        return
-    owner = os.getpid()
-
-    def terminate(signum: int, _frame: FrameType | None) -> None:
-        if os.getpid() != owner:  # a forked worker (parsing, probing): dies as it would have
-            signal.signal(signum, signal.SIG_DFL)
-            os.kill(os.getpid(), signum)
-            return
-        raise Terminated
-
-    signal.signal(signal.SIGTERM, terminate)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def shown(path: Path, root: Path) -> str:

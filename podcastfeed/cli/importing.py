@@ -10,7 +10,6 @@ from typing import Annotated
 
 import typer
 
-from podcastfeed.cli.build import StepProgress
 from podcastfeed.cli.common import (
     DEFAULT_TIMEOUT,
     DeadlineOption,
@@ -19,6 +18,7 @@ from podcastfeed.cli.common import (
     command,
     err,
 )
+from podcastfeed.cli.progress import StepProgress
 from podcastfeed.errors import ExitCode
 from podcastfeed.net.limits import DEFAULT_DEADLINE, USER_AGENT, is_url, mask_url
 from podcastfeed.source import CONFIG_NAME

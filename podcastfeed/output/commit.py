@@ -21,13 +21,12 @@ import functools
 import json
 import os
 import secrets
-import signal
 import stat
-import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from podcastfeed import interrupts
 from podcastfeed.errors import ConfigError
 from podcastfeed.files import (
     JOURNAL_NAME,
@@ -236,7 +235,10 @@ def commit(
         raise
     switched = False
     try:
-        with _shielded():
+        # Ctrl-C and SIGTERM wait while the files are switched (milliseconds; 20,000 renames at
+        # 10,000 episodes), then take effect: the files are all this build's, not half the
+        # previous one's with the journal left for the next build to finish
+        with interrupts.held():
             try:
                 _write_journal(journal_path, journal, "commit")
             except BaseException as exc:
@@ -249,6 +251,7 @@ def commit(
                 raise
             journal_path.unlink()
             switched = True
+            interrupts.past_the_switch()  # (the build command: what comes now is ignored)
     except KeyboardInterrupt as exc:  # it came while the files were switched: raised after
         if switched:
             raise type(exc)(SWITCHED) from None
@@ -258,24 +261,6 @@ def commit(
 
 #: What an interrupt that came while the files were switched says (cli/common.handled).
 SWITCHED = "Interrupted once the new files were in place: the feed, lock and pages are this build's"
-
-
-@contextlib.contextmanager
-def _shielded() -> Iterator[None]:
-    """Ctrl-C and SIGTERM wait while the files are switched (renames: milliseconds; 20,000 at
-    10,000 episodes), then take effect: a build interrupted then is all its own, not half the
-    previous one's with the journal left for the next build to finish. In the main thread,
-    where Python handles signals, on POSIX."""
-    if not hasattr(signal, "pthread_sigmask") or (
-        threading.current_thread() is not threading.main_thread()
-    ):
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # (raises what came meanwhile)
 
 
 def _undo(journal: dict[str, object], created: list[Path], exc: BaseException) -> None:
@@ -299,7 +284,7 @@ def recover(folder: Path, *others: Path) -> None:
         journal = None
     if isinstance(journal, dict) and journal.get("format") == FORMAT:
         try:
-            with _shielded():  # (as when the killed build switched them)
+            with interrupts.held():  # (as when the killed build switched them)
                 if journal.get("state") == "commit":
                     _roll_forward(journal, Path(str(journal["folder"])))
                 else:

@@ -1,0 +1,107 @@
+"""interrupts.py: when Ctrl-C and SIGTERM take effect, with real signals sent to this process
+(in-process: every handler is put back after) and to a real program."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from podcastfeed import interrupts
+from podcastfeed.errors import Terminated
+
+
+def _signal_self(signum: int) -> None:
+    os.kill(os.getpid(), signum)
+    time.sleep(0.01)  # (Python runs its handler at the next instruction; give it some)
+
+
+def _held_then(signum: int, reached: list[bool], *, switched: bool = False) -> None:
+    """A held block that signals this process, then (with `switched`) is past the switch."""
+    with interrupts.held():
+        _signal_self(signum)
+        reached.append(interrupts.past_the_switch() if switched else True)
+
+
+def test_held_signals_take_effect_when_the_hold_ends() -> None:
+    reached: list[bool] = []
+    with pytest.raises(KeyboardInterrupt):
+        _held_then(signal.SIGINT, reached)
+    assert reached == [True]  # (nothing raised while held)
+
+
+def test_past_the_switch_ignores_both_signals_until_finishing_ends() -> None:
+    before = signal.getsignal(signal.SIGINT)
+    with interrupts.finishing():
+        with interrupts.held():
+            _signal_self(signal.SIGINT)  # pending while held: dropped once past the switch
+            assert interrupts.past_the_switch()
+        _signal_self(signal.SIGINT)
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+    assert signal.getsignal(signal.SIGINT) is before
+    with pytest.raises(KeyboardInterrupt):  # and Ctrl-C works again
+        _signal_self(signal.SIGINT)
+
+
+def test_outside_finishing_the_switch_changes_nothing() -> None:
+    before = signal.getsignal(signal.SIGINT)
+    reached: list[bool] = []
+    with pytest.raises(KeyboardInterrupt):
+        _held_then(signal.SIGINT, reached, switched=True)
+    assert reached == [False]
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_a_command_raises_terminated_on_sigterm_and_puts_the_default_back() -> None:
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    with pytest.raises(Terminated), interrupts.command():
+        _signal_self(signal.SIGTERM)
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+LATE = """\
+import os, signal, sys, time
+from podcastfeed import interrupts
+
+if sys.argv[1] == "program":
+    interrupts.exit_with_command()
+with interrupts.command():
+    print("done", file=sys.stderr, flush=True)
+os.kill(os.getpid(), signal.SIGINT)  # after the command: while typer exits, or Python ends
+time.sleep(0.05)
+sys.exit(0)
+"""
+
+
+def test_in_the_program_an_interrupt_after_the_command_is_ignored() -> None:
+    """The command said it was done: a late Ctrl-C does not change its exit status (typer made
+    it a silent 130); embedded (no exit_with_command), it is raised as ever."""
+    late = subprocess.run([sys.executable, "-c", LATE, "program"], capture_output=True)
+    assert (late.returncode, late.stderr) == (0, b"done\n")
+    embedded = subprocess.run([sys.executable, "-c", LATE, "embedded"], capture_output=True)
+    assert embedded.returncode == -signal.SIGINT  # (Python's exit for a KeyboardInterrupt)
+    assert b"KeyboardInterrupt" in embedded.stderr
+
+
+HELD_TERM = """\
+import os, signal, sys, threading, time
+from podcastfeed import interrupts
+
+threading.Thread(target=time.sleep, args=(5,), daemon=True).start()  # (a thread that may take it)
+with interrupts.held():
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(0.05)
+    print("the block finished", file=sys.stderr, flush=True)
+print("never", file=sys.stderr, flush=True)
+"""
+
+
+def test_sigterm_with_its_default_action_ends_the_process_after_the_hold() -> None:
+    """Outside a command SIGTERM keeps its action (the process ends), after the held block:
+    with another thread in the process, which the signal may reach (the block was cut short)."""
+    run = subprocess.run([sys.executable, "-c", HELD_TERM], capture_output=True)
+    assert (run.returncode, run.stderr) == (-signal.SIGTERM, b"the block finished\n")
