@@ -236,7 +236,7 @@ def _build(
     report.published = published
     report.problems = problems
     report.inputs, keys = incremental.inputs(config_path, show, published, store, report.audio)
-    report.keys = keys if use_cache else None  # each episode's key (fragments.episode_keys)
+    report.keys = keys if use_cache else None  # each episode's key (episodekeys.episode_keys)
     if check:  # on the channel and the items not checked before (incremental.py)
         few = functools.partial(feed_for, report, now)
         args = (config.show, published, keys, config_path, store, include_future, few)

@@ -48,7 +48,7 @@ class BuildCache:
     checked_channel: str = ""  # the channel's context when the items below passed the check
     checked_items: set[str] = field(default_factory=set)  # items that passed the error rules
     # digests of each cached episode as parsed, by content key: of its fields but notes,
-    # description and tags, and of its tags (output/fragments.episode_keys)
+    # description and tags, and of its tags (output/episodekeys.episode_keys)
     digests: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
     # where each episode's entry lies on disk (packs.py): the blocks as loaded or saved, each
     # entry's (block, position, entry as loaded) by key, and the packs' identities by name

@@ -6,7 +6,7 @@ context; the two that compare items (a guid or an enclosure URL used twice) are 
 by the build itself before the check (build._resolve_guids). So a feed passes when its channel
 passes and each item passed once under the same channel: the cache keeps the key of the
 channel's context (podcastfeed's version and code, feed.toml with its [check] table, the root's
-namespaces) and of each item that passed (fragments.episode_keys). A different channel context
+namespaces) and of each item that passed (episodekeys.episode_keys). A different channel context
 checks every item again; `--include-future` (dates in the future are the one thing the error
 rules read the clock for) always checks all and keeps nothing.
 """
@@ -23,7 +23,7 @@ from podcastfeed.errors import Problem
 from podcastfeed.lint.base import Feed
 from podcastfeed.lint.runner import check_build
 from podcastfeed.model import AudioInfo, Episode, Show
-from podcastfeed.output.fragments import episode_keys
+from podcastfeed.output.episodekeys import episode_keys
 from podcastfeed.render.feed import channel_nsmap, sort_episodes
 
 
@@ -37,7 +37,7 @@ def inputs(
     """The digest of what the feed and its check are made of (feed.toml with its [check]
     table, each episode's file content with its sibling files, guid, tags and image, the audio
     measured, and the show's image: a local image's URL changes with its content), and each
-    episode's key (fragments.episode_keys), by its file."""
+    episode's key (episodekeys.episode_keys), by its file."""
     keys, tags = episode_keys(published, store, audio)
     key = store.keys.get
     parts = [(key(e.source), e.guid, tags[e.source], e.image) for e in sort_episodes(published)]

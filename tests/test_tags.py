@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -617,3 +620,23 @@ def test_local_alternate_enclosure_must_exist(site: Site) -> None:
         "episodes/e.md:4: error: 'alternate_enclosures' file not found: 'audio/nope.ogg' "
         "(looked beside the episode and in the show)"
     ]
+
+
+def test_a_clone_in_another_folder_builds_the_same_files_manifest_and_all(tmp_path: Path) -> None:
+    """Local transcripts, chapters and alternate enclosures: the show built in two folders
+    writes the same bytes, the committed manifest too (its pages' digest held the episode
+    files' absolute paths: a CI clone rewrote it); the files of one, committed and cloned into
+    the other, are current there."""
+    here = _full_site(Site(tmp_path / "here"))
+    there = Site(tmp_path / "ci" / "builds" / "show")
+    shutil.copytree(here.root, there.root, dirs_exist_ok=True)
+    for site in (here, there):
+        command = [sys.executable, "-m", "podcastfeed", "build", "-q", "-c", str(site.config)]
+        assert subprocess.run(command, capture_output=True).returncode == 0
+    files = sorted(p.relative_to(here.root) for p in (here.root / "public").rglob("*"))
+    assert Path("public/.podcastfeed-manifest") in files
+    for name in [*files, Path("podcastfeed.lock")]:
+        if (here.root / name).is_file():
+            assert (here.root / name).read_bytes() == (there.root / name).read_bytes(), name
+    check = [sys.executable, "-m", "podcastfeed", "build", "--check", "-c", str(there.config)]
+    assert subprocess.run(check, capture_output=True).returncode == 0

@@ -17,10 +17,8 @@ show's and packaged ones), the way to the feed's folder; the show page's, the in
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import json
-import operator
 import os
 import pickle
 import time
@@ -29,10 +27,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from podcastfeed import cache
 from podcastfeed.codekey import code_key
 from podcastfeed.files import atomic_writer, write_atomic
-from podcastfeed.model import AudioInfo, Episode, EpisodeTags, Show
+from podcastfeed.model import AudioInfo, Episode, Show
 from podcastfeed.render.feed import iter_feed
 from podcastfeed.render.page import episode_slug
 from podcastfeed.source.assets import Asset
@@ -79,75 +76,6 @@ def _templates(settings: BuildSettings) -> str:
                 name = path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape")
                 digest.update(b"show/" + name + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
-
-
-def episode_keys(
-    episodes: Sequence[Episode], store: cache.BuildCache, audio: Mapping[str, AudioInfo]
-) -> tuple[dict[Path, str], dict[Path, str]]:
-    """Each episode's key, by its file: what its item and page are made of beyond the show
-    (its file's content key with its sibling files, its measured audio, and every field but
-    the two made of the file's text alone, notes and description: the guid the lock gives,
-    the image a local file gives, the lengths of alternate enclosures, whatever else comes
-    from outside the file); and the digest of its tags (for the pages' inputs).
-
-    Computed once per build and without a repr of every episode (issue 18): the cache keeps
-    the digests of each episode as parsed (`store.digests`), and a field the build left as it
-    was parsed (the very same object) is taken from them; only the fields the build replaced
-    (a pinned guid, a local image) are digested again."""
-    keys: dict[Path, str] = {}
-    tags: dict[Path, str] = {}
-    for episode in episodes:
-        content = store.keys.get(episode.source)
-        hit = store.episodes.get(content) if content is not None else None
-        parsed = hit[0] if hit is not None else episode
-        stored = store.digests.get(content) if hit is not None and content is not None else None
-        if stored is None:
-            stored = (_digest(*(getattr(parsed, n) for n in _KEYED_FIELDS)), tags_key(parsed.tags))
-            if hit is not None and content is not None:
-                store.digests[content] = stored
-                store.changed = True
-        fields, tags_digest = stored
-        changed = (
-            []
-            if episode is parsed
-            else [
-                (name, value)
-                for name, value, was in zip(
-                    _KEYED_FIELDS, _keyed(episode), _keyed(parsed), strict=True
-                )
-                if value is not was
-            ]
-        )
-        if episode.tags is not parsed.tags:
-            tags_digest = tags_key(episode.tags)
-        url = episode.audio.url if episode.audio else ""
-        info = audio.get(url)  # (the fields the build replaced: in the same digest)
-        what = (
-            (content, info, fields, changed, tags_digest)
-            if changed
-            else (content, info, fields, tags_digest)
-        )
-        keys[episode.source] = _digest(*what)
-        tags[episode.source] = tags_digest
-    return keys, tags
-
-
-def tags_key(tags: EpisodeTags) -> str:
-    """A digest of the tags' repr, with each transcript made from the notes standing in by the
-    digest of its content (a repr of its bytes took seconds at 10,000 episodes)."""
-    if any(linked.content for linked in tags.transcripts):
-        made = tuple(
-            dataclasses.replace(t, content=hashlib.blake2b(t.content, digest_size=16).digest())
-            for t in tags.transcripts
-        )
-        tags = dataclasses.replace(tags, transcripts=made)
-    return _digest(tags)
-
-
-_KEYED_FIELDS = tuple(
-    f.name for f in dataclasses.fields(Episode) if f.name not in {"notes", "description", "tags"}
-)
-_keyed = operator.attrgetter(*_KEYED_FIELDS)  # their values, in one call (10,000 episodes)
 
 
 class Fragments:
@@ -345,7 +273,7 @@ def identities(settings: BuildSettings, feed: Path) -> dict[str, list[int]]:
 class ShowBlocks:
     """Each episode's block of the show page as last rendered (render/page.py's
     `episode_block`), under a key of what it is made of: podcastfeed's version, feed.toml's
-    bytes, the packaged `_episode.html`, the episode's key (episode_keys), the assets path and
+    bytes, the packaged `_episode.html`, the episode's key (episodekeys.py), the assets path and
     whether episodes have pages. Kept in the cache folder (`blocks.pickle`); like the rest of
     it only a shortcut: missing, unreadable or of another format, every block is rendered."""
 
