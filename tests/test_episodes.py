@@ -281,6 +281,11 @@ def test_read_episode_tab_in_yaml_says_spaces(site: Site, front: str) -> None:
             "title: T\ndate: 2024-01-01\nstatus: maybe\naudio: audio/sine-3s-cbr.mp3",
             "episodes/e.md:4: error: 'status' must be publish or one of",
         ),
+        (  # YAML 1.1 reads `yes` as true: the message quotes the file
+            "title: T\ndate: 2024-01-01\nstatus: yes\naudio: audio/sine-3s-cbr.mp3",
+            "episodes/e.md:4: error: 'status' must be publish or one of draft, future, pending, "
+            "private, scheduled, trash (got 'yes')",
+        ),
         ("title: T\ndate: 2024-01-01", "episodes/e.md: error: no audio"),
         (
             "title: T\ndate: 2024-01-01\naudio: ftp://x.org/a.mp3",
@@ -373,3 +378,40 @@ def test_find_episode_files_sorted_and_skips_hidden(site: Site) -> None:
         target.write_text("x")
     names = [p.relative_to(site.episodes).as_posix() for p in find_episode_files(site.episodes)]
     assert names == ["a.markdown", "b.md", "c.html"]
+
+
+@pytest.mark.parametrize(
+    ("written", "published", "warned"),
+    [
+        ("0123", "83", True),  # YAML 1.1: an octal number
+        ("12:30:00", "45000", True),  # a sexagesimal number
+        ("1.10", "1.1", True),
+        ("yes", "True", True),
+        ("'0123'", "0123", False),  # quoted: as written
+        ("1234", "1234", False),  # a number, read as its text
+        ("2024-01-01", "2024-01-01", False),
+        ("ep-0123", "ep-0123", False),
+    ],
+)
+def test_a_guid_yaml_reads_as_another_text_is_kept_with_a_warning(
+    site: Site, written: str, published: str, warned: bool
+) -> None:
+    """A published guid must never change, so a guid YAML reads as a number is published as it
+    was (a show published with `guid: 0123` as "83" keeps its guids), with a warning that says
+    so at the line and how to quote the guid to keep: before publishing, the one written."""
+    site.audio("sine-3s-cbr.mp3")
+    front = f"title: T\ndate: 2024-01-01\nguid: {written}\naudio: audio/sine-3s-cbr.mp3"
+    episode, problems = _read(site, site.episode("e", f"---\n{front}\n---\nBody\n"))
+    assert episode is not None
+    assert episode.guid == published
+    warnings = [str(p) for p in problems if not p.is_error]
+    if warned:
+        assert warnings == [
+            f"episodes/e.md:4: warning: 'guid' is written '{written}', which YAML reads as "
+            f"'{published}': the guid the feed publishes\n"
+            f'  hint: quote the guid the feed is to publish: guid: "{written}" for an episode '
+            f'not yet published, guid: "{published}" for one that is (a published episode\'s '
+            "guid must never change)"
+        ]
+    else:
+        assert warnings == []

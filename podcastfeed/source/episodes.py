@@ -34,6 +34,7 @@ from podcastfeed.source.fields import (
 )
 from podcastfeed.source.fromnotes import from_notes
 from podcastfeed.source.frontparts import load_toml, split_front_matter
+from podcastfeed.source.guids import guid_is_link, read_guid
 from podcastfeed.source.localart import EpisodeImage, episode_image
 from podcastfeed.source.shownotes import make_description, render_notes
 from podcastfeed.source.tables import clean_text
@@ -292,8 +293,8 @@ def _episode(
         notes=pack_notes(notes),
         description=make_description(notes, summary=summary),
         is_published=is_published,
-        guid=f.text("guid"),
-        guid_is_permalink=_guid_is_link(f, page),
+        guid=read_guid(f),
+        guid_is_permalink=guid_is_link(f, page),
         permalink=permalink,
         link=page,
         author=f.text("author"),
@@ -349,25 +350,6 @@ def _read_season(f: FieldReader) -> int | None:
             return None
     season: int | None = f.parsed("season", parse_positive_int)
     return season
-
-
-def _guid_is_link(f: FieldReader, page: str | None) -> bool:
-    """`guid_is_permalink: true` makes readers follow the guid: it must be a link then. Not
-    written, it is true only when the guid is the episode's page (WordPress' `?p=142` guid is
-    not a page to follow)."""
-    guid = f.text("guid")
-    if f.raw("guid_is_permalink") is None:
-        return guid is not None and guid == page
-    is_link = bool(f.parsed("guid_is_permalink", parse_bool))
-    if is_link and guid is not None:
-        try:
-            parse_link(guid)
-        except ValueError:
-            f.problem(
-                "guid", f"must be an http(s) URL, as guid_is_permalink is true (got {guid!r})"
-            )
-            return False
-    return is_link
 
 
 def _text(value: object) -> str:

@@ -27,7 +27,7 @@ ONE_LINE_FIELDS = frozenset(
 #: Fields that are text whatever YAML 1.1 makes of the scalar: `title: off` is the title "off"
 #: (not False), `title: 1.10` is "1.10" (not 1.1): FieldReader.raw gives them as written. Not
 #: `guid`: a feed already published with `guid: 0123` as "83" keeps its guids.
-TEXT_FIELDS = ONE_LINE_FIELDS - {"guid"} | {"summary"}
+TEXT_FIELDS = ONE_LINE_FIELDS - {"guid"} | {"summary", "status"}
 _NOT_TEXT = (bool, int, float, date)  # what YAML 1.1 makes of `off`, `1.10`, `12:30`, `2024-1-2`
 #: The same inside the tables of the optional tags: the keys that are text (`country: NO` is
 #: Norway, `name: Yes` a name, `language: no` Norwegian); a list's plain items name a person
@@ -273,12 +273,12 @@ class FieldReader:
         if self.is_toml:
             return value
         if name in TEXT_FIELDS and isinstance(value, _NOT_TEXT):
-            return self._as_written(key, value)
+            return self.as_written(key, value)
         if name in TEXT_KEYS and _holds_not_text(value, name):
-            return _with_text(value, self._as_written(key, value), name, TEXT_KEYS[name])
+            return _with_text(value, self.as_written(key, value), name, TEXT_KEYS[name])
         return value
 
-    def _as_written(self, key: str, value: object) -> Any:
+    def as_written(self, key: str, value: object) -> Any:
         """The value of `key` with YAML's booleans, numbers and dates as the file spells them
         (the front matter is read again, only when asked)."""
         if self._written is None:
