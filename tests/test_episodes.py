@@ -415,3 +415,65 @@ def test_a_guid_yaml_reads_as_another_text_is_kept_with_a_warning(
         ]
     else:
         assert warnings == []
+
+
+@pytest.mark.parametrize(
+    ("lines", "keywords"),
+    [
+        (
+            "tag: [no, on, 1.10, 0123]\nkeywords: [yes, '12:30']",
+            ("no", "on", "1.10", "0123", "yes", "12:30"),
+        ),
+        ("tag: 2024\ncategory: yes", ("yes", "2024")),  # (category is read before tag)
+        ("tags: [2024-01-01, Jazz]", ("2024-01-01", "Jazz")),
+        ("tag: DevOps, 1.10", ("DevOps", "1.10")),
+    ],
+)
+def test_tags_and_categories_are_their_text_as_written(
+    site: Site, lines: str, keywords: tuple[str, ...]
+) -> None:
+    """A category YAML reads as a boolean, number or date is the word the file has: `no` and
+    `on` were dropped, `1.10` became 1.1 and `0123` 83."""
+    site.audio("sine-3s-cbr.mp3")
+    front = f"title: T\ndate: 2024-01-01\n{lines}\naudio: audio/sine-3s-cbr.mp3"
+    episode, problems = _read(site, site.episode("e", f"---\n{front}\n---\nBody\n"))
+    assert episode is not None, problems
+    assert episode.keywords == keywords
+
+
+@pytest.mark.parametrize(
+    ("written", "number", "link"),
+    [
+        ("010", 10, "https://example.org/010"),  # YAML 1.1's octal: 8, episode 8's number
+        ("017", 17, "https://example.org/017"),
+        ("008", 8, "https://example.org/008"),
+        ("12", 12, "https://example.org/12"),
+    ],
+)
+def test_zero_padded_numbers_are_decimal_and_a_permalink_is_as_written(
+    site: Site, written: str, number: int, link: str
+) -> None:
+    """`episode: 010` is episode 10 (it was 8 where `episode: 008` is 8: two episodes 8), the
+    season likewise, and `permalink: 010` the page /010 (it was /8)."""
+    site.audio("sine-3s-cbr.mp3")
+    front = (
+        f"title: T\ndate: 2024-01-01\nseason: {written}\nepisode: {written}\n"
+        f"permalink: {written}\naudio: audio/sine-3s-cbr.mp3"
+    )
+    episode, problems = _read(site, site.episode("e", f"---\n{front}\n---\nBody\n"))
+    assert episode is not None, problems
+    assert (episode.season, episode.number, episode.link) == (number, number, link)
+
+
+@pytest.mark.parametrize("written", ["0x10", "1_0", "12:30", "yes"])
+def test_a_number_yaml_reads_from_another_spelling_is_an_error_at_its_line(
+    site: Site, written: str
+) -> None:
+    """`episode: 0x10` was 16, `1_0` 10, `12:30` 750 (sexagesimal), `yes` True, silently."""
+    site.audio("sine-3s-cbr.mp3")
+    front = f"title: T\ndate: 2024-01-01\nepisode: {written}\naudio: audio/sine-3s-cbr.mp3"
+    _episode, problems = _read(site, site.episode("e", f"---\n{front}\n---\nBody\n"))
+    assert _only_error(problems) == (
+        f"episodes/e.md:4: error: 'episode' must be a number above 0, like 12 or 12.5 "
+        f"(got '{written}')"
+    )

@@ -251,9 +251,11 @@ def test_a_title_from_a_merge_key_is_the_text_written(site: Site) -> None:
 
 
 def test_non_text_fields_keep_their_yaml_types(site: Site) -> None:
-    episode = _episode(site, "title: t\nexplicit: yes\nseason: 0x2\n")
+    """`explicit: yes` is YAML's true; numbers are read as written, in decimal: `season: 010`
+    is 10, not octal 8 (and `0x2` an error: test_episodes)."""
+    episode = _episode(site, "title: t\nexplicit: yes\nseason: 010\n")
     assert episode.is_explicit is True
-    assert episode.season == 2
+    assert episode.season == 10
 
 
 def test_cli_build_title_off_is_the_feed_title_off(site: Site) -> None:

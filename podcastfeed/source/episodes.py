@@ -366,15 +366,23 @@ def _page_url(site: str, permalink: str | None) -> str | None:
     return resolve_link(permalink, base)
 
 
+def _not_text(value: object) -> bool:
+    if isinstance(value, list):
+        return any(type(item) is not str for item in value)
+    return value is not None and not isinstance(value, str | dict)
+
+
 def _keywords(f: FieldReader) -> tuple[str, ...]:
     found: list[str] = []
     for key in ALIASES["keywords"]:
         value = f.meta.get(key)
+        if _not_text(value) and not f.is_toml:  # `tag: [no, 1.10]`: YAML's False and 1.1
+            value = f.as_written(key, value)
         items: Iterable[Any] = (
             value.split(",") if isinstance(value, str) else value if isinstance(value, list) else ()
         )
         for item in items:
-            if isinstance(item, str | int | float) and not isinstance(item, bool):
+            if isinstance(item, str | int | float) and not isinstance(item, bool):  # (TOML)
                 word = clean_text(decode_entities(str(item)))  # WordPress' `&amp;`
                 if word and word not in found:
                     found.append(word)

@@ -24,10 +24,10 @@ ONE_LINE_FIELDS = frozenset(
     {"title", "author", "itunes_author", "itunes_title", "season_name", "episode_display", "guid"}
 )
 
-#: Fields that are text whatever YAML 1.1 makes of the scalar: `title: off` is the title "off"
-#: (not False), `title: 1.10` is "1.10" (not 1.1): FieldReader.raw gives them as written. Not
-#: `guid`: a feed already published with `guid: 0123` as "83" keeps its guids.
-TEXT_FIELDS = ONE_LINE_FIELDS - {"guid"} | {"summary", "status"}
+#: Fields read as written whatever YAML 1.1 makes of the scalar (FieldReader.raw): `title: off`
+#: is "off" (not False), `title: 1.10` "1.10" (not 1.1), `episode: 010` 10 (octal: 8). Not
+#: `guid`: a feed already published with `guid: 0123` as "83" keeps its guids (guids.py).
+TEXT_FIELDS = ONE_LINE_FIELDS - {"guid"} | {"summary", "status", "season", "episode", "permalink"}
 _NOT_TEXT = (bool, int, float, date)  # what YAML 1.1 makes of `off`, `1.10`, `12:30`, `2024-1-2`
 #: The same inside the tables of the optional tags: the keys that are text (`country: NO` is
 #: Norway, `name: Yes` a name, `language: no` Norwegian); a list's plain items name a person
