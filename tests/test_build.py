@@ -255,3 +255,17 @@ def test_build_checks_again_only_when_the_inputs_change(site: Site) -> None:
     assert report.checked
     assert report.warnings == []  # [check] is a known table
     assert build(site.config, now=NOW, include_future=True).checked  # dates may be ahead
+
+
+def test_a_show_without_episode_files_warns_before_publishing_an_empty_feed(site: Site) -> None:
+    """`[build] episodes` set to the wrong folder (no lock yet to notice) built an empty feed
+    without a word: every listener's app would drop the show's episodes. A warning now (fatal
+    with --strict); a folder that holds only other files is no better."""
+    (site.episodes / "notes.txt").write_text("not an episode", encoding="utf-8")
+    report = build(site.config, now=datetime(2024, 6, 1, tzinfo=UTC), use_cache=False)
+    assert report.published == []
+    assert [str(w) for w in report.warnings] == [
+        "warning: no episode files in episodes/\n"
+        "  hint: episodes are .md, .markdown, .html, .htm files with front matter; "
+        "[build] episodes names the folder"
+    ]

@@ -197,6 +197,22 @@ def test_load_config_cache_must_be_a_folder_of_its_own(site: Site, cache: str, w
     )
 
 
+@pytest.mark.parametrize("episodes", ["..", "../..", "/"])
+def test_load_config_episodes_holding_the_show_is_refused_as_such(
+    site: Site, episodes: str
+) -> None:
+    """An episodes folder above the show (`..`, `/`) reads all of it, the show's own outputs and
+    cache among them: named as the episodes folder's problem (it was "'cache' overlaps //")."""
+    site.show(extra=f'[build]\nepisodes = "{episodes}"\n')
+    above = os.path.abspath(site.root / episodes)
+    _refused_at(
+        site,
+        f'episodes = "{episodes}"',
+        f"[build] 'episodes' holds the show's folder ({above}): all of it is read\n"
+        '  hint: name a folder inside the show ("episodes"), or "." for the show folder itself',
+    )
+
+
 @pytest.mark.parametrize("cache", [".podcastfeed-cache", "cache/build", "/tmp/elsewhere"])
 def test_load_config_cache_elsewhere_is_fine(site: Site, cache: str) -> None:
     site.show(extra=f'[build]\ncache = "{cache}"\noutput = "feed.xml"\n')

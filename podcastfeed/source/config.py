@@ -381,7 +381,11 @@ def _read_build(path: Path, text: str, data: dict[str, Any]) -> tuple[BuildSetti
         notes=fromnotes.read_settings(r),
     )
     others = (settings.episodes_dir, settings.templates_dir, settings.output.parent, settings.site)
-    if clash := folder_clash(settings.cache_dir, root, others):  # git-ignored, written, pruned
+    if root.is_relative_to(settings.episodes_dir) and root != settings.episodes_dir:
+        what = f"'episodes' holds the show's folder ({settings.episodes_dir}): all of it is read"
+        hint = 'name a folder inside the show ("episodes"), or "." for the show folder itself'
+        r.problem("episodes", what, hint=hint)
+    elif clash := folder_clash(settings.cache_dir, root, others):  # git-ignored, written, pruned
         hint = 'the default is ".podcastfeed-cache" (a build writes a .gitignore of "*" there)'
         r.problem("cache", f"'cache' {clash}: it must be a folder of its own", hint=hint)
     if walks_into(settings.episodes_dir, settings.templates_dir):

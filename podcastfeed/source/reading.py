@@ -15,7 +15,7 @@ from podcastfeed.files import relative_name
 from podcastfeed.model import Episode
 from podcastfeed.pools import map_in_workers
 from podcastfeed.source.config import Config
-from podcastfeed.source.discovery import find_episodes_and_siblings
+from podcastfeed.source.discovery import EPISODE_SUFFIXES, find_episodes_and_siblings
 from podcastfeed.source.episodes import read_episode
 from podcastfeed.source.fields import ALIASES
 from podcastfeed.source.localart import episode_image
@@ -83,6 +83,11 @@ def read_all(
     settings = config.build
     siblings = find_episodes_and_siblings(settings.episodes_dir)
     files = list(siblings)
+    if not files:  # a folder set wrong publishes an empty feed: every listener loses the show
+        where = relative_name(settings.episodes_dir, settings.root)
+        suffixes = ", ".join(EPISODE_SUFFIXES)
+        hint = f"episodes are {suffixes} files with front matter; [build] episodes names the folder"
+        problems.append(Problem("warning", f"no episode files in {where}/", hint=hint))
     results: dict[Path, tuple[Episode | None, list[Problem]]] = {}
     todo: list[tuple[str | tuple[int, ...], Path, str]] = []  # (key, or the identity to key)
     known = store.identities
