@@ -251,3 +251,40 @@ def test_a_cache_file_that_cannot_be_written_does_not_fail_the_build(site: Site,
     assert "<title>c</title>" in (site.root / "public" / "feed.xml").read_text(encoding="utf-8")
     assert (in_the_way / "mine").is_dir()
     assert _cli(site)[0] == 0
+
+
+REAL_FEED = Path(__file__).parent / "data" / "realfeeds" / "resilientwebdesign.rss"
+
+
+def test_import_with_force_refuses_a_folder_where_a_file_goes_before_writing(
+    tmp_path: Path,
+) -> None:
+    """`import --force` over a folder where an episode file goes wrote feed.toml and the
+    episodes before it, then stopped with a traceback."""
+    assert runner.invoke(app, ["import", str(REAL_FEED), "--dir", str(tmp_path)]).exit_code == 0
+    episode = sorted((tmp_path / "episodes").iterdir())[1]
+    episode.unlink()
+    (episode / "mine").mkdir(parents=True)
+    (tmp_path / "feed.toml").write_text("# mine\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", str(REAL_FEED), "--dir", str(tmp_path), "--force"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-2:] == [
+        f"Error: {tmp_path}: cannot write episodes/{episode.name}: a folder is in the way",
+        "  hint: move it away and import again",
+    ]
+    assert (tmp_path / "feed.toml").read_text(encoding="utf-8") == "# mine\n"
+
+
+def test_import_that_cannot_write_a_file_says_how_many_were_written(tmp_path: Path) -> None:
+    """A file where the episodes folder goes: the episode file that cannot be written and how
+    many files were, not a traceback."""
+    (tmp_path / "episodes").write_text("mine\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", str(REAL_FEED), "--dir", str(tmp_path), "--force"])
+    assert result.exit_code == 1
+    last = result.stderr.splitlines()[-2:]
+    assert last[0] == (
+        f"Error: {tmp_path}: cannot write episodes/2017-02-06-chapter-7-challenges.html: "
+        "episodes is not a folder; 1 of 10 files were written"  # (feed.toml)
+    )
+    assert last[1] == "  hint: fix what stops it and import again with --force"
+    assert (tmp_path / "episodes").read_text(encoding="utf-8") == "mine\n"
