@@ -162,15 +162,44 @@ def build_command(
         try:
             target = write_report(report, Path(output) if output else None)
         except OSError as exc:
-            name = Path(os.fsdecode(exc.filename or output or report.output))
-            err(f"Error: cannot write {shown(name, report.config.build.root)}: {exc.strerror}")
-            err("Nothing was replaced: the previous feed, lock and pages are as they were")
+            for line in write_failure(exc, Path(output or report.output), report.config.build.root):
+                err(line)
             raise typer.Exit(int(ExitCode.CONTENT)) from None
         for note in report.notes:
             err(f"note: {note}")
         err(_summary(report, shown(target, report.config.build.root)))
         if snapshot is not None:
             _remember(snapshot, report, target)
+
+
+def write_failure(exc: OSError, output: Path, root: Path) -> list[str]:
+    """What a failed write did (commit.py): nothing, or a switch stopped midway (journal.py)."""
+    from podcastfeed.output.journal import SwitchFailed
+
+    name = shown(Path(os.fsdecode(exc.filename or output)), root)
+    if not isinstance(exc, SwitchFailed):
+        return [
+            f"Error: cannot write {name}: {exc.strerror}",
+            "Nothing was replaced: the previous feed, lock and pages are as they were",
+        ]
+    whose = " (an earlier build's switch, left unfinished)" if exc.earlier else ""
+    if exc.removing:
+        lines = [f"Error: cannot remove {name}{whose or ', an old file'}: {exc.strerror}"]
+    else:
+        lines = [f"Error: cannot move {name} into place{whose}: {exc.strerror}"]
+    if exc.earlier:
+        lines.append("Nothing of this build was written; the files are as that build left them")
+    elif exc.removing:
+        lines.append("The feed, lock and pages are this build's; removing old ones was left undone")
+    else:
+        lines.append(
+            "The switch stopped midway: some files are this build's, the rest the old ones"
+        )
+    lines.append(
+        f"  hint: move what is at {name} away (or fix what stops it) and build again: the "
+        f"build finishes the switch first ({shown(exc.journal, root)} lists it)"
+    )
+    return lines
 
 
 def _take_snapshot(config: Path, options: tuple[object, ...]) -> Snapshot:

@@ -206,9 +206,17 @@ def write(
     the lock and the other small files.
 
     Raises:
-        PodcastfeedError: one of them exists (without `force`).
+        PodcastfeedError: one of them exists (without `force`), or is a folder; one cannot be
+            written (naming it and how many were).
     """
     names = [*planned.files, *(name for name, _item in planned.episodes)]
+    folders = [name for name in names if (target / name).is_dir()]
+    if folders:  # (even with --force: replacing it fails, after the others were written)
+        raise PodcastfeedError(
+            f"cannot write {folders[0]}: a folder is in the way",
+            source=target,
+            hint="move it away and import again",
+        )
     existing = [name for name in names if (target / name).exists()]
     if existing and not force:
         raise PodcastfeedError(
@@ -217,12 +225,22 @@ def write(
             source=target,
             hint="import into an empty folder, or pass --force",
         )
-    written = []
+    written: list[Path] = []
 
     def put(name: str, text: str, *, durable: bool = True) -> None:
         path = target / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, text.encode("utf-8"), durable=durable)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, text.encode("utf-8"), durable=durable)
+        except OSError as exc:
+            why = exc.strerror
+            if isinstance(exc.filename, str) and Path(exc.filename) in path.parents:
+                why = f"{Path(exc.filename).relative_to(target).as_posix()} is not a folder"
+            raise PodcastfeedError(
+                f"cannot write {name}: {why}; {len(written)} of {len(names)} files were written",
+                source=target,
+                hint="fix what stops it and import again with --force",
+            ) from exc
         written.append(path)
 
     small = iter(planned.files.items())

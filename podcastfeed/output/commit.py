@@ -22,22 +22,16 @@ import json
 import os
 import secrets
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from podcastfeed import interrupts
 from podcastfeed.errors import ConfigError
-from podcastfeed.files import (
-    JOURNAL_NAME,
-    MANIFEST_NAME,
-    is_leftover,
-    read_file,
-    target_of,
-    temp_stem,
-    write_atomic,
-)
-from podcastfeed.output import workers
+from podcastfeed.files import JOURNAL_NAME, MANIFEST_NAME, read_file
+from podcastfeed.output import journal, workers
+from podcastfeed.output.journal import SwitchFailed as SwitchFailed
+from podcastfeed.output.journal import recover as recover
 
 FORMAT = 1
 #: Marks of files podcastfeed wrote before it kept a manifest (its feed and its pages).
@@ -97,8 +91,8 @@ def read_manifest(folder: Path) -> Manifest:
     path = folder / MANIFEST_NAME
     try:
         data = json.loads(read_file(path).decode("utf-8"))
-    except FileNotFoundError:
-        return Manifest(folder)
+    except (FileNotFoundError, NotADirectoryError):  # (a file where the folder goes: the
+        return Manifest(folder)  # check says so, check_writable)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise ConfigError(
             f"unreadable manifest ({type(exc).__name__})",
@@ -125,13 +119,21 @@ def manifest_bytes(manifest: Manifest) -> bytes:
 
 
 def check_writable(
-    outputs: Iterable[Output], manifest: Manifest, shown: Callable[[Path], str]
+    outputs: Sequence[Output], manifest: Manifest, shown: Callable[[Path], str]
 ) -> None:
     """Stop before anything is written when an output cannot be written or is not the build's.
 
     Raises:
         ConfigError: naming the first such file and how to resolve it.
     """
+    files: set[str] = set()  # (a folder of one must not be another's file, nor two one file)
+    for output in outputs:
+        if str(output.path) in files:
+            raise ConfigError(
+                f"cannot write {shown(output.path)}: the build writes another file there",
+                hint="choose another output (-o FILE, [build] output or [build] site)",
+            )
+        files.add(str(output.path))
     seen: set[str] = set()  # folders checked already: every page shares the upper ones
     missing: set[str] = set()  # folders not there (a first build's): nothing below them is
     for output in outputs:  # (names as strings: 20,000 outputs' Path.parents add up)
@@ -146,6 +148,12 @@ def check_writable(
                 break
             folder = up
         for name in reversed(chain):
+            if name in files:  # (switched into place, it would meet the folder made for this)
+                raise ConfigError(
+                    f"cannot write {shown(path)}: {shown(Path(name))} is one of the build's "
+                    "files, not a folder",
+                    hint="choose another output (-o FILE, [build] output or [build] site)",
+                )
             if (os.path.dirname(name) or ".") in missing or not os.path.exists(name):
                 missing.add(name)
             elif not os.path.isdir(name):
@@ -216,8 +224,8 @@ def commit(
         writes.append(Output(manifest_path, given(body), listed=False))
     token = secrets.token_hex(4)
     names = [str(o.path) for o in writes]
-    journal = {
-        "format": FORMAT,
+    record: journal.Journal = {
+        "format": journal.FORMAT,
         "token": token,
         "folder": str(manifest.folder),
         "writes": names,
@@ -225,13 +233,13 @@ def commit(
     }
     journal_path = manifest.folder / JOURNAL_NAME
     created: list[Path] = []  # folders made for the new files, removed again on failure
-    temps = [_temp_name(name, token) for name in names]
+    temps = [journal.temp_name(name, token) for name in names]
     try:
         workers.make_folders(str(manifest.folder), created)
-        _write_journal(journal_path, journal, "prepare")
+        journal.write(journal_path, record, "prepare")
         workers.write_temps(temps, writes, jobs, created)
     except BaseException as exc:
-        _undo(journal, created, exc)
+        _undo(record, created, exc)
         raise
     switched = False
     try:
@@ -240,16 +248,15 @@ def commit(
         # previous one's with the journal left for the next build to finish
         with interrupts.held():
             try:
-                _write_journal(journal_path, journal, "commit")
+                journal.write(journal_path, record, "commit")
             except BaseException as exc:
-                _undo(journal, created, exc)
+                _undo(record, created, exc)
                 raise
-            try:
-                _roll_forward(journal, manifest.folder)
-            except OSError as exc:
-                _name_output(exc)
-                raise
-            journal_path.unlink()
+            # a file that cannot be switched (SwitchFailed) stops it: the files switched stay,
+            # and the journal, for the next build to finish (journal.py)
+            journal.roll_forward(record, manifest.folder)
+            with contextlib.suppress(OSError):  # (left, it is finished again: nothing to do)
+                journal_path.unlink()
             switched = True
             interrupts.past_the_switch()  # (the build command: what comes now is ignored)
     except KeyboardInterrupt as exc:  # it came while the files were switched: raised after
@@ -263,84 +270,15 @@ def commit(
 SWITCHED = "Interrupted once the new files were in place: the feed, lock and pages are this build's"
 
 
-def _undo(journal: dict[str, object], created: list[Path], exc: BaseException) -> None:
+def _undo(record: journal.Journal, created: list[Path], exc: BaseException) -> None:
     """Undo a commit that failed before its switch: its temporary files, journal and folders."""
-    _roll_back(journal)
+    journal.roll_back(record)
     with contextlib.suppress(OSError):
-        (Path(str(journal["folder"])) / JOURNAL_NAME).unlink()
+        (Path(str(record["folder"])) / JOURNAL_NAME).unlink()
     for folder in reversed(created):
         with contextlib.suppress(OSError):
             folder.rmdir()
-    _name_output(exc)
-
-
-def recover(folder: Path, *others: Path) -> None:
-    """Finish or undo a build that was killed while writing into `folder` (its journal says
-    which), and delete temporary files of killed writes in `folder` and `others`."""
-    path = folder / JOURNAL_NAME
-    try:
-        journal = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        journal = None
-    if isinstance(journal, dict) and journal.get("format") == FORMAT:
-        try:
-            with interrupts.held():  # (as when the killed build switched them)
-                if journal.get("state") == "commit":
-                    _roll_forward(journal, Path(str(journal["folder"])))
-                else:
-                    _roll_back(journal, prune=True)
-                with contextlib.suppress(OSError):
-                    path.unlink()
-        except OSError as exc:
-            _name_output(exc)
-            raise
-    with contextlib.suppress(OSError):
-        path.unlink()
-    for each in (folder, *others):
-        _sweep(each)
-
-
-def _name_output(exc: BaseException) -> None:
-    """An error about a temporary file names the output it was to become (the user's file)."""
-    if isinstance(exc, OSError) and isinstance(exc.filename, str):
-        exc.filename = target_of(exc.filename)
-
-
-def _write_journal(path: Path, journal: dict[str, object], state: str) -> None:
-    journal["state"] = state
-    write_atomic(path, json.dumps(journal).encode("utf-8"))
-
-
-def _temp_name(path: str, token: str) -> str:
-    folder, name = os.path.split(path)
-    return os.path.join(folder, f".{temp_stem(name)}.{token}.tmp")
-
-
-def _roll_back(journal: dict[str, object], *, prune: bool = False) -> None:
-    """Delete the new files' temporary copies (and, with `prune`, the folders that leaves
-    empty: a killed build's, whose new folders are not known)."""
-    top = Path(str(journal["folder"])).parent
-    for name in journal["writes"]:  # type: ignore[attr-defined]
-        with contextlib.suppress(OSError):
-            os.unlink(_temp_name(name, str(journal["token"])))
-        if prune:
-            _prune(Path(name).parent, top)
-
-
-def _roll_forward(journal: dict[str, object], folder: Path) -> None:
-    token = str(journal["token"])
-    for name in journal["writes"]:  # type: ignore[attr-defined]
-        temp = _temp_name(name, token)
-        try:
-            os.replace(temp, name)
-        except FileNotFoundError:
-            if os.path.exists(temp):  # else moved already, by the build that was killed
-                raise
-    for name in journal["removes"]:  # type: ignore[attr-defined]
-        path = Path(name)
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-        _prune(path.parent, folder)
+    journal.name_output(exc, record)
 
 
 def same_bytes(path: Path, data: bytes) -> bool:
@@ -351,30 +289,8 @@ def same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def _prune(folder: Path, top: Path) -> None:
-    """Remove `folder` and its parents up to `top` while they are empty."""
-    while folder != top and top in folder.parents:
-        try:
-            folder.rmdir()
-        except OSError:  # not empty (or not ours to remove)
-            return
-        folder = folder.parent
-
-
 def sweep(folders: Iterable[Path | str]) -> None:
     """Delete leftovers of writes killed mid-way (an older podcastfeed's, or the cache's) in
     `folders` (not below): a build calls it on every folder it writes into."""
     for folder in folders:
-        _sweep(folder)
-
-
-def _sweep(folder: Path | str) -> None:
-    """Delete leftovers of `files.atomic_writer` killed mid-write in `folder` (not below)."""
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return
-    for name in names:
-        if name.endswith(".tmp") and is_leftover(name):  # (8,000 transcripts in a folder)
-            with contextlib.suppress(OSError):
-                os.unlink(os.path.join(folder, name))
+        journal.sweep_one(folder)
