@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import resource
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -88,6 +91,23 @@ class Site:
             lines = [line for line in text.splitlines() if not line.startswith(f"{key} =")]
             text = "\n".join(lines) + "\n" + (f"{key} = {value}\n" if value else "")
         self.config.write_text(text + extra, encoding="utf-8")
+
+
+def build_with_a_file_size_limit(root: Path) -> subprocess.CompletedProcess[str]:
+    """`podcastfeed build -q` in `root` as a real process that cannot write a file over 64 KiB
+    (RLIMIT_FSIZE: EFBIG, a write error that names no file, as a full disk's)."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))  # (Python ignores SIGXFSZ)
+
+    return subprocess.run(
+        [sys.executable, "-m", "podcastfeed", "build", "-q", "-c", "feed.toml"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        preexec_fn=limit,
+        check=False,
+    )
 
 
 @pytest.fixture

@@ -263,6 +263,18 @@ def test_sigterm_while_writing_rolls_back_says_so_and_exits_143(
     assert not (root / "public" / "feed.xml").exists()
 
 
+def _switching(process: subprocess.Popen[bytes], journal: Path) -> bool:
+    """Wait until `process` switches its files (its journal says "commit"); False when it
+    ended first."""
+    while process.poll() is None:
+        try:
+            if '"state": "commit"' in journal.read_text():
+                return True
+        except OSError:
+            continue
+    return False
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_interrupt_once_the_build_switches_its_files_is_too_late(
@@ -276,13 +288,7 @@ def test_interrupt_once_the_build_switches_its_files_is_too_late(
     journal = root / "public" / commit.JOURNAL_NAME
     for _attempt in range(5):
         process = _build(root)
-        while process.poll() is None:
-            try:
-                if '"state": "commit"' in journal.read_text():
-                    break
-            except OSError:
-                continue
-        else:
+        if not _switching(process, journal):
             shutil.rmtree(root / "public")  # (done before the signal could come: again)
             continue
         os.killpg(process.pid, how)
@@ -327,12 +333,7 @@ def test_ctrl_c_while_the_files_are_switched_waits_for_the_switch(tmp_path: Path
         process = subprocess.Popen(
             [sys.executable, "-c", SWITCHING, str(folder), "new"], stdout=subprocess.PIPE
         )
-        while process.poll() is None:
-            try:
-                if '"state": "commit"' in journal.read_text():
-                    break
-            except OSError:
-                continue
+        _switching(process, journal)
         process.send_signal(signal.SIGINT)
         out, _err = process.communicate(timeout=60)
         if process.returncode == 0:  # it came after the switch: once more

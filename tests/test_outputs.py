@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import DATA, Site
+from conftest import DATA, Site, build_with_a_file_size_limit
 from typer.testing import CliRunner
 
 from podcastfeed.build import build, write_report
@@ -463,10 +462,6 @@ def test_a_device_as_the_feed_is_refused(site: Site) -> None:
     assert stderr.startswith(f"Error: cannot write {os.devnull}: it is not a file")
 
 
-def _file_size_limit() -> None:
-    resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))  # (Python ignores SIGXFSZ)
-
-
 def test_a_write_that_fails_names_the_output_and_replaces_nothing(site: Site) -> None:
     """A write whose error names no file (a full disk; here the file size limit, EFBIG) names
     the output it was writing, not the feed nor its temporary copy; nothing is replaced."""
@@ -476,14 +471,7 @@ def test_a_write_that_fails_names_the_output_and_replaces_nothing(site: Site) ->
     assert _cli(site)[0] == 0
     before = snapshot(site.root, "public", "podcastfeed.lock")
     (site.episodes / "a.vtt").write_text("WEBVTT\n\n" + cue * 4000)  # 100 KB
-    done = subprocess.run(
-        [sys.executable, "-m", "podcastfeed", "build", "-q", "-c", "feed.toml"],
-        cwd=site.root,
-        capture_output=True,
-        text=True,
-        preexec_fn=_file_size_limit,
-        check=False,
-    )
+    done = build_with_a_file_size_limit(site.root)
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
         "Error: cannot write public/transcripts/a.vtt: File too large",

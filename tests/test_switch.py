@@ -7,12 +7,10 @@ goes, not a chmod."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import Site
+from conftest import Site, build_with_a_file_size_limit
 from typer.testing import CliRunner
 
 from podcastfeed.cli import app
@@ -205,12 +203,6 @@ def test_a_feed_where_a_page_goes_is_refused_before_anything_is_written(
     assert not _temps(site.root)
 
 
-def _file_size_limit() -> None:
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))  # (Python ignores SIGXFSZ)
-
-
 def test_a_failed_write_of_a_long_named_file_names_the_file(site: Site) -> None:
     """A name too long for its temporary file's additions has a temporary file with only its
     beginning and a digest (files.temp_stem): the message named that shortened name."""
@@ -219,14 +211,7 @@ def test_a_failed_write_of_a_long_named_file_names_the_file(site: Site) -> None:
     cue = "00:00.000 --> 00:01.000\nHi\n\n"
     site.episode(long)
     (site.episodes / f"{long}.vtt").write_text("WEBVTT\n\n" + cue * 4000)  # 100 KB
-    done = subprocess.run(
-        [sys.executable, "-m", "podcastfeed", "build", "-q", "-c", "feed.toml"],
-        cwd=site.root,
-        capture_output=True,
-        text=True,
-        preexec_fn=_file_size_limit,
-        check=False,
-    )
+    done = build_with_a_file_size_limit(site.root)
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
         f"Error: cannot write public/transcripts/{long}.vtt: File too large",
