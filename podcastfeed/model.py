@@ -261,10 +261,7 @@ class Audio:
     ref: str  # as written in the front matter
     url: str  # the enclosure URL
     path: Path | None = None  # the local file, or None for a URL
-
-    @property
-    def is_remote(self) -> bool:
-        return self.path is None
+    line: int | None = None  # where the front matter gives it (for a probe's error)
 
 
 @dataclass(frozen=True)

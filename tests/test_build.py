@@ -133,8 +133,8 @@ def test_build_reports_every_problem_at_once(site: Site) -> None:
     assert errors == [
         "episodes/bad-date.md:3",
         "episodes/bad-yaml.md:2",
-        "episodes/corrupt.md",
-        "episodes/empty.md",
+        "episodes/corrupt.md:4",  # (the audio key's line: probe errors name it too)
+        "episodes/empty.md:4",
         "episodes/missing.md:4",
         "episodes/no-title.md",
     ]
@@ -167,7 +167,7 @@ def test_build_audio_only_failures_exit_3(site: Site) -> None:
         build(site.config, now=NOW)
     assert info.value.exit_code == ExitCode.PROBE
     (problem,) = info.value.problems
-    assert str(problem).startswith("episodes/corrupt.md: error: audio 'audio/not-audio.mp3': ")
+    assert str(problem).startswith("episodes/corrupt.md:4: error: audio 'audio/not-audio.mp3': ")
 
 
 def test_build_duplicate_guid_and_audio_url(site: Site) -> None:
@@ -269,3 +269,15 @@ def test_a_show_without_episode_files_warns_before_publishing_an_empty_feed(site
         "  hint: episodes are .md, .markdown, .html, .htm files with front matter; "
         "[build] episodes names the folder"
     ]
+
+
+def test_an_audio_error_names_the_line_of_the_key_that_gives_the_audio(site: Site) -> None:
+    """A probe's error (found after reading, in media/) names the audio key's line, whichever
+    of its names the file uses: it named the file alone."""
+    audio = site.audio("random-bytes.mp3")
+    text = f"---\ntitle: T\n# the audio:\n\ndate: 2024-01-01\nmp3:   {audio}\n---\nNotes.\n"
+    site.episode("corrupt", text)
+    with pytest.raises(BuildFailed) as info:
+        build(site.config, now=NOW)
+    [problem] = info.value.problems
+    assert (problem.source, problem.line) == ("episodes/corrupt.md", 6)

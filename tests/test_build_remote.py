@@ -86,7 +86,7 @@ def test_remote_offline_uses_the_lock_and_refuses_what_is_new(
         build(site.config, now=NOW, probe=ProbeOptions(offline=True))
     (problem,) = info.value.problems
     assert str(problem).startswith(
-        f"episodes/new.md: error: audio {server.url('sine-2s.ogg')} has not been measured yet "
+        f"episodes/new.md:4: error: audio {server.url('sine-2s.ogg')} has not been measured yet "
         "and --offline forbids fetching it"
     )
     assert info.value.exit_code == ExitCode.PROBE
@@ -112,9 +112,11 @@ def test_remote_failures_name_episode_and_url_and_others_still_probe(
         build(site.config, now=NOW)
     errors = sorted(str(p) for p in info.value.problems)
     assert errors[0].startswith(
-        f"episodes/gone.md: error: {server.url('404/sine-3s-cbr.mp3')}: HTTP 404"
+        f"episodes/gone.md:4: error: {server.url('404/sine-3s-cbr.mp3')}: HTTP 404 Not Found\n"
+        "  hint: check the URL in a browser; to build without fetching it, set duration and "
+        "length in the front matter"
     )
-    assert errors[1].startswith(f"episodes/login.md: error: {server.url('html/sine-2s.opus')}: ")
+    assert errors[1].startswith(f"episodes/login.md:4: error: {server.url('html/sine-2s.opus')}: ")
     assert "HTML" in errors[1]
     assert info.value.exit_code == ExitCode.PROBE
     assert server.requests("/sine-2s.ogg") >= 1

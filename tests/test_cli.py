@@ -74,7 +74,7 @@ def test_cli_build_corrupt_audio_exit_3(site: Site) -> None:
     site.episode("y", audio=site.audio("empty.mp3"))
     result = runner.invoke(app, ["build", "-c", str(site.config)])
     assert result.exit_code == 3, result.stderr
-    assert "episodes/y.md: error: audio 'audio/empty.mp3'" in result.stderr
+    assert "episodes/y.md:4: error: audio 'audio/empty.mp3'" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -195,18 +195,24 @@ def _url(episode: Episode) -> str:
     return episode.audio.url
 
 
+#: What to do about an audio URL the build could not measure (a probe error without its own).
+UNREACHABLE_HINT = (
+    "check the URL in a browser; to build without fetching it, set duration and length in the "
+    "front matter"
+)
+
+
 def _local_problem(episode: Episode, root: Path, exc: OSError | ProbeError) -> Problem:
     assert episode.audio is not None
     ref, source = episode.audio.ref, relative_name(episode.source, root)
+    line = episode.audio.line
     if isinstance(exc, FileNotFoundError):
-        return ProbeError(f"audio file not found: {ref}", source=source).to_problem()
+        return ProbeError(f"audio file not found: {ref}", source=source, line=line).to_problem()
     if isinstance(exc, OSError):
-        return ProbeError(
-            f"audio {shorten(ref)}: cannot read ({exc.strerror})", source=source
-        ).to_problem()
-    return ProbeError(
-        f"audio {shorten(ref)}: {exc.message}", source=source, hint=exc.hint
-    ).to_problem()
+        why = f"audio {shorten(ref)}: cannot read ({exc.strerror})"
+        return ProbeError(why, source=source, line=line).to_problem()
+    why = f"audio {shorten(ref)}: {exc.message}"
+    return ProbeError(why, source=source, line=line, hint=exc.hint).to_problem()
 
 
 def _measure_remote(
@@ -219,6 +225,7 @@ def _measure_remote(
                     ProbeError(
                         f"audio {url} has not been measured yet and --offline forbids fetching it",
                         source=relative_name(episode.source, root),
+                        line=episode.audio.line if episode.audio else None,
                         hint="build once online (the lock then keeps the result), or set duration "
                         "and length in the front matter",
                     ).to_problem()
@@ -250,10 +257,11 @@ def _measure_remote(
     for url, result in found.items():
         if isinstance(result, ProbeError):
             for episode in wanted[url]:
+                source = relative_name(episode.source, root)
+                line = episode.audio.line if episode.audio else None
+                hint = result.hint or UNREACHABLE_HINT
                 results.problems.append(
-                    ProbeError(
-                        result.message, source=relative_name(episode.source, root), hint=result.hint
-                    ).to_problem()
+                    ProbeError(result.message, source=source, line=line, hint=hint).to_problem()
                 )
             continue
         results.remote += 1

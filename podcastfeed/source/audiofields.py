@@ -7,6 +7,7 @@ checking that a local file exists.
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass
 from datetime import datetime
@@ -177,8 +178,9 @@ def _from_template(f: FieldReader, template: str, values: TemplateValues) -> str
 
 def _resolve(f: FieldReader, show: Show, settings: BuildSettings, ref: str) -> Audio | None:
     scheme = url_scheme(ref)
+    line = _line_of(f, f.key_for("audio"))
     if scheme in LINK_SCHEMES:
-        return Audio(ref=ref, url=ref)
+        return Audio(ref=ref, url=ref, line=line)
     if scheme:  # javascript:, file: … (issue 12)
         f.problem("audio", f"must be an http(s) URL or a local path (got {shorten(ref)})")
         return None
@@ -205,7 +207,7 @@ def _resolve(f: FieldReader, show: Show, settings: BuildSettings, ref: str) -> A
         return None
     written = url_path(ref, local, settings.source_folders)
     url = show.audio_base_url + quote(written, safe="/")
-    return Audio(ref=ref, url=url, path=local)
+    return Audio(ref=ref, url=url, path=local, line=line)
 
 
 def check_remote_audio(
@@ -221,3 +223,12 @@ def check_remote_audio(
             "since duration and length are set",
             hint="set mime_type: audio/mpeg (or the right type)",
         )
+
+
+def _line_of(f: FieldReader, key: str | None) -> int | None:
+    """The line of the top-level `key` (for a probe's error, later): a search of the text, as
+    the YAML is not composed again for every episode (FieldReader.line, for errors now)."""
+    if key is None:
+        return None
+    found = re.search(rf"^{re.escape(key)}[ \t]*[:=]", f.front_matter, re.MULTILINE)
+    return None if found is None else f.front_matter.count("\n", 0, found.start()) + 2

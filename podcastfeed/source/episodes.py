@@ -279,7 +279,7 @@ def _episode(
     if summary is None and settings.clean_notes:  # the first real paragraph, not the cruft
         summary = first_paragraph(notes)
     mime_type = f.text("mime_type") or found.mime_type
-    if audio is not None and audio.is_remote and is_published:
+    if audio is not None and audio.path is None and is_published:
         stated = duration is not None and length is not None
         check_remote_audio(f, audio, mime_type, is_stated=stated)
 
