@@ -289,7 +289,10 @@ def test_interrupt_once_the_build_switches_its_files_is_too_late(
     for _attempt in range(5):
         process = _build(root)
         if not _switching(process, journal):
-            shutil.rmtree(root / "public")  # (done before the signal could come: again)
+            _finish(process)  # (its pipe closed) done before the signal could come: again,
+            for made in ("public", CACHE):  # as a first build (all its pages to switch)
+                shutil.rmtree(root / made)
+            (root / "podcastfeed.lock").unlink()
             continue
         os.killpg(process.pid, how)
         code, stderr = _finish(process)
