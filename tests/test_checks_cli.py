@@ -99,11 +99,35 @@ def test_check_reports_each_todo_import_left_in_feed_toml(tmp_path: Path) -> Non
     lines = config.read_text().splitlines()
     todos = [(f["line"], f["message"]) for f in _json(result) if f["rule"] == "podcastfeed/todo"]
     assert todos == [
-        (n, "TODO left by import: " + line.split("# TODO: ")[1])
+        (n, "TODO left in feed.toml: " + line.split("# TODO: ")[1])
         for n, line in enumerate(lines, 1)
         if line.startswith("# TODO: ")
     ]
     assert len(todos) == 2  # the feed's address and the owner's e-mail
+
+
+def test_check_reports_each_placeholder_init_left_in_feed_toml(tmp_path: Path) -> None:
+    """`init --yes` takes defaults that are no one's (Your Name, you@example.org, example.org
+    URLs): the show builds, and check names each until it is done; what the user gave has no
+    TODO (it had none at all: a show could be submitted with you@example.org)."""
+    show = tmp_path / "show"
+    made = runner.invoke(app, ["init", "--yes", str(show)])
+    assert made.exit_code == 0, made.stderr
+    result = runner.invoke(app, ["check", "-c", str(show / "feed.toml"), "--format", "json"])
+    todos = [f["message"] for f in _json(result) if f["rule"] == "podcastfeed/todo"]
+    assert todos == [
+        "TODO left in feed.toml: your website and the feed's address (example.org is a "
+        "placeholder)",
+        "TODO left in feed.toml: the author's name (a placeholder)",
+        "TODO left in feed.toml: the owner's name and an address you read (placeholders)",
+        "TODO left in feed.toml: your artwork's URL or file",
+        "TODO left in feed.toml: where your audio files are published (a placeholder)",
+    ]
+    given = tmp_path / "given"
+    flags = ["--author", "Ada", "--email", "ada@ada.dev", "--link", "https://ada.dev"]
+    made = runner.invoke(app, ["init", "--yes", str(given), *flags])
+    assert made.exit_code == 0, made.stderr
+    assert "TODO" not in (given / "feed.toml").read_text()
 
 
 @pytest.mark.parametrize(

@@ -113,9 +113,11 @@ def init_command(
     name = (folder.resolve().name or "my-show").replace("-", " ").replace("_", " ")
     show_title = ask(title, "Title of the show", name.title())
     show_description = ask(description, "What is it about", f"A podcast: {show_title}.")
-    show_author = ask(author, "Author (and owner) name", "Your Name")
-    show_email = ask(email, "Owner e-mail (Apple and Spotify write here)", "you@example.org")
-    show_link = ask(link, "Website", "https://example.org")
+    show_author = ask(author, "Author (and owner) name", scaffold.PLACEHOLDER_AUTHOR)
+    show_email = ask(
+        email, "Owner e-mail (Apple and Spotify write here)", scaffold.PLACEHOLDER_EMAIL
+    )
+    show_link = ask(link, "Website", scaffold.PLACEHOLDER_LINK)
     show_language = ask(language, "Language code", "en")
     show_category = ask(category, "Apple category", "Technology")
     written = ask(image, "Artwork (a URL or an image file)", show_link.rstrip("/") + "/cover.jpg")

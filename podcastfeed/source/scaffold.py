@@ -102,6 +102,13 @@ def create(path: Path, text: str) -> None:
         raise PodcastfeedError(f"cannot write: {exc.strerror}", source=path) from exc
 
 
+#: `podcastfeed init`'s defaults that are no one's: a feed.toml keeping one has a `# TODO:`
+#: above it, which `podcastfeed check` reports until it is done (rule podcastfeed/todo).
+PLACEHOLDER_AUTHOR = "Your Name"
+PLACEHOLDER_EMAIL = "you@example.org"
+PLACEHOLDER_LINK = "https://example.org"
+
+
 @dataclass(frozen=True)
 class ShowAnswers:
     """What `podcastfeed init` asks for."""
@@ -125,9 +132,23 @@ def _toml(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
 
 
+def _todo(placeholder: bool, what: str) -> str:
+    return f"# TODO: {what}\n" if placeholder else ""
+
+
 def feed_toml(answers: ShowAnswers) -> str:
-    """A commented feed.toml for the answers (docs/configuration.md has every key)."""
+    """A commented feed.toml for the answers (docs/configuration.md has every key); a
+    `# TODO:` above each value that is still init's placeholder."""
     a = answers
+    site = a.link.rstrip("/") == PLACEHOLDER_LINK
+    link = _todo(site, "your website and the feed's address (example.org is a placeholder)")
+    author = _todo(a.author == PLACEHOLDER_AUTHOR, "the author's name (a placeholder)")
+    owner = _todo(
+        a.author == PLACEHOLDER_AUTHOR or a.email == PLACEHOLDER_EMAIL,
+        "the owner's name and an address you read (placeholders)",
+    )
+    image = _todo(a.image.startswith(PLACEHOLDER_LINK), "your artwork's URL or file")
+    media = _todo(site, "where your audio files are published (a placeholder)")
     return f"""\
 # The show. Every key is documented in podcastfeed's docs/configuration.md.
 # `podcastfeed check` says what the directories will think of it; `podcastfeed build` builds.
@@ -136,20 +157,20 @@ def feed_toml(answers: ShowAnswers) -> str:
 title = {_toml(a.title)}
 description = {_toml(a.description)}
 # The show's website, and where the feed will be published.
-link = {_toml(a.link)}
+{link}link = {_toml(a.link)}
 feed_url = {_toml(a.feed_url)}
 # A language code: en, en-US, de ...
 language = {_toml(a.language)}
-author = {_toml(a.author)}
+{author}author = {_toml(a.author)}
 # Apple and Spotify write to this address (to verify the show, for example).
-owner = {{ name = {_toml(a.author)}, email = {_toml(a.email)} }}
+{owner}owner = {{ name = {_toml(a.author)}, email = {_toml(a.email)} }}
 # Square JPEG or PNG, 1400-3000 px.
-image = {_toml(a.image)}
+{image}image = {_toml(a.image)}
 # Apple's list: "Parent" or "Parent > Child", e.g. "Technology", "Arts > Books".
 categories = [{_toml(a.category)}]
 explicit = {"true" if a.explicit else "false"}
 # Where local audio files (`audio: audio/ep1.mp3`) are published; not used for audio URLs.
-audio_base_url = {_toml(a.link.rstrip("/") + "/media/")}
+{media}audio_base_url = {_toml(a.link.rstrip("/") + "/media/")}
 # WebSub hubs that `podcastfeed notify` pings after publishing:
 # hubs = ["https://pubsubhubbub.appspot.com/"]
 

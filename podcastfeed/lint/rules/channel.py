@@ -105,14 +105,16 @@ def has_episodes(feed: Feed) -> Iterator[Hit]:
 @rule(
     "podcastfeed/todo",
     "warning",
-    "feed.toml has no TODO left by podcastfeed import",
+    "feed.toml has no TODO left by podcastfeed init or import",
     "https://podcasters.apple.com/support/823-podcast-requirements",
 )
 def import_todo(feed: Feed) -> Iterator[Hit]:
     """`podcastfeed import` writes a `# TODO:` comment above each value it could not know (the
     feed's new address, the owner's e-mail) and put a placeholder in (`https://example.org/…`,
-    `owner@example.org`): the show builds, but Apple and Spotify would get the placeholder.
-    Each TODO left in feed.toml is a warning at its line until it is done and deleted."""
+    `owner@example.org`), `podcastfeed init` above each default that is no one's (`Your
+    Name`, `you@example.org`): the show builds, but Apple and Spotify would get the
+    placeholder. Each TODO left in feed.toml is a warning at its line until it is done and
+    deleted."""
     if feed.origin is None:
         return
     text = feed.origin.config.read_text(encoding="utf-8-sig")
@@ -122,7 +124,7 @@ def import_todo(feed: Feed) -> Iterator[Hit]:
             todo = line.split("# TODO:", 1)[1].strip()
             yield Hit(
                 None,
-                f"TODO left by import: {todo}",
+                f"TODO left in feed.toml: {todo}",
                 "do it, then delete the comment",
                 at=(shown, number),
             )
