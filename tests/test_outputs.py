@@ -246,6 +246,26 @@ def test_lock_without_a_usable_cache_folder_is_taken_on_feed_toml(site: Site) ->
     assert _cli(site)[0] == 0
 
 
+def test_a_folder_where_the_build_lock_goes_is_replaced_when_empty(site: Site) -> None:
+    """An empty folder at .podcastfeed-cache/build.lock (a restored backup, a tool) stopped
+    every build with "Is a directory": it goes, as an empty one where a cache file goes; one
+    with files in it is named with what to do."""
+    site.episode("a")
+    lock_path = site.root / ".podcastfeed-cache" / showlock.LOCK_NAME
+    lock_path.mkdir(parents=True)
+    assert _cli(site)[0] == 0
+    assert lock_path.is_file()
+    lock_path.unlink()
+    (lock_path / "kept").mkdir(parents=True)
+    code, stderr = _cli(site)
+    assert code == 1
+    assert stderr.splitlines() == [
+        f"Error: {lock_path}: cannot take the build lock: Is a directory",
+        "  hint: a file podcastfeed makes: delete the folder in its way",
+    ]
+    assert (lock_path / "kept").is_dir()
+
+
 # --- files an episode names must lie inside the show (issue 12) ------------------------------
 
 

@@ -94,10 +94,16 @@ if hasattr(os, "register_at_fork"):  # POSIX
 
 def _acquire(path: Path) -> int:
     mine = path.name == LOCK_NAME  # else feed.toml, which is only read and locked
+    if mine and path.is_dir() and not path.is_symlink():
+        with contextlib.suppress(OSError):  # an empty folder in its way goes (as cache.py's)
+            path.rmdir()
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666) if mine else os.open(path, os.O_RDONLY)
     except OSError as exc:
-        raise ConfigError(f"cannot take the build lock: {exc.strerror}", source=path) from exc
+        hint = "a file podcastfeed makes: delete the folder in its way" if path.is_dir() else None
+        raise ConfigError(
+            f"cannot take the build lock: {exc.strerror}", source=path, hint=hint
+        ) from exc
     try:
         _lock(fd)
     except OSError:
