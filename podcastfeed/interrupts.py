@@ -9,7 +9,7 @@
 - Once the command is over, in the program (`exit_with_command()`, the entry point), both are
   ignored until the process exits: typer turns a KeyboardInterrupt after the command returned
   into a silent exit 130 after "Wrote …", and Python's finalization restores the default
-  action (exit by the signal).
+  action (exit by the signal). After an interrupt, a second one ends the process at once.
 
 All of it in the main thread only, where Python runs signal handlers; elsewhere (a program
 embedding podcastfeed in a thread) nothing changes.
@@ -44,8 +44,8 @@ def exit_with_command() -> None:
 @contextlib.contextmanager
 def command() -> Iterator[None]:
     """A command's run: SIGTERM raises Terminated where it has its default action (not in a
-    program that handles it); at the end, in the program, both signals are ignored (above),
-    elsewhere the handlers are put back."""
+    program that handles it). At its end, in the program, both signals are ignored (above), or,
+    when it was interrupted, have their default action; elsewhere the handlers are put back."""
     if not _main_thread():
         yield
         return
@@ -63,11 +63,16 @@ def command() -> Iterator[None]:
         signal.signal(signal.SIGTERM, terminate)
     try:
         yield
-    finally:
-        if _state["exiting"]:
-            _ignore()
+    except KeyboardInterrupt:  # in the program, a second one now ends it at once (its exit
+        if _state["exiting"]:  # waits for threads: a probe's request, up to its deadline)
+            _restore({each: signal.SIG_DFL for each in SIGNALS})
         else:
             _restore(previous)
+        raise
+    if _state["exiting"]:
+        _ignore()
+    else:
+        _restore(previous)
 
 
 @contextlib.contextmanager

@@ -105,3 +105,26 @@ def test_sigterm_with_its_default_action_ends_the_process_after_the_hold() -> No
     with another thread in the process, which the signal may reach (the block was cut short)."""
     run = subprocess.run([sys.executable, "-c", HELD_TERM], capture_output=True)
     assert (run.returncode, run.stderr) == (-signal.SIGTERM, b"the block finished\n")
+
+
+SECOND = """\
+import os, signal, sys, time
+from podcastfeed import interrupts
+
+interrupts.exit_with_command()
+try:
+    with interrupts.command():
+        raise KeyboardInterrupt
+except KeyboardInterrupt:
+    print("Interrupted", file=sys.stderr, flush=True)
+os.kill(os.getpid(), signal.SIGINT)  # a second Ctrl-C while it exits (threads joined ...)
+time.sleep(0.5)
+print("still running", file=sys.stderr, flush=True)
+"""
+
+
+def test_after_an_interrupt_a_second_one_ends_the_program_at_once() -> None:
+    """Once interrupted, its exit may wait for threads (a probe's request until its deadline):
+    a second Ctrl-C is not ignored then, it ends the process."""
+    run = subprocess.run([sys.executable, "-c", SECOND], capture_output=True)
+    assert (run.returncode, run.stderr) == (-signal.SIGINT, b"Interrupted\n")
