@@ -54,3 +54,18 @@ def test_a_pipe_as_the_feed_is_still_read(tmp_path: Path) -> None:
     finally:
         os.close(read)
     assert "apple/required-tags" in result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("what", ["fifo", "device"])
+def test_probe_and_new_refuse_audio_that_is_not_a_file(tmp_path: Path, what: str) -> None:
+    """A FIFO as --audio waited for a writer forever; /dev/zero was 'empty file (0 bytes)'."""
+    audio = tmp_path / "a.mp3"
+    if what == "fifo":
+        os.mkfifo(audio)
+    else:
+        audio = Path("/dev/zero")
+    for args in (["probe", str(audio)], ["new", "Ep", "--audio", str(audio)]):
+        result = _run(args, tmp_path)
+        assert result.returncode == 3, result.stderr
+        assert result.stderr == f"Error: {audio}: not a file (a pipe, a device or a socket)\n"
+    assert not (tmp_path / "episodes").exists()
