@@ -69,3 +69,114 @@ def test_probe_and_new_refuse_audio_that_is_not_a_file(tmp_path: Path, what: str
         assert result.returncode == 3, result.stderr
         assert result.stderr == f"Error: {audio}: not a file (a pipe, a device or a socket)\n"
     assert not (tmp_path / "episodes").exists()
+
+
+def test_new_refuses_a_title_that_is_not_utf8_and_writes_nothing(tmp_path: Path) -> None:
+    """A title of bytes that are not UTF-8 was a traceback and an empty episode file."""
+    for args in ([b"new", b"bad\xff"], [b"new", b"Ep", b"--audio", b"\xff.mp3"]):
+        result = _run(args, tmp_path)  # type: ignore[arg-type]
+        assert result.returncode == 2, result.stderr
+        assert "is not UTF-8 text (got '" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "episodes").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["  "], "Error: TITLE must not be empty (a build refuses an episode without a title)\n"),
+        (
+            ["Old", "--date", "1969-12-31"],
+            "Error: --date must be between 1970 and 2100 (got '1969-12-31')\n",
+        ),
+        (
+            ["Far", "--date", "2101-01-01T00:00:00+00:00"],
+            "Error: --date must be between 1970 and 2100 (got '2101-01-01T00:00:00+00:00')\n",
+        ),
+    ],
+)
+def test_new_refuses_what_a_build_would_refuse(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    """`new` wrote episodes the build then refused: an empty title, a date out of range."""
+    result = _run(["new", *args], tmp_path)
+    assert (result.returncode, result.stderr) == (2, message)
+    assert not (tmp_path / "episodes").exists()
+
+
+@pytest.mark.parametrize("obstacle", ["file", "fifo", "dangling link"])
+def test_new_names_what_is_in_the_way_of_its_folder(tmp_path: Path, obstacle: str) -> None:
+    """A --dir that is a dangling link or a FIFO was 'exists already; choose another title'."""
+    where = tmp_path / "eps"
+    if obstacle == "file":
+        where.write_text("")
+    elif obstacle == "fifo":
+        os.mkfifo(where)
+    else:
+        where.symlink_to(tmp_path / "nowhere")
+    result = _run(["new", "Ep", "--date", "2024-01-02", "--dir", "eps"], tmp_path)
+    if obstacle == "file":  # typer's own check
+        assert result.returncode == 2
+        assert "'eps' is a file" in result.stderr
+        return
+    assert (result.returncode, result.stderr) == (
+        1,
+        "Error: eps/2024-01-02-ep.md: cannot write: eps is not a folder\n",
+    )
+
+
+@pytest.mark.parametrize("obstacle", ["file", "fifo", "dangling link"])
+def test_init_refuses_a_folder_that_is_not_one_before_asking(tmp_path: Path, obstacle: str) -> None:
+    """`init FILE` said 'FILE/feed.toml: exists already … choose another title or --date'."""
+    where = tmp_path / "show"
+    if obstacle == "file":
+        where.write_text("")
+    elif obstacle == "fifo":
+        os.mkfifo(where)
+    else:
+        where.symlink_to(tmp_path / "nowhere")
+    result = _run(["init", "show"], tmp_path)
+    assert (result.returncode, result.stderr) == (
+        1,
+        "Error: show is not a folder\n  hint: name a folder\n",
+    )
+
+
+def test_init_leaves_nothing_half_made(tmp_path: Path) -> None:
+    """A file named `episodes` stopped init after feed.toml was written (then `init` again said
+    it exists), with a message naming the episode as 'exists already'; bad bytes in a flag
+    were a traceback and an empty feed.toml; a refused feed.toml left its new folder."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "episodes").write_text("")
+    result = _run(["init", "--yes", "a"], tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: a/episodes/")
+    assert result.stderr.endswith("-welcome.md: cannot write: a/episodes is not a folder\n")
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["episodes"]
+
+    result = _run([b"init", b"--yes", b"--author", b"J\xff", b"b"], tmp_path)  # type: ignore[list-item]
+    assert (result.returncode, result.stderr) == (
+        2,
+        "Error: --author is not UTF-8 text (got 'J\\udcff')\n",
+    )
+    result = _run(["init", "--yes", "--link", "javascript:x", "c/d"], tmp_path)
+    assert result.returncode == 1
+    assert "'link' must be an absolute http(s) URL" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a"]
+
+
+def test_init_keeps_a_dangling_gitignore_link(tmp_path: Path) -> None:
+    """A dangling .gitignore link failed init after feed.toml and the example were written."""
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / ".gitignore").symlink_to(tmp_path / "nowhere")
+    result = _run(["init", "--yes", "s"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "s" / ".gitignore").is_symlink()
+    assert (tmp_path / "s" / "feed.toml").is_file()
+
+
+def test_init_quotes_the_folder_of_its_next_command(tmp_path: Path) -> None:
+    result = _run(["init", "--yes", "my show"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "then cd 'my show' && podcastfeed new" in result.stderr
+    assert _run(["check", "-c", "my show/feed.toml"], tmp_path).returncode in (0, 1)
