@@ -1,12 +1,20 @@
 """Hostile input to `new`, `init`, `probe`, `check --feed`, `import` and `diff`, as a new user
 or an attacker types it: no traceback, no hang, no half-made file, no message that lies."""
 
+import contextlib
 import os
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from podcastfeed.net import fetch
+from podcastfeed.net.limits import deadline_text
 
 RSS = b'<rss version="2.0"><channel><title>T</title><link>https://e.org/</link></channel></rss>'
 
@@ -180,3 +188,48 @@ def test_init_quotes_the_folder_of_its_next_command(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "then cd 'my show' && podcastfeed new" in result.stderr
     assert _run(["check", "-c", "my show/feed.toml"], tmp_path).returncode in (0, 1)
+
+
+class _Trickle(BaseHTTPRequestHandler):
+    """HTTP/1.0 (http.server's default): no length, the body runs to the close, one byte a
+    tenth of a second until the client goes."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.end_headers()
+        with contextlib.suppress(OSError):
+            for _ in range(600):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(0.1)
+
+
+@pytest.fixture
+def trickle() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/feed.xml"
+    server.shutdown()
+    thread.join()
+    server.server_close()
+
+
+def test_deadline_stops_a_body_read_to_the_close(trickle: str, tmp_path: Path) -> None:
+    """A body without a length (read until the server closes) took the socket from the
+    connection the deadline watched: `check --feed`, `diff` and `import` of a trickling
+    HTTP/1.0 host ran past any --deadline, forever."""
+    with fetch.make_session("test") as session:
+        started = time.monotonic()
+        got = fetch.ask(session, trickle, timeout=5, deadline=0.5)
+    assert got.error == deadline_text(0.5)
+    assert time.monotonic() - started < 3
+    started = time.monotonic()
+    result = _run(["check", "--feed", trickle, "--deadline", "0.5"], tmp_path)
+    assert (result.returncode, result.stderr) == (3, f"Error: {trickle}: {deadline_text(0.5)}\n")
+    assert time.monotonic() - started < 20
