@@ -233,3 +233,88 @@ def test_deadline_stops_a_body_read_to_the_close(trickle: str, tmp_path: Path) -
     result = _run(["check", "--feed", trickle, "--deadline", "0.5"], tmp_path)
     assert (result.returncode, result.stderr) == (3, f"Error: {trickle}: {deadline_text(0.5)}\n")
     assert time.monotonic() - started < 20
+
+
+GUIDS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>T</title><link>https://e.org/</link><description>D</description>
+<item><title>A</title><guid>
+   a-1
+</guid><pubDate>Mon, 01 Jan 2024 10:00:00 +0000</pubDate><enclosure url="https://e.org/a.mp3"
+ length="10" type="audio/mpeg"/><itunes:duration xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd">60</itunes:duration></item>
+<item><title>{long}</title><guid>b  two	c
+d&#x85;</guid><pubDate>Mon, 01 Jan 2024 11:00:00 +0000</pubDate><enclosure url="https://e.org/b.mp3"
+ length="10" type="audio/mpeg"/><itunes:duration xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd">60</itunes:duration></item>
+</channel></rss>
+"""
+
+
+def test_import_writes_the_guid_the_build_reads_back(tmp_path: Path) -> None:
+    """A guid with runs of white space, a line break or a C1 control went to the lock as
+    written, and the build (which reads every text field cleaned) stopped at 'changes its
+    published guid' for each: an imported show that does not build. The import now writes the
+    guid the feed will say, and says so; a long title is shortened in its messages."""
+    (tmp_path / "old.xml").write_text(GUIDS.format(long="x" * 500))
+    result = _run(["import", "old.xml", "--dir", "show"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (
+        f"warning: item 2 ('{'x' * 78}…): guid 'b  two\\tc\\nd' holds line breaks, runs of "
+        "white space or control characters; the feed will say 'b two c d' (apps may list the "
+        "episode again)\n"
+    ) in result.stderr
+    assert "x" * 100 not in result.stderr
+    built = _run(["build", "--offline", "-c", "show/feed.toml"], tmp_path)
+    assert built.returncode == 0, built.stderr
+    feed = (tmp_path / "show" / "public" / "feed.xml").read_text()
+    assert '<guid isPermaLink="false">b two c d</guid>' in feed
+    assert '<guid isPermaLink="false">a-1</guid>' in feed
+
+
+LINKS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"
+ xmlns:podcast="https://podcastindex.org/namespace/1.0"><channel><title>T</title>
+<link>https://e.org/</link><description>D</description><itunes:image href="javascript:x"/>
+<itunes:owner><itunes:email>a@b</itunes:email></itunes:owner>
+<itunes:new-feed-url>ftp://x/feed</itunes:new-feed-url>
+<podcast:funding url="javascript:alert(1)">Give</podcast:funding>
+<podcast:funding url="https://e.org/give">Give</podcast:funding>
+<podcast:locked owner="not an address">yes</podcast:locked>
+<item><title>A</title><guid>a</guid><pubDate>Mon, 01 Jan 2024 10:00:00 +0000</pubDate>
+<enclosure url="https://e.org/a.mp3" length="10" type="audio/mpeg"/>
+<itunes:duration>60</itunes:duration>
+<podcast:person href="javascript:y" img="data:x">Bob</podcast:person>
+<podcast:transcript url="http://e.org/t.vtt" type="text/vtt"/>
+<podcast:chapters url="file:///etc/passwd" type="application/json+chapters"/>
+<link>https://</link></item>
+</channel></rss>
+"""
+
+
+def test_import_writes_no_link_the_build_refuses(tmp_path: Path) -> None:
+    """Channel artwork `javascript:x` was 'resolved against <link>' and written, with an
+    itunes:new-feed-url of ftp:, a javascript: funding URL, a locked owner and an owner
+    e-mail the build refuses, and persons' javascript:/data: links: the imported show stopped
+    at its first build. Each is now dropped with a warning (as item links were); transcripts
+    and chapters that are not https were dropped without a word."""
+    (tmp_path / "old.xml").write_text(LINKS)
+    result = _run(["import", "old.xml", "--dir", "show"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    for said in (
+        "warning: channel: owner e-mail 'a@b' is not an e-mail address; wrote owner@example.org",
+        "warning: channel: artwork 'javascript:x' is no http(s) URL; dropped",
+        "warning: channel: itunes:new-feed-url 'ftp://x/feed' is no URL; dropped",
+        "warning: channel: podcast:locked owner 'not an address' is no e-mail address; dropped",
+        "warning: channel: podcast:funding url must be an https:// URL (got 'javascript:alert(1)')"
+        "; dropped",
+        "warning: item 1 ('A'): person 'Bob' img 'data:x' is no URL; dropped",
+        "warning: item 1 ('A'): person 'Bob' href 'javascript:y' is no URL; dropped",
+        "warning: item 1 ('A'): transcript 'http://e.org/t.vtt' is no https:// URL; dropped",
+        "warning: item 1 ('A'): podcast:chapters 'file:///etc/passwd' is no https:// URL; dropped",
+        "warning: item 1 ('A'): <link> 'https://' is not an absolute http(s) URL; dropped",
+    ):
+        assert said in result.stderr
+    config = (tmp_path / "show" / "feed.toml").read_text()
+    assert "javascript:" not in config
+    assert "ftp:" not in config
+    assert 'url = "https://e.org/give"' in config or "https://e.org/give" in config
+    built = _run(["build", "--offline", "-c", "show/feed.toml"], tmp_path)
+    assert built.returncode == 0, built.stderr

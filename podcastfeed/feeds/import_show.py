@@ -10,10 +10,12 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from podcastfeed import xmlns
+from podcastfeed.errors import shorten
 from podcastfeed.feeds import feedvalues
 from podcastfeed.feeds.feedvalues import clean_title, is_true
 from podcastfeed.source.categories import current_name, parse_category
-from podcastfeed.values import COUNTRY, LANGUAGE
+from podcastfeed.source.tagvalues import https_url
+from podcastfeed.values import COUNTRY, EMAIL, LANGUAGE, parse_link
 from podcastfeed.xmlns import ATOM, ITUNES
 
 #: Apple's limit for the channel description.
@@ -112,9 +114,12 @@ def read_show(channel: etree._Element, source_url: str | None, result: Notes) ->
     if not email:
         email = text_of(channel.find("managingEditor")) or ""
         email = email.split(" ")[0]
-    if not email or "@" not in email:
+    if not email or not EMAIL.match(email):  # the build's rule (config.py)
+        stated = f"owner e-mail {shorten(email)} is not an e-mail address" if email else ""
         email = "owner@example.org"
-        result.warnings.append("channel: no owner e-mail; wrote owner@example.org: set yours")
+        result.warnings.append(
+            f"channel: {stated or 'no owner e-mail'}; wrote owner@example.org: set yours"
+        )
         result.todos["owner"] = "set the owner's e-mail: Apple and Spotify send ownership mail"
     show["owner"] = {"name": name or show["author"], "email": email}
     images = [e.get("href") for e in findall_in(channel, "image", (ITUNES,)) if e.get("href")]
@@ -126,8 +131,12 @@ def read_show(channel: etree._Element, source_url: str | None, result: Notes) ->
         image = text_of(rss_image.find("url"))
     if image and not image.startswith(("https://", "http://")):
         resolved = urljoin(link, image)
-        note(f"channel: artwork {image!r} is relative; resolved against <link>: {resolved}")
-        image = resolved
+        if _link(resolved) is None:  # javascript:, data:, file: … (the build refuses them)
+            result.warnings.append(f"channel: artwork {shorten(image)} is no http(s) URL; dropped")
+            image = None
+        else:
+            note(f"channel: artwork {image!r} is relative; resolved against <link>: {resolved}")
+            image = resolved
     if image:
         show["image"] = image
     else:
@@ -154,6 +163,11 @@ def read_show(channel: etree._Element, source_url: str | None, result: Notes) ->
         "new_feed_url": text_of(find_in(channel, "new-feed-url", (ITUNES,))),
         "medium": text_of(find_in(channel, "medium", PODCAST)),
     }
+    if optional["new_feed_url"] and _link(optional["new_feed_url"]) is None:
+        dropped = optional.pop("new_feed_url")
+        result.warnings.append(
+            f"channel: itunes:new-feed-url {shorten(dropped)} is no URL; dropped"
+        )
     show.update({key: value for key, value in optional.items() if value})
     if show.get("new_feed_url") and show["new_feed_url"] in (feed_url, self_link, source_url):
         own = show.pop("new_feed_url")
@@ -165,16 +179,20 @@ def read_show(channel: etree._Element, source_url: str | None, result: Notes) ->
     locked = find_in(channel, "locked", PODCAST)
     if locked is not None and text_of(locked):
         show["locked"] = bool(is_true(text_of(locked)))
-        if locked.get("owner"):
+        if locked.get("owner") and EMAIL.match(locked.get("owner")):
             show["locked_owner"] = locked.get("owner")
-    funding = [
-        {"url": e.get("url"), "text": text_of(e) or ""}
-        for e in findall_in(channel, "funding", PODCAST)
-        if e.get("url")
-    ]
+        elif locked.get("owner"):
+            warned = f"podcast:locked owner {shorten(locked.get('owner'))} is no e-mail address"
+            result.warnings.append(f"channel: {warned}; dropped")
+    funding = []
+    for element in findall_in(channel, "funding", PODCAST):
+        try:  # https, as the namespace (and so the build) wants
+            funding.append({"url": https_url(element.get("url")), "text": text_of(element) or ""})
+        except ValueError as exc:
+            result.warnings.append(f"channel: podcast:funding url {exc}; dropped")
     if funding:
         show["funding"] = funding
-    found_persons = persons(channel)
+    found_persons = persons(channel, "channel", result.warnings)
     if found_persons:
         show["persons"] = found_persons
     values, refused = feedvalues.podcast_values(channel, PODCAST)
@@ -283,7 +301,9 @@ def _categories(names: list[str], result: Notes) -> list[str]:
     return found
 
 
-def persons(parent: etree._Element) -> list[dict[str, str]]:
+def persons(parent: etree._Element, where: str, warnings: list[str]) -> list[dict[str, str]]:
+    """podcast:person entries; an `img` or `href` the build refuses (not http(s)) is dropped,
+    with a warning."""
     persons = []
     for element in findall_in(parent, "person", PODCAST):
         name = text_of(element)
@@ -291,7 +311,28 @@ def persons(parent: etree._Element) -> list[dict[str, str]]:
             continue
         person = {"name": name}
         for key in ("role", "group", "img", "href"):
-            if element.get(key):
-                person[key] = element.get(key)
+            value = element.get(key)
+            if value and key in ("img", "href") and _link(value) is None:
+                warnings.append(
+                    f"{where}: person {name!r} {key} {shorten(value)} is no URL; dropped"
+                )
+            elif value:
+                person[key] = value
         persons.append(person)
     return persons
+
+
+def absolute_link(url: str | None, what: str, warnings: list[str]) -> str | None:
+    """`url` if it is an absolute http(s) URL (what the build accepts); else None, warned."""
+    if url and _link(url) is None:
+        warnings.append(f"{what} {shorten(url)} is not an absolute http(s) URL; dropped")
+        return None
+    return url.strip() if url else None
+
+
+def _link(value: str) -> str | None:
+    """`value` if it is an http(s) URL, as every link the build reads (values.parse_link)."""
+    try:
+        return parse_link(value)
+    except ValueError:
+        return None
