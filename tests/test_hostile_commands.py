@@ -318,3 +318,32 @@ def test_import_writes_no_link_the_build_refuses(tmp_path: Path) -> None:
     assert 'url = "https://e.org/give"' in config or "https://e.org/give" in config
     built = _run(["build", "--offline", "-c", "show/feed.toml"], tmp_path)
     assert built.returncode == 0, built.stderr
+
+
+@pytest.mark.parametrize("obstacle", ["file", "fifo", "dangling link"])
+def test_import_names_what_is_in_the_way_and_writes_nothing(tmp_path: Path, obstacle: str) -> None:
+    """`import --dir FILE` (or a FIFO, a dangling link), and a file named `episodes` in the
+    folder, were tracebacks from mkdir: the second after feed.toml was written."""
+    (tmp_path / "old.xml").write_text(GUIDS.format(long="L"))
+    (tmp_path / "show").mkdir()
+    for where in (tmp_path / "lone", tmp_path / "show" / "episodes"):
+        if obstacle == "file":
+            where.write_text("")
+        elif obstacle == "fifo":
+            os.mkfifo(where)
+        else:
+            where.symlink_to(tmp_path / "nowhere")
+    for folder, shown in (("lone", "lone"), ("show", "show/episodes")):
+        result = _run(["import", "old.xml", "--dir", folder], tmp_path)
+        assert result.returncode == 1
+        assert result.stderr.endswith(f"Error: {shown}: is not a folder\n"), result.stderr
+    assert sorted(p.name for p in (tmp_path / "show").iterdir()) == ["episodes"]
+
+
+def test_import_force_does_not_take_a_folder_for_a_file(tmp_path: Path) -> None:
+    (tmp_path / "old.xml").write_text(GUIDS.format(long="L"))
+    (tmp_path / "show" / "podcastfeed.lock").mkdir(parents=True)
+    result = _run(["import", "old.xml", "--dir", "show", "--force"], tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.endswith("Error: show: podcastfeed.lock is a folder\n"), result.stderr
+    assert sorted(p.name for p in (tmp_path / "show").iterdir()) == ["podcastfeed.lock"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ import yaml
 from lxml import etree
 
 from podcastfeed import lock
-from podcastfeed.errors import PodcastfeedError
+from podcastfeed.errors import PodcastfeedError, quote_name
 from podcastfeed.feeds import paging
 from podcastfeed.feeds.feedvalues import clean_title, parse_pub_date
 from podcastfeed.feeds.importer import Item, parse_xml, read_feed
@@ -209,7 +210,13 @@ def write(
         PodcastfeedError: one of them exists (without `force`).
     """
     names = [*planned.files, *(name for name, _item in planned.episodes)]
-    existing = [name for name in names if (target / name).exists()]
+    for folder in sorted({target, *((target / name).parent for name in names)}):
+        if os.path.lexists(folder) and not folder.is_dir():  # a file, a FIFO, a dangling link
+            raise PodcastfeedError("is not a folder", source=quote_name(folder))
+    in_the_way = [name for name in names if (target / name).is_dir()]
+    if in_the_way:  # --force or not: a folder is no file to overwrite
+        raise PodcastfeedError(f"{in_the_way[0]} is a folder", source=target)
+    existing = [name for name in names if os.path.lexists(target / name)]
     if existing and not force:
         raise PodcastfeedError(
             f"would overwrite {', '.join(existing[:3])}"
@@ -221,8 +228,11 @@ def write(
 
     def put(name: str, text: str, *, durable: bool = True) -> None:
         path = target / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, text.encode("utf-8"), durable=durable)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, text.encode("utf-8"), durable=durable)
+        except OSError as exc:
+            raise PodcastfeedError(f"cannot write: {exc.strerror}", source=path) from exc
         written.append(path)
 
     small = iter(planned.files.items())
