@@ -3,6 +3,7 @@ or an attacker types it: no traceback, no hang, no half-made file, no message th
 
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -12,6 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import DATA
+from images import jpeg_bytes
 
 from podcastfeed.net import fetch
 from podcastfeed.net.limits import deadline_text
@@ -347,3 +350,37 @@ def test_import_force_does_not_take_a_folder_for_a_file(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.endswith("Error: show: podcastfeed.lock is a folder\n"), result.stderr
     assert sorted(p.name for p in (tmp_path / "show").iterdir()) == ["podcastfeed.lock"]
+
+
+def test_local_file_names_keep_their_inner_white_space(tmp_path: Path) -> None:
+    """`new --audio "audio/two  spaces.mp3"` wrote the name as it is, and the build, reading
+    every text field with white space runs made one space, looked for `two spaces.mp3`: 'file
+    not found' naming a file nobody wrote. An episode image of such a name was not found
+    either, and silently published as a link to a page-relative URL that does not exist."""
+    assert _run(["init", "--yes", "s"], tmp_path).returncode == 0
+    show = tmp_path / "s"
+    for old in (show / "episodes").glob("*.md"):
+        old.unlink()
+    (show / "episodes" / "audio").mkdir()
+    shutil.copyfile(DATA / "audio" / "sine-3s-cbr.mp3", show / "episodes/audio/two  spaces.mp3")
+    (show / "episodes" / "art  1.jpg").write_bytes(jpeg_bytes())
+    made = _run(
+        [
+            "new",
+            "Two",
+            "--audio",
+            "episodes/audio/two  spaces.mp3",
+            "--publish",
+            "--date",
+            "2024-01-02",
+        ],
+        show,
+    )
+    assert made.returncode == 0, made.stderr
+    episode = show / "episodes" / "2024-01-02-two.md"
+    episode.write_text(episode.read_text().replace("excerpt:", 'image: "art  1.jpg"\nexcerpt:'))
+    built = _run(["build"], show)
+    assert built.returncode == 0, built.stderr
+    feed = (show / "public" / "feed.xml").read_text()
+    assert 'url="https://example.org/media/audio/two%20%20spaces.mp3"' in feed
+    assert '<itunes:image href="https://example.org/artwork/art-1-' in feed

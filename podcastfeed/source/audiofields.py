@@ -20,7 +20,7 @@ from podcastfeed.model import MIME_BY_EXTENSION, Audio, Show
 from podcastfeed.source.config import BuildSettings
 from podcastfeed.source.fields import ALIASES, FieldReader
 from podcastfeed.source.localref import find_local, url_path
-from podcastfeed.source.tables import clean_text
+from podcastfeed.source.tables import clean_ref, clean_text
 from podcastfeed.source.wordpress import read_powerpress
 from podcastfeed.values import LINK_SCHEMES, url_scheme
 
@@ -150,7 +150,7 @@ def _written(f: FieldReader) -> tuple[str | None, Stated] | None:
             f.problem("audio", f"(a PowerPress enclosure) {exc}")
             return None
         return power.url, (power.length, power.mime_type, power.duration, tuple(others))
-    ref = None if value is None else clean_text(str(value)) or None
+    ref = None if value is None else clean_ref(str(value)) or None
     if ref is None and others:  # only a second format's key: it is the audio
         ref, others = others[0], others[1:]
     return ref, (None, None, None, tuple(others))
