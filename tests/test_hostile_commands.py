@@ -356,7 +356,8 @@ def test_local_file_names_keep_their_inner_white_space(tmp_path: Path) -> None:
     """`new --audio "audio/two  spaces.mp3"` wrote the name as it is, and the build, reading
     every text field with white space runs made one space, looked for `two spaces.mp3`: 'file
     not found' naming a file nobody wrote. An episode image of such a name was not found
-    either, and silently published as a link to a page-relative URL that does not exist."""
+    either, and silently published as a link to a page-relative URL that does not exist; nor
+    was another format of the audio (`ogg:`)."""
     assert _run(["init", "--yes", "s"], tmp_path).returncode == 0
     show = tmp_path / "s"
     for old in (show / "episodes").glob("*.md"):
@@ -378,9 +379,12 @@ def test_local_file_names_keep_their_inner_white_space(tmp_path: Path) -> None:
     )
     assert made.returncode == 0, made.stderr
     episode = show / "episodes" / "2024-01-02-two.md"
-    episode.write_text(episode.read_text().replace("excerpt:", 'image: "art  1.jpg"\nexcerpt:'))
+    shutil.copyfile(DATA / "audio" / "sine-2s.ogg", show / "episodes/audio/alt  x.ogg")
+    extra = 'image: "art  1.jpg"\nogg: "audio/alt  x.ogg"\nexcerpt:'
+    episode.write_text(episode.read_text().replace("excerpt:", extra))
     built = _run(["build"], show)
     assert built.returncode == 0, built.stderr
     feed = (show / "public" / "feed.xml").read_text()
     assert 'url="https://example.org/media/audio/two%20%20spaces.mp3"' in feed
     assert '<itunes:image href="https://example.org/artwork/art-1-' in feed
+    assert '<podcast:source uri="https://example.org/media/audio/alt%20%20x.ogg"/>' in feed
