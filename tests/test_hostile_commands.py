@@ -388,3 +388,14 @@ def test_local_file_names_keep_their_inner_white_space(tmp_path: Path) -> None:
     assert 'url="https://example.org/media/audio/two%20%20spaces.mp3"' in feed
     assert '<itunes:image href="https://example.org/artwork/art-1-' in feed
     assert '<podcast:source uri="https://example.org/media/audio/alt%20%20x.ogg"/>' in feed
+
+
+def test_import_of_a_feed_without_items_builds(tmp_path: Path) -> None:
+    """A feed of no items (a new show; or every item skipped) imported to feed.toml and a lock
+    but no episodes folder: the first build said 'episodes folder not found'."""
+    (tmp_path / "old.xml").write_bytes(RSS)
+    result = _run(["import", "old.xml", "--dir", "show"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    built = _run(["build"], tmp_path / "show")
+    assert built.returncode == 0, built.stderr
+    assert "\nWrote public/feed.xml: 0 episodes;" in built.stderr

@@ -210,7 +210,8 @@ def write(
         PodcastfeedError: one of them exists (without `force`).
     """
     names = [*planned.files, *(name for name, _item in planned.episodes)]
-    for folder in sorted({target, *((target / name).parent for name in names)}):
+    episodes = target / "episodes"  # made even for no episode: the build needs the folder
+    for folder in sorted({target, episodes, *((target / name).parent for name in names)}):
         if os.path.lexists(folder) and not folder.is_dir():  # a file, a FIFO, a dangling link
             raise PodcastfeedError("is not a folder", source=quote_name(folder))
     in_the_way = [name for name in names if (target / name).is_dir()]
@@ -237,6 +238,7 @@ def write(
 
     small = iter(planned.files.items())
     put(*next(small))  # feed.toml
+    episodes.mkdir(exist_ok=True)
     total = len(planned.episodes)
     for done, (name, item) in enumerate(planned.episodes, start=1):
         # no fsync per episode: 10,000 of them cost seconds, and an import cut short is
