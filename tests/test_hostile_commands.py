@@ -399,3 +399,17 @@ def test_import_of_a_feed_without_items_builds(tmp_path: Path) -> None:
     built = _run(["build"], tmp_path / "show")
     assert built.returncode == 0, built.stderr
     assert "\nWrote public/feed.xml: 0 episodes;" in built.stderr
+
+
+def test_import_refuses_a_feed_url_that_is_no_link(tmp_path: Path) -> None:
+    """`--feed-url javascript:alert(1)` went into feed.toml as given: the import 'succeeded'
+    and its first build refused the show."""
+    (tmp_path / "old.xml").write_bytes(RSS)
+    result = _run(
+        ["import", "old.xml", "--dir", "s", "--feed-url", "javascript:alert(1)"], tmp_path
+    )
+    assert (result.returncode, result.stderr) == (
+        2,
+        "Error: --feed-url must be an http(s) URL (got 'javascript:alert(1)')\n",
+    )
+    assert not (tmp_path / "s").exists()
