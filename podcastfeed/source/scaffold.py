@@ -276,7 +276,11 @@ def show_image(given: str, folder: Path) -> tuple[str, Path | None]:
     written = Path(given).expanduser()
     path = next((p for p in (written, folder / written) if p.is_file()), None)
     if path is None:
-        raise PodcastfeedError(f"--image: file not found: {shorten(given)}", hint=hint)
+        there = next((p for p in (written, folder / written) if p.exists()), None)
+        if there is None:
+            raise PodcastfeedError(f"--image: file not found: {shorten(given)}", hint=hint)
+        what = "a folder" if there.is_dir() else "a pipe, a device or a socket"
+        raise PodcastfeedError(f"--image: {shorten(given)} is {what}, not a file", hint=hint)
     try:
         found = read_file(path)
     except ArtworkError as exc:
