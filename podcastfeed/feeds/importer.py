@@ -287,13 +287,11 @@ def _read_item(element: etree._Element, number: int, result: Import) -> Item | N
     image = find_in(element, "image", (ITUNES,))
     href = image.get("href") if image is not None else None
     item.image = absolute_link(href, f"{where}: itunes:image", result.warnings)
-    season = text_of(find_in(element, "season", (ITUNES,)))
-    is_number = season is not None and season.isascii() and season.isdigit()
-    item.season = int(season) if season and is_number and int(season) > 0 else None
+    item.season = feedvalues.season_number(text_of(find_in(element, "season", (ITUNES,))))
     episode = text_of(find_in(element, "episode", (ITUNES,))) or text_of(
         find_in(element, "episode", PODCAST)
     )
-    item.episode = episode if episode and re.fullmatch(r"[0-9]+(\.[0-9]+)?", episode) else None
+    item.episode = feedvalues.episode_number(episode)
     episode_type = (text_of(find_in(element, "episodeType", (ITUNES,))) or "").lower()
     item.episode_type = episode_type if episode_type in ("trailer", "bonus") else None
     explicit = text_of(find_in(element, "explicit", (ITUNES,)))
