@@ -64,3 +64,28 @@ def test_import_numbers_and_dates_the_build_refuses(tmp_path: Path) -> None:
     built = _run(["build", "--offline"], tmp_path / "s")
     assert built.returncode == 0, built.stderr
     assert "Wrote public/feed.xml: 4 episodes;" in built.stderr
+
+
+def test_import_writes_no_text_the_build_reads_as_empty_or_refuses(tmp_path: Path) -> None:
+    """An itunes:title of DEL, a person's role of a (repaired) `&#1;` and a transcript language
+    that is no language code were written as given, and refused by the first build."""
+    extra = (
+        "<itunes:title>&#x7f;</itunes:title>"
+        '<podcast:person xmlns:podcast="https://podcastindex.org/namespace/1.0" role="&#1;">'
+        "Bob</podcast:person>"
+        '<podcast:transcript xmlns:podcast="https://podcastindex.org/namespace/1.0"'
+        ' url="https://e.org/t.vtt" type="text/vtt" language="&#1;bad lang"/>'
+    )
+    text = HEAD + ITEM.format(title="a", date=GOOD_DATE, extra=extra) + "</channel></rss>\n"
+    (tmp_path / "old.xml").write_text(text)
+    result = _run(["import", "old.xml", "--dir", "s"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "warning: item 1 ('a'): transcript language '\\x01bad lang' is no language code; dropped\n"
+    ) in result.stderr
+    episode = (tmp_path / "s" / "episodes" / "2024-01-01-a.html").read_text()
+    assert "itunes_title" not in episode
+    assert "role" not in episode
+    assert "- name: Bob\n" in episode
+    built = _run(["build", "--offline"], tmp_path / "s")
+    assert built.returncode == 0, built.stderr

@@ -59,7 +59,9 @@ def published_guid(written: str | None) -> tuple[str | None, str | None]:
     cannot carry removed: fields.py's rule for every text), and a warning when that is not the
     guid as written. Import writes that guid to the episode and the lock: the written one made
     the first build stop at 'changes its published guid'."""
-    guid = clean_text(written or "")
+    if not written or (written.isprintable() and "  " not in written):  # as clean_text leaves it
+        return written, None
+    guid = clean_text(written)
     if guid == written or not guid:
         return written, None
     return guid, (

@@ -1,8 +1,7 @@
 """Read an existing RSS podcast feed into what `podcastfeed import` writes (issue 7).
 
 Pure: bytes in, an `Import` (the channel, the items, the normalizations and warnings) out; the
-file texts come from `import_write.py`. The parser is hardened: no network, no DTD, no external
-entities.
+file texts come from `import_write.py`. Hardened: no network, no DTD, no external entities.
 """
 
 from __future__ import annotations
@@ -35,6 +34,7 @@ from podcastfeed.feeds.xml import SAFE, Repair, logged, parse_feed, prepare, rss
 from podcastfeed.source.chapters import JSON_CHAPTERS_TYPE
 from podcastfeed.source.episode_tags import TRANSCRIPT_TYPES
 from podcastfeed.values import (
+    LANGUAGE,
     DateRangeError,
     parse_duration,
 )
@@ -349,6 +349,9 @@ def _transcripts(element: etree._Element, where: str, result: Import) -> list[di
         for key in ("type", "language", "rel"):
             if transcript.get(key):
                 entry[key] = transcript.get(key, "").strip()
+        if not LANGUAGE.match(entry.get("language", "en")):  # the build's rule: else it stops
+            dropped = f"transcript language {shorten(entry.pop('language'))} is no language code"
+            result.warnings.append(f"{where}: {dropped}; dropped")
         stated = entry.get("type", "")
         if stated.lower() in TRANSCRIPT_FIXES:
             entry["type"] = TRANSCRIPT_FIXES[stated.lower()]
