@@ -60,3 +60,14 @@ def test_init_names_an_image_that_is_no_file(tmp_path: Path, kind: str, said: st
     assert result.returncode == 1
     assert result.stderr.startswith(f"Error: --image: 'cover.jpg' is {said}"), result.stderr
     assert not (tmp_path / "s").exists()
+
+
+def test_new_keeps_its_message_on_one_line(tmp_path: Path) -> None:
+    """A --dir holding a newline split 'Wrote …' over two lines; stdout keeps the path as it
+    is, for `$EDITOR "$(podcastfeed new …)"`."""
+    (tmp_path / "a\nb").mkdir()
+    result = _run(["new", "X", "--dir", "a\nb", "--date", "2024-01-01"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "a\nb/2024-01-01-x.md\n"
+    assert result.stderr.startswith("Wrote 'a\\nb/2024-01-01-x.md' (a draft")
+    assert result.stderr.count("\n") == 1

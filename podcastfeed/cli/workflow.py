@@ -250,7 +250,7 @@ def new_command(
             f"{reference}; move it under {folder}/ (e.g. {folder}/audio/) and fix `audio:`"
         )
     err(
-        f"Wrote {path}"
+        f"Wrote {shown(path, Path())}"
         + ("" if publish else " (a draft: set status: publish when it is ready)")
         + ("; add its audio" if not audio else "")
         + ", then run `podcastfeed build`"
