@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from httpserver import AudioServer
+
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>
 <title>T</title><link>https://e.org/</link><description>D</description>
@@ -14,6 +16,11 @@ ITEM = """<item><title>{title}</title><guid>{title}</guid><pubDate>{date}</pubDa
 <itunes:duration>60</itunes:duration>{extra}</item>
 """
 GOOD_DATE = "Mon, 01 Jan 2024 10:00:00 +0000"
+RSS_NO_SELF = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
+<description>D</description><item><title>A</title><guid>a</guid>
+<pubDate>Mon, 01 Jan 2024 10:00:00 +0000</pubDate>
+<enclosure url="https://e.org/a.mp3" length="10" type="audio/mpeg"/></item></channel></rss>
+"""
 
 
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -89,3 +96,20 @@ def test_import_writes_no_text_the_build_reads_as_empty_or_refuses(tmp_path: Pat
     assert "- name: Bob\n" in episode
     built = _run(["build", "--offline"], tmp_path / "s")
     assert built.returncode == 0, built.stderr
+
+
+def test_import_publishes_no_password_of_a_private_feed(tmp_path: Path) -> None:
+    """A private feed imported from `https://user:password@host/feed` without an atom:link
+    rel=self of its own: the URL, password and all, became [show] feed_url (and the site
+    link), which every build publishes as the feed's self link, and stood in feed.toml's
+    first comment."""
+    with AudioServer() as server:
+        server.add("private.xml", RSS_NO_SELF)
+        url = server.base.replace("http://", "http://ada:s3cret@") + "/private.xml"
+        result = _run(["import", url, "--dir", "s"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "warning: the feed's URL holds a password: feed_url" in result.stderr
+    config = (tmp_path / "s" / "feed.toml").read_text()
+    assert "s3cret" not in config
+    assert f'feed_url = "{server.base}/private.xml"' in config
+    assert "ada:***@" in config.splitlines()[0]
