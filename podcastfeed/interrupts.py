@@ -61,18 +61,19 @@ def command() -> Iterator[None]:
 
     if previous[signal.SIGTERM] is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, terminate)
+    interrupted = False
     try:
         yield
-    except KeyboardInterrupt:  # in the program, a second one now ends it at once (its exit
-        if _state["exiting"]:  # waits for threads: a probe's request, up to its deadline)
-            _restore({each: signal.SIG_DFL for each in SIGNALS})
-        else:
-            _restore(previous)
+    except KeyboardInterrupt:
+        interrupted = True
         raise
-    if _state["exiting"]:
-        _ignore()
-    else:
-        _restore(previous)
+    finally:
+        if not _state["exiting"]:
+            _restore(previous)
+        elif interrupted:  # a second one now ends it at once (its exit waits for threads: a
+            _restore({each: signal.SIG_DFL for each in SIGNALS})  # probe's request, ...)
+        else:
+            _ignore()
 
 
 @contextlib.contextmanager

@@ -93,15 +93,18 @@ class Site:
         self.config.write_text(text + extra, encoding="utf-8")
 
 
-def build_with_a_file_size_limit(root: Path) -> subprocess.CompletedProcess[str]:
-    """`podcastfeed build -q` in `root` as a real process that cannot write a file over 64 KiB
-    (RLIMIT_FSIZE: EFBIG, a write error that names no file, as a full disk's)."""
+def build_with_a_file_size_limit(
+    root: Path, *args: str, command: tuple[str, ...] = ("build", "-q", "-c", "feed.toml")
+) -> subprocess.CompletedProcess[str]:
+    """`podcastfeed build -q` (or `command`, with `args`) in `root` as a real process that
+    cannot write a file over 64 KiB (RLIMIT_FSIZE: EFBIG, a write error that names no file, as
+    a full disk's)."""
 
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))  # (Python ignores SIGXFSZ)
 
     return subprocess.run(
-        [sys.executable, "-m", "podcastfeed", "build", "-q", "-c", "feed.toml"],
+        [sys.executable, "-m", "podcastfeed", *command, *args],
         cwd=root,
         capture_output=True,
         text=True,

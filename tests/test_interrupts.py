@@ -128,3 +128,10 @@ def test_after_an_interrupt_a_second_one_ends_the_program_at_once() -> None:
     a second Ctrl-C is not ignored then, it ends the process."""
     run = subprocess.run([sys.executable, "-c", SECOND], capture_output=True)
     assert (run.returncode, run.stderr) == (-signal.SIGINT, b"Interrupted\n")
+
+
+def test_a_command_that_fails_puts_the_handlers_back_too() -> None:
+    """(An error or typer's exit ended the command: SIGTERM kept the command's handler.)"""
+    with pytest.raises(SystemExit), interrupts.command():
+        raise SystemExit(1)
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL

@@ -260,16 +260,41 @@ def test_import_with_force_refuses_a_folder_where_a_file_goes_before_writing(
     assert (tmp_path / "feed.toml").read_text(encoding="utf-8") == "# mine\n"
 
 
-def test_import_that_cannot_write_a_file_says_how_many_were_written(tmp_path: Path) -> None:
-    """A file where the episodes folder goes: the episode file that cannot be written and how
-    many files were, not a traceback."""
-    (tmp_path / "episodes").write_text("mine\n", encoding="utf-8")
-    result = runner.invoke(app, ["import", str(REAL_FEED), "--dir", str(tmp_path), "--force"])
+def test_import_with_a_file_where_the_episodes_folder_goes_writes_nothing(tmp_path: Path) -> None:
+    """A file where the episodes folder goes is named before anything is written (feed.toml
+    was written, then the first episode failed)."""
+    target = tmp_path / "imported"
+    target.mkdir()
+    (target / "episodes").write_text("mine\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", str(REAL_FEED), "--dir", str(target), "--force"])
     assert result.exit_code == 1
-    last = result.stderr.splitlines()[-2:]
-    assert last[0] == (
-        f"Error: {tmp_path}: cannot write episodes/2017-02-06-chapter-7-challenges.html: "
-        "episodes is not a folder; 1 of 10 files were written"  # (feed.toml)
+    assert result.stderr.splitlines()[-1] == f"Error: {target / 'episodes'}: is not a folder"
+    assert (target / "episodes").read_text(encoding="utf-8") == "mine\n"
+    assert sorted(p.name for p in target.iterdir()) == ["episodes"]
+
+
+BIG_ITEM = """<?xml version="1.0"?>
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>
+<title>Big</title><link>https://big.example.org/</link><description>D</description>
+<item><title>Small</title><guid>s</guid><pubDate>Mon, 01 Jan 2024 00:00:00 GMT</pubDate>
+<enclosure url="https://big.example.org/s.mp3" length="1" type="audio/mpeg"/>
+<itunes:duration>60</itunes:duration></item>
+<item><title>Big</title><guid>b</guid><pubDate>Tue, 02 Jan 2024 00:00:00 GMT</pubDate>
+<enclosure url="https://big.example.org/b.mp3" length="1" type="audio/mpeg"/>
+<itunes:duration>60</itunes:duration><description>{notes}</description></item>
+</channel></rss>
+"""
+
+
+def test_import_that_cannot_write_a_file_says_how_many_were_written(tmp_path: Path) -> None:
+    """A write that fails midway (here an episode over the file size limit: EFBIG, as a full
+    disk) names the file and how many files were written, not a traceback."""
+    (tmp_path / "big.xml").write_text(BIG_ITEM.format(notes="words " * 20_000))
+    done = build_with_a_file_size_limit(
+        tmp_path, "big.xml", "--dir", "imported", command=("import",)
     )
+    assert done.returncode == 1, done.stderr
+    last = done.stderr.splitlines()[-2:]
+    assert last[0].startswith("Error: imported: cannot write episodes/2024-01-02-big.html")
+    assert last[0].endswith(": File too large; 1 of 4 files were written"), last
     assert last[1] == "  hint: fix what stops it and import again with --force"
-    assert (tmp_path / "episodes").read_text(encoding="utf-8") == "mine\n"

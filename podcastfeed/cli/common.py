@@ -14,7 +14,14 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 
 from podcastfeed import interrupts
-from podcastfeed.errors import BuildFailed, ExitCode, PodcastfeedError, Terminated, quote_name
+from podcastfeed.errors import (
+    BuildFailed,
+    ExitCode,
+    PodcastfeedError,
+    Terminated,
+    quote_name,
+    shorten,
+)
 from podcastfeed.net.limits import DEFAULT_DEADLINE, mask_urls
 
 app = typer.Typer(
@@ -142,3 +149,24 @@ def refuse_folder_output(output: str | None) -> None:
         err(f"Error: --output names the feed file, and {output} is a folder")
         err(f"  hint: -o {(Path(output) / 'feed.xml').as_posix()}")
         raise typer.Exit(int(ExitCode.USAGE))
+
+
+def shell_word(path: Path) -> str:
+    """`path` for a command line to copy: quoted for the shell (`cd 'my show'`), or as a
+    message names it when it holds a newline or another control character."""
+    import shlex
+
+    text = str(path)
+    return shlex.quote(text) if text.isprintable() else shown(path, Path())
+
+
+def given_text(name: str, value: str) -> str:
+    """`value` of the argument or option `name`, refused (a usage error) when it holds bytes
+    that are not UTF-8, which no file can be written with (Python reads them as lone
+    surrogates: a new episode or feed.toml was left empty, after a traceback)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        err(f"Error: {name} is not UTF-8 text (got {shorten(value)})")
+        raise typer.Exit(int(ExitCode.USAGE)) from None
+    return value

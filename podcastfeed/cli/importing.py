@@ -19,7 +19,7 @@ from podcastfeed.cli.common import (
     err,
 )
 from podcastfeed.cli.progress import StepProgress
-from podcastfeed.errors import ExitCode
+from podcastfeed.errors import ExitCode, shorten
 from podcastfeed.net.limits import DEFAULT_DEADLINE, USER_AGENT, is_url, mask_url
 from podcastfeed.source import CONFIG_NAME
 
@@ -84,6 +84,14 @@ def import_command(
     from podcastfeed.media.probing import ProbeOptions
     from podcastfeed.net.sources import read_source
 
+    if feed_url is not None:  # the one link rule: else feed.toml holds what the build refuses
+        from podcastfeed.values import parse_link
+
+        try:
+            parse_link(feed_url)
+        except ValueError:
+            err(f"Error: --feed-url must be an http(s) URL (got {shorten(feed_url)})")
+            raise typer.Exit(int(ExitCode.USAGE)) from None
     source_url = source if is_url(source) else None
     with contextlib.ExitStack() as stack:
         session, fetch = None, None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -19,9 +18,11 @@ from podcastfeed.cli.common import (
     TimeoutOption,
     command,
     err,
+    given_text,
+    shell_word,
     shown,
 )
-from podcastfeed.errors import ConfigError, ExitCode, PodcastfeedError, shorten
+from podcastfeed.errors import ConfigError, ExitCode, PodcastfeedError, quote_name, shorten
 from podcastfeed.net.limits import (
     DEFAULT_DEADLINE,
     USER_AGENT,
@@ -85,11 +86,14 @@ def init_command(
     from podcastfeed.source import scaffold
     from podcastfeed.source.config import load_config
 
+    hint = "edit it, or run `podcastfeed init` in another folder"
     config_path = folder / CONFIG_NAME
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise PodcastfeedError(f"{quote_name(folder)} is not a folder", hint="name a folder")
     if config_path.exists():
-        err(f"Error: {config_path}: exists already; not overwritten")
-        err("  hint: edit it, or run `podcastfeed init` in another folder")
-        raise typer.Exit(int(ExitCode.CONTENT))
+        raise PodcastfeedError(
+            "exists already; not overwritten", source=shown(config_path, Path()), hint=hint
+        )
 
     def ask(given: str | None, question: str, default: str) -> str:
         if given is not None:
@@ -114,14 +118,12 @@ def init_command(
     show_title = ask(title, "Title of the show", name.title())
     show_description = ask(description, "What is it about", f"A podcast: {show_title}.")
     show_author = ask(author, "Author (and owner) name", scaffold.PLACEHOLDER_AUTHOR)
-    show_email = ask(
-        email, "Owner e-mail (Apple and Spotify write here)", scaffold.PLACEHOLDER_EMAIL
-    )
+    show_email = ask(email, "Owner e-mail (Apple, Spotify write here)", scaffold.PLACEHOLDER_EMAIL)
     show_link = ask(link, "Website", scaffold.PLACEHOLDER_LINK)
     show_language = ask(language, "Language code", "en")
     show_category = ask(category, "Apple category", "Technology")
     written = ask(image, "Artwork (a URL or an image file)", show_link.rstrip("/") + "/cover.jpg")
-    show_image, copy_from = scaffold.show_image(written, folder)
+    show_image, copy_from = scaffold.show_image(given_text("--image", written), folder)
     answers = scaffold.ShowAnswers(
         title=show_title,
         description=show_description,
@@ -132,31 +134,32 @@ def init_command(
         category=show_category,
         image=show_image,
     )
+    for key, value in vars(answers).items():
+        if isinstance(value, str):  # a flag's value or a piped answer
+            given_text(f"--{key}", value)
     copied = folder / show_image if copy_from and not (folder / show_image).exists() else None
-    if copied is not None and copy_from is not None:
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(copy_from, copied)
-        err(f"Copied {shown(copy_from, Path())} to {shown(copied, Path())}")
-    scaffold.create(config_path, scaffold.feed_toml(answers))
-    try:
+    made = scaffold.NewFiles()
+    try:  # nothing half-made is left behind
+        if copied is not None and copy_from is not None:
+            made.copy(copy_from, copied)
+            err(f"Copied {shown(copy_from, Path())} to {shown(copied, Path())}")
+        made.create(config_path, scaffold.feed_toml(answers), hint=hint)
         config = load_config(config_path)
+        episodes = Path(os.path.relpath(config.build.episodes_dir))
+        today = datetime.now().astimezone().date()
+        example = episodes / f"{today.isoformat()}-welcome.md"
+        if not any(episodes.glob("*.md")):
+            text = scaffold.EXAMPLE_EPISODE.format(date=today.isoformat(), guid=uuid.uuid4())
+            made.create(example, text, hint="move it away, or run `podcastfeed init` elsewhere")
+        ignore = folder / ".gitignore"
+        if not os.path.lexists(ignore):  # the built feed is published, not committed (ci.md)
+            output = os.path.relpath(config.build.output.parent, config.build.root)
+            made.create(ignore, f"/{Path(output).as_posix()}/\n", hint=None)
     except BaseException:
-        config_path.unlink()  # nothing half-made is left behind
-        if copied is not None:
-            copied.unlink()
+        made.undo()
         raise
-    episodes = config.build.episodes_dir
-    today = datetime.now().astimezone().date()
-    example = episodes / f"{today.isoformat()}-welcome.md"
-    if not any(episodes.glob("*.md")):
-        text = scaffold.EXAMPLE_EPISODE.format(date=today.isoformat(), guid=uuid.uuid4())
-        scaffold.create(example, text)
-    ignore = folder / ".gitignore"
-    if not ignore.exists():  # the built feed is published, not committed (docs/ci.md)
-        output = os.path.relpath(config.build.output.parent, config.build.root)
-        scaffold.create(ignore, f"/{Path(output).as_posix()}/\n")
-    where = "" if folder == Path() else f"cd {folder} && "
-    err(f"Wrote {config_path} and {shown(example, Path())}")
+    where = "" if folder == Path() else f"cd {shell_word(folder)} && "
+    err(f"Wrote {shown(config_path, Path())} and {shown(example, Path())}")
     err(
         "Next: check feed.toml (image, audio_base_url), then "
         f'{where}podcastfeed new "My first episode" --audio FILE_OR_URL && podcastfeed build'
@@ -205,22 +208,19 @@ def new_command(
       $EDITOR "$(podcastfeed new 'Next week' --date 2024-03-19)"
     """
     import uuid
-    from datetime import date as date_type
 
     from podcastfeed.files import config_above
     from podcastfeed.media.audio import probe_file
     from podcastfeed.source import scaffold
 
+    given_text("TITLE", title)
+    if not title.strip():
+        err("Error: TITLE must not be empty (a build refuses an episode without a title)")
+        raise typer.Exit(int(ExitCode.USAGE))
     try:
-        day: date_type | datetime = (
-            datetime.now().astimezone().replace(microsecond=0)
-            if when is None
-            else (
-                date_type.fromisoformat(when) if len(when) == 10 else datetime.fromisoformat(when)
-            )
-        )
-    except ValueError:
-        err(f"Error: --date must be YYYY-MM-DD or an ISO 8601 date-time (got {shorten(when)})")
+        day = scaffold.episode_date(when)
+    except ValueError as exc:
+        err(f"Error: --date {exc} (got {shorten(when)})")
         raise typer.Exit(int(ExitCode.USAGE)) from None
     if folder is None:
         above = None if Path(CONFIG_NAME).is_file() else config_above(Path(CONFIG_NAME))
@@ -237,7 +237,7 @@ def new_command(
         with fetch.make_session(USER_AGENT) as session:
             info = remote.probe_url(session, audio, timeout=timeout, deadline=deadline).info
     elif audio:
-        info = probe_file(Path(audio))
+        info = probe_file(Path(given_text("--audio", audio)))
         reference = Path(os.path.relpath(Path(audio).resolve(), folder.resolve())).as_posix()
     text = scaffold.episode_text(
         title, when=day, guid=str(uuid.uuid4()), audio=reference, info=info, publish=publish
@@ -250,7 +250,7 @@ def new_command(
             f"{reference}; move it under {folder}/ (e.g. {folder}/audio/) and fix `audio:`"
         )
     err(
-        f"Wrote {path}"
+        f"Wrote {shown(path, Path())}"
         + ("" if publish else " (a draft: set status: publish when it is ready)")
         + ("; add its audio" if not audio else "")
         + ", then run `podcastfeed build`"

@@ -13,7 +13,9 @@ from typing import Any
 
 from lxml import etree
 
+from podcastfeed.errors import shorten
 from podcastfeed.source import tagvalues
+from podcastfeed.source.tables import clean_text
 from podcastfeed.source.valueparse import parse_value
 from podcastfeed.values import (
     TRUE_WORDS,
@@ -21,6 +23,7 @@ from podcastfeed.values import (
     check_date_range,
     check_rfc822_year,
     parse_date,
+    parse_positive_int,
 )
 
 #: Zone names RFC 822 does not define but feeds use (email.utils knows UT, GMT, EST … PDT).
@@ -51,6 +54,40 @@ def _entity(found: re.Match[str]) -> str:
     return html.unescape(name) if known else name
 
 
+def published_guid(written: str | None) -> tuple[str | None, str | None]:
+    """An item's guid as a build reads it back (white space runs made one space, what XML
+    cannot carry removed: fields.py's rule for every text), and a warning when that is not the
+    guid as written. Import writes that guid to the episode and the lock: the written one made
+    the first build stop at 'changes its published guid'."""
+    if not written or (written.isprintable() and "  " not in written):  # as clean_text leaves it
+        return written, None
+    guid = clean_text(written)
+    if guid == written or not guid:
+        return written, None
+    return guid, (
+        f"guid {shorten(written)} holds line breaks, runs of white space or control characters; "
+        f"the feed will say {shorten(guid)} (apps may list the episode again)"
+    )
+
+
+def season_number(text: str | None) -> int | None:
+    """itunes:season when the build reads it as a whole number above 0 (values.parse_positive_int:
+    a season of 5,000 digits was a traceback from int())."""
+    try:
+        return parse_positive_int(text) if text else None
+    except ValueError:
+        return None
+
+
+def episode_number(text: str | None) -> str | None:
+    """itunes:episode or podcast:episode as written, when the build reads it as a number above
+    0 (tagvalues.decimal): `0` and 30 digits were written, and refused by the first build."""
+    try:
+        return text if text and tagvalues.decimal(text) else None
+    except ValueError:
+        return None
+
+
 def parse_pub_date(text: str) -> tuple[datetime, bool]:
     """An aware datetime from an RFC 822 date (named zones too) or ISO 8601; True when the
     zone was unknown and UTC was assumed."""
@@ -62,15 +99,19 @@ def parse_pub_date(text: str) -> tuple[datetime, bool]:
             hours = ZONES.get(zone)
             offset, guessed = (hours * 3600, False) if hours is not None else (0, True)
         check_rfc822_year(text, parts[0])  # `0001` is not 2001
-        check_date_range(date(*parts[:3]))
-        moment = datetime(*parts[:6], tzinfo=timezone(timedelta(seconds=offset)))
+        try:  # hour 25, 31 February, offset +2500: Python's words named no date
+            day = date(*parts[:3])
+            moment = datetime(*parts[:6], tzinfo=timezone(timedelta(seconds=offset)))
+        except (ValueError, OverflowError):
+            raise ValueError(f"pubDate is not a date (got {shorten(text)})") from None
+        check_date_range(day)
         return moment, guessed
     try:
         moment = parse_date(text, UTC)
     except DateRangeError:
         raise
     except ValueError:
-        raise ValueError(f"pubDate is not a date (got {text!r})") from None
+        raise ValueError(f"pubDate is not a date (got {shorten(text)})") from None
     return moment, False
 
 

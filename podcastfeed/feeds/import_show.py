@@ -3,6 +3,7 @@ normalized on the way and what the user must decide (TODOs). Pure."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -10,10 +11,14 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from podcastfeed import xmlns
+from podcastfeed.errors import shorten
 from podcastfeed.feeds import feedvalues
 from podcastfeed.feeds.feedvalues import clean_title, is_true
+from podcastfeed.net.limits import mask_url
 from podcastfeed.source.categories import current_name, parse_category
-from podcastfeed.values import COUNTRY, LANGUAGE
+from podcastfeed.source.tagvalues import https_url
+from podcastfeed.source.xmlchars import strip_control_chars
+from podcastfeed.values import COUNTRY, EMAIL, LANGUAGE, parse_link
 from podcastfeed.xmlns import ATOM, ITUNES
 
 #: Apple's limit for the channel description.
@@ -57,10 +62,16 @@ class Notes:
     todos: dict[str, str] = field(default_factory=dict)  # feed.toml key -> a TODO comment
 
 
+_PLAIN_LINK = re.compile(r"https?://[^\s/?#\[\]\\]", re.IGNORECASE)
+
+
 def text_of(element: etree._Element | None) -> str | None:
+    """An element's text without what XML cannot carry (a repaired `&#1;`, DEL, C1), as the
+    build reads every text (`itunes:title` DEL was written, and refused as empty), or None."""
     if element is None or element.text is None:
         return None
-    return element.text.strip() or None
+    text = element.text.strip()  # printable text holds no control character: no regex
+    return (text if text.isprintable() else strip_control_chars(text).strip()) or None
 
 
 def find_in(parent: etree._Element, name: str, namespaces: tuple[str, ...] = ("",)) -> Any:
@@ -85,6 +96,13 @@ def read_show(channel: etree._Element, source_url: str | None, result: Notes) ->
     show["description"] = _fit(description or show["title"], result)
     self_link = link_href(channel, "self")
     feed_url = self_link or source_url
+    if feed_url and feed_url == source_url and mask_url(feed_url) != feed_url:
+        parts = urlsplit(feed_url)  # a private feed's password, published as its self link
+        feed_url = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+        result.warnings.append(
+            "the feed's URL holds a password: feed_url (and the site link made from it) are "
+            "written without it, as the feed publishes them; set [show] feed_url or --feed-url"
+        )
     if not feed_url:
         feed_url = "https://example.org/feed.xml"
         result.todos["feed_url"] = "set the address the feed is published at (or --feed-url)"
@@ -112,9 +130,12 @@ def read_show(channel: etree._Element, source_url: str | None, result: Notes) ->
     if not email:
         email = text_of(channel.find("managingEditor")) or ""
         email = email.split(" ")[0]
-    if not email or "@" not in email:
+    if not email or not EMAIL.match(email):  # the build's rule (config.py)
+        stated = f"owner e-mail {shorten(email)} is not an e-mail address" if email else ""
         email = "owner@example.org"
-        result.warnings.append("channel: no owner e-mail; wrote owner@example.org: set yours")
+        result.warnings.append(
+            f"channel: {stated or 'no owner e-mail'}; wrote owner@example.org: set yours"
+        )
         result.todos["owner"] = "set the owner's e-mail: Apple and Spotify send ownership mail"
     show["owner"] = {"name": name or show["author"], "email": email}
     images = [e.get("href") for e in findall_in(channel, "image", (ITUNES,)) if e.get("href")]
@@ -126,8 +147,12 @@ def read_show(channel: etree._Element, source_url: str | None, result: Notes) ->
         image = text_of(rss_image.find("url"))
     if image and not image.startswith(("https://", "http://")):
         resolved = urljoin(link, image)
-        note(f"channel: artwork {image!r} is relative; resolved against <link>: {resolved}")
-        image = resolved
+        if _link(resolved) is None:  # javascript:, data:, file: … (the build refuses them)
+            result.warnings.append(f"channel: artwork {shorten(image)} is no http(s) URL; dropped")
+            image = None
+        else:
+            note(f"channel: artwork {image!r} is relative; resolved against <link>: {resolved}")
+            image = resolved
     if image:
         show["image"] = image
     else:
@@ -154,6 +179,11 @@ def read_show(channel: etree._Element, source_url: str | None, result: Notes) ->
         "new_feed_url": text_of(find_in(channel, "new-feed-url", (ITUNES,))),
         "medium": text_of(find_in(channel, "medium", PODCAST)),
     }
+    if optional["new_feed_url"] and _link(optional["new_feed_url"]) is None:
+        dropped = optional.pop("new_feed_url")
+        result.warnings.append(
+            f"channel: itunes:new-feed-url {shorten(dropped)} is no URL; dropped"
+        )
     show.update({key: value for key, value in optional.items() if value})
     if show.get("new_feed_url") and show["new_feed_url"] in (feed_url, self_link, source_url):
         own = show.pop("new_feed_url")
@@ -165,16 +195,20 @@ def read_show(channel: etree._Element, source_url: str | None, result: Notes) ->
     locked = find_in(channel, "locked", PODCAST)
     if locked is not None and text_of(locked):
         show["locked"] = bool(is_true(text_of(locked)))
-        if locked.get("owner"):
+        if locked.get("owner") and EMAIL.match(locked.get("owner")):
             show["locked_owner"] = locked.get("owner")
-    funding = [
-        {"url": e.get("url"), "text": text_of(e) or ""}
-        for e in findall_in(channel, "funding", PODCAST)
-        if e.get("url")
-    ]
+        elif locked.get("owner"):
+            warned = f"podcast:locked owner {shorten(locked.get('owner'))} is no e-mail address"
+            result.warnings.append(f"channel: {warned}; dropped")
+    funding = []
+    for element in findall_in(channel, "funding", PODCAST):
+        try:  # https, as the namespace (and so the build) wants
+            funding.append({"url": https_url(element.get("url")), "text": text_of(element) or ""})
+        except ValueError as exc:
+            result.warnings.append(f"channel: podcast:funding url {exc}; dropped")
     if funding:
         show["funding"] = funding
-    found_persons = persons(channel)
+    found_persons = persons(channel, "channel", result.warnings)
     if found_persons:
         show["persons"] = found_persons
     values, refused = feedvalues.podcast_values(channel, PODCAST)
@@ -283,7 +317,9 @@ def _categories(names: list[str], result: Notes) -> list[str]:
     return found
 
 
-def persons(parent: etree._Element) -> list[dict[str, str]]:
+def persons(parent: etree._Element, where: str, warnings: list[str]) -> list[dict[str, str]]:
+    """podcast:person entries; an `img` or `href` the build refuses (not http(s)) is dropped,
+    with a warning."""
     persons = []
     for element in findall_in(parent, "person", PODCAST):
         name = text_of(element)
@@ -291,7 +327,31 @@ def persons(parent: etree._Element) -> list[dict[str, str]]:
             continue
         person = {"name": name}
         for key in ("role", "group", "img", "href"):
-            if element.get(key):
-                person[key] = element.get(key)
+            value = strip_control_chars(element.get(key) or "").strip()
+            if value and key in ("img", "href") and _link(value) is None:
+                warnings.append(
+                    f"{where}: person {name!r} {key} {shorten(value)} is no URL; dropped"
+                )
+            elif value:
+                person[key] = value
         persons.append(person)
     return persons
+
+
+def absolute_link(url: str | None, what: str, warnings: list[str]) -> str | None:
+    """`url` if it is an absolute http(s) URL (what the build accepts); else None, warned."""
+    if url and _link(url) is None:
+        warnings.append(f"{what} {shorten(url)} is not an absolute http(s) URL; dropped")
+        return None
+    return url.strip() if url else None
+
+
+def _link(value: str) -> str | None:
+    """`value` if it is an http(s) URL, as every link the build reads (values.parse_link);
+    the usual `https://host…` is known without urlsplit (a fifth of a 20,000-item import)."""
+    if _PLAIN_LINK.match(value):
+        return value
+    try:
+        return parse_link(value)
+    except ValueError:
+        return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,14 +19,14 @@ import yaml
 from lxml import etree
 
 from podcastfeed import lock
-from podcastfeed.errors import PodcastfeedError
+from podcastfeed.errors import PodcastfeedError, quote_name
 from podcastfeed.feeds import paging
 from podcastfeed.feeds.feedvalues import clean_title, parse_pub_date
 from podcastfeed.feeds.importer import Item, parse_xml, read_feed
 from podcastfeed.feeds.xml import Repair
 from podcastfeed.files import write_atomic
 from podcastfeed.ids import podcast_guid
-from podcastfeed.net.limits import feed_limit
+from podcastfeed.net.limits import feed_limit, mask_url
 from podcastfeed.source.cleanup import first_paragraph
 from podcastfeed.source.config import CONFIG_NAME
 from podcastfeed.source.scaffold import slugify
@@ -61,7 +62,7 @@ def feed_toml(show: dict[str, Any], source: str, todos: dict[str, str] | None = 
     """feed.toml's text; each key in `todos` gets a `# TODO:` line above it (issue 15: what
     import cannot decide is left to the user, and the build still runs)."""
     lines = [
-        f"# Imported by `podcastfeed import` from {source}.",
+        f"# Imported by `podcastfeed import` from {mask_url(source)}.",
         "# Every key is documented in docs/configuration.md.",
         "",
         "[show]",
@@ -210,14 +211,15 @@ def write(
             written (naming it and how many were).
     """
     names = [*planned.files, *(name for name, _item in planned.episodes)]
-    folders = [name for name in names if (target / name).is_dir()]
-    if folders:  # (even with --force: replacing it fails, after the others were written)
-        raise PodcastfeedError(
-            f"cannot write {folders[0]}: a folder is in the way",
-            source=target,
-            hint="move it away and import again",
-        )
-    existing = [name for name in names if (target / name).exists()]
+    episodes = target / "episodes"  # made even for no episode: the build needs the folder
+    for folder in sorted({target, episodes, *((target / name).parent for name in names)}):
+        if os.path.lexists(folder) and not folder.is_dir():  # a file, a FIFO, a dangling link
+            raise PodcastfeedError("is not a folder", source=quote_name(folder))
+    # a folder where a file goes, even with --force: replacing it fails, after the others
+    if folders := [name for name in names if (target / name).is_dir()]:
+        why = f"cannot write {folders[0]}: a folder is in the way"
+        raise PodcastfeedError(why, source=target, hint="move it away and import again")
+    existing = [name for name in names if os.path.lexists(target / name)]
     if existing and not force:
         raise PodcastfeedError(
             f"would overwrite {', '.join(existing[:3])}"
@@ -233,11 +235,9 @@ def write(
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(path, text.encode("utf-8"), durable=durable)
         except OSError as exc:
-            why = exc.strerror
-            if isinstance(exc.filename, str) and Path(exc.filename) in path.parents:
-                why = f"{Path(exc.filename).relative_to(target).as_posix()} is not a folder"
-            raise PodcastfeedError(
-                f"cannot write {name}: {why}; {len(written)} of {len(names)} files were written",
+            raise PodcastfeedError(  # (a file where a folder goes was refused above)
+                f"cannot write {name}: {exc.strerror}; {len(written)} of {len(names)} files "
+                "were written",
                 source=target,
                 hint="fix what stops it and import again with --force",
             ) from exc
@@ -245,6 +245,7 @@ def write(
 
     small = iter(planned.files.items())
     put(*next(small))  # feed.toml
+    episodes.mkdir(exist_ok=True)
     total = len(planned.episodes)
     for done, (name, item) in enumerate(planned.episodes, start=1):
         # no fsync per episode: 10,000 of them cost seconds, and an import cut short is

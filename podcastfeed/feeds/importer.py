@@ -1,8 +1,7 @@
 """Read an existing RSS podcast feed into what `podcastfeed import` writes (issue 7).
 
 Pure: bytes in, an `Import` (the channel, the items, the normalizations and warnings) out; the
-file texts come from `import_write.py`. The parser is hardened: no network, no DTD, no external
-entities.
+file texts come from `import_write.py`. Hardened: no network, no DTD, no external entities.
 """
 
 from __future__ import annotations
@@ -17,11 +16,13 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from podcastfeed.errors import shorten
 from podcastfeed.feeds import feedvalues
 from podcastfeed.feeds.feedvalues import clean_title, is_true, parse_pub_date
 from podcastfeed.feeds.import_show import (
     PODCAST,
     Notes,
+    absolute_link,
     find_in,
     findall_in,
     link_href,
@@ -33,6 +34,7 @@ from podcastfeed.feeds.xml import SAFE, Repair, logged, parse_feed, prepare, rss
 from podcastfeed.source.chapters import JSON_CHAPTERS_TYPE
 from podcastfeed.source.episode_tags import TRANSCRIPT_TYPES
 from podcastfeed.values import (
+    LANGUAGE,
     DateRangeError,
     parse_duration,
 )
@@ -182,13 +184,13 @@ def _read_items(data: bytes, *, recover: bool) -> tuple[Import, Any]:
             continue
         if item.guid in seen:
             result.warnings.append(
-                f"item {result.read} ({item.title!r}): same guid as item {seen[item.guid]}; "
+                f"item {result.read} ({shorten(item.title)}): same guid as item {seen[item.guid]}; "
                 "kept the first"
             )
             continue
         if item.url in urls:  # the build refuses a reused enclosure: directories ignore it
             result.warnings.append(
-                f"item {result.read} ({item.title!r}): same enclosure URL as item "
+                f"item {result.read} ({shorten(item.title)}): same enclosure URL as item "
                 f"{urls[item.url]}; skipped (directories ignore a URL they have seen)"
             )
             continue
@@ -210,7 +212,7 @@ def _read_item(element: etree._Element, number: int, result: Import) -> Item | N
         text_of(element.find("title")) or text_of(find_in(element, "title", (ITUNES,))) or ""
     )
     title = clean_title(raw_title)
-    where = f"item {number} ({title!r})"
+    where = f"item {number} ({shorten(title)})"
     if title != " ".join(raw_title.split()):  # white space alone is not worth a note
         result.normalizations.append(f"{where}: HTML tags/entities removed from the title")
     enclosure = element.find("enclosure")
@@ -232,7 +234,8 @@ def _read_item(element: etree._Element, number: int, result: Import) -> Item | N
     if mime in MIME_FIXES:
         result.normalizations.append(f"{where}: enclosure type {mime} -> {MIME_FIXES[mime]}")
         mime = MIME_FIXES[mime]
-    guid = text_of(element.find("guid"))
+    guid, changed = feedvalues.published_guid(text_of(element.find("guid")))
+    result.warnings += [f"{where}: {changed}"] if changed else []
     if not guid:
         result.normalizations.append(f"{where}: no guid; pinned the enclosure URL as its guid")
         guid = url
@@ -279,18 +282,16 @@ def _read_item(element: etree._Element, number: int, result: Import) -> Item | N
         duration=duration,
         notes=encoded or description or "",
         summary=description if encoded and description and description != encoded else None,
-        link=_absolute(text_of(element.find("link")), f"{where}: <link>", result),
+        link=absolute_link(text_of(element.find("link")), f"{where}: <link>", result.warnings),
     )
     image = find_in(element, "image", (ITUNES,))
     href = image.get("href") if image is not None else None
-    item.image = _absolute(href, f"{where}: itunes:image", result)
-    season = text_of(find_in(element, "season", (ITUNES,)))
-    is_number = season is not None and season.isascii() and season.isdigit()
-    item.season = int(season) if season and is_number and int(season) > 0 else None
+    item.image = absolute_link(href, f"{where}: itunes:image", result.warnings)
+    item.season = feedvalues.season_number(text_of(find_in(element, "season", (ITUNES,))))
     episode = text_of(find_in(element, "episode", (ITUNES,))) or text_of(
         find_in(element, "episode", PODCAST)
     )
-    item.episode = episode if episode and re.fullmatch(r"[0-9]+(\.[0-9]+)?", episode) else None
+    item.episode = feedvalues.episode_number(episode)
     episode_type = (text_of(find_in(element, "episodeType", (ITUNES,))) or "").lower()
     item.episode_type = episode_type if episode_type in ("trailer", "bonus") else None
     explicit = text_of(find_in(element, "explicit", (ITUNES,)))
@@ -301,13 +302,16 @@ def _read_item(element: etree._Element, number: int, result: Import) -> Item | N
         )
     item.transcripts = _transcripts(element, where, result)
     chapters = find_in(element, "chapters", PODCAST)
-    if chapters is not None and chapters.get("url", "").startswith("https://"):
+    if chapters is not None and not chapters.get("url", "").startswith("https://"):
+        dropped = shorten(chapters.get("url", ""))
+        result.warnings.append(f"{where}: podcast:chapters {dropped} is no https:// URL; dropped")
+    elif chapters is not None:
         item.chapters = chapters.get("url")
         if (chapters.get("type") or JSON_CHAPTERS_TYPE) != JSON_CHAPTERS_TYPE:
             result.normalizations.append(
                 f"{where}: podcast:chapters type {chapters.get('type')} -> {JSON_CHAPTERS_TYPE}"
             )
-    item.persons = persons(element)
+    item.persons = persons(element, where, result.warnings)
     item.images = feedvalues.podcast_images(element, PODCAST)
     item.locations = feedvalues.podcast_locations(element, PODCAST)
     item.soundbites = _soundbites(element, duration, where, result)
@@ -329,14 +333,6 @@ def _read_item(element: etree._Element, number: int, result: Import) -> Item | N
     return item
 
 
-def _absolute(url: str | None, what: str, result: Import) -> str | None:
-    """`url` if it is an absolute http(s) URL (what the build accepts); else None, warned."""
-    if url and not url.strip().startswith(("https://", "http://")):
-        result.warnings.append(f"{what} {url!r} is not an absolute http(s) URL; dropped")
-        return None
-    return url.strip() if url else None
-
-
 def _transcripts(element: etree._Element, where: str, result: Import) -> list[dict[str, str]]:
     """podcast:transcript entries with a type the build accepts: `application/srt` and its
     kin become `application/x-subrip` (normalized); one of a type nobody knows is dropped."""
@@ -344,12 +340,18 @@ def _transcripts(element: etree._Element, where: str, result: Import) -> list[di
     known = set(TRANSCRIPT_TYPES.values())
     for transcript in findall_in(element, "transcript", PODCAST):
         url = transcript.get("url", "")
-        if not url.startswith("https://"):
+        if not url.startswith("https://"):  # the namespace's (and the build's) rule
+            result.warnings.append(
+                f"{where}: transcript {shorten(url)} is no https:// URL; dropped"
+            )
             continue
         entry = {"url": url}
         for key in ("type", "language", "rel"):
             if transcript.get(key):
                 entry[key] = transcript.get(key, "").strip()
+        if not LANGUAGE.match(entry.get("language", "en")):  # the build's rule: else it stops
+            dropped = f"transcript language {shorten(entry.pop('language'))} is no language code"
+            result.warnings.append(f"{where}: {dropped}; dropped")
         stated = entry.get("type", "")
         if stated.lower() in TRANSCRIPT_FIXES:
             entry["type"] = TRANSCRIPT_FIXES[stated.lower()]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import stat
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
@@ -48,6 +49,9 @@ def probe_file(path: Path) -> AudioInfo:
         ProbeError: (source=path) for a missing, unreadable, empty, corrupt or unknown file.
     """
     try:
+        if stat.S_IFMT(os.stat(path).st_mode) not in (stat.S_IFREG, stat.S_IFDIR):
+            # opening a FIFO waits for a writer forever; /dev/zero has no size to read to
+            raise ProbeError("not a file (a pipe, a device or a socket)", source=path)
         with open(path, "rb") as fileobj:
             size = os.fstat(fileobj.fileno()).st_size
             return _probe(fileobj, name=str(path), size=size, source=path)

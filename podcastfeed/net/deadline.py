@@ -20,7 +20,7 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection
+from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 _local = threading.local()
@@ -95,7 +95,7 @@ class Deadline:
 
 def _shut(connection: HTTPConnection) -> None:
     """Wake whatever thread is blocked reading this connection: its reads return end-of-file."""
-    sock = connection.sock
+    sock = connection.sock or getattr(connection, "answering", None)
     if isinstance(sock, socket.socket):  # an SSLSocket too: shut the TCP socket under it
         with suppress(OSError):  # already closed
             socket.socket.shutdown(sock, socket.SHUT_RDWR)
@@ -142,12 +142,32 @@ class _Watched:
         return connection
 
 
-class _Pool(_Watched, HTTPConnectionPool):
+class _Answering:
+    """Mixed into the connections: the socket of the answer being read. A body read to the
+    close (HTTP/1.0 without a length, `Connection: close`) takes the socket from the connection
+    (`sock` is None), and a host trickling such a body outlived every deadline."""
+
+    answering: socket.socket | None = None
+
+    def getresponse(self) -> Any:
+        self.answering = self.sock  # type: ignore[attr-defined]
+        return super().getresponse()  # type: ignore[misc]
+
+
+class _Connection(_Answering, HTTPConnection):
     pass
+
+
+class _SecureConnection(_Answering, HTTPSConnection):
+    pass
+
+
+class _Pool(_Watched, HTTPConnectionPool):
+    ConnectionCls = _Connection
 
 
 class _SecurePool(_Watched, HTTPSConnectionPool):
-    pass
+    ConnectionCls = _SecureConnection
 
 
 class DeadlineAdapter(HTTPAdapter):

@@ -21,7 +21,7 @@ from podcastfeed.model import MIME_BY_EXTENSION, Audio, Show
 from podcastfeed.source.config import BuildSettings
 from podcastfeed.source.fields import ALIASES, FieldReader
 from podcastfeed.source.localref import find_local, url_path
-from podcastfeed.source.tables import clean_text
+from podcastfeed.source.tables import clean_ref
 from podcastfeed.source.wordpress import read_powerpress
 from podcastfeed.values import LINK_SCHEMES, url_scheme
 
@@ -119,9 +119,9 @@ Stated = tuple[int | None, str | None, int | None, tuple[str, ...]]
 def _written(f: FieldReader) -> tuple[str | None, Stated] | None:
     """(the main audio ref, (length, type, duration, other formats)); None after a problem."""
     others = [
-        clean_text(written)
+        clean_ref(written)
         for name in (f.fields.get("other_formats"), *ALIASES["other_formats"])
-        if name and isinstance(written := f.meta.get(name), str) and clean_text(written)
+        if name and isinstance(written := f.meta.get(name), str) and clean_ref(written)
     ]
     key = f.key_for("audio")
     value: Any = f.meta[key] if key is not None else None
@@ -136,7 +136,7 @@ def _written(f: FieldReader) -> tuple[str | None, Stated] | None:
         if not refs or not all(isinstance(v, str) for v in refs):
             f.problem("audio", f"must map formats to URLs or paths (got {shorten(value)})")
             return None
-        value, others = refs[0], [*map(clean_text, refs[1:]), *others]
+        value, others = refs[0], [*map(clean_ref, refs[1:]), *others]
     if isinstance(value, list):  # WordPress exports: a list of PowerPress enclosures
         items = [item for item in value if item not in (None, "")]
         if not items or not all(isinstance(item, str) for item in items):
@@ -151,7 +151,7 @@ def _written(f: FieldReader) -> tuple[str | None, Stated] | None:
             f.problem("audio", f"(a PowerPress enclosure) {exc}")
             return None
         return power.url, (power.length, power.mime_type, power.duration, tuple(others))
-    ref = None if value is None else clean_text(str(value)) or None
+    ref = None if value is None else clean_ref(str(value)) or None
     if ref is None and others:  # only a second format's key: it is the audio
         ref, others = others[0], others[1:]
     return ref, (None, None, None, tuple(others))

@@ -8,7 +8,7 @@ wordpress.py) and common synonyms.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -37,7 +37,7 @@ from podcastfeed.source.frontparts import load_toml, split_front_matter
 from podcastfeed.source.guids import guid_is_link, read_guid
 from podcastfeed.source.localart import EpisodeImage, episode_image
 from podcastfeed.source.shownotes import make_description, render_notes
-from podcastfeed.source.tables import clean_text
+from podcastfeed.source.tables import clean_ref, clean_text
 from podcastfeed.source.typos import key_typos
 from podcastfeed.source.wordpress import decode_entities
 from podcastfeed.source.yamlhints import unclosed_hint, yaml_hint
@@ -227,7 +227,7 @@ def _episode(
         f.problem(None, f"the show notes {warning}", level="warning")
 
     image = EpisodeImage(None)
-    written = f.parsed("image", lambda value: parse_link(_text(value), relative=True))
+    written = f.parsed("image", lambda value: parse_link(_text(value, clean_ref), relative=True))
     try:  # source_folders resolves paths: only asked for when there is an image
         folders = settings.source_folders if written else ()
         image = episode_image(written, f.path, page or show.link, show, folders)
@@ -352,11 +352,11 @@ def _read_season(f: FieldReader) -> int | None:
     return season
 
 
-def _text(value: object) -> str:
+def _text(value: object, clean: Callable[[str], str] = clean_text) -> str:
     """A scalar front-matter value as text (a list or table is no link)."""
     if isinstance(value, list | dict):
         raise ValueError(f"must be text (got {type(value).__name__})")
-    return clean_text(str(value))
+    return clean(str(value))
 
 
 def _page_url(site: str, permalink: str | None) -> str | None:

@@ -41,6 +41,11 @@ def find_local(
                 + (f", which leads to {shorten(real)})" if real != ref else ")")
             )
         return Path(candidate)
+    for folder in looked_in:  # something of that name, but no file: say what (not "not found")
+        candidate = os.path.join(folder, ref)
+        if os.path.exists(candidate):  # False for a dangling link, a link loop, a NUL
+            what = "a folder" if os.path.isdir(candidate) else "a pipe, a device or a socket"
+            raise ValueError(f"is {what}, not a file (got {shorten(ref)})")
     raise ValueError(f"file not found: {shorten(ref)}")
 
 

@@ -6,17 +6,19 @@ Prompting for answers is the CLI's job.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import shutil
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from podcastfeed.errors import PodcastfeedError, shorten
+from podcastfeed.errors import PodcastfeedError, quote_name, shorten
 from podcastfeed.model import AudioInfo
-from podcastfeed.values import format_clock
+from podcastfeed.values import check_date_range, format_clock
 
 
 def episodes_folder(config_path: Path) -> Path:
@@ -79,27 +81,96 @@ def episode_text(
     )
 
 
+def episode_date(written: str | None) -> date | datetime:
+    """`new --date`: YYYY-MM-DD or an ISO 8601 date-time from 1970 to 2100 (the range every
+    date podcastfeed reads is held to), or now when None.
+
+    Raises:
+        ValueError: with what the date must be.
+    """
+    if written is None:
+        return datetime.now().astimezone().replace(microsecond=0)
+    try:
+        day = date.fromisoformat(written) if len(written) == 10 else datetime.fromisoformat(written)
+    except ValueError:
+        raise ValueError("must be YYYY-MM-DD or an ISO 8601 date-time") from None
+    check_date_range(day)  # its message says the range
+    return day
+
+
 def episode_name(title: str, when: date | datetime) -> str:
     day = when.date() if isinstance(when, datetime) else when
     return f"{day.isoformat()}-{slugify(title)}.md"
 
 
-def create(path: Path, text: str) -> None:
-    """Write `text` to a new file at `path` (folders made as needed).
+NEW_EPISODE_HINT = "choose another title or --date"
+
+
+def create(path: Path, text: str, *, hint: str | None = NEW_EPISODE_HINT) -> None:
+    """Write `text` to a new file at `path` (folders made as needed); `hint` goes with the
+    error for a file already there.
 
     Raises:
-        PodcastfeedError: the file exists already, or cannot be written.
+        PodcastfeedError: the file exists already, or cannot be written (no part of it is
+            left behind).
     """
+    data = text.encode("utf-8")  # before the file exists: a lone surrogate left it empty
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("x", encoding="utf-8") as stream:
-            stream.write(text)
-    except FileExistsError:
+    except FileExistsError:  # a file, a pipe or a dangling link where the folder goes
         raise PodcastfeedError(
-            "exists already; not overwritten", source=path, hint="choose another title or --date"
+            f"cannot write: {quote_name(path.parent)} is not a folder", source=path
         ) from None
     except OSError as exc:
         raise PodcastfeedError(f"cannot write: {exc.strerror}", source=path) from exc
+    try:
+        stream = path.open("xb")
+    except FileExistsError:
+        raise PodcastfeedError("exists already; not overwritten", source=path, hint=hint) from None
+    except OSError as exc:
+        raise PodcastfeedError(f"cannot write: {exc.strerror}", source=path) from exc
+    try:
+        with stream:
+            stream.write(data)
+    except BaseException as exc:
+        path.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise PodcastfeedError(f"cannot write: {exc.strerror}", source=path) from exc
+        raise
+
+
+class NewFiles:
+    """The files and folders `podcastfeed init` makes, removed again if it fails part-way
+    (a dangling .gitignore link, a file named episodes): nothing half-made is left behind."""
+
+    def __init__(self) -> None:
+        self.made: list[Path] = []
+
+    def folder(self, path: Path) -> None:
+        missing = [path, *path.parents]
+        missing = [p for p in missing if not os.path.lexists(p)]
+        path.mkdir(parents=True, exist_ok=True)  # create() says what is in the way
+        self.made.extend(reversed(missing))
+
+    def create(self, path: Path, text: str, *, hint: str | None) -> None:
+        with contextlib.suppress(OSError):
+            self.folder(path.parent)
+        create(path, text, hint=hint)
+        self.made.append(path)
+
+    def copy(self, source: Path, target: Path) -> None:
+        self.folder(target.parent)
+        shutil.copyfile(source, target)
+        self.made.append(target)
+
+    def undo(self) -> None:
+        for path in reversed(self.made):
+            with contextlib.suppress(OSError):  # a folder someone else wrote in stays
+                if path.is_dir() and not path.is_symlink():
+                    path.rmdir()
+                else:
+                    path.unlink()
+        self.made.clear()
 
 
 #: `podcastfeed init`'s defaults that are no one's: a feed.toml keeping one has a `# TODO:`
@@ -226,7 +297,11 @@ def show_image(given: str, folder: Path) -> tuple[str, Path | None]:
     written = Path(given).expanduser()
     path = next((p for p in (written, folder / written) if p.is_file()), None)
     if path is None:
-        raise PodcastfeedError(f"--image: file not found: {shorten(given)}", hint=hint)
+        there = next((p for p in (written, folder / written) if p.exists()), None)
+        if there is None:
+            raise PodcastfeedError(f"--image: file not found: {shorten(given)}", hint=hint)
+        what = "a folder" if there.is_dir() else "a pipe, a device or a socket"
+        raise PodcastfeedError(f"--image: {shorten(given)} is {what}, not a file", hint=hint)
     try:
         found = read_file(path)
     except ArtworkError as exc:

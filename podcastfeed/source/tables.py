@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfoNotFoundError
 
 from podcastfeed.errors import Problem, shorten
 from podcastfeed.source.shownotes import strip_control_chars
-from podcastfeed.values import parse_link
+from podcastfeed.values import parse_link, url_scheme
 
 
 def clean_text(value: str) -> str:
@@ -21,6 +21,14 @@ def clean_text(value: str) -> str:
     Parsers disagree on line breaks inside titles (some keep them, some fold them).
     """
     return " ".join(strip_control_chars(value).split())
+
+
+def clean_ref(value: str) -> str:
+    """A reference to a file or a URL: a URL as clean_text makes it; a local path with only what
+    XML cannot carry and the white space around it removed. A file name may hold two spaces or
+    a tab: collapsed, it named another file (`audio/two spaces.mp3` not found)."""
+    text = clean_text(value)
+    return text if url_scheme(text) else strip_control_chars(value).strip()
 
 
 def key_line(text: str, section: str, key: str) -> int | None:

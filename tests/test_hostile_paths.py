@@ -1,0 +1,73 @@
+"""A local path that names something other than a file (a folder, a FIFO, a device) is named
+as such by every command that reads one, not 'file not found', and never waited on."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EPISODE = """---
+title: A
+date: 2024-01-01
+status: publish
+guid: a-1
+audio: {audio}
+---
+Notes.
+"""
+
+
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "podcastfeed", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(("kind", "said"), [("folder", "a folder"), ("fifo", "a pipe")])
+def test_build_names_audio_that_is_no_file(tmp_path: Path, kind: str, said: str) -> None:
+    """An episode's audio that is a folder or a FIFO was 'file not found' (it is there)."""
+    assert _run(["init", "--yes", "s"], tmp_path).returncode == 0
+    episodes = tmp_path / "s" / "episodes"
+    for old in episodes.glob("*.md"):
+        old.unlink()
+    if kind == "folder":
+        (episodes / "a.mp3").mkdir()
+    else:
+        os.mkfifo(episodes / "a.mp3")
+    (episodes / "2024-01-01-a.md").write_text(EPISODE.format(audio="a.mp3"))
+    result = _run(["build"], tmp_path / "s")
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"episodes/2024-01-01-a.md:6: error: 'audio' is {said}"), (
+        result.stderr
+    )
+    assert "not a file (got 'a.mp3')" in result.stderr
+
+
+@pytest.mark.parametrize(("kind", "said"), [("folder", "a folder"), ("fifo", "a pipe")])
+def test_init_names_an_image_that_is_no_file(tmp_path: Path, kind: str, said: str) -> None:
+    if kind == "folder":
+        (tmp_path / "cover.jpg").mkdir()
+    else:
+        os.mkfifo(tmp_path / "cover.jpg")
+    result = _run(["init", "--yes", "--image", "cover.jpg", "s"], tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"Error: --image: 'cover.jpg' is {said}"), result.stderr
+    assert not (tmp_path / "s").exists()
+
+
+def test_new_keeps_its_message_on_one_line(tmp_path: Path) -> None:
+    """A --dir holding a newline split 'Wrote …' over two lines; stdout keeps the path as it
+    is, for `$EDITOR "$(podcastfeed new …)"`."""
+    (tmp_path / "a\nb").mkdir()
+    result = _run(["new", "X", "--dir", "a\nb", "--date", "2024-01-01"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "a\nb/2024-01-01-x.md\n"
+    assert result.stderr.startswith("Wrote 'a\\nb/2024-01-01-x.md' (a draft")
+    assert result.stderr.count("\n") == 1
