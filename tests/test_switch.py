@@ -298,3 +298,34 @@ def test_import_that_cannot_write_a_file_says_how_many_were_written(tmp_path: Pa
     assert last[0].startswith("Error: imported: cannot write episodes/2024-01-02-big.html")
     assert last[0].endswith(": File too large; 1 of 4 files were written"), last
     assert last[1] == "  hint: fix what stops it and import again with --force"
+
+
+def test_a_switch_stopped_at_its_first_file_is_undone(site: Site) -> None:
+    """Nothing was moved into place: the build failed before its switch, in effect. It said
+    "The switch stopped midway: some files are this build's" (none were), left its journal and
+    temporary files, and the next build switched them in before its own."""
+    _two_episodes(site)
+    public = site.root / "public"
+    page, feed = public / "index.html", public / "feed.xml"
+    before = {p: p.read_bytes() for p in public.rglob("*") if p.is_file()}
+
+    def page_content() -> list[bytes]:
+        page.unlink()
+        (page / "mine").mkdir(parents=True)
+        return [b"<p>new page</p>\n"]
+
+    outputs = [commit.Output(page, page_content), commit.Output(feed, commit.given(b"<rss/>\n"))]
+    manifest = commit.read_manifest(public)
+    commit.check_writable(outputs, manifest, str)
+    with pytest.raises(OSError, match="Is a directory") as caught:
+        commit.commit(manifest, outputs, [p for p in manifest.files if p.startswith("episodes/")])
+    assert not isinstance(caught.value, commit.SwitchFailed)
+    assert caught.value.filename == str(page)
+    assert write_failure(caught.value, page, site.root) == [
+        "Error: cannot write public/index.html: Is a directory",
+        "Nothing was replaced: the previous feed, lock and pages are as they were",
+    ]
+    del before[page]
+    assert {p: p.read_bytes() for p in public.rglob("*") if p.is_file()} == before
+    assert not (public / JOURNAL_NAME).exists()
+    assert not _temps(site.root)
