@@ -270,6 +270,8 @@ def commit(
     except KeyboardInterrupt as exc:  # it came while the files were switched: raised after
         if switched:
             raise type(exc)(SWITCHED) from None
+        if isinstance(exc.__context__, journal.SwitchFailed):  # stopped midway: say so (not
+            raise exc.__context__ from None  # "the previous feed ... as they were")
         raise
     return removed
 
