@@ -144,9 +144,9 @@ def past_the_switch() -> bool:
         holds = _state["held"]
         outer = holds[0][0] if holds else {each: signal.getsignal(each) for each in SIGNALS}
         stack[-1] = outer  # (the handlers from before any hold: put back at the end)
-        for _previous, came in holds:
+        _ignore()  # first: signal.signal runs a handler due (defer), another thread's signal
+        for _previous, came in holds:  # may have tripped it; cleared after, it is not raised
             came.clear()  # (what came while held: too late as well)
-        _ignore()
     return True
 
 

@@ -477,3 +477,13 @@ def test_a_number_yaml_reads_from_another_spelling_is_an_error_at_its_line(
         f"episodes/e.md:4: error: 'episode' must be a number above 0, like 12 or 12.5 "
         f"(got '{written}')"
     )
+
+
+@pytest.mark.parametrize("permalink", ["", "guid_is_permalink: true\n"])
+def test_a_guid_that_is_no_text_is_one_error(site: Site, permalink: str) -> None:
+    """The guid is read once: a list there was two identical errors (the guid, then whether it
+    is a link), with guid_is_permalink or without."""
+    site.audio("sine-3s-cbr.mp3")
+    front = f"title: T\ndate: 2024-01-01\nguid: [a, b]\n{permalink}audio: audio/sine-3s-cbr.mp3"
+    _episode, problems = _read(site, site.episode("e", f"---\n{front}\n---\nBody\n"))
+    assert _only_error(problems) == "episodes/e.md:4: error: 'guid' must be text (got list)"

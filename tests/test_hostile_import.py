@@ -113,3 +113,21 @@ def test_import_publishes_no_password_of_a_private_feed(tmp_path: Path) -> None:
     assert "s3cret" not in config
     assert f'feed_url = "{server.base}/private.xml"' in config
     assert "ada:***@" in config.splitlines()[0]
+
+
+def test_import_takes_only_links_the_build_takes(tmp_path: Path) -> None:
+    """The fast path for `https://host…` took a link urlsplit refuses (a lone bracket in the
+    host, a host that NFKC makes hold a '/'): written, the first build refused it."""
+    persons = "".join(
+        '<podcast:person xmlns:podcast="https://podcastindex.org/namespace/1.0" '
+        f'href="{href}">{name}</podcast:person>'
+        for name, href in (("Ann", "https://a[b/x"), ("Bob", "https://e\u2100x.org/"))
+    )
+    text = HEAD + ITEM.format(title="a", date=GOOD_DATE, extra=persons) + "</channel></rss>\n"
+    (tmp_path / "old.xml").write_text(text, encoding="utf-8")
+    result = _run(["import", "old.xml", "--dir", "s"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "person 'Ann' href 'https://a[b/x' is no URL; dropped" in result.stderr
+    assert "person 'Bob' href 'https://e\u2100x.org/' is no URL; dropped" in result.stderr
+    built = _run(["build", "--offline"], tmp_path / "s")
+    assert built.returncode == 0, built.stderr

@@ -2,11 +2,17 @@
 as such by every command that reads one, not 'file not found', and never waited on."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import DATA, Site
+from images import jpeg_bytes
+from typer.testing import CliRunner
+
+from podcastfeed.cli import app
 
 EPISODE = """---
 title: A
@@ -71,3 +77,26 @@ def test_new_keeps_its_message_on_one_line(tmp_path: Path) -> None:
     assert result.stdout == "a\nb/2024-01-01-x.md\n"
     assert result.stderr.startswith("Wrote 'a\\nb/2024-01-01-x.md' (a draft")
     assert result.stderr.count("\n") == 1
+
+
+def test_a_name_written_with_white_space_runs_still_finds_the_file_it_found(site: Site) -> None:
+    """Local paths are read as written now (`two  spaces.mp3`); a show built before, whose
+    front matter says `b  x.mp3` for the file `b x.mp3` (white space runs were made one space),
+    builds as it did, with the same enclosure URL (the lock refuses another): it was 'file not
+    found', and such an image was published as a page-relative link instead of the file."""
+    audio = site.audio("sine-3s-cbr.mp3", "b x.mp3")
+    shutil.copyfile(DATA / "audio" / "sine-2s.ogg", site.episodes / "audio" / "alt x.ogg")
+    (site.episodes / "art 1.jpg").write_bytes(jpeg_bytes())
+    doubled = audio.replace(" ", "  ")
+    site.episode(
+        "b",
+        f"---\ntitle: B\ndate: 2024-01-01\naudio: {doubled}\nimage: art  1.jpg\n"
+        "ogg: audio/alt  x.ogg\n---\nNotes.\n",
+    )
+    result = CliRunner().invoke(app, ["build", "-q", "-c", str(site.config)])
+    assert result.exit_code == 0, result.stderr
+    assert "warning" not in result.stderr
+    feed = (site.root / "public" / "feed.xml").read_text(encoding="utf-8")
+    assert 'url="https://cdn.example.org/media/audio/b%20x.mp3"' in feed
+    assert '<itunes:image href="https://example.org/artwork/art-1-' in feed
+    assert '<podcast:source uri="https://cdn.example.org/media/audio/alt%20x.ogg"/>' in feed

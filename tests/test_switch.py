@@ -7,6 +7,8 @@ goes, not a chmod."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -298,3 +300,85 @@ def test_import_that_cannot_write_a_file_says_how_many_were_written(tmp_path: Pa
     assert last[0].startswith("Error: imported: cannot write episodes/2024-01-02-big.html")
     assert last[0].endswith(": File too large; 1 of 4 files were written"), last
     assert last[1] == "  hint: fix what stops it and import again with --force"
+
+
+def test_a_switch_stopped_at_its_first_file_is_undone(site: Site) -> None:
+    """Nothing was moved into place: the build failed before its switch, in effect. It said
+    "The switch stopped midway: some files are this build's" (none were), left its journal and
+    temporary files, and the next build switched them in before its own."""
+    _two_episodes(site)
+    public = site.root / "public"
+    page, feed = public / "index.html", public / "feed.xml"
+    before = {p: p.read_bytes() for p in public.rglob("*") if p.is_file()}
+
+    def page_content() -> list[bytes]:
+        page.unlink()
+        (page / "mine").mkdir(parents=True)
+        return [b"<p>new page</p>\n"]
+
+    outputs = [commit.Output(page, page_content), commit.Output(feed, commit.given(b"<rss/>\n"))]
+    manifest = commit.read_manifest(public)
+    commit.check_writable(outputs, manifest, str)
+    with pytest.raises(OSError, match="Is a directory") as caught:
+        commit.commit(manifest, outputs, [p for p in manifest.files if p.startswith("episodes/")])
+    assert not isinstance(caught.value, commit.SwitchFailed)
+    assert caught.value.filename == str(page)
+    assert write_failure(caught.value, page, site.root) == [
+        "Error: cannot write public/index.html: Is a directory",
+        "Nothing was replaced: the previous feed, lock and pages are as they were",
+    ]
+    del before[page]
+    assert {p: p.read_bytes() for p in public.rglob("*") if p.is_file()} == before
+    assert not (public / JOURNAL_NAME).exists()
+    assert not _temps(site.root)
+
+
+INTERRUPTED_SWITCH = """\
+import os, signal, sys, threading
+from pathlib import Path
+from podcastfeed.output import commit, journal
+
+public = Path(sys.argv[1])
+page, feed = public / "index.html", public / "feed.xml"
+go, sent = threading.Event(), threading.Event()
+
+def sender():  # started before the hold: the signal is not blocked in this thread
+    go.wait()
+    os.kill(os.getpid(), signal.SIGINT)
+    sent.set()
+
+threading.Thread(target=sender, daemon=True).start()
+
+def trace(frame, event, arg):  # a Ctrl-C as the switch begins
+    if frame.f_code is journal.roll_forward.__code__ and event == "call":
+        go.set()
+        sent.wait()
+
+def page_content():
+    (feed / "mine").mkdir(parents=True)  # where the feed goes, after the check
+    return [b"<p>new page</p>\\n"]
+
+outputs = [commit.Output(page, page_content), commit.Output(feed, commit.given(b"<rss/>\\n"))]
+manifest = commit.read_manifest(public)
+commit.check_writable(outputs, manifest, str)
+sys.settrace(trace)
+try:
+    commit.commit(manifest, outputs, [])
+except BaseException as exc:
+    sys.settrace(None)
+    print(type(exc).__name__, exc.filename if isinstance(exc, OSError) else exc, file=sys.stderr)
+"""
+
+
+def test_an_interrupt_as_a_switch_stops_midway_raises_what_stopped_it(tmp_path: Path) -> None:
+    """A Ctrl-C held while the files were switched, when the switch stopped midway, was raised
+    in place of SwitchFailed: the build said "Interrupted; the previous feed, lock and pages are
+    as they were", false (the page was the new one, the journal left for the next build)."""
+    public = tmp_path / "public"
+    public.mkdir()
+    run = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_SWITCH, str(public)], capture_output=True, text=True
+    )
+    assert run.stderr == f"SwitchFailed {public / 'feed.xml'}\n"
+    assert (public / "index.html").read_bytes() == b"<p>new page</p>\n"
+    assert (public / JOURNAL_NAME).exists()

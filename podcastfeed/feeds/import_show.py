@@ -348,8 +348,9 @@ def absolute_link(url: str | None, what: str, warnings: list[str]) -> str | None
 
 def _link(value: str) -> str | None:
     """`value` if it is an http(s) URL, as every link the build reads (values.parse_link);
-    the usual `https://host…` is known without urlsplit (a fifth of a 20,000-item import)."""
-    if _PLAIN_LINK.match(value):
+    the usual `https://host…` is known without urlsplit (a fifth of a 20,000-item import),
+    when urlsplit has nothing to refuse in it: a bracket, a host NFKC changes (not ASCII)."""
+    if _PLAIN_LINK.match(value) and value.isascii() and "[" not in value and "]" not in value:
         return value
     try:
         return parse_link(value)

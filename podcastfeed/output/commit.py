@@ -253,8 +253,16 @@ def commit(
                 _undo(record, created, exc)
                 raise
             # a file that cannot be switched (SwitchFailed) stops it: the files switched stay,
-            # and the journal, for the next build to finish (journal.py)
-            journal.roll_forward(record, manifest.folder)
+            # and the journal, for the next build to finish (journal.py); when it was the
+            # first, nothing was replaced: undone as a failure before the switch
+            try:
+                journal.roll_forward(record, manifest.folder)
+            except journal.SwitchFailed as exc:
+                if exc.moved or exc.removing:
+                    raise
+                failed = OSError(exc.errno, exc.strerror, exc.filename)
+                _undo(record, created, failed)
+                raise failed from None
             with contextlib.suppress(OSError):  # (left, it is finished again: nothing to do)
                 journal_path.unlink()
             switched = True
@@ -262,6 +270,8 @@ def commit(
     except KeyboardInterrupt as exc:  # it came while the files were switched: raised after
         if switched:
             raise type(exc)(SWITCHED) from None
+        if isinstance(exc.__context__, journal.SwitchFailed):  # stopped midway: say so (not
+            raise exc.__context__ from None  # "the previous feed ... as they were")
         raise
     return removed
 

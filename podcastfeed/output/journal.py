@@ -31,13 +31,17 @@ class SwitchFailed(OSError):
         removing: it was an old file to remove (every new file was in place already).
         earlier: the switch was an earlier build's, which this build was finishing (`recover`):
             nothing of this build was written.
+        moved: a file was moved into place before it (by this call).
     """
 
-    def __init__(self, exc: OSError, name: str, journal: Path, *, removing: bool) -> None:
+    def __init__(
+        self, exc: OSError, name: str, journal: Path, *, removing: bool, moved: bool = True
+    ) -> None:
         super().__init__(exc.errno, exc.strerror, name)
         self.journal = journal
         self.removing = removing
         self.earlier = False
+        self.moved = moved
 
 
 def write(path: Path, journal: Journal, state: str) -> None:
@@ -85,15 +89,17 @@ def roll_forward(journal: Journal, folder: Path) -> None:
     """
     token = str(journal["token"])
     where = folder / JOURNAL_NAME
+    moved = False
     for name in journal["writes"]:  # type: ignore[attr-defined]
         temp = temp_name(name, token)
         try:
             os.replace(temp, name)
+            moved = True
         except FileNotFoundError as exc:
             if os.path.exists(temp):  # else moved already, by the build that was stopped
-                raise SwitchFailed(exc, name, where, removing=False) from exc
+                raise SwitchFailed(exc, name, where, removing=False, moved=moved) from exc
         except OSError as exc:  # (a folder in the way, put there since the build's check)
-            raise SwitchFailed(exc, name, where, removing=False) from exc
+            raise SwitchFailed(exc, name, where, removing=False, moved=moved) from exc
     for name in journal["removes"]:  # type: ignore[attr-defined]
         path = Path(name)
         try:

@@ -20,7 +20,7 @@ from podcastfeed.files import relative_name
 from podcastfeed.model import MIME_BY_EXTENSION, Audio, Show
 from podcastfeed.source.config import BuildSettings
 from podcastfeed.source.fields import ALIASES, FieldReader
-from podcastfeed.source.localref import find_local, url_path
+from podcastfeed.source.localref import find_written, url_path
 from podcastfeed.source.tables import clean_ref
 from podcastfeed.source.wordpress import read_powerpress
 from podcastfeed.values import LINK_SCHEMES, url_scheme
@@ -185,7 +185,7 @@ def _resolve(f: FieldReader, show: Show, settings: BuildSettings, ref: str) -> A
         f.problem("audio", f"must be an http(s) URL or a local path (got {shorten(ref)})")
         return None
     try:
-        local = find_local(ref, (f.path.parent, settings.root), settings.source_folders)
+        ref, local = find_written(ref, (f.path.parent, settings.root), settings.source_folders)
     except ValueError as exc:
         message, missing = str(exc), str(exc).startswith("file not found")
         hint = None

@@ -28,7 +28,7 @@ from podcastfeed.source import tagvalues as tv
 from podcastfeed.source.chapters import JSON_CHAPTERS_TYPE, parse_time
 from podcastfeed.source.config import TAG_FIELDS, BuildSettings
 from podcastfeed.source.fields import ALIASES, FieldReader
-from podcastfeed.source.localref import find_local, url_path
+from podcastfeed.source.localref import find_local, find_written, url_path
 from podcastfeed.source.value import read_episode_value
 from podcastfeed.values import (
     LANGUAGE,
@@ -98,7 +98,7 @@ def read_episode_tags(
             return tv.https_url(ref), None
         if url_scheme(ref):  # javascript:, data:, file: … (issue 12)
             raise ValueError(f"must be an https:// URL or a file path (got {shorten(ref)})")
-        return None, _find(ref, f.path.parent, settings)
+        return None, _find(ref, f.path.parent, settings, find_local)
 
     published: list[str] = []
 
@@ -163,7 +163,7 @@ def read_episode_tags(
         elif url_scheme(ref):  # javascript:, data:, file: … (issue 12)
             raise ValueError(f"'url' must be an http(s) URL or a file path (got {ref!r})")
         else:
-            path = _find(ref, f.path.parent, settings)
+            ref, path = _find(ref, f.path.parent, settings, find_written)
             if show.audio_base_url is None:
                 raise ValueError("'url' is a local file, but feed.toml sets no audio_base_url")
             written = url_path(ref, path, settings.source_folders)
@@ -287,14 +287,15 @@ def _outside(start: float, length: float, duration: int) -> str:
     )
 
 
-def _find(ref: str, beside: Path, settings: BuildSettings) -> Path:
-    """The file `ref` beside the episode or in the show (inside the show's source folders).
+def _find(ref: str, beside: Path, settings: BuildSettings, find: Callable[..., T]) -> T:
+    """`find(ref, ...)`: the file `ref` beside the episode or in the show (inside the show's
+    source folders): localref.find_local, or find_written (with the reference that names it).
 
     Raises:
         ValueError: there is none, or it lies outside them.
     """
     try:
-        return find_local(ref, (beside, settings.root), settings.source_folders)
+        return find(ref, (beside, settings.root), settings.source_folders)
     except ValueError as exc:
         if str(exc).startswith("file not found"):
             raise ValueError(f"{exc} (looked beside the episode and in the show)") from None

@@ -283,6 +283,7 @@ def _episode(
         stated = duration is not None and length is not None
         check_remote_audio(f, audio, mime_type, is_stated=stated)
 
+    guid = read_guid(f)
     if title is None or date is None or (audio is None and is_published):
         return None
     return Episode(
@@ -293,8 +294,8 @@ def _episode(
         notes=pack_notes(notes),
         description=make_description(notes, summary=summary),
         is_published=is_published,
-        guid=read_guid(f),
-        guid_is_permalink=guid_is_link(f, page),
+        guid=guid,
+        guid_is_permalink=guid_is_link(f, guid, page),
         permalink=permalink,
         link=page,
         author=f.text("author"),

@@ -32,11 +32,10 @@ def read_guid(f: FieldReader) -> str | None:
     return guid
 
 
-def guid_is_link(f: FieldReader, page: str | None) -> bool:
-    """`guid_is_permalink: true` makes readers follow the guid: it must be a link then. Not
-    written, it is true only when the guid is the episode's page (WordPress' `?p=142` guid is
-    not a page to follow)."""
-    guid = f.text("guid")
+def guid_is_link(f: FieldReader, guid: str | None, page: str | None) -> bool:
+    """`guid_is_permalink: true` makes readers follow the guid (`read_guid`'s: read once, its
+    problem said once): it must be a link then. Not written, it is true only when the guid is
+    the episode's page (WordPress' `?p=142` guid is not a page to follow)."""
     if f.raw("guid_is_permalink") is None:
         return guid is not None and guid == page
     is_link = bool(f.parsed("guid_is_permalink", parse_bool))

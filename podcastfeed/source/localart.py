@@ -21,7 +21,7 @@ from pathlib import Path
 from podcastfeed.errors import Problem, shorten
 from podcastfeed.model import LocalImage, Show
 from podcastfeed.source.assets import ARTWORK, asset_url
-from podcastfeed.source.localref import find_local
+from podcastfeed.source.localref import find_local, find_written
 from podcastfeed.source.tables import TableReader, key_line
 from podcastfeed.values import LINK_SCHEMES, resolve_link, url_scheme
 
@@ -89,8 +89,9 @@ def episode_image(
     ref = written.strip()
     if url_scheme(ref) or ref.startswith(("/", "\\")):
         return EpisodeImage(resolve_link(ref, page))
-    try:
-        url, found = local_image(ref, (episode.parent, folders[0]), folders, show)
+    try:  # (a name of white space runs as written, or as builds before read it: localref)
+        ref, path = find_written(ref, (episode.parent, folders[0]), folders)
+        url, found = _published(path, show)
     except ValueError as exc:
         if not str(exc).startswith("file not found") or ref.startswith(("./", "../")):
             raise ValueError(f"{exc} (looked beside the episode and in the show)") from None
@@ -106,7 +107,10 @@ def local_image(
     Raises:
         ValueError: there is no such file, it lies outside `allowed`, or it cannot be read.
     """
-    path = find_local(ref, looked_in, allowed)
+    return _published(find_local(ref, looked_in, allowed), show)
+
+
+def _published(path: Path, show: Show) -> tuple[str, LocalImage]:
     name = published_name(path)
     return asset_url(show.feed_url, name), LocalImage(path, name)
 

@@ -49,6 +49,29 @@ def find_local(
     raise ValueError(f"file not found: {shorten(ref)}")
 
 
+def find_written(
+    ref: str, looked_in: Sequence[Path], allowed: Sequence[Path], *, inside: str = "the show folder"
+) -> tuple[str, Path]:
+    """`find_local`, with the reference that names the file: `ref`, or, when no file has that
+    name, `ref` with its runs of white space made one space, the file podcastfeed took it for
+    before it read local paths as written (`audio: "a  b.mp3"` published `a b.mp3`, under the
+    URL `a%20b.mp3`: a show built so keeps its file and enclosure URL).
+
+    Raises:
+        ValueError: as find_local, about `ref`.
+    """
+    try:
+        return ref, find_local(ref, looked_in, allowed, inside=inside)
+    except ValueError as exc:
+        collapsed = " ".join(ref.split())
+        if collapsed == ref or not str(exc).startswith("file not found"):
+            raise
+        try:
+            return collapsed, find_local(collapsed, looked_in, allowed, inside=inside)
+        except ValueError:
+            raise exc from None
+
+
 def _is_inside(real: str, base: str) -> bool:
     """Path(real).is_relative_to(base) for a resolved `real` and resolved `base`."""
     return real == base or real.startswith(base if base.endswith("/") else base + "/")
