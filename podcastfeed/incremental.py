@@ -38,7 +38,7 @@ def inputs(
     table, each episode's file content with its sibling files, guid, tags and image, the audio
     measured, and the show's image: a local image's URL changes with its content), and each
     episode's key (episodekeys.episode_keys), by its file."""
-    keys, tags = episode_keys(published, store, audio)
+    keys, tags = episode_keys(published, store, audio, config_path.parent.resolve())
     key = store.keys.get
     parts = [(key(e.source), e.guid, tags[e.source], e.image) for e in sort_episodes(published)]
     measured = sorted((url, repr(info)) for url, info in audio.items())

@@ -40,13 +40,13 @@ def _parsed(site: Site) -> tuple[cache.BuildCache, Episode, dict[str, AudioInfo]
 def test_the_stored_digests_give_the_key_of_a_fresh_computation(site: Site) -> None:
     site.episode("a")
     store, episode, audio = _parsed(site)
-    first, tags = episodekeys.episode_keys([episode], store, audio)
+    first, tags = episodekeys.episode_keys([episode], store, audio, site.root)
     assert store.digests  # kept for the next build
     assert store.changed
-    again, _tags = episodekeys.episode_keys([episode], store, audio)  # from the digests
+    again, _tags = episodekeys.episode_keys([episode], store, audio, site.root)  # from the digests
     assert again == first
     fresh = cache.BuildCache("x", keys=store.keys)  # no parsed episode: all digested anew
-    assert episodekeys.episode_keys([episode], fresh, audio)[0] == first
+    assert episodekeys.episode_keys([episode], fresh, audio, site.root)[0] == first
     assert set(first) == set(tags) == {episode.source}
 
 
@@ -54,26 +54,26 @@ def test_the_stored_digests_give_the_key_of_a_fresh_computation(site: Site) -> N
 def test_a_field_replaced_after_parsing_changes_the_key(site: Site, name: str) -> None:
     site.episode("a")
     store, episode, audio = _parsed(site)
-    before = episodekeys.episode_keys([episode], store, audio)
+    before = episodekeys.episode_keys([episode], store, audio, site.root)
     value = CHANGES[name]
     if name == "date":
         value = episode.date.replace(day=episode.date.day + 1)
     changed = dataclasses.replace(episode, **{name: value})
-    after = episodekeys.episode_keys([changed], store, audio)
+    after = episodekeys.episode_keys([changed], store, audio, site.root)
     assert after[0] != before[0]
     assert (after[1] != before[1]) == (name == "tags")
     # the same value in a new object: the same key is not required, a different one is safe
-    assert episodekeys.episode_keys([episode], store, audio) == before
+    assert episodekeys.episode_keys([episode], store, audio, site.root) == before
 
 
 def test_measured_audio_and_file_content_are_in_the_key(site: Site) -> None:
     site.episode("a")
     store, episode, audio = _parsed(site)
-    before = episodekeys.episode_keys([episode], store, audio)[0]
+    before = episodekeys.episode_keys([episode], store, audio, site.root)[0]
     other = {url: dataclasses.replace(info, duration=4.0) for url, info in audio.items()}
-    assert episodekeys.episode_keys([episode], store, other)[0] != before
+    assert episodekeys.episode_keys([episode], store, other, site.root)[0] != before
     store.keys[episode.source] += "x"  # another content (it would not be found in the cache)
-    assert episodekeys.episode_keys([episode], store, audio)[0] != before
+    assert episodekeys.episode_keys([episode], store, audio, site.root)[0] != before
 
 
 def test_a_transcript_made_from_the_notes_is_keyed_by_its_content() -> None:
@@ -86,16 +86,19 @@ def test_a_transcript_made_from_the_notes_is_keyed_by_its_content() -> None:
     assert episodekeys.tags_key(tags("a"), here) != episodekeys.tags_key(tags("b"), here)
 
 
-def test_local_files_are_keyed_by_their_path_from_the_episode_not_by_the_show_s_folder() -> None:
+def test_local_files_are_keyed_by_their_path_in_the_show_not_by_the_show_s_folder() -> None:
     """The tags' digest goes into the committed manifest (the pages' inputs): a clone of the
     show in another folder has the same (it wrote another manifest when a transcript, chapters
-    or alternate enclosure was a local file); another file is another key."""
+    or alternate enclosure was a local file); another file is another key; a file in a source
+    folder outside the show keeps its absolute path (relative to the show, it would change
+    with each clone's place)."""
 
     def tags(root: str, name: str = "t.vtt") -> EpisodeTags:
         local = Linked("https://x/t.vtt", "text/vtt", source=Path(root, "episodes", name))
         return EpisodeTags(transcripts=(local,), chapters=local)
 
-    here, there = Path("/home/me/show/episodes"), Path("/builds/ci/show/episodes")
+    here, there = Path("/home/me/show"), Path("/builds/ci/show")
     key = episodekeys.tags_key
     assert key(tags("/home/me/show"), here) == key(tags("/builds/ci/show"), there)
     assert key(tags("/home/me/show"), here) != key(tags("/home/me/show", "u.vtt"), here)
+    assert key(tags("/srv/shared"), here) == key(tags("/srv/shared"), there)

@@ -21,13 +21,17 @@ def _digest(*parts: object) -> str:
 
 
 def episode_keys(
-    episodes: Sequence[Episode], store: cache.BuildCache, audio: Mapping[str, AudioInfo]
+    episodes: Sequence[Episode],
+    store: cache.BuildCache,
+    audio: Mapping[str, AudioInfo],
+    root: Path,
 ) -> tuple[dict[Path, str], dict[Path, str]]:
     """Each episode's key, by its file: what its item and page are made of beyond the show
     (its file's content key with its sibling files, its measured audio, and every field but
     the two made of the file's text alone, notes and description: the guid the lock gives,
     the image a local file gives, the lengths of alternate enclosures, whatever else comes
-    from outside the file); and the digest of its tags (for the pages' inputs).
+    from outside the file); and the digest of its tags (for the pages' inputs: local files by
+    their path from the show's folder `root`, see tags_key).
 
     Computed once per build and without a repr of every episode (issue 18): the cache keeps
     the digests of each episode as parsed (`store.digests`), and a field the build left as it
@@ -43,7 +47,7 @@ def episode_keys(
         if stored is None:
             stored = (
                 _digest(*(getattr(parsed, n) for n in _KEYED_FIELDS)),
-                tags_key(parsed.tags, parsed.source.parent),
+                tags_key(parsed.tags, root),
             )
             if hit is not None and content is not None:
                 store.digests[content] = stored
@@ -61,7 +65,7 @@ def episode_keys(
             ]
         )
         if episode.tags is not parsed.tags:
-            tags_digest = tags_key(episode.tags, episode.source.parent)
+            tags_digest = tags_key(episode.tags, root)
         url = episode.audio.url if episode.audio else ""
         info = audio.get(url)  # (the fields the build replaced: in the same digest)
         what = (
@@ -74,10 +78,10 @@ def episode_keys(
     return keys, tags
 
 
-def tags_key(tags: EpisodeTags, base: Path) -> str:
+def tags_key(tags: EpisodeTags, root: Path) -> str:
     """A digest of the tags' repr, with each transcript made from the notes standing in by the
-    digest of its content (a repr of its bytes took seconds at 10,000 episodes), and the local
-    files' paths relative to `base` (the episode file's folder): the digest goes into the
+    digest of its content (a repr of its bytes took seconds at 10,000 episodes), and the paths
+    of local files in the show relative to its folder `root`: the digest goes into the
     committed manifest (plan.pages_digest), the same for a clone of the show in another folder."""
     if any(linked.content for linked in tags.transcripts):
         made = tuple(
@@ -85,11 +89,13 @@ def tags_key(tags: EpisodeTags, base: Path) -> str:
             for t in tags.transcripts
         )
         tags = dataclasses.replace(tags, transcripts=made)
-    return _digest(_relative_paths(tags, base))
+    return _digest(_relative_paths(tags, root))
 
 
-def _relative_paths(tags: EpisodeTags, base: Path) -> EpisodeTags:
-    """`tags` with the local files' paths relative to `base` (the same tags without any)."""
+def _relative_paths(tags: EpisodeTags, root: Path) -> EpisodeTags:
+    """`tags` with the paths of the local files in the show relative to its folder `root`
+    (others, in a source folder outside the show, as they are: the same wherever the show is
+    cloned); the same tags without any."""
     if not (
         any(t.source for t in tags.transcripts)
         or (tags.chapters is not None and tags.chapters.source is not None)
@@ -98,7 +104,9 @@ def _relative_paths(tags: EpisodeTags, base: Path) -> EpisodeTags:
         return tags
 
     def moved(path: Path | None) -> Path | None:
-        return None if path is None else Path(os.path.relpath(path, base))
+        if path is None or not Path(os.path.abspath(path)).is_relative_to(root):
+            return path
+        return Path(os.path.relpath(path, root))
 
     chapters = tags.chapters
     return dataclasses.replace(
