@@ -14,7 +14,7 @@ from podcastfeed import xmlns
 from podcastfeed.errors import shorten
 from podcastfeed.feeds import feedvalues
 from podcastfeed.feeds.feedvalues import clean_title, is_true
-from podcastfeed.net.limits import mask_url
+from podcastfeed.net.limits import without_userinfo
 from podcastfeed.source.categories import current_name, parse_category
 from podcastfeed.source.tagvalues import https_url
 from podcastfeed.source.xmlchars import strip_control_chars
@@ -96,12 +96,12 @@ def read_show(channel: etree._Element, source_url: str | None, result: Notes) ->
     show["description"] = _fit(description or show["title"], result)
     self_link = link_href(channel, "self")
     feed_url = self_link or source_url
-    if feed_url and feed_url == source_url and mask_url(feed_url) != feed_url:
-        parts = urlsplit(feed_url)  # a private feed's password, published as its self link
-        feed_url = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
-        result.warnings.append(
-            "the feed's URL holds a password: feed_url (and the site link made from it) are "
-            "written without it, as the feed publishes them; set [show] feed_url or --feed-url"
+    if feed_url and feed_url == source_url and without_userinfo(feed_url) != feed_url:
+        feed_url = without_userinfo(feed_url)  # a private feed's password or token, published
+        result.warnings.append(  # as its self link
+            "the feed's URL holds a password or a user name: feed_url (and the site link made "
+            "from it) are written without it, as the feed publishes them; set [show] feed_url "
+            "or --feed-url"
         )
     if not feed_url:
         feed_url = "https://example.org/feed.xml"

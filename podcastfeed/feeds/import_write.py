@@ -26,7 +26,7 @@ from podcastfeed.feeds.importer import Item, parse_xml, read_feed
 from podcastfeed.feeds.xml import Repair
 from podcastfeed.files import write_atomic
 from podcastfeed.ids import podcast_guid
-from podcastfeed.net.limits import feed_limit, mask_url
+from podcastfeed.net.limits import feed_limit, without_userinfo
 from podcastfeed.source.cleanup import first_paragraph
 from podcastfeed.source.config import CONFIG_NAME
 from podcastfeed.source.scaffold import slugify
@@ -62,7 +62,7 @@ def feed_toml(show: dict[str, Any], source: str, todos: dict[str, str] | None = 
     """feed.toml's text; each key in `todos` gets a `# TODO:` line above it (issue 15: what
     import cannot decide is left to the user, and the build still runs)."""
     lines = [
-        f"# Imported by `podcastfeed import` from {mask_url(source)}.",
+        f"# Imported by `podcastfeed import` from {without_userinfo(source)}.",
         "# Every key is documented in docs/configuration.md.",
         "",
         "[show]",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from urllib.parse import urlsplit
 
 from podcastfeed import __version__
 
@@ -41,6 +42,15 @@ def mask_url(url: str) -> str:
 def mask_urls(text: str) -> str:
     """Every `scheme://user:password@` in `text` with the password replaced by ***."""
     return _USERINFO.sub(r"\1:***@", text)
+
+
+def without_userinfo(url: str) -> str:
+    """`url` without its user info (`user:password@`, or a token as the user name alone): what
+    a show may publish or keep of the address it was read from."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
 
 
 def feed_limit(environ: dict[str, str] | None = None) -> int:
