@@ -109,6 +109,12 @@ class NotAFile(OSError):
     """A path that is a pipe, a device or a socket where a file is read."""
 
 
+def what_it_is(path: str | Path) -> str:
+    """What a path that exists but is no regular file is, for a message: "a folder", or "a
+    pipe, a device or a socket"."""
+    return "a folder" if os.path.isdir(path) else "a pipe, a device or a socket"
+
+
 def read_file(path: Path) -> bytes:
     """The bytes of the file `path` (through links), or NotAFile for a pipe, a device or a
     socket, known before it is opened: opening a FIFO waits for a writer, forever. (A folder

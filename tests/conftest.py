@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import resource
 import shutil
 import subprocess
@@ -91,6 +92,22 @@ class Site:
             lines = [line for line in text.splitlines() if not line.startswith(f"{key} =")]
             text = "\n".join(lines) + "\n" + (f"{key} = {value}\n" if value else "")
         self.config.write_text(text + extra, encoding="utf-8")
+
+
+def run_podcastfeed(
+    args: list[str | bytes], cwd: Path, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """`podcastfeed ARGS` as a real process in `cwd` (with `env` added), within 60 s."""
+    return subprocess.run(
+        [sys.executable, "-m", "podcastfeed", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        errors="backslashreplace",
+        timeout=60,
+        env={**os.environ, **env},
+        check=False,
+    )
 
 
 def build_with_a_file_size_limit(

@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import DATA
+from conftest import DATA, run_podcastfeed
 from images import jpeg_bytes
 
 from podcastfeed.net import fetch
@@ -22,17 +22,17 @@ from podcastfeed.net.limits import deadline_text
 RSS = b'<rss version="2.0"><channel><title>T</title><link>https://e.org/</link></channel></rss>'
 
 
-def _run(args: list[str | bytes], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "podcastfeed", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        errors="backslashreplace",
-        timeout=60,
-        env={**os.environ, **env},
-        check=False,
-    )
+_run = run_podcastfeed
+
+
+def _obstacle(where: Path, kind: str) -> None:
+    """A file, a FIFO or a dangling symbolic link at `where`."""
+    if kind == "file":
+        where.write_text("")
+    elif kind == "fifo":
+        os.mkfifo(where)
+    else:
+        where.symlink_to(where.parent / "nowhere")
 
 
 def test_a_device_as_the_feed_stops_at_the_feed_size_limit(tmp_path: Path) -> None:
@@ -119,12 +119,7 @@ def test_new_refuses_what_a_build_would_refuse(
 def test_new_names_what_is_in_the_way_of_its_folder(tmp_path: Path, obstacle: str) -> None:
     """A --dir that is a dangling link or a FIFO was 'exists already; choose another title'."""
     where = tmp_path / "eps"
-    if obstacle == "file":
-        where.write_text("")
-    elif obstacle == "fifo":
-        os.mkfifo(where)
-    else:
-        where.symlink_to(tmp_path / "nowhere")
+    _obstacle(where, obstacle)
     result = _run(["new", "Ep", "--date", "2024-01-02", "--dir", "eps"], tmp_path)
     if obstacle == "file":  # typer's own check
         assert result.returncode == 2
@@ -140,12 +135,7 @@ def test_new_names_what_is_in_the_way_of_its_folder(tmp_path: Path, obstacle: st
 def test_init_refuses_a_folder_that_is_not_one_before_asking(tmp_path: Path, obstacle: str) -> None:
     """`init FILE` said 'FILE/feed.toml: exists already … choose another title or --date'."""
     where = tmp_path / "show"
-    if obstacle == "file":
-        where.write_text("")
-    elif obstacle == "fifo":
-        os.mkfifo(where)
-    else:
-        where.symlink_to(tmp_path / "nowhere")
+    _obstacle(where, obstacle)
     result = _run(["init", "show"], tmp_path)
     assert (result.returncode, result.stderr) == (
         1,
@@ -330,12 +320,7 @@ def test_import_names_what_is_in_the_way_and_writes_nothing(tmp_path: Path, obst
     (tmp_path / "old.xml").write_text(GUIDS.format(long="L"))
     (tmp_path / "show").mkdir()
     for where in (tmp_path / "lone", tmp_path / "show" / "episodes"):
-        if obstacle == "file":
-            where.write_text("")
-        elif obstacle == "fifo":
-            os.mkfifo(where)
-        else:
-            where.symlink_to(tmp_path / "nowhere")
+        _obstacle(where, obstacle)
     for folder, shown in (("lone", "lone"), ("show", "show/episodes")):
         result = _run(["import", "old.xml", "--dir", folder], tmp_path)
         assert result.returncode == 1

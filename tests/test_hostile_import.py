@@ -1,11 +1,10 @@
 """`podcastfeed import` of a real-ish hostile feed: each item is imported as the build reads it
 back, or skipped with a warning in words (not Python's), never a traceback."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_podcastfeed
 from httpserver import AudioServer
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
@@ -24,15 +23,7 @@ RSS_NO_SELF = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>T</tit
 """
 
 
-def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "podcastfeed", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+_run = run_podcastfeed
 
 
 def test_import_numbers_and_dates_the_build_refuses(tmp_path: Path) -> None:

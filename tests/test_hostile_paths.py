@@ -3,12 +3,10 @@ as such by every command that reads one, not 'file not found', and never waited 
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import DATA, Site
+from conftest import DATA, Site, run_podcastfeed
 from images import jpeg_bytes
 from typer.testing import CliRunner
 
@@ -25,15 +23,7 @@ Notes.
 """
 
 
-def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "podcastfeed", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+_run = run_podcastfeed
 
 
 @pytest.mark.parametrize(("kind", "said"), [("folder", "a folder"), ("fifo", "a pipe")])

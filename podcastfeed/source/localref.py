@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from podcastfeed.errors import shorten
+from podcastfeed.files import what_it_is
 from podcastfeed.model import Episode
 
 
@@ -44,8 +45,7 @@ def find_local(
     for folder in looked_in:  # something of that name, but no file: say what (not "not found")
         candidate = os.path.join(folder, ref)
         if os.path.exists(candidate):  # False for a dangling link, a link loop, a NUL
-            what = "a folder" if os.path.isdir(candidate) else "a pipe, a device or a socket"
-            raise ValueError(f"is {what}, not a file (got {shorten(ref)})")
+            raise ValueError(f"is {what_it_is(candidate)}, not a file (got {shorten(ref)})")
     raise ValueError(f"file not found: {shorten(ref)}")
 
 

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from podcastfeed.errors import PodcastfeedError, quote_name, shorten
+from podcastfeed.files import what_it_is
 from podcastfeed.model import AudioInfo
 from podcastfeed.values import check_date_range, format_clock
 
@@ -300,7 +301,7 @@ def show_image(given: str, folder: Path) -> tuple[str, Path | None]:
         there = next((p for p in (written, folder / written) if p.exists()), None)
         if there is None:
             raise PodcastfeedError(f"--image: file not found: {shorten(given)}", hint=hint)
-        what = "a folder" if there.is_dir() else "a pipe, a device or a socket"
+        what = what_it_is(there)
         raise PodcastfeedError(f"--image: {shorten(given)} is {what}, not a file", hint=hint)
     try:
         found = read_file(path)
