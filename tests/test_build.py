@@ -277,7 +277,8 @@ def test_an_audio_error_names_the_line_of_the_key_that_gives_the_audio(site: Sit
     audio = site.audio("random-bytes.mp3")
     text = f"---\ntitle: T\n# the audio:\n\ndate: 2024-01-01\nmp3:   {audio}\n---\nNotes.\n"
     site.episode("corrupt", text)
+    site.episode("quoted", f'---\ntitle: Q\ndate: 2024-01-02\n"audio" : {audio}\n---\nN.\n')
     with pytest.raises(BuildFailed) as info:
         build(site.config, now=NOW)
-    [problem] = info.value.problems
-    assert (problem.source, problem.line) == ("episodes/corrupt.md", 6)
+    found = sorted((p.source, p.line) for p in info.value.problems)
+    assert found == [("episodes/corrupt.md", 6), ("episodes/quoted.md", 4)]

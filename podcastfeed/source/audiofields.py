@@ -230,5 +230,5 @@ def _line_of(f: FieldReader, key: str | None) -> int | None:
     the YAML is not composed again for every episode (FieldReader.line, for errors now)."""
     if key is None:
         return None
-    found = re.search(rf"^{re.escape(key)}[ \t]*[:=]", f.front_matter, re.MULTILINE)
+    found = re.search(rf"^([\"']?){re.escape(key)}\1[ \t]*[:=]", f.front_matter, re.MULTILINE)
     return None if found is None else f.front_matter.count("\n", 0, found.start()) + 2
