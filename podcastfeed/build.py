@@ -381,10 +381,10 @@ def _resolve_guids(
         if episode.guid is None:
             episode = replace(episode, guid=episode_guid(channel, episode_key(episode)))
         assert episode.guid is not None
-        url = episode.audio.url if episode.audio else ""
-        for seen, key, what, hint in (
-            (seen_guid, episode.guid, f"duplicate guid {episode.guid!r}:", _GUID_HINT),
-            (seen_url, url, f"same audio URL {url}:", _URL_HINT),
+        url, line = (episode.audio.url, episode.audio.line) if episode.audio else ("", None)
+        for seen, key, what, hint, at in (
+            (seen_guid, episode.guid, f"duplicate guid {episode.guid!r}:", _GUID_HINT, None),
+            (seen_url, url, f"same audio URL {url}:", _URL_HINT, line),
         ):
             other = seen.setdefault(key, episode)
             if other is not episode:
@@ -392,6 +392,7 @@ def _resolve_guids(
                     EpisodeError(
                         f"{what} {relative_name(other.source, root)} has it too",
                         source=relative_name(episode.source, root),
+                        line=at,
                         hint=hint,
                     ).to_problem()
                 )

@@ -179,7 +179,7 @@ def test_build_duplicate_guid_and_audio_url(site: Site) -> None:
     messages = [str(p) for p in info.value.problems]
     assert any("duplicate guid 'same': episodes/a.md has it too" in m for m in messages)
     assert any(
-        "episodes/c.md: error: same audio URL https://cdn.example.org/media/audio/sine-2s.flac: "
+        "episodes/c.md:4: error: same audio URL https://cdn.example.org/media/audio/sine-2s.flac: "
         "episodes/b.md has it too" in m
         for m in messages
     )
@@ -280,5 +280,9 @@ def test_an_audio_error_names_the_line_of_the_key_that_gives_the_audio(site: Sit
     site.episode("quoted", f'---\ntitle: Q\ndate: 2024-01-02\n"audio" : {audio}\n---\nN.\n')
     with pytest.raises(BuildFailed) as info:
         build(site.config, now=NOW)
-    found = sorted((p.source, p.line) for p in info.value.problems)
-    assert found == [("episodes/corrupt.md", 6), ("episodes/quoted.md", 4)]
+    found = sorted((p.source, p.line, p.message[:14]) for p in info.value.problems)
+    assert found == [  # (the same audio twice: named at the key's line too)
+        ("episodes/corrupt.md", 6, "audio 'audio/r"),
+        ("episodes/quoted.md", 4, "audio 'audio/r"),
+        ("episodes/quoted.md", 4, "same audio URL"),
+    ]
