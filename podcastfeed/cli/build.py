@@ -260,6 +260,7 @@ def _check_current(report: BuildReport, output: Path | None) -> None:
         report.lock,
         lambda way: report.pages(assets_path=way),
         lambda path: shown(path, root),
+        check_manifest=True,
     )
     if stale:
         for line in stale:

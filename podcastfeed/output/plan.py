@@ -28,7 +28,7 @@ from urllib.parse import quote
 from podcastfeed import lock
 from podcastfeed.codekey import code_key
 from podcastfeed.errors import ConfigError, EpisodeError, PodcastfeedError
-from podcastfeed.files import JOURNAL_NAME, NAME_MAX, relative_name
+from podcastfeed.files import JOURNAL_NAME, MANIFEST_NAME, NAME_MAX, relative_name
 from podcastfeed.model import Episode, unpack
 from podcastfeed.render import page
 from podcastfeed.source import assets
@@ -135,10 +135,12 @@ def check_current(
     new_lock: lock.Lock,
     render_pages: Callable[[str], list[page.Page]],
     shown: Callable[[Path], str] = str,
+    check_manifest: bool = False,
 ) -> list[str]:
     """What `build --check` reports: the feed `target` on disk (with the feed's differences
     from `feed`, as `podcastfeed diff` words them), the assets, pages and lock that differ
-    from this build; an empty list when all are current. Nothing is written.
+    from this build (and, with `check_manifest`, the manifest's list of files); an empty list
+    when all are current. Nothing is written.
 
     Raises:
         PodcastfeedError: the feed on disk cannot be read or parsed, or a plan's errors (see
@@ -163,11 +165,15 @@ def check_current(
         found.append(f"{name} is out of date:")
         found += ["  " + line for line in lines] or ["  (same content, different bytes)"]
     plan = make_plan(config, published, target, render_pages)
-    return found + stale(plan, config.build, new_lock, shown)
+    return found + stale(plan, config.build, new_lock, shown, check_manifest)
 
 
 def stale(
-    plan: Plan, settings: BuildSettings, new_lock: lock.Lock, shown: Callable[[Path], str]
+    plan: Plan,
+    settings: BuildSettings,
+    new_lock: lock.Lock,
+    shown: Callable[[Path], str],
+    check_manifest: bool = False,
 ) -> list[str]:
     """What `build --check` reports: each output on disk that differs from this build, named
     by `shown` (the feed's differences are left to the caller: it can show a semantic diff)."""
@@ -189,7 +195,7 @@ def stale(
                 current = None
             if current != built.content:
                 found.append(f"{shown(path)} is out of date")
-    found += _left_over(plan, shown)
+    found += _left_over(plan, shown, check_manifest)
     lock_path = root / lock.LOCK_NAME
     try:
         lock_text: str | None = lock_path.read_text(encoding="utf-8")
@@ -221,9 +227,10 @@ def _refuse_long_names(paths: Iterable[str], folder: Path, root: Path) -> None:
             )
 
 
-def _left_over(plan: Plan, shown: Callable[[Path], str]) -> list[str]:
+def _left_over(plan: Plan, shown: Callable[[Path], str], check_manifest: bool) -> list[str]:
     """The files the last build wrote (its manifest) that this one would remove: episode
-    pages turned off, say, which may change no other file."""
+    pages turned off, say, which may change no other file; and the manifest, when it does not
+    list the files this build writes (deleted, edited by hand)."""
     from podcastfeed.output import commit  # (its writers: not for --help)
 
     manifest = commit.read_manifest(plan.folder)
@@ -231,7 +238,15 @@ def _left_over(plan: Plan, shown: Callable[[Path], str]) -> list[str]:
     if plan.site is not None:
         made.update(manifest.name(plan.site / built.path) for built in plan.pages)
     gone = [plan.folder / name for name in sorted(manifest.files - made)]
-    return [f"{shown(path)} is left over (the build removes it)" for path in gone if path.exists()]
+    found = [f"{shown(p)} is left over (the build removes it)" for p in gone if p.exists()]
+    # its files, not its pages' digest: that only says whether pages must be made again (it
+    # changes with any edit of feed.toml, a comment too), and a build that finds it stale
+    # writes the same pages
+    expected = commit.manifest_bytes(commit.Manifest(plan.folder, made, manifest.pages))
+    path = plan.folder / MANIFEST_NAME
+    if check_manifest and not found and not commit.same_bytes(path, expected):
+        found.append(f"{shown(path)} is out of date (the record of the files the build wrote)")
+    return found
 
 
 def _read_folders(settings: BuildSettings) -> list[tuple[Path, str]]:
