@@ -16,6 +16,14 @@ import yaml
 from podcastfeed.errors import EpisodeError, ProbeError, Problem, shorten
 from podcastfeed.source.tables import clean_text
 from podcastfeed.source.wordpress import decode_entities
+from podcastfeed.source.written import (
+    NOT_TEXT,
+    NUMBER_FIELDS,
+    is_number,
+    needs_written,
+    number_as_written,
+    with_written,
+)
 from podcastfeed.source.yamlfast import NOT_PLAIN, fast_load
 
 #: One-line fields whose HTML entities are decoded once (WordPress writes `&#8211;` into
@@ -28,21 +36,6 @@ ONE_LINE_FIELDS = frozenset(
 #: is "off" (not False), `title: 1.10` "1.10" (not 1.1), `episode: 010` 10 (octal: 8). Not
 #: `guid`: a feed already published with `guid: 0123` as "83" keeps its guids (guids.py).
 TEXT_FIELDS = ONE_LINE_FIELDS - {"guid"} | {"summary", "status", "season", "episode", "permalink"}
-_NOT_TEXT = (bool, int, float, date)  # what YAML 1.1 makes of `off`, `1.10`, `12:30`, `2024-1-2`
-#: The same inside the tables of the optional tags: the keys that are text (`country: NO` is
-#: Norway, `name: Yes` a name, `language: no` Norwegian); a list's plain items name a person
-#: or a place.
-TEXT_KEYS: dict[str, frozenset[str]] = {
-    "persons": frozenset({"name", "role", "group"}),
-    "location": frozenset({"name", "country", "rel"}),
-    "license": frozenset({"name"}),
-    "images": frozenset({"alt", "purpose"}),
-    "chapters": frozenset({"title"}),
-    "soundbites": frozenset({"title"}),
-    "alternate_enclosures": frozenset({"title"}),
-    "transcript": frozenset({"language", "rel"}),
-}
-_TEXT_ITEMS = frozenset({"persons", "location"})
 
 #: Canonical field -> the keys that may hold it, first match wins. `type` is not here on purpose:
 #: WordPress exports use it for the post type (`type: post`).
@@ -272,10 +265,12 @@ class FieldReader:
         value = self.meta[key]
         if self.is_toml:
             return value
-        if name in TEXT_FIELDS and isinstance(value, _NOT_TEXT):
+        if name in TEXT_FIELDS and isinstance(value, NOT_TEXT):
             return self.as_written(key, value)
-        if name in TEXT_KEYS and _holds_not_text(value, name):
-            return _with_text(value, self.as_written(key, value), name, TEXT_KEYS[name])
+        if name in NUMBER_FIELDS and is_number(value):
+            return number_as_written(value, self.as_written(key, value))
+        if needs_written(value, name):
+            return with_written(value, self.as_written(key, value), name)
         return value
 
     def as_written(self, key: str, value: object) -> Any:
@@ -331,35 +326,6 @@ class FieldReader:
         if name in ONE_LINE_FIELDS and "&" in text:  # `&#1;` decodes to what XML cannot carry
             text = clean_text(decode_entities(text))
         return text or None
-
-
-def _holds_not_text(value: object, name: str) -> bool:
-    """Whether a table-valued field has a boolean, number or date where text belongs."""
-    for item in value if isinstance(value, list) else [value]:
-        if isinstance(item, dict):
-            if any(isinstance(item.get(k), _NOT_TEXT) for k in TEXT_KEYS[name]):
-                return True
-        elif isinstance(item, _NOT_TEXT) and isinstance(value, list) and name in _TEXT_ITEMS:
-            return True
-    return False
-
-
-def _with_text(value: Any, written: Any, name: str, keys: frozenset[str]) -> Any:
-    """`value` with the text keys of its tables (and a list's plain items) as `written` has them."""
-    if isinstance(value, list) and isinstance(written, list) and len(value) == len(written):
-        items = [
-            w if name in _TEXT_ITEMS and isinstance(v, _NOT_TEXT) and isinstance(w, str) else v
-            for v, w in zip(value, written, strict=True)
-        ]
-        return [_with_text(v, w, name, keys) for v, w in zip(items, written, strict=True)]
-    if isinstance(value, dict) and isinstance(written, dict):
-        return {
-            k: written[k]
-            if k in keys and isinstance(v, _NOT_TEXT) and isinstance(written.get(k), str)
-            else v
-            for k, v in value.items()
-        }
-    return value
 
 
 def _as_warning(problem: Problem) -> Problem:

@@ -1,0 +1,158 @@
+"""Front-matter values YAML 1.1 would change, in every field beside the text fields
+(test_front_matter_yaml.py): numbers read in decimal as written, names that YAML makes
+booleans, and each other value read as written or refused with its text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import Site
+from typer.testing import CliRunner
+
+from podcastfeed.cli import app
+from podcastfeed.errors import Problem
+from podcastfeed.model import Episode
+from podcastfeed.source.config import load_config
+from podcastfeed.source.episodes import read_episode
+
+
+def _read(site: Site, front: str, header: str = "") -> tuple[Episode | None, list[Problem]]:
+    config = load_config(site.config)
+    audio = site.audio("sine-3s-cbr.mp3")
+    text = f"---\ntitle: t\ndate: 2024-01-01\naudio: {audio}\n{front}---\nNotes.\n"
+    return read_episode(site.episode("ep", header + text), config.show, config.build)
+
+
+def _episode(site: Site, front: str) -> Episode:
+    episode, problems = _read(site, front)
+    assert episode is not None, problems
+    assert not problems, problems
+    return episode
+
+
+def _errors(site: Site, front: str) -> list[str]:
+    episode, problems = _read(site, front)
+    assert episode is None
+    return [f"{p.line}: {p.message}" for p in problems]
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [("0100", 100), ("100", 100), ("1_000", 1000), ("1:30", 90), ("1.5", 2), ("01:02:03", 3723)],
+)
+def test_duration_is_read_in_decimal_as_written(site: Site, written: str, expected: int) -> None:
+    """`duration: 0100` was YAML 1.1's octal 64."""
+    assert _episode(site, f"duration: {written}\n").duration == expected
+
+
+@pytest.mark.parametrize(("written", "expected"), [("0100", 100), ("1_000", 1000), ("7", 7)])
+def test_length_is_read_in_decimal_as_written(site: Site, written: str, expected: int) -> None:
+    assert _episode(site, f"length: {written}\n").length == expected
+
+
+@pytest.mark.parametrize(
+    ("front", "message"),
+    [
+        ("duration: 0x10\n", "5: 'duration' must be seconds or HH:MM:SS (got '0x10')"),
+        ("duration: .nan\n", "5: 'duration' must be seconds or HH:MM:SS (got '.nan')"),
+        ("length: 0x10\n", "5: 'length' must be a whole number above 0 (got '0x10')"),
+        ("length: 0b11\n", "5: 'length' must be a whole number above 0 (got '0b11')"),
+    ],
+)
+def test_a_number_yaml_reads_in_another_base_is_refused_as_written(
+    site: Site, front: str, message: str
+) -> None:
+    """Hexadecimal or binary, YAML's 16 or 3 (and `.nan`, no duration) are errors that quote
+    the text, as `episode: 0x2` is (not a value the file does not show)."""
+    assert _errors(site, front) == [message]
+
+
+def test_a_time_of_day_with_seconds_is_read(site: Site) -> None:
+    """`post_time: 14:30:05` was YAML's base-60 52205, refused as no time of day."""
+    episode = _episode(site, "post_time: 14:30:05\n")
+    assert (episode.date.hour, episode.date.minute, episode.date.second) == (14, 30, 5)
+
+
+def test_numbers_in_the_tags_tables_are_read_in_decimal_as_written(site: Site) -> None:
+    episode = _episode(
+        site,
+        "images: [{href: 'https://e.org/a.jpg', width: 0100, height: 0100, aspect_ratio: 1.50}]\n"
+        "alternate_enclosures: [{url: 'https://e.org/a.ogg', length: 0100, bitrate: 0127}]\n"
+        "soundbites: [{start: 01, duration: 02}]\n"
+        "chapters: [{start: 0, title: a}, {start: 010, title: b}, {start: 1:30, title: c}]\n",
+    )
+    tags = episode.tags
+    assert [(i.width, i.height, i.aspect_ratio) for i in tags.images] == [(100, 100, "1.5")]
+    (alternate,) = tags.alternate_enclosures
+    assert (alternate.length, alternate.bitrate) == (100, 127.0)
+    assert [(s.start, s.duration) for s in tags.soundbites] == [(1.0, 2.0)]
+    assert [c.start for c in tags.inline_chapters] == [0.0, 10.0, 90.0]
+
+
+@pytest.mark.parametrize(
+    ("front", "message"),
+    [
+        (
+            "images: [{href: 'https://e.org/a.jpg', aspect_ratio: 16:9}]\n",
+            "5: 'images' 'aspect_ratio' must be a ratio like 1/1 or 16/9 (got '16:9')",
+        ),
+        (
+            "images: [{href: 'https://e.org/a.jpg', width: 1:1}]\n",
+            "5: 'images' 'width' must be a whole number above 0 (got '1:1')",
+        ),
+    ],
+)
+def test_a_ratio_yaml_reads_in_base_60_is_refused_as_written(
+    site: Site, front: str, message: str
+) -> None:
+    """`aspect_ratio: 16:9` was YAML's 969, published as aspect-ratio="969"."""
+    assert _errors(site, front) == [message]
+
+
+@pytest.mark.parametrize(
+    ("front", "attribute", "expected"),
+    [
+        ("persons: Yes\n", "persons", ("Yes",)),
+        ("guests: [No, On]\n", "persons", ("No", "On")),
+        ("location: no\n", "locations", ("no",)),
+    ],
+)
+def test_a_plain_name_yaml_would_make_a_boolean_is_the_name(
+    site: Site, front: str, attribute: str, expected: tuple[str, ...]
+) -> None:
+    """`persons: Yes` was refused as 'must be a table (got True)'."""
+    found: Any = getattr(_episode(site, front).tags, attribute)
+    assert tuple(item.name for item in found) == expected
+
+
+def test_a_licence_yaml_would_make_a_boolean_is_refused_as_written(site: Site) -> None:
+    assert _errors(site, "license: on\n") == [
+        "5: 'license' 'on' is not a known licence id (e.g. cc-by-4.0, cc0-1.0, arr); give a url "
+        "for another licence"
+    ]
+
+
+def test_chapters_false_is_still_no_chapters(site: Site) -> None:
+    assert _episode(site, "chapters: false\n").tags.chapters is None
+
+
+def test_a_nan_is_no_repaired_text(site: Site) -> None:
+    """`.nan` is not equal to itself: it was noted as 'repaired garbled text'."""
+    episode, problems = _read(site, "other: .nan\n")
+    assert episode is not None
+    assert problems == []
+
+
+def test_cli_build_publishes_the_numbers_as_written(site: Site) -> None:
+    audio = site.audio("sine-3s-cbr.mp3")
+    site.episode(
+        "ep",
+        f"---\ntitle: t\ndate: 2024-01-01\naudio: {audio}\nduration: 0100\nlength: 0100\n"
+        "images: [{href: 'https://e.org/a.jpg', width: 0100}]\n---\nN.\n",
+    )
+    result = CliRunner().invoke(app, ["build", "-c", str(site.config), "-o", "-"])
+    assert result.exit_code == 0, result.output
+    assert "<itunes:duration>100</itunes:duration>" in result.stdout
+    assert 'length="100"' in result.stdout
+    assert 'width="100"' in result.stdout
