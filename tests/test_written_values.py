@@ -156,3 +156,22 @@ def test_cli_build_publishes_the_numbers_as_written(site: Site) -> None:
     assert "<itunes:duration>100</itunes:duration>" in result.stdout
     assert 'length="100"' in result.stdout
     assert 'width="100"' in result.stdout
+
+
+def test_entities_in_the_itunes_one_line_fields_are_decoded_as_in_the_title(site: Site) -> None:
+    """`itunes_title: Tom &amp; Jerry` was published as `Tom &amp;amp; Jerry` (the title's
+    entities are decoded; fields.ONE_LINE_FIELDS names these four too)."""
+    episode = _episode(
+        site,
+        "itunes_title: Tom &amp; Jerry &#8211; x\nitunes_author: A &amp; B\nseason: 1\n"
+        "season_name: S &amp; T\nepisode: 2\nepisode_display: E &lt;1&gt;\n",
+    )
+    tags = episode.tags
+    assert (tags.itunes_title, tags.itunes_author) == ("Tom & Jerry – x", "A & B")
+    assert (tags.season_name, tags.episode_display) == ("S & T", "E <1>")
+
+
+def test_an_itunes_title_of_only_an_entity_xml_cannot_carry_is_refused(site: Site) -> None:
+    assert _errors(site, "itunes_title: '&#1;'\n") == [
+        "5: 'itunes_title' must not be empty: XML cannot carry its characters (got '&#1;')"
+    ]
