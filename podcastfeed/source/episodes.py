@@ -20,6 +20,7 @@ import yaml
 from podcastfeed.errors import EpisodeError, Problem, shorten
 from podcastfeed.files import relative_name
 from podcastfeed.model import EMPTY_EPISODE_TAGS, Episode, Show, pack_notes
+from podcastfeed.source.aliases import unread_aliases
 from podcastfeed.source.audiofields import TemplateValues, check_remote_audio, read_audio
 from podcastfeed.source.cleanup import first_paragraph, notes_lines, repair_episode
 from podcastfeed.source.config import BuildSettings
@@ -125,6 +126,7 @@ def read_episode(
         )
     first_line = text.count("\n", 0, len(text) - len(written)) + 1  # where the body starts
     episode = _episode(f, body, show, settings, siblings, first_line)
+    unread_aliases(f)  # after _episode: `url:` may be the audio, not the page
     if any(p.is_error for p in f.problems):
         return None, f.problems
     return episode, f.problems
