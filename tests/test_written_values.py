@@ -175,3 +175,88 @@ def test_an_itunes_title_of_only_an_entity_xml_cannot_carry_is_refused(site: Sit
     assert _errors(site, "itunes_title: '&#1;'\n") == [
         "5: 'itunes_title' must not be empty: XML cannot carry its characters (got '&#1;')"
     ]
+
+
+NODE_A, NODE_B = "02" + "a" * 64, "03" + "b" * 64
+
+
+def test_value_numbers_and_names_are_read_as_written(site: Site) -> None:
+    """`split: 010` was 8 shares (YAML's octal), `custom_value: 0123` "83", `name: Yes`
+    refused as 'got True', a time split's `start: 010` 8 s."""
+    episode = _episode(
+        site,
+        "value:\n  - type: lightning\n    method: keysend\n    recipients:\n"
+        f"      - {{name: Yes, type: node, address: '{NODE_A}', split: 010}}\n"
+        f"      - {{name: b, type: node, address: '{NODE_B}', split: 2, custom_key: 696969,"
+        " custom_value: 0123}\n"
+        "    time_splits:\n      - start: 010\n        duration: 1:30\n"
+        "        remote_percentage: 050\n"
+        "        remote_item: {feed_guid: 917393e3-1b1e-5cef-ace4-edaa54e1f810}\n",
+    )
+    (block,) = episode.tags.value
+    first, second = block.recipients
+    assert (first.name, first.split) == ("Yes", 10)
+    assert (second.custom_key, second.custom_value) == ("696969", "0123")
+    (split,) = block.time_splits
+    assert (split.start, split.duration, split.remote_percentage) == (10.0, 90.0, 50)
+
+
+def test_value_split_in_base_60_is_refused_as_written(site: Site) -> None:
+    assert _errors(
+        site,
+        f"value: [{{type: lightning, method: keysend, recipients: [{{name: a, type: node, "
+        f"address: '{NODE_A}', split: 1:30}}]}}]\n",
+    ) == ["5: 'value' 'split' must be a whole number of shares above 0 (got '1:30')"]
+
+
+def _toml(site: Site, front: str) -> tuple[Episode | None, list[Problem]]:
+    config = load_config(site.config)
+    audio = site.audio("sine-3s-cbr.mp3")
+    text = f'+++\ntitle = "t"\ndate = 2024-01-01\naudio = "{audio}"\n{front}+++\nNotes.\n'
+    return read_episode(site.episode("ep", text), config.show, config.build)
+
+
+def test_a_toml_time_of_day_is_read(site: Site) -> None:
+    """Hugo's TOML `post_time = 14:30:05` is a time: it was refused as 'got datetime.time(…)'."""
+    episode, problems = _toml(site, "post_time = 14:30:05\n")
+    assert episode is not None, problems
+    assert (episode.date.hour, episode.date.minute, episode.date.second) == (14, 30, 5)
+
+
+@pytest.mark.parametrize(
+    ("front", "message"),
+    [
+        (
+            'chapters = [{start = inf, title = "a"}]\n',
+            "5: 'chapters' 'start' must be at most 1,000,000,000 seconds (got inf)",
+        ),
+        (
+            "soundbites = [{start = 0, duration = nan}]\n",
+            "5: 'soundbites' 'duration' must be seconds or HH:MM:SS (got nan)",
+        ),
+    ],
+)
+def test_an_infinite_or_nan_time_is_refused(site: Site, front: str, message: str) -> None:
+    """TOML's `start = inf` was a traceback (OverflowError) when the chapters were written."""
+    episode, problems = _toml(site, front)
+    assert episode is None
+    assert [f"{p.line}: {p.message}" for p in problems] == [message]
+
+
+def test_a_chapter_start_of_400_digits_is_refused(site: Site) -> None:
+    """YAML's integers have no bound: float() of this one was an OverflowError traceback."""
+    (message,) = _errors(site, f"chapters: [{{start: 1{'0' * 400}, title: a}}]\n")
+    assert message.startswith("5: 'chapters' 'start' must be at most 1,000,000,000 seconds")
+
+
+def test_cli_build_refuses_an_infinite_chapter_start_without_a_traceback(site: Site) -> None:
+    audio = site.audio("sine-3s-cbr.mp3")
+    site.episode(
+        "ep",
+        f'+++\ntitle = "t"\ndate = 2024-01-01\naudio = "{audio}"\n'
+        'chapters = [{start = 0, title = "a"}, {start = inf, title = "b"}]\n+++\nN.\n',
+    )
+    result = CliRunner().invoke(app, ["build", "-c", str(site.config)])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "episodes/ep.md:5: error: 'chapters' entry 2: 'start' must be at most" in result.stderr

@@ -89,3 +89,41 @@ def with_written(value: Any, written: Any, name: str) -> Any:
     if name in TEXT_ITEMS and isinstance(value, NOT_TEXT) and isinstance(written, str):
         return written
     return value
+
+
+#: The keys of a value block's tables (source/valueparse.py) that are text, and that are
+#: numbers, in both spellings: `name: Yes` is a name, `split: 010` 10 shares (octal: 8).
+VALUE_TEXT_KEYS = frozenset(
+    {"name", "address", "custom_key", "customKey", "custom_value", "customValue"}
+)
+VALUE_NUMBER_KEYS = frozenset(
+    {
+        "split",
+        "start",
+        "startTime",
+        "duration",
+        "remote_start",
+        "remoteStartTime",
+        "remote_percentage",
+        "remotePercentage",
+    }
+)
+
+
+def value_as_written(value: Any, written: Any) -> Any:
+    """An episode's `value:` with the text and numbers of its tables, at any depth, as
+    `written` (the same value with YAML's scalars as text) has them."""
+    if isinstance(value, list) and isinstance(written, list) and len(value) == len(written):
+        return [value_as_written(v, w) for v, w in zip(value, written, strict=True)]
+    if not isinstance(value, dict) or not isinstance(written, dict):
+        return value
+    found = dict(value)
+    for key, item in value.items():
+        text = written.get(key)
+        if isinstance(item, list | dict):
+            found[key] = value_as_written(item, text)
+        elif key in VALUE_TEXT_KEYS and isinstance(item, NOT_TEXT) and isinstance(text, str):
+            found[key] = text
+        elif key in VALUE_NUMBER_KEYS and is_number(item):
+            found[key] = number_as_written(item, text)
+    return found
