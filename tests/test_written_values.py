@@ -260,3 +260,24 @@ def test_cli_build_refuses_an_infinite_chapter_start_without_a_traceback(site: S
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "episodes/ep.md:5: error: 'chapters' entry 2: 'start' must be at most" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        f"guid: 0x{'f' * 5000}\n",  # YAML builds it; str() of it was a ValueError traceback
+        f"episode_type: 0x{'f' * 5000}\n",
+        f"length: {'7' * 5000}\n",  # was Python's "Exceeds the limit (4300 digits) …"
+    ],
+)
+def test_a_number_too_large_to_read_is_refused_at_its_line(site: Site, front: str) -> None:
+    assert _errors(site, front) == [
+        "5: front matter is not valid YAML: has a number too large to read "
+        "(over 4,000 decimal digits)"
+    ]
+
+
+def test_a_long_octal_length_is_refused_by_its_digits(site: Site) -> None:
+    assert _errors(site, f"length: 0{'7' * 30}\n") == [
+        f"5: 'length' must be a whole number of at most 20 digits (got '0{'7' * 30}')"
+    ]

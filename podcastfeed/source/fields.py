@@ -24,7 +24,7 @@ from podcastfeed.source.written import (
     number_as_written,
     with_written,
 )
-from podcastfeed.source.yamlfast import NOT_PLAIN, fast_load
+from podcastfeed.source.yamlfast import MAX_INT_BITS, NOT_PLAIN, fast_load
 
 #: One-line fields whose HTML entities are decoded once (WordPress writes `&#8211;` into
 #: titles); summaries are HTML and keep theirs for the sanitizer.
@@ -127,6 +127,21 @@ def _as_written(loader: WrittenLoader, node: yaml.ScalarNode) -> str:
     return str(loader.construct_scalar(node))
 
 
+def _bounded_int(loader: Any, node: yaml.ScalarNode) -> int:
+    """YAML's int, refused past MAX_INT_BITS: `0x` and 5,000 digits was a number that str()
+    and every message quoting it refused with a traceback."""
+    try:  # (int() refuses more than 4,300 decimal digits, in Python's words)
+        value = int(yaml.SafeLoader.construct_yaml_int(loader, node))
+    except ValueError:
+        value = 1 << (MAX_INT_BITS + 1)
+    if value.bit_length() > MAX_INT_BITS:
+        problem = "has a number too large to read (over 4,000 decimal digits)"
+        raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+    return value
+
+
+for _loader in (LimitedLoader, PurePythonLoader):
+    _loader.add_constructor("tag:yaml.org,2002:int", _bounded_int)
 for _tag in ("bool", "int", "float", "timestamp"):
     WrittenLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _as_written)
 

@@ -54,7 +54,7 @@ def number_as_written(value: Any, written: object) -> Any:
             return value
     except ValueError:
         pass
-    return int(plain) if plain.isdigit() else text
+    return int(plain) if plain.isdigit() and len(plain) <= 20 else text  # (the parsers' cap)
 
 
 def needs_written(value: object, name: str) -> bool:
