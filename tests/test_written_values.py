@@ -281,3 +281,17 @@ def test_a_long_octal_length_is_refused_by_its_digits(site: Site) -> None:
     assert _errors(site, f"length: 0{'7' * 30}\n") == [
         f"5: 'length' must be a whole number of at most 20 digits (got '0{'7' * 30}')"
     ]
+
+
+def test_a_bad_value_yaml_made_a_number_is_quoted_as_written(site: Site) -> None:
+    """`expiry_date: 12:30` said 'got 750' (YAML's base 60)."""
+    assert _errors(site, "expiry_date: 12:30\n") == [
+        "5: 'expiry_date' must be a date like 2024-03-12 or 2024-03-12T09:30:00+01:00 (got '12:30')"
+    ]
+
+
+def test_a_duplicate_key_is_blamed_and_quoted_where_it_is_read(site: Site) -> None:
+    """YAML reads the last of duplicate keys: the message quoted the first and named its line."""
+    assert _errors(site, "expiry_date: 2024-01-05\nexpiry_date: 12:30\n") == [
+        "6: 'expiry_date' must be a date like 2024-03-12 or 2024-03-12T09:30:00+01:00 (got '12:30')"
+    ]

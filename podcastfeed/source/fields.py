@@ -235,7 +235,7 @@ def _keys(front_matter: str) -> dict[str, tuple[int, str | None]]:
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
                 text = str(value.value) if isinstance(value, yaml.ScalarNode) else None
-                found.setdefault(str(key.value), (key.start_mark.line + 2, text))
+                found[str(key.value)] = (key.start_mark.line + 2, text)  # the last is read
     return found
 
 
@@ -324,9 +324,13 @@ class FieldReader:
         try:
             return parse(value)
         except ValueError as exc:
-            if isinstance(value, date):  # YAML made it a date: show it as the file has it
+            if isinstance(value, date | int | float) and not self.is_toml:  # YAML made it a
+                # date or number: show it as the file has it (`date: 12:30` is not 750)
                 written = _keys(self.front_matter).get(self.key_for(name) or "", (0, None))[1]
-                value = written or value.isoformat()
+                if isinstance(value, date):
+                    value = written or value.isoformat()
+                elif written and written != str(value):
+                    value = written
             self.problem(name, f"{exc} (got {shorten(value)})", hint=getattr(exc, "hint", None))
             return None
 
