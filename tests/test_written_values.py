@@ -212,7 +212,8 @@ def test_value_split_in_base_60_is_refused_as_written(site: Site) -> None:
 def _toml(site: Site, front: str) -> tuple[Episode | None, list[Problem]]:
     config = load_config(site.config)
     audio = site.audio("sine-3s-cbr.mp3")
-    text = f'+++\ntitle = "t"\ndate = 2024-01-01\naudio = "{audio}"\n{front}+++\nNotes.\n'
+    title = "" if front.startswith("title") else 'title = "t"\n'
+    text = f'+++\n{title}date = 2024-01-01\naudio = "{audio}"\n{front}+++\nNotes.\n'
     return read_episode(site.episode("ep", text), config.show, config.build)
 
 
@@ -295,3 +296,42 @@ def test_a_duplicate_key_is_blamed_and_quoted_where_it_is_read(site: Site) -> No
     assert _errors(site, "expiry_date: 2024-01-05\nexpiry_date: 12:30\n") == [
         "6: 'expiry_date' must be a date like 2024-03-12 or 2024-03-12T09:30:00+01:00 (got '12:30')"
     ]
+
+
+def test_toml_text_fields_keep_the_text_written(site: Site) -> None:
+    """Hugo's `title = 1.10` is a TOML float: it was published as "1.1", `author = true` as
+    "True", `title = 2024-01-01T10:00:00` as "2024-01-01 10:00:00", and a date or time in
+    season_name or itunes_title was refused as 'got datetime.date(…)'."""
+    episode, problems = _toml(
+        site,
+        "title = 1.10 # a version\nauthor = true\nsummary = 1979-05-27T07:32:00Z\nseason = 1\n"
+        "season_name = 2024-01-01\nitunes_title = 14:30:00\n",
+    )
+    assert episode is not None, problems
+    assert (episode.title, episode.author, episode.description) == (
+        "1.10",
+        "true",
+        "1979-05-27T07:32:00Z",
+    )
+    assert (episode.tags.season_name, episode.tags.itunes_title) == ("2024-01-01", "14:30:00")
+
+
+def test_toml_numbers_stay_numbers(site: Site) -> None:
+    """TOML writes its bases on purpose (`0x10`): numbers are read as TOML types them."""
+    episode, problems = _toml(site, "season = 0x10\nepisode = 1_0\nduration = 0o17\n")
+    assert episode is not None, problems
+    assert (episode.season, episode.number, episode.duration) == (16, 10, 15)
+
+
+def test_a_toml_guid_read_otherwise_than_written_is_noted_as_yamls_is(site: Site) -> None:
+    """`guid = 1.10` was published as "1.1" without a word."""
+    episode, problems = _toml(site, "guid = 1.10\n")
+    assert episode is not None
+    assert episode.guid == "1.1"  # published feeds keep their guids
+    (problem,) = problems
+    assert (problem.level, problem.line) == ("note", 5)
+    assert problem.message == (
+        "'guid' is written '1.10', which TOML reads as '1.1': the guid the feed publishes"
+    )
+    assert problem.hint is not None
+    assert problem.hint.startswith('to publish it as written, quote it (guid = "1.10")')

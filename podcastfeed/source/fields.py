@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from podcastfeed.errors import EpisodeError, ProbeError, Problem, shorten
+from podcastfeed.source.frontparts import toml_written
 from podcastfeed.source.tables import clean_text
 from podcastfeed.source.wordpress import decode_entities
 from podcastfeed.source.written import (
@@ -36,6 +37,8 @@ ONE_LINE_FIELDS = frozenset(
 #: is "off" (not False), `title: 1.10` "1.10" (not 1.1), `episode: 010` 10 (octal: 8). Not
 #: `guid`: a feed already published with `guid: 0123` as "83" keeps its guids (guids.py).
 TEXT_FIELDS = ONE_LINE_FIELDS - {"guid"} | {"summary", "status", "season", "episode", "permalink"}
+
+_TOML = (*NOT_TEXT, time)  # TOML's typed values besides text
 
 #: Canonical field -> the keys that may hold it, first match wins. `type` is not here on purpose:
 #: WordPress exports use it for the post type (`type: post`).
@@ -278,8 +281,9 @@ class FieldReader:
         if key is None:
             return None
         value = self.meta[key]
-        if self.is_toml:
-            return value
+        if self.is_toml:  # typed already, but a text field's `title = 1.10` is "1.10"
+            is_text = name in TEXT_FIELDS - {"season", "episode"}
+            return self.as_written(key, value) if is_text and isinstance(value, _TOML) else value
         if name in TEXT_FIELDS and isinstance(value, NOT_TEXT):
             return self.as_written(key, value)
         if name in NUMBER_FIELDS and is_number(value):
@@ -290,7 +294,9 @@ class FieldReader:
 
     def as_written(self, key: str, value: object) -> Any:
         """The value of `key` with YAML's booleans, numbers and dates as the file spells them
-        (the front matter is read again, only when asked)."""
+        (the front matter is read again, only when asked); TOML's as its line has it."""
+        if self.is_toml:
+            return toml_written(self.front_matter, key, value) or value
         if self._written is None:
             try:
                 loaded = yaml.load(self.front_matter, Loader=WrittenLoader)
