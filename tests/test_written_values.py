@@ -335,3 +335,12 @@ def test_a_toml_guid_read_otherwise_than_written_is_noted_as_yamls_is(site: Site
     )
     assert problem.hint is not None
     assert problem.hint.startswith('to publish it as written, quote it (guid = "1.10")')
+
+
+def test_a_bad_toml_time_is_quoted_as_written(site: Site) -> None:
+    """It said 'got datetime.time(14, 30)'."""
+    episode, problems = _toml(site, "expiryDate = 14:30:00\n")
+    assert episode is None
+    assert [p.message for p in problems] == [
+        "'expiryDate' must be a date like 2024-03-12 or 2024-03-12T09:30:00+01:00 (got '14:30:00')"
+    ]

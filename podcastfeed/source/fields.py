@@ -337,6 +337,8 @@ class FieldReader:
                     value = written or value.isoformat()
                 elif written and written != str(value):
                     value = written
+            elif self.is_toml and isinstance(value, date | time):  # 14:30:00, not datetime.time(…)
+                value = self.as_written(self.key_for(name) or name, value)
             self.problem(name, f"{exc} (got {shorten(value)})", hint=getattr(exc, "hint", None))
             return None
 
