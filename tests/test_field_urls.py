@@ -36,3 +36,33 @@ def test_cli_build_refuses_an_enclosure_without_a_host(site: Site) -> None:
         "episodes/ep.md:4: error: 'enclosure' must be an http(s) URL with a host" in result.stderr
     )
     assert "<enclosure" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        'persons: [{name: a, href: "https://e.org/a\\x01b"}]',
+        'persons: [{name: a, img: "https://e.org/i\\x0bj.jpg"}]',
+        'chapters: [{start: 0, title: a, url: "https://e.org/c\\x02d"}]',
+        'chapters: [{start: 0, title: a, img: "https://e.org/\\ufffe.jpg"}]',
+        'chapters: "https://e.org/c\\x0fh.json"',
+        'transcript: "https://e.org/t\\x03u.vtt"',
+        'alternate_enclosures: [{url: "https://e.org/a\\x04b.ogg", length: 5}]',
+        'images: [{href: "https://e.org/\\x06.jpg"}]',
+        'license: {name: xy, url: "https://e.org/\\x0e"}',
+    ],
+)
+def test_a_control_character_in_a_tag_url_is_dropped_as_in_the_audio_url(
+    site: Site, front: str
+) -> None:
+    """It was a ValueError traceback from lxml ("All strings must be XML compatible") when the
+    feed was written; the audio, image and permalink drop it (tables.clean_ref)."""
+    site.episode(
+        "ep",
+        "---\ntitle: t\ndate: 2024-01-01\naudio: https://e.org/f.mp3\nduration: 3\nlength: 5\n"
+        f"{front}\n---\nN.\n",
+    )
+    result = CliRunner().invoke(app, ["build", "-c", str(site.config), "-o", "-"])
+    assert result.exit_code == 0, result.output
+    assert result.exception is None
+    assert "https://e.org/" in result.stdout

@@ -29,7 +29,7 @@ from podcastfeed.source.chapters import JSON_CHAPTERS_TYPE, parse_time
 from podcastfeed.source.config import TAG_FIELDS, BuildSettings
 from podcastfeed.source.fields import ALIASES, FieldReader
 from podcastfeed.source.localref import find_local, find_written, url_path
-from podcastfeed.source.tables import clean_text
+from podcastfeed.source.tables import clean_ref, clean_text
 from podcastfeed.source.value import read_episode_value
 from podcastfeed.source.wordpress import decode_entities
 from podcastfeed.values import (
@@ -93,9 +93,9 @@ def read_episode_tags(
         return _get(f, name, parse)
 
     def local_or_url(ref: object) -> tuple[str | None, Path | None]:
-        if not isinstance(ref, str) or not ref.strip():
+        if not isinstance(ref, str) or not clean_ref(ref):
             raise ValueError(f"must be an https:// URL or a file path (got {shorten(ref)})")
-        ref = ref.strip()
+        ref = clean_ref(ref)  # (a control character was a traceback writing the feed)
         if url_scheme(ref) in LINK_SCHEMES:
             return tv.https_url(ref), None
         if url_scheme(ref):  # javascript:, data:, file: … (issue 12)
@@ -159,7 +159,7 @@ def read_episode_tags(
 
     def alternate(value: object) -> AlternateEnclosure:
         data = tv.table(value, tv.TABLE_KEYS["alternate_enclosures"], {"url"})
-        ref, path = str(data["url"]).strip(), None
+        ref, path = clean_ref(str(data["url"])), None
         if url_scheme(ref) in LINK_SCHEMES:
             url = parse_link(ref)  # without `length`, the build measures it (the lock keeps it)
         elif url_scheme(ref):  # javascript:, data:, file: … (issue 12)
