@@ -8,7 +8,7 @@ wordpress.py) and common synonyms.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +26,6 @@ from podcastfeed.source.cleanup import first_paragraph, notes_lines, repair_epis
 from podcastfeed.source.config import BuildSettings
 from podcastfeed.source.episode_tags import SIBLING_SUFFIXES, read_episode_tags, read_number
 from podcastfeed.source.fields import (
-    ALIASES,
     FieldReader,
     YAMLLimitError,
     bad_value_line,
@@ -36,11 +35,11 @@ from podcastfeed.source.fields import (
 from podcastfeed.source.fromnotes import from_notes
 from podcastfeed.source.frontparts import load_toml, split_front_matter
 from podcastfeed.source.guids import guid_is_link, read_guid
+from podcastfeed.source.keywords import read_keywords
 from podcastfeed.source.localart import EpisodeImage, episode_image
 from podcastfeed.source.shownotes import make_description, render_notes
 from podcastfeed.source.tables import clean_ref, clean_text
 from podcastfeed.source.typos import key_typos
-from podcastfeed.source.wordpress import decode_entities
 from podcastfeed.source.yamlhints import unclosed_hint, yaml_hint
 from podcastfeed.values import (
     is_date_only,
@@ -304,7 +303,7 @@ def _episode(
         image=image.url,
         image_file=image.file,
         image_ref=image.ref,
-        keywords=_keywords(f),
+        keywords=read_keywords(f),
         season=season,
         number=number,
         episode_type=episode_type.lower() if episode_type else None,
@@ -367,26 +366,3 @@ def _page_url(site: str, permalink: str | None) -> str | None:
         return None
     base = site if site.endswith("/") else site + "/"
     return resolve_link(permalink, base)
-
-
-def _not_text(value: object) -> bool:
-    if isinstance(value, list):
-        return any(type(item) is not str for item in value)
-    return value is not None and not isinstance(value, str | dict)
-
-
-def _keywords(f: FieldReader) -> tuple[str, ...]:
-    found: list[str] = []
-    for key in ALIASES["keywords"]:
-        value = f.meta.get(key)
-        if _not_text(value) and not f.is_toml:  # `tag: [no, 1.10]`: YAML's False and 1.1
-            value = f.as_written(key, value)
-        items: Iterable[Any] = (
-            value.split(",") if isinstance(value, str) else value if isinstance(value, list) else ()
-        )
-        for item in items:
-            if isinstance(item, str | int | float) and not isinstance(item, bool):  # (TOML)
-                word = clean_text(decode_entities(str(item)))  # WordPress' `&amp;`
-                if word and word not in found:
-                    found.append(word)
-    return tuple(found)
