@@ -98,3 +98,25 @@ def test_cli_build_warns_of_a_key_not_read_and_builds(site: Site) -> None:
     assert result.exit_code == 0, result.output
     assert "<itunes:episode>1</itunes:episode>" in result.stdout
     assert "episodes/ep.md:6: warning: 'number' is not read" in result.stderr
+
+
+def test_jekylls_published_false_is_not_published(site: Site) -> None:
+    """`published` is also a name of the date: Jekyll's `published: false` beside a date was
+    ignored, and the post published; without a date it was 'must be a date (got False)'."""
+    episode, problems = _read(site, "published: false\n")
+    assert episode is not None
+    assert episode.is_published is False
+    assert problems == []
+    episode, _ = _read(site, "published: true\n")
+    assert episode is not None
+    assert episode.is_published is True
+
+
+def test_cli_build_leaves_out_a_jekyll_post_not_published(site: Site) -> None:
+    audio = site.audio("sine-3s-cbr.mp3")
+    site.episode("one", f"---\ntitle: one\ndate: 2024-01-01\naudio: {audio}\n---\n")
+    site.episode("2024-01-02-two", "---\ntitle: two\npublished: false\n---\n")
+    result = CliRunner().invoke(app, ["build", "-c", str(site.config), "-o", "-"])
+    assert result.exit_code == 0, result.output
+    assert "<title>one</title>" in result.stdout
+    assert "<title>two</title>" not in result.stdout

@@ -197,6 +197,9 @@ def _episode(
             )
     if f.parsed("draft", parse_bool):
         is_published = False
+    if isinstance(f.meta.get("published"), bool):  # Jekyll's `published: false`, not a date
+        f.taken.add("published")
+        is_published = is_published and f.meta["published"]
 
     date = _read_date(f, zone)
     expires = f.parsed("expiry_date", lambda value: parse_date(value, zone))
