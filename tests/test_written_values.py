@@ -344,3 +344,18 @@ def test_a_bad_toml_time_is_quoted_as_written(site: Site) -> None:
     assert [p.message for p in problems] == [
         "'expiryDate' must be a date like 2024-03-12 or 2024-03-12T09:30:00+01:00 (got '14:30:00')"
     ]
+
+
+@pytest.mark.parametrize(
+    ("front", "start"),
+    [
+        ("author: !!binary aGVsbG8=\n", "5: 'author' must be text (got bytes)"),
+        ("author: !!set {a, b}\n", "5: 'author' must be text (got set)"),
+        ("permalink: !!binary aGVsbG8=\n", "5: 'permalink' must be text (got bytes)"),
+    ],
+)
+def test_a_yaml_binary_or_set_is_no_text(site: Site, front: str, start: str) -> None:
+    """`!!binary` was published as "b'hello'", and `!!set {a, b}` as "{'b', 'a'}" in an order
+    that changed from build to build (str of a set follows string hashing)."""
+    (message, *_) = _errors(site, front)
+    assert message.startswith(start)

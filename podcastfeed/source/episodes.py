@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -359,7 +359,7 @@ def _read_season(f: FieldReader) -> int | None:
 
 def _text(value: object, clean: Callable[[str], str] = clean_text) -> str:
     """A scalar front-matter value as text (a list or table is no link)."""
-    if isinstance(value, list | dict):
+    if not isinstance(value, str | int | float | date):  # a list, a table, !!binary, !!set
         raise ValueError(f"must be text (got {type(value).__name__})")
     return clean(str(value))
 

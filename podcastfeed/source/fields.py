@@ -346,7 +346,7 @@ class FieldReader:
         value = self.raw(name)
         if value is None:
             return None
-        if isinstance(value, list | dict):
+        if not isinstance(value, str | int | float | date):  # a list, a table, !!binary, !!set
             self.problem(name, f"must be text (got {type(value).__name__})")
             return None
         text = clean_text(str(value))
