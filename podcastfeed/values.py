@@ -237,7 +237,9 @@ def is_date_only(value: object) -> bool:
 
 def parse_time_of_day(value: object) -> time:
     """`14:30`, `14:30:05`, `2:30 pm`; YAML 1.1 reads an unquoted `14:30` as the base-60
-    number 870, which is read back as 14:30."""
+    number 870, which is read back as 14:30; TOML's `14:30:00` is a time already."""
+    if isinstance(value, time):
+        return value.replace(tzinfo=None)
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
         return time(value // 60, value % 60)
     if isinstance(value, str):

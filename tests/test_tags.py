@@ -640,3 +640,21 @@ def test_a_clone_in_another_folder_builds_the_same_files_manifest_and_all(tmp_pa
             assert (here.root / name).read_bytes() == (there.root / name).read_bytes(), name
     check = [sys.executable, "-m", "podcastfeed", "build", "--check", "-c", str(there.config)]
     assert subprocess.run(check, capture_output=True).returncode == 0
+
+
+def test_a_keyword_entry_that_is_a_table_or_a_list_is_named_not_dropped(site: Site) -> None:
+    """`tags: [a, {name: b}]` lost b without a word (WordPress-style category tables)."""
+    config = load_config(site.config)
+    audio = site.audio("sine-3s-cbr.mp3")
+    path = site.episode(
+        "ep",
+        f"---\ntitle: t\ndate: 2024-01-01\naudio: {audio}\ntags: [a, {{name: b}}, [c], ~]\n---\n",
+    )
+    episode, problems = read_episode(path, config.show, config.build)
+    assert episode is not None
+    assert episode.keywords == ("a",)
+    assert [(p.level, p.line, p.message) for p in problems] == [
+        ("warning", 5, "'tags' holds {'name': 'b'}, which is no keyword (ignored)"),
+        ("warning", 5, "'tags' holds ['c'], which is no keyword (ignored)"),
+    ]
+    assert problems[0].hint == "write tags: [word, another word]"

@@ -23,7 +23,7 @@ from podcastfeed.source.fields import ALIASES, FieldReader
 from podcastfeed.source.localref import find_written, url_path
 from podcastfeed.source.tables import clean_ref
 from podcastfeed.source.wordpress import read_powerpress
-from podcastfeed.values import LINK_SCHEMES, url_scheme
+from podcastfeed.values import LINK_SCHEMES, parse_link, url_scheme
 
 #: Hosts whose URLs are audio even without an audio extension: podcast hosts and the
 #: analytics prefixes in front of them.
@@ -180,7 +180,11 @@ def _resolve(f: FieldReader, show: Show, settings: BuildSettings, ref: str) -> A
     scheme = url_scheme(ref)
     line = _line_of(f, f.key_for("audio"))
     if scheme in LINK_SCHEMES:
-        return Audio(ref=ref, url=ref, line=line)
+        try:  # the one URL rule (values.py), as every other link: `https:///a.mp3` has no host
+            return Audio(ref=ref, url=parse_link(ref), line=line)
+        except ValueError:
+            f.problem("audio", f"must be an http(s) URL with a host (got {shorten(ref)})")
+            return None
     if scheme:  # javascript:, file: … (issue 12)
         f.problem("audio", f"must be an http(s) URL or a local path (got {shorten(ref)})")
         return None

@@ -20,7 +20,7 @@ from podcastfeed.files import relative_name
 from podcastfeed.lock import Probe
 from podcastfeed.model import Chapter, Episode
 from podcastfeed.source.notechapters import HINT
-from podcastfeed.values import parse_link
+from podcastfeed.values import MAX_DURATION, parse_link
 
 JSON_CHAPTERS_TYPE = "application/json+chapters"
 
@@ -32,19 +32,26 @@ def parse_time(value: object) -> float:
 
     YAML 1.1 reads an unquoted 00:03:10 as the number 190 already (base 60); both work.
     """
-    if isinstance(value, bool):
+    seconds = _seconds(value)
+    if seconds is None or not seconds >= 0:  # (not NaN)
         raise ValueError(f"must be seconds or HH:MM:SS (got {shorten(value)})")
-    if isinstance(value, int | float) and value >= 0:
-        return float(value)
+    if seconds > MAX_DURATION:  # inf made a traceback, as an int of 400 digits did
+        raise ValueError(f"must be at most {MAX_DURATION:,} seconds (got {shorten(value)})")
+    return seconds
+
+
+def _seconds(value: object) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(min(value, MAX_DURATION + 1))  # (an int of 400 digits is no float)
     if isinstance(value, str):
         written = value.strip()
         if re.fullmatch(r"\d+(\.\d+)?", written):
-            return float(written)
+            return float(written)  # (many digits: inf, refused)
         found = _CLOCK.match(written)
         if found and int(found.group(2)) < 60 and float(found.group(3)) < 60:
             hours, minutes, seconds = found.groups()
             return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
-    raise ValueError(f"must be seconds or HH:MM:SS (got {shorten(value)})")
+    return None
 
 
 def chapters_json(chapters: Sequence[Chapter]) -> bytes:

@@ -313,7 +313,7 @@ def repair_episode(
     fixed_meta = {}
     for key, value in meta.items():
         fixed_meta[key] = fixed = _repair_value(value)
-        if fixed != value:
+        if fixed is not value and fixed != value:  # (`.nan` is not equal to itself)
             repaired.append((key, _changed(repr(value), repr(fixed))))
     fixed_body = repair_text(body)
     if fixed_body is not body:

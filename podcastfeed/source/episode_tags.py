@@ -29,7 +29,9 @@ from podcastfeed.source.chapters import JSON_CHAPTERS_TYPE, parse_time
 from podcastfeed.source.config import TAG_FIELDS, BuildSettings
 from podcastfeed.source.fields import ALIASES, FieldReader
 from podcastfeed.source.localref import find_local, find_written, url_path
+from podcastfeed.source.tables import clean_ref, clean_text
 from podcastfeed.source.value import read_episode_value
+from podcastfeed.source.wordpress import decode_entities
 from podcastfeed.values import (
     LANGUAGE,
     LINK_SCHEMES,
@@ -91,9 +93,9 @@ def read_episode_tags(
         return _get(f, name, parse)
 
     def local_or_url(ref: object) -> tuple[str | None, Path | None]:
-        if not isinstance(ref, str) or not ref.strip():
+        if not isinstance(ref, str) or not clean_ref(ref):
             raise ValueError(f"must be an https:// URL or a file path (got {shorten(ref)})")
-        ref = ref.strip()
+        ref = clean_ref(ref)  # (a control character was a traceback writing the feed)
         if url_scheme(ref) in LINK_SCHEMES:
             return tv.https_url(ref), None
         if url_scheme(ref):  # javascript:, data:, file: … (issue 12)
@@ -157,7 +159,7 @@ def read_episode_tags(
 
     def alternate(value: object) -> AlternateEnclosure:
         data = tv.table(value, tv.TABLE_KEYS["alternate_enclosures"], {"url"})
-        ref, path = str(data["url"]).strip(), None
+        ref, path = clean_ref(str(data["url"])), None
         if url_scheme(ref) in LINK_SCHEMES:
             url = parse_link(ref)  # without `length`, the build measures it (the lock keeps it)
         elif url_scheme(ref):  # javascript:, data:, file: … (issue 12)
@@ -212,11 +214,11 @@ def read_episode_tags(
     if f.key_for("chapters") is None and f"{f.path.stem}.chapters.json" in siblings:
         linked_chapters = sibling(f"{f.path.stem}.chapters.json", chapters)
     return EpisodeTags(
-        itunes_title=get("itunes_title", lambda v: tv.text(v, 255)),
-        itunes_author=get("itunes_author", lambda v: tv.text(v, 255)),
+        itunes_title=get("itunes_title", _one_line(255)),
+        itunes_author=get("itunes_author", _one_line(255)),
         is_blocked=bool(get("block", _yes)),
-        season_name=get("season_name", lambda v: tv.text(v, 128)),
-        episode_display=get("episode_display", lambda v: tv.text(v, 32)),
+        season_name=get("season_name", _one_line(128)),
+        episode_display=get("episode_display", _one_line(32)),
         transcripts=transcripts,
         chapters=linked_chapters,
         inline_chapters=tuple(inline),
@@ -300,6 +302,20 @@ def _find(ref: str, beside: Path, settings: BuildSettings, find: Callable[..., T
         if str(exc).startswith("file not found"):
             raise ValueError(f"{exc} (looked beside the episode and in the show)") from None
         raise
+
+
+def _one_line(limit: int) -> Callable[[object], str]:
+    """tv.text with HTML entities decoded once, as in the title (fields.ONE_LINE_FIELDS):
+    WordPress writes `&amp;` and `&#8211;` into these too."""
+
+    def parse(value: object) -> str:
+        text = tv.text(value, limit)
+        decoded = clean_text(decode_entities(text)) if "&" in text else text
+        if not decoded:
+            raise ValueError(f"must not be empty: XML cannot carry its characters (got {text!r})")
+        return decoded
+
+    return parse
 
 
 def _yes(value: object) -> bool:

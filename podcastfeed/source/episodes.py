@@ -8,9 +8,9 @@ wordpress.py) and common synonyms.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,12 +20,12 @@ import yaml
 from podcastfeed.errors import EpisodeError, Problem, shorten
 from podcastfeed.files import relative_name
 from podcastfeed.model import EMPTY_EPISODE_TAGS, Episode, Show, pack_notes
+from podcastfeed.source.aliases import unread_aliases
 from podcastfeed.source.audiofields import TemplateValues, check_remote_audio, read_audio
 from podcastfeed.source.cleanup import first_paragraph, notes_lines, repair_episode
 from podcastfeed.source.config import BuildSettings
 from podcastfeed.source.episode_tags import SIBLING_SUFFIXES, read_episode_tags, read_number
 from podcastfeed.source.fields import (
-    ALIASES,
     FieldReader,
     YAMLLimitError,
     bad_value_line,
@@ -35,11 +35,11 @@ from podcastfeed.source.fields import (
 from podcastfeed.source.fromnotes import from_notes
 from podcastfeed.source.frontparts import load_toml, split_front_matter
 from podcastfeed.source.guids import guid_is_link, read_guid
+from podcastfeed.source.keywords import read_keywords
 from podcastfeed.source.localart import EpisodeImage, episode_image
 from podcastfeed.source.shownotes import make_description, render_notes
 from podcastfeed.source.tables import clean_ref, clean_text
 from podcastfeed.source.typos import key_typos
-from podcastfeed.source.wordpress import decode_entities
 from podcastfeed.source.yamlhints import unclosed_hint, yaml_hint
 from podcastfeed.values import (
     is_date_only,
@@ -125,6 +125,7 @@ def read_episode(
         )
     first_line = text.count("\n", 0, len(text) - len(written)) + 1  # where the body starts
     episode = _episode(f, body, show, settings, siblings, first_line)
+    unread_aliases(f)  # after _episode: `url:` may be the audio, not the page
     if any(p.is_error for p in f.problems):
         return None, f.problems
     return episode, f.problems
@@ -196,6 +197,9 @@ def _episode(
             )
     if f.parsed("draft", parse_bool):
         is_published = False
+    if isinstance(f.meta.get("published"), bool):  # Jekyll's `published: false`, not a date
+        f.taken.add("published")
+        is_published = is_published and f.meta["published"]
 
     date = _read_date(f, zone)
     expires = f.parsed("expiry_date", lambda value: parse_date(value, zone))
@@ -302,7 +306,7 @@ def _episode(
         image=image.url,
         image_file=image.file,
         image_ref=image.ref,
-        keywords=_keywords(f),
+        keywords=read_keywords(f),
         season=season,
         number=number,
         episode_type=episode_type.lower() if episode_type else None,
@@ -355,7 +359,7 @@ def _read_season(f: FieldReader) -> int | None:
 
 def _text(value: object, clean: Callable[[str], str] = clean_text) -> str:
     """A scalar front-matter value as text (a list or table is no link)."""
-    if isinstance(value, list | dict):
+    if not isinstance(value, str | int | float | date):  # a list, a table, !!binary, !!set
         raise ValueError(f"must be text (got {type(value).__name__})")
     return clean(str(value))
 
@@ -365,26 +369,3 @@ def _page_url(site: str, permalink: str | None) -> str | None:
         return None
     base = site if site.endswith("/") else site + "/"
     return resolve_link(permalink, base)
-
-
-def _not_text(value: object) -> bool:
-    if isinstance(value, list):
-        return any(type(item) is not str for item in value)
-    return value is not None and not isinstance(value, str | dict)
-
-
-def _keywords(f: FieldReader) -> tuple[str, ...]:
-    found: list[str] = []
-    for key in ALIASES["keywords"]:
-        value = f.meta.get(key)
-        if _not_text(value) and not f.is_toml:  # `tag: [no, 1.10]`: YAML's False and 1.1
-            value = f.as_written(key, value)
-        items: Iterable[Any] = (
-            value.split(",") if isinstance(value, str) else value if isinstance(value, list) else ()
-        )
-        for item in items:
-            if isinstance(item, str | int | float) and not isinstance(item, bool):  # (TOML)
-                word = clean_text(decode_entities(str(item)))  # WordPress' `&amp;`
-                if word and word not in found:
-                    found.append(word)
-    return tuple(found)

@@ -7,16 +7,25 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from podcastfeed.errors import EpisodeError, ProbeError, Problem, shorten
+from podcastfeed.source.frontparts import toml_written
 from podcastfeed.source.tables import clean_text
 from podcastfeed.source.wordpress import decode_entities
-from podcastfeed.source.yamlfast import NOT_PLAIN, fast_load
+from podcastfeed.source.written import (
+    NOT_TEXT,
+    NUMBER_FIELDS,
+    is_number,
+    needs_written,
+    number_as_written,
+    with_written,
+)
+from podcastfeed.source.yamlfast import MAX_INT_BITS, NOT_PLAIN, fast_load
 
 #: One-line fields whose HTML entities are decoded once (WordPress writes `&#8211;` into
 #: titles); summaries are HTML and keep theirs for the sanitizer.
@@ -28,21 +37,8 @@ ONE_LINE_FIELDS = frozenset(
 #: is "off" (not False), `title: 1.10` "1.10" (not 1.1), `episode: 010` 10 (octal: 8). Not
 #: `guid`: a feed already published with `guid: 0123` as "83" keeps its guids (guids.py).
 TEXT_FIELDS = ONE_LINE_FIELDS - {"guid"} | {"summary", "status", "season", "episode", "permalink"}
-_NOT_TEXT = (bool, int, float, date)  # what YAML 1.1 makes of `off`, `1.10`, `12:30`, `2024-1-2`
-#: The same inside the tables of the optional tags: the keys that are text (`country: NO` is
-#: Norway, `name: Yes` a name, `language: no` Norwegian); a list's plain items name a person
-#: or a place.
-TEXT_KEYS: dict[str, frozenset[str]] = {
-    "persons": frozenset({"name", "role", "group"}),
-    "location": frozenset({"name", "country", "rel"}),
-    "license": frozenset({"name"}),
-    "images": frozenset({"alt", "purpose"}),
-    "chapters": frozenset({"title"}),
-    "soundbites": frozenset({"title"}),
-    "alternate_enclosures": frozenset({"title"}),
-    "transcript": frozenset({"language", "rel"}),
-}
-_TEXT_ITEMS = frozenset({"persons", "location"})
+
+_TOML = (*NOT_TEXT, time)  # TOML's typed values besides text
 
 #: Canonical field -> the keys that may hold it, first match wins. `type` is not here on purpose:
 #: WordPress exports use it for the post type (`type: post`).
@@ -134,6 +130,21 @@ def _as_written(loader: WrittenLoader, node: yaml.ScalarNode) -> str:
     return str(loader.construct_scalar(node))
 
 
+def _bounded_int(loader: Any, node: yaml.ScalarNode) -> int:
+    """YAML's int, refused past MAX_INT_BITS: `0x` and 5,000 digits was a number that str()
+    and every message quoting it refused with a traceback."""
+    try:  # (int() refuses more than 4,300 decimal digits, in Python's words)
+        value = int(yaml.SafeLoader.construct_yaml_int(loader, node))
+    except ValueError:
+        value = 1 << (MAX_INT_BITS + 1)
+    if value.bit_length() > MAX_INT_BITS:
+        problem = "has a number too large to read (over 4,000 decimal digits)"
+        raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+    return value
+
+
+for _loader in (LimitedLoader, PurePythonLoader):
+    _loader.add_constructor("tag:yaml.org,2002:int", _bounded_int)
 for _tag in ("bool", "int", "float", "timestamp"):
     WrittenLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _as_written)
 
@@ -227,7 +238,7 @@ def _keys(front_matter: str) -> dict[str, tuple[int, str | None]]:
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
                 text = str(value.value) if isinstance(value, yaml.ScalarNode) else None
-                found.setdefault(str(key.value), (key.start_mark.line + 2, text))
+                found[str(key.value)] = (key.start_mark.line + 2, text)  # the last is read
     return found
 
 
@@ -270,17 +281,22 @@ class FieldReader:
         if key is None:
             return None
         value = self.meta[key]
-        if self.is_toml:
-            return value
-        if name in TEXT_FIELDS and isinstance(value, _NOT_TEXT):
+        if self.is_toml:  # typed already, but a text field's `title = 1.10` is "1.10"
+            is_text = name in TEXT_FIELDS - {"season", "episode"}
+            return self.as_written(key, value) if is_text and isinstance(value, _TOML) else value
+        if name in TEXT_FIELDS and isinstance(value, NOT_TEXT):
             return self.as_written(key, value)
-        if name in TEXT_KEYS and _holds_not_text(value, name):
-            return _with_text(value, self.as_written(key, value), name, TEXT_KEYS[name])
+        if name in NUMBER_FIELDS and is_number(value):
+            return number_as_written(value, self.as_written(key, value))
+        if needs_written(value, name):
+            return with_written(value, self.as_written(key, value), name)
         return value
 
     def as_written(self, key: str, value: object) -> Any:
         """The value of `key` with YAML's booleans, numbers and dates as the file spells them
-        (the front matter is read again, only when asked)."""
+        (the front matter is read again, only when asked); TOML's as its line has it."""
+        if self.is_toml:
+            return toml_written(self.front_matter, key, value) or value
         if self._written is None:
             try:
                 loaded = yaml.load(self.front_matter, Loader=WrittenLoader)
@@ -314,9 +330,15 @@ class FieldReader:
         try:
             return parse(value)
         except ValueError as exc:
-            if isinstance(value, date):  # YAML made it a date: show it as the file has it
+            if isinstance(value, date | int | float) and not self.is_toml:  # YAML made it a
+                # date or number: show it as the file has it (`date: 12:30` is not 750)
                 written = _keys(self.front_matter).get(self.key_for(name) or "", (0, None))[1]
-                value = written or value.isoformat()
+                if isinstance(value, date):
+                    value = written or value.isoformat()
+                elif written and written != str(value):
+                    value = written
+            elif self.is_toml and isinstance(value, date | time):  # 14:30:00, not datetime.time(…)
+                value = self.as_written(self.key_for(name) or name, value)
             self.problem(name, f"{exc} (got {shorten(value)})", hint=getattr(exc, "hint", None))
             return None
 
@@ -324,42 +346,13 @@ class FieldReader:
         value = self.raw(name)
         if value is None:
             return None
-        if isinstance(value, list | dict):
+        if not isinstance(value, str | int | float | date):  # a list, a table, !!binary, !!set
             self.problem(name, f"must be text (got {type(value).__name__})")
             return None
         text = clean_text(str(value))
         if name in ONE_LINE_FIELDS and "&" in text:  # `&#1;` decodes to what XML cannot carry
             text = clean_text(decode_entities(text))
         return text or None
-
-
-def _holds_not_text(value: object, name: str) -> bool:
-    """Whether a table-valued field has a boolean, number or date where text belongs."""
-    for item in value if isinstance(value, list) else [value]:
-        if isinstance(item, dict):
-            if any(isinstance(item.get(k), _NOT_TEXT) for k in TEXT_KEYS[name]):
-                return True
-        elif isinstance(item, _NOT_TEXT) and isinstance(value, list) and name in _TEXT_ITEMS:
-            return True
-    return False
-
-
-def _with_text(value: Any, written: Any, name: str, keys: frozenset[str]) -> Any:
-    """`value` with the text keys of its tables (and a list's plain items) as `written` has them."""
-    if isinstance(value, list) and isinstance(written, list) and len(value) == len(written):
-        items = [
-            w if name in _TEXT_ITEMS and isinstance(v, _NOT_TEXT) and isinstance(w, str) else v
-            for v, w in zip(value, written, strict=True)
-        ]
-        return [_with_text(v, w, name, keys) for v, w in zip(items, written, strict=True)]
-    if isinstance(value, dict) and isinstance(written, dict):
-        return {
-            k: written[k]
-            if k in keys and isinstance(v, _NOT_TEXT) and isinstance(written.get(k), str)
-            else v
-            for k, v in value.items()
-        }
-    return value
 
 
 def _as_warning(problem: Problem) -> Problem:

@@ -52,3 +52,20 @@ def load_toml(front_matter: str, display: str) -> tuple[dict[str, Any] | None, P
     except RecursionError:  # arrays nested thousands deep (issue 12's limits)
         error = EpisodeError("front matter refused: it nests too deeply", source=display, line=2)
         return None, error.to_problem()
+
+
+def toml_written(front_matter: str, key: str, value: object) -> str | None:
+    """A top-level TOML number, boolean or date as the file spells it (`title = 1.10` is
+    "1.10", where TOML reads 1.1), when it is written on its key's line; else None."""
+    pattern = rf"""^\s*["']?{re.escape(key)}["']?\s*=\s*([^"'\[{{#\s][^#]*?)\s*(?:#.*)?$"""
+    for line in front_matter.splitlines():
+        if line.lstrip().startswith("["):
+            return None  # a table: the keys after it are not top-level
+        found = re.match(pattern, line)
+        if found:
+            try:
+                same = tomllib.loads(f"x = {found.group(1)}")["x"] == value
+            except tomllib.TOMLDecodeError:
+                return None
+            return found.group(1) if same else None
+    return None

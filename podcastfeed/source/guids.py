@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 from podcastfeed.errors import Problem, shorten
 from podcastfeed.source.fields import FieldReader
@@ -10,27 +10,28 @@ from podcastfeed.values import parse_bool, parse_link
 
 
 def read_guid(f: FieldReader) -> str | None:
-    """The guid as YAML reads it: a show published with `guid: 0123` as "83" keeps its guids
-    (the lock holds them). A guid YAML reads as other than its text (a number, a boolean, a
-    date, a time) is published as YAML reads it, with a note that says so and how to quote it
+    """The guid as YAML (or TOML) reads it: a show published with `guid: 0123` as "83" keeps its
+    guids (the lock holds them). A guid read as other than its text (a number, a boolean, a
+    date, a time) is published as read, with a note that says so and how to quote it
     before the episode is published."""
     guid = f.text("guid")
     key = f.key_for("guid")
-    value = f.meta.get(key) if key is not None and not f.is_toml else None
-    if guid is not None and isinstance(value, bool | int | float | date):
+    value = f.meta.get(key) if key is not None else None
+    if guid is not None and isinstance(value, bool | int | float | date | time):
         written = f.as_written(key or "guid", value)
         if isinstance(written, str) and written.strip() != guid:
             # a note, never fatal: a published guid stays as it was (the lock keeps it), and a
             # new one is as good as any; quoting it is for who wants the text as written
+            kind, equals = ("TOML", "guid =") if f.is_toml else ("YAML", "guid:")
             f.problems.append(
                 Problem(
                     "note",
-                    f"'{key}' is written {shorten(written)}, which YAML reads as "
+                    f"'{key}' is written {shorten(written)}, which {kind} reads as "
                     f"{shorten(guid)}: the guid the feed publishes",
                     f.display,
                     f.line(key),
-                    f'to publish it as written, quote it (guid: "{written.strip()}") before the '
-                    "episode is published: a published episode's guid must never change",
+                    f'to publish it as written, quote it ({equals} "{written.strip()}") before '
+                    "the episode is published: a published episode's guid must never change",
                 )
             )
     return guid

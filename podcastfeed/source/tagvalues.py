@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from podcastfeed.errors import shorten
 from podcastfeed.model import Funding, Image, License, Location, Person, RemoteItem, Txt
 from podcastfeed.source.shownotes import strip_control_chars
+from podcastfeed.source.tables import clean_ref
 from podcastfeed.values import COUNTRY, EMAIL, parse_date, parse_link, require_positive_int
 
 T = TypeVar("T")
@@ -112,7 +113,7 @@ def https_url(value: object) -> str:
     """A linked resource: an http(s) link (values.parse_link), and https, as the namespace
     wants (docs/1.0.md)."""
     try:
-        url = parse_link(value)
+        url = parse_link(_ref(value))
     except ValueError:
         url = ""
     if not url.lower().startswith("https://"):
@@ -124,9 +125,15 @@ def image_url(value: object) -> str:
     """An image's URL: https, or http as the namespace's own person examples write `img`
     (docs/tags/person.md; the namespace asks https of hyper-text resources, docs/1.0.md)."""
     try:
-        return parse_link(value)
+        return parse_link(_ref(value))
     except ValueError:
         raise ValueError(f"must be an http(s) URL (got {shorten(value)})") from None
+
+
+def _ref(value: object) -> object:
+    """A URL without what XML cannot carry, as the audio's (tables.clean_ref): a control
+    character in a person's `href` was a traceback when the feed was written."""
+    return clean_ref(value) if isinstance(value, str) else value
 
 
 def email(value: object) -> str:

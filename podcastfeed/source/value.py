@@ -13,6 +13,7 @@ from podcastfeed.errors import EpisodeError, Problem
 from podcastfeed.model import Value
 from podcastfeed.source.fields import YAML_ERRORS, LimitedLoader
 from podcastfeed.source.valueparse import SPEC_NAMES, Path_, parse_value
+from podcastfeed.source.written import value_as_written
 
 if TYPE_CHECKING:
     from podcastfeed.source.fields import FieldReader
@@ -122,7 +123,10 @@ def read_episode_value(f: FieldReader) -> tuple[Value, ...]:
     key = f.key_for("value")
     if key is None:
         return ()
-    blocks, issues = parse_value(f.meta[key])
+    raw = f.meta[key]
+    if not f.is_toml:  # `split: 010` is 10 shares, not YAML's octal 8; `name: Yes` a name
+        raw = value_as_written(raw, f.as_written(key, raw))
+    blocks, issues = parse_value(raw)
     for level, message, where in issues:
         if f.is_toml:  # Hugo's +++ front matter: its first line is the file's second
             text = "\n" + f.front_matter

@@ -44,6 +44,19 @@ _BUILD = {
     f"tag:yaml.org,2002:{name}": getattr(_CONSTRUCTOR, f"construct_yaml_{name}")
     for name in ("null", "bool", "int", "float", "timestamp")
 }
+#: Python's str() refuses an int of more than 4,300 digits (a ValueError); YAML builds one
+#: from `0x` and 5,000 hex digits: fields.py refuses it, so this hands it over.
+MAX_INT_BITS = 14_000
+
+
+def _build_int(node: ScalarNode) -> int:
+    value = int(_CONSTRUCTOR.construct_yaml_int(node))
+    if value.bit_length() > MAX_INT_BITS:
+        raise _NotPlain
+    return value
+
+
+_BUILD["tag:yaml.org,2002:int"] = _build_int
 _STARTS = (MappingStartEvent, SequenceStartEvent)
 _ENDS = (MappingEndEvent, SequenceEndEvent)
 assert not Resolver.yaml_path_resolvers  # resolve() below matches the safe loader's only so
