@@ -12,6 +12,13 @@ from pathlib import Path
 
 import pytest
 from httpserver import AudioServer
+from typer.testing import CliRunner, Result
+
+from podcastfeed.cli import app
+from podcastfeed.errors import Problem
+from podcastfeed.model import Episode
+from podcastfeed.source.config import load_config
+from podcastfeed.source.episodes import read_episode
 
 DATA = Path(__file__).parent / "data"
 GOLDEN = Path(__file__).parent / "golden"
@@ -85,6 +92,15 @@ class Site:
         path = self.episodes / f"{name}.md"
         path.write_text(text, encoding="utf-8")
         return path
+
+    def read(self, path: Path) -> tuple[Episode | None, list[Problem]]:
+        """read_episode of `path` under this show's feed.toml."""
+        config = load_config(self.config)
+        return read_episode(path, config.show, config.build)
+
+    def build_cli(self, *args: str) -> Result:
+        """`podcastfeed build -c feed.toml ARGS` in-process (typer's CliRunner)."""
+        return CliRunner().invoke(app, ["build", "-c", str(self.config), *args])
 
     def show(self, extra: str = "", **replace: str) -> None:
         text = SHOW_TOML

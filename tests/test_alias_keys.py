@@ -4,9 +4,7 @@ a warning at its line, not dropped without a word."""
 from __future__ import annotations
 
 from conftest import Site
-from typer.testing import CliRunner
 
-from podcastfeed.cli import app
 from podcastfeed.errors import Problem
 from podcastfeed.model import Episode
 from podcastfeed.source.config import load_config
@@ -52,13 +50,12 @@ def test_each_key_not_read_is_named(site: Site) -> None:
 
 
 def test_hugo_front_matter_names_a_key_not_read_too(site: Site) -> None:
-    config = load_config(site.config)
     audio = site.audio("sine-3s-cbr.mp3")
     path = site.episode(
         "ep",
         f'+++\ntitle = "t"\ndate = 2024-01-01\naudio = "{audio}"\nepisode = 3\nnumber = 4\n+++\n',
     )
-    episode, problems = read_episode(path, config.show, config.build)
+    episode, problems = site.read(path)
     assert episode is not None
     assert episode.number == 3
     assert [(p.line, p.message) for p in problems] == [
@@ -94,7 +91,7 @@ def test_cli_build_warns_of_a_key_not_read_and_builds(site: Site) -> None:
         f"---\ntitle: t\ndate: 2024-01-01\naudio: {site.audio('sine-3s-cbr.mp3')}\n"
         "episode: 1\nnumber: 2\n---\nN.\n",
     )
-    result = CliRunner().invoke(app, ["build", "-c", str(site.config), "-o", "-"])
+    result = site.build_cli("-o", "-")
     assert result.exit_code == 0, result.output
     assert "<itunes:episode>1</itunes:episode>" in result.stdout
     assert "episodes/ep.md:6: warning: 'number' is not read" in result.stderr
@@ -116,7 +113,7 @@ def test_cli_build_leaves_out_a_jekyll_post_not_published(site: Site) -> None:
     audio = site.audio("sine-3s-cbr.mp3")
     site.episode("one", f"---\ntitle: one\ndate: 2024-01-01\naudio: {audio}\n---\n")
     site.episode("2024-01-02-two", "---\ntitle: two\npublished: false\n---\n")
-    result = CliRunner().invoke(app, ["build", "-c", str(site.config), "-o", "-"])
+    result = site.build_cli("-o", "-")
     assert result.exit_code == 0, result.output
     assert "<title>one</title>" in result.stdout
     assert "<title>two</title>" not in result.stdout

@@ -7,9 +7,7 @@ from __future__ import annotations
 import feedparser
 import pytest
 from conftest import Site
-from typer.testing import CliRunner
 
-from podcastfeed.cli import app
 from podcastfeed.source.excerpts import is_markdown
 from podcastfeed.source.shownotes import make_description
 
@@ -62,7 +60,7 @@ def test_build_keeps_a_plain_excerpt_and_renders_a_markdown_one(site: Site) -> N
         f"---\ntitle: Marked\ndate: 2024-01-01\naudio: {site.audio('sine-3s-cbr.mp3', 'b.mp3')}\n"
         "description: 'Luca on *why* [it](https://x.example/) matters'\n---\nNotes.\n",
     )
-    result = CliRunner().invoke(app, ["build", "-c", str(site.config)])
+    result = site.build_cli()
     assert result.exit_code == 0, result.stderr
     parsed = feedparser.parse((site.root / "public" / "feed.xml").read_bytes())
     summaries = {entry.title: entry.summary for entry in parsed.entries}

@@ -483,8 +483,7 @@ def test_episode_tag_errors_name_file_line_and_value(site: Site, front: str, exp
     path = site.episode(
         "e", f"---\ntitle: T\ndate: 2024-01-01\naudio: audio/sine-3s-cbr.mp3\n{front}\n---\n"
     )
-    config = load_config(site.config)
-    episode, problems = read_episode(path, config.show, config.build)
+    episode, problems = site.read(path)
     assert episode is None
     assert _errors(problems) == [f"episodes/e.md:5: error: {expected}"]
 
@@ -511,7 +510,7 @@ def test_persons_outside_the_taxonomy_are_kept_with_a_warning(site: Site) -> Non
         "role in group 'cast' of the Podcast Index taxonomy (e.g. host, guest, producer): apps "
         "read it as host",
     ]
-    episode, problems = read_episode(path, config.show, config.build)
+    episode, problems = site.read(path)
     assert episode is not None
     assert [str(p).split("\n")[0] for p in problems] == [
         "episodes/e.md:5: warning: 'persons' 'group' 'band' is not a group of the Podcast Index "
@@ -644,13 +643,12 @@ def test_a_clone_in_another_folder_builds_the_same_files_manifest_and_all(tmp_pa
 
 def test_a_keyword_entry_that_is_a_table_or_a_list_is_named_not_dropped(site: Site) -> None:
     """`tags: [a, {name: b}]` lost b without a word (WordPress-style category tables)."""
-    config = load_config(site.config)
     audio = site.audio("sine-3s-cbr.mp3")
     path = site.episode(
         "ep",
         f"---\ntitle: t\ndate: 2024-01-01\naudio: {audio}\ntags: [a, {{name: b}}, [c], ~]\n---\n",
     )
-    episode, problems = read_episode(path, config.show, config.build)
+    episode, problems = site.read(path)
     assert episode is not None
     assert episode.keywords == ("a",)
     assert [(p.level, p.line, p.message) for p in problems] == [

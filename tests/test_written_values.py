@@ -8,9 +8,7 @@ from typing import Any
 
 import pytest
 from conftest import Site
-from typer.testing import CliRunner
 
-from podcastfeed.cli import app
 from podcastfeed.errors import Problem
 from podcastfeed.model import Episode
 from podcastfeed.source.config import load_config
@@ -151,7 +149,7 @@ def test_cli_build_publishes_the_numbers_as_written(site: Site) -> None:
         f"---\ntitle: t\ndate: 2024-01-01\naudio: {audio}\nduration: 0100\nlength: 0100\n"
         "images: [{href: 'https://e.org/a.jpg', width: 0100}]\n---\nN.\n",
     )
-    result = CliRunner().invoke(app, ["build", "-c", str(site.config), "-o", "-"])
+    result = site.build_cli("-o", "-")
     assert result.exit_code == 0, result.output
     assert "<itunes:duration>100</itunes:duration>" in result.stdout
     assert 'length="100"' in result.stdout
@@ -257,7 +255,7 @@ def test_cli_build_refuses_an_infinite_chapter_start_without_a_traceback(site: S
         f'+++\ntitle = "t"\ndate = 2024-01-01\naudio = "{audio}"\n'
         'chapters = [{start = 0, title = "a"}, {start = inf, title = "b"}]\n+++\nN.\n',
     )
-    result = CliRunner().invoke(app, ["build", "-c", str(site.config)])
+    result = site.build_cli()
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "episodes/ep.md:5: error: 'chapters' entry 2: 'start' must be at most" in result.stderr
