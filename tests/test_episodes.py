@@ -488,3 +488,17 @@ def test_a_guid_that_is_no_text_is_one_error(site: Site, permalink: str) -> None
     front = f"title: T\ndate: 2024-01-01\nguid: [a, b]\n{permalink}audio: audio/sine-3s-cbr.mp3"
     _episode, problems = _read(site, site.episode("e", f"---\n{front}\n---\nBody\n"))
     assert _only_error(problems) == "episodes/e.md:4: error: 'guid' must be text (got list)"
+
+
+def test_draft_true_beside_status_publish_is_a_draft_with_a_warning(site: Site) -> None:
+    """Two keys that disagree: the episode stays out (the safe reading), and the warning says
+    why (it was left out without a word)."""
+    site.audio("sine-3s-cbr.mp3")
+    front = "title: T\ndate: 2024-01-01\nstatus: publish\ndraft: true\naudio: audio/sine-3s-cbr.mp3"
+    episode, problems = _read(site, site.episode("e", f"---\n{front}\n---\nBody\n"))
+    assert episode is not None
+    assert not episode.is_published
+    assert [str(p) for p in problems] == [
+        "episodes/e.md:5: warning: 'draft' is true while 'status' says publish: left out as a "
+        "draft\n  hint: delete one of the two keys"
+    ]

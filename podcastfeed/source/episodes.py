@@ -196,6 +196,13 @@ def _episode(
                 f"(got {shorten(status)})",
             )
     if f.parsed("draft", parse_bool):
+        if status in PUBLISHED_STATUSES:  # two keys that disagree: the safe one wins, aloud
+            f.problem(
+                "draft",
+                "is true while 'status' says publish: left out as a draft",
+                hint="delete one of the two keys",
+                level="warning",
+            )
         is_published = False
     if isinstance(f.meta.get("published"), bool):  # Jekyll's `published: false`, not a date
         f.taken.add("published")
