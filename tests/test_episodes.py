@@ -272,6 +272,14 @@ def test_read_episode_tab_in_yaml_says_spaces(site: Site, front: str) -> None:
             "date: 2024-01-01\naudio: audio/sine-3s-cbr.mp3",
             "episodes/e.md: error: 'title' is required",
         ),
+        (  # one error: it was also "'title' is required"
+            "title: [a]\ndate: 2024-01-01\naudio: audio/sine-3s-cbr.mp3",
+            "episodes/e.md:2: error: 'title' must be text (got list)",
+        ),
+        (
+            "title: '&#1;'\ndate: 2024-01-01\naudio: audio/sine-3s-cbr.mp3",
+            "episodes/e.md: error: 'title' is required",
+        ),
         (
             "title: T\ndate: 12/03/24\naudio: audio/sine-3s-cbr.mp3",
             "episodes/e.md:3: error: 'date' must be an ISO 8601 date like 2024-03-12 or "
