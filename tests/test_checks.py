@@ -143,6 +143,16 @@ CASES: list[tuple[str, dict[str, object], dict[str, object]]] = [
         {CH: {"link": "<link>https://xn--exmple-cua.org/</link>"}},
     ),
     (
+        "podcastfeed/url-password",
+        {IT: [{"enclosure": '<enclosure url="https://a:pw@e.org/a.mp3" type="audio/mpeg"/>'}]},
+        {IT: [{"enclosure": '<enclosure url="https://a@e.org/a.mp3" type="audio/mpeg"/>'}]},
+    ),
+    (
+        "podcastfeed/url-password",
+        {CH: {"link": "<link>https://a:pw@e.org/</link>"}},
+        {CH: {"link": "<link>https://e.org/a:pw@</link>"}},
+    ),
+    (
         "apple/description-length",
         {CH: {"description": f"<description>{'x' * 4001}</description>"}},
         {CH: {"description": f"<description>{'x' * 4000}</description>"}},

@@ -412,3 +412,35 @@ def test_check_duplicate_title_names_the_other_episode_file(site: Site) -> None:
     [finding] = _json(result)
     assert finding["file"] == "episodes/b.md"
     assert finding["message"] == "title 'Same' is used by an earlier episode too (episodes/a.md)"
+
+
+PASSWORD_FEED = """<?xml version="1.0"?>
+<rss version="2.0" xmlns:podcast="https://podcastindex.org/namespace/1.0"><channel>
+<title>T</title><link>https://e.org/</link><description>D</description>
+<item><title>A</title><guid>a</guid><pubDate>Mon, 01 Jan 2024 10:00:00 +0000</pubDate>
+<enclosure url="https://e.org/a.mp3" length="10" type="audio/mpeg"/>
+<podcast:person img="https://ada:s3cret@img.example.org/ada.jpg">Ada</podcast:person>
+</item></channel></rss>
+"""
+
+
+def test_check_names_a_password_in_any_url_of_the_feed(site: Site, tmp_path: Path) -> None:
+    """`https://user:password@host/…` in an enclosure (at its front-matter line) or any other
+    URL of a feed (a person's image) was published without a word: every reader gets it."""
+    site.episode("a", audio="https://ada:s3cret@cdn.example.org/a.mp3\nlength: 10\nduration: 6")
+    result = runner.invoke(app, ["check", "-c", str(site.config), "--format", "json"])
+    found = [
+        (f["line"], f["message"]) for f in _json(result) if f["rule"] == "podcastfeed/url-password"
+    ]
+    assert found == [
+        (4, "a URL holds a password (for cdn.example.org): every reader of the feed gets it")
+    ]
+    (tmp_path / "other.xml").write_text(PASSWORD_FEED)
+    result = runner.invoke(
+        app, ["check", "--feed", str(tmp_path / "other.xml"), "--format", "json"]
+    )
+    rules = [f["rule"] for f in _json(result)]
+    assert rules.count("podcastfeed/url-password") == 1
+    site.episode("a", audio="https://ada@cdn.example.org/a.mp3\nlength: 10\nduration: 6")
+    result = runner.invoke(app, ["check", "-c", str(site.config), "--format", "json"])
+    assert "podcastfeed/url-password" not in [f["rule"] for f in _json(result)]  # (no password)

@@ -4,6 +4,7 @@ only lint/base.py)."""
 from podcastfeed.lint.rules import (
     artwork,
     channel,
+    credentials,
     durations,
     flags,
     image_location,
@@ -21,6 +22,7 @@ from podcastfeed.lint.rules import (
 __all__ = [
     "artwork",
     "channel",
+    "credentials",
     "durations",
     "flags",
     "image_location",
