@@ -115,12 +115,21 @@ def what_it_is(path: str | Path) -> str:
     return "a folder" if os.path.isdir(path) else "a pipe, a device or a socket"
 
 
+#: What a pipe, a device or a socket where a file is read is called in messages.
+NOT_A_FILE = "not a file (a pipe, a device or a socket)"
+
+
+def is_special(path: str | Path) -> bool:
+    """Whether `path` (through links) is a pipe, a device or a socket: known before it is
+    opened, as opening a FIFO waits for a writer, forever. (OSError when it is not there.)"""
+    return stat.S_IFMT(os.stat(path).st_mode) not in (stat.S_IFREG, stat.S_IFDIR)
+
+
 def read_file(path: Path) -> bytes:
     """The bytes of the file `path` (through links), or NotAFile for a pipe, a device or a
-    socket, known before it is opened: opening a FIFO waits for a writer, forever. (A folder
-    raises IsADirectoryError, as reading it does.)"""
-    if stat.S_IFMT(os.stat(path).st_mode) not in (stat.S_IFREG, stat.S_IFDIR):
-        raise NotAFile(errno.EINVAL, "not a file (a pipe, a device or a socket)", str(path))
+    socket (is_special). (A folder raises IsADirectoryError, as reading it does.)"""
+    if is_special(path):
+        raise NotAFile(errno.EINVAL, NOT_A_FILE, str(path))
     return path.read_bytes()
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import os
-import stat
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
@@ -24,6 +23,7 @@ import mutagen.oggvorbis
 import mutagen.wave
 
 from podcastfeed.errors import ProbeError
+from podcastfeed.files import NOT_A_FILE, is_special
 from podcastfeed.media import mp3scan
 from podcastfeed.model import AudioInfo
 
@@ -49,9 +49,8 @@ def probe_file(path: Path) -> AudioInfo:
         ProbeError: (source=path) for a missing, unreadable, empty, corrupt or unknown file.
     """
     try:
-        if stat.S_IFMT(os.stat(path).st_mode) not in (stat.S_IFREG, stat.S_IFDIR):
-            # opening a FIFO waits for a writer forever; /dev/zero has no size to read to
-            raise ProbeError("not a file (a pipe, a device or a socket)", source=path)
+        if is_special(path):  # (a FIFO waits for a writer; /dev/zero has no size to read to)
+            raise ProbeError(NOT_A_FILE, source=path)
         with open(path, "rb") as fileobj:
             size = os.fstat(fileobj.fileno()).st_size
             return _probe(fileobj, name=str(path), size=size, source=path)
