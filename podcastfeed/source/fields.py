@@ -321,7 +321,7 @@ class FieldReader:
             prefix + message, source=self.display, line=self.line(key), hint=hint
         )
         problem = error.to_problem()
-        self.problems.append(problem if level == "error" else _as_warning(problem))
+        self.problems.append(problem if level == "error" else _at_level(problem, level))
 
     def parsed(self, name: str, parse: Callable[[Any], Any]) -> Any:
         value = self.raw(name)
@@ -355,8 +355,9 @@ class FieldReader:
         return text or None
 
 
-def _as_warning(problem: Problem) -> Problem:
-    return Problem("warning", problem.message, problem.source, problem.line, problem.hint)
+def _at_level(problem: Problem, level: str) -> Problem:
+    """A warning or a note (never fatal) of the same words and place."""
+    return Problem(level, problem.message, problem.source, problem.line, problem.hint)
 
 
 def yaml_error_line(exc: yaml.YAMLError, fm_text: str) -> int | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from podcastfeed.errors import Problem, shorten
+from podcastfeed.errors import shorten
 from podcastfeed.source.fields import FieldReader
 from podcastfeed.values import parse_bool, parse_link
 
@@ -23,16 +23,13 @@ def read_guid(f: FieldReader) -> str | None:
             # a note, never fatal: a published guid stays as it was (the lock keeps it), and a
             # new one is as good as any; quoting it is for who wants the text as written
             kind, equals = ("TOML", "guid =") if f.is_toml else ("YAML", "guid:")
-            f.problems.append(
-                Problem(
-                    "note",
-                    f"'{key}' is written {shorten(written)}, which {kind} reads as "
-                    f"{shorten(guid)}: the guid the feed publishes",
-                    f.display,
-                    f.line(key),
-                    f'to publish it as written, quote it ({equals} "{written.strip()}") before '
-                    "the episode is published: a published episode's guid must never change",
-                )
+            f.problem(
+                "guid",
+                f"is written {shorten(written)}, which {kind} reads as {shorten(guid)}: the guid "
+                "the feed publishes",
+                hint=f'to publish it as written, quote it ({equals} "{written.strip()}") before '
+                "the episode is published: a published episode's guid must never change",
+                level="note",
             )
     return guid
 
