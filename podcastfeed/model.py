@@ -314,6 +314,7 @@ class AlternateEnclosure:
     title: str | None = None
     integrity: Integrity | None = None
     path: Path | None = None  # the local file, published under audio_base_url
+    line: int | None = None  # of `alternate_enclosures` in the front matter (a probe's error)
 
 
 @dataclass(frozen=True)

@@ -180,8 +180,24 @@ def test_remote_alternate_offline_without_the_lock_is_an_error(
     site.episode("alt", date=f"2024-01-01\nalternate_enclosures:\n  - {{url: '{url}'}}")
     with pytest.raises(BuildFailed) as info:
         build(site.config, now=NOW, probe=ProbeOptions(offline=True))
-    assert any(
-        f"audio {url} has not been measured yet and --offline forbids" in str(p)
-        for p in info.value.problems
+    (problem,) = info.value.problems  # named as the alternate, at its line (not the audio's)
+    assert str(problem).startswith(
+        f"episodes/alt.md:4: error: alternate enclosure {url} has not been measured yet and "
+        "--offline forbids fetching it\n"
     )
+    assert "its length in alternate_enclosures" in (problem.hint or "")
     assert server.requests() == 0
+
+
+def test_an_unreachable_alternate_is_named_at_its_line_with_its_own_hint(
+    site: Site, server: AudioServer
+) -> None:
+    """(It was named at the audio's line, with the audio's hint: "set duration and length".)"""
+    url = server.url("404/missing.ogg")
+    site.episode("alt", date=f"2024-01-01\nalternate_enclosures:\n  - {{url: '{url}'}}")
+    with pytest.raises(BuildFailed) as info:
+        build(site.config, now=NOW)
+    (problem,) = info.value.problems
+    assert str(problem).startswith("episodes/alt.md:4: error: alternate enclosure: "), problem
+    assert "404" in str(problem)
+    assert "alternate_enclosures" in (problem.hint or "")

@@ -621,6 +621,17 @@ def test_local_alternate_enclosure_must_exist(site: Site) -> None:
     ]
 
 
+def test_a_local_alternate_that_is_not_audio_is_named_at_its_line(site: Site) -> None:
+    """(A probe error named the file only: no line.)"""
+    (site.root / "audio").mkdir(exist_ok=True)
+    (site.root / "audio" / "bad.ogg").write_bytes(b"not audio at all" * 64)
+    site.episode("e", date="2024-01-01\nalternate_enclosures:\n  - {url: audio/bad.ogg}")
+    with pytest.raises(BuildFailed) as info:
+        build(site.config, now=NOW)
+    (problem,) = info.value.problems
+    assert str(problem).startswith("episodes/e.md:4: error: 'alternate_enclosures' bad.ogg: ")
+
+
 def test_a_clone_in_another_folder_builds_the_same_files_manifest_and_all(tmp_path: Path) -> None:
     """Local transcripts, chapters and alternate enclosures: the show built in two folders
     writes the same bytes, the committed manifest too (its pages' digest held the episode

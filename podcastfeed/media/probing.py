@@ -17,7 +17,7 @@ from podcastfeed.errors import ProbeError, Problem, shorten
 from podcastfeed.files import relative_name
 from podcastfeed.lock import Lock, Probe, fingerprint
 from podcastfeed.media.audio import probe_file
-from podcastfeed.model import AudioInfo, Episode
+from podcastfeed.model import AlternateEnclosure, AudioInfo, Episode
 from podcastfeed.net.limits import DEFAULT_DEADLINE, USER_AGENT
 from podcastfeed.pools import map_in_workers
 
@@ -32,6 +32,20 @@ FROM_LOCK = "\0lock"
 
 #: Called as each remote probe ends: (url, error message or None).
 ProbeProgress = Callable[[str, str | None], None]
+
+
+@dataclass(frozen=True)
+class Need:
+    """An episode's file or URL to measure, for its errors: the line that gives it, and what it
+    is (its audio, or an alternate enclosure: the hints differ)."""
+
+    episode: Episode
+    line: int | None
+    alternate: bool = False
+
+    @staticmethod
+    def audio(episode: Episode) -> Need:
+        return Need(episode, episode.audio.line if episode.audio else None)
 
 
 @dataclass
@@ -69,8 +83,8 @@ def measure(
     """The probe for every episode that needs one (front matter may state it instead)."""
     results = ProbeResults()
     local: list[tuple[Episode, Path]] = []
-    remote: dict[str, list[Episode]] = {}
-    unknown: dict[str, list[Episode]] = {}
+    remote: dict[str, list[Need]] = {}
+    unknown: dict[str, list[Need]] = {}
     for episode in episodes:
         audio = episode.audio
         if audio is None:
@@ -80,12 +94,12 @@ def measure(
             continue
         known = None if is_refreshed(episode) else lock.probe_for_url(audio.url)
         if known is not None and known.size == 0 and not options.offline:
-            unknown.setdefault(audio.url, []).append(episode)  # "0": the host did not know
+            unknown.setdefault(audio.url, []).append(Need.audio(episode))  # "0": not known
             results.probes[audio.url] = known
         elif known is not None:  # kept even when the front matter states it: check compares
             results.probes[audio.url] = known
         elif episode.duration is None or episode.length is None:
-            remote.setdefault(audio.url, []).append(episode)
+            remote.setdefault(audio.url, []).append(Need.audio(episode))
         # else the front matter says it all; nothing to fetch
     _measure_local(local, root, lock, store, options, is_refreshed, results)
     if remote:
@@ -96,7 +110,7 @@ def measure(
 
 
 def _measure_unknown(
-    wanted: dict[str, list[Episode]], root: Path, options: ProbeOptions, results: ProbeResults
+    wanted: dict[str, list[Need]], root: Path, options: ProbeOptions, results: ProbeResults
 ) -> None:
     """Audio whose lock entry has length 0 (an imported feed's "unknown", issue 15): measured
     when the build is online; when that fails, the lock's entry stays and it is a warning."""
@@ -200,6 +214,11 @@ UNREACHABLE_HINT = (
     "check the URL in a browser; to build without fetching it, set duration and length in the "
     "front matter"
 )
+#: The same for an alternate enclosure's URL.
+UNREACHABLE_ALTERNATE_HINT = (
+    "check the URL in a browser; to build without fetching it, set its length in "
+    "alternate_enclosures"
+)
 
 
 def _local_problem(episode: Episode, root: Path, exc: OSError | ProbeError) -> Problem:
@@ -216,18 +235,20 @@ def _local_problem(episode: Episode, root: Path, exc: OSError | ProbeError) -> P
 
 
 def _measure_remote(
-    wanted: dict[str, list[Episode]], root: Path, options: ProbeOptions, results: ProbeResults
+    wanted: dict[str, list[Need]], root: Path, options: ProbeOptions, results: ProbeResults
 ) -> None:
     if options.offline:
-        for url, episodes in wanted.items():
-            for episode in episodes:
+        for url, needs in wanted.items():
+            for need in needs:
+                what, stated = ("audio", "duration and length in the front matter")
+                if need.alternate:
+                    what, stated = ("alternate enclosure", "its length in alternate_enclosures")
                 results.problems.append(
                     ProbeError(
-                        f"audio {url} has not been measured yet and --offline forbids fetching it",
-                        source=relative_name(episode.source, root),
-                        line=episode.audio.line if episode.audio else None,
-                        hint="build once online (the lock then keeps the result), or set duration "
-                        "and length in the front matter",
+                        f"{what} {url} has not been measured yet and --offline forbids fetching it",
+                        source=relative_name(need.episode.source, root),
+                        line=need.line,
+                        hint=f"build once online (the lock then keeps the result), or set {stated}",
                     ).to_problem()
                 )
         return
@@ -256,12 +277,16 @@ def _measure_remote(
             session.close()
     for url, result in found.items():
         if isinstance(result, ProbeError):
-            for episode in wanted[url]:
-                source = relative_name(episode.source, root)
-                line = episode.audio.line if episode.audio else None
-                hint = result.hint or UNREACHABLE_HINT
+            for need in wanted[url]:
+                source = relative_name(need.episode.source, root)
+                hint = result.hint or (
+                    UNREACHABLE_ALTERNATE_HINT if need.alternate else UNREACHABLE_HINT
+                )
+                message = (
+                    f"alternate enclosure: {result.message}" if need.alternate else result.message
+                )
                 results.problems.append(
-                    ProbeError(result.message, source=source, line=line, hint=hint).to_problem()
+                    ProbeError(message, source=source, line=need.line, hint=hint).to_problem()
                 )
             continue
         results.remote += 1
@@ -293,7 +318,7 @@ def measure_alternates(
     lock). Episodes without alternates to measure pass through untouched."""
     problems: list[Problem] = []
     remote: dict[str, Probe] = {}
-    wanted: dict[str, list[Episode]] = {}
+    wanted: dict[str, list[Need]] = {}
     for episode in episodes:
         for alt in episode.tags.alternate_enclosures:
             if alt.path is None and alt.length is None:
@@ -301,7 +326,7 @@ def measure_alternates(
                 if known is not None:
                     remote[alt.url] = known
                 else:
-                    wanted.setdefault(alt.url, []).append(episode)
+                    wanted.setdefault(alt.url, []).append(Need(episode, alt.line, True))
     if wanted:
         results = ProbeResults()
         _measure_remote(wanted, root, options, results)
@@ -321,7 +346,7 @@ def measure_alternates(
                 probe = remote.get(alt.url)
                 found.append(alt if probe is None else replace(alt, length=probe.size))
             else:
-                size = _local_alternate_size(episode, alt.path, root, store, problems)
+                size = _local_alternate_size(episode, alt, root, store, problems)
                 found.append(alt if size is None else replace(alt, length=size))
         tags = replace(episode.tags, alternate_enclosures=tuple(found))
         measured.append(replace(episode, tags=tags))
@@ -329,8 +354,14 @@ def measure_alternates(
 
 
 def _local_alternate_size(
-    episode: Episode, path: Path, root: Path, store: cache.BuildCache, problems: list[Problem]
+    episode: Episode,
+    alt: AlternateEnclosure,
+    root: Path,
+    store: cache.BuildCache,
+    problems: list[Problem],
 ) -> int | None:
+    path = alt.path
+    assert path is not None
     try:
         key = cache.file_key(path)
         store.used_audio.add(key)
@@ -346,6 +377,7 @@ def _local_alternate_size(
             ProbeError(
                 f"'alternate_enclosures' {path.name}: {why}",
                 source=relative_name(episode.source, root),
+                line=alt.line,
             ).to_problem()
         )
         return None

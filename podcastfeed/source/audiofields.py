@@ -178,7 +178,7 @@ def _from_template(f: FieldReader, template: str, values: TemplateValues) -> str
 
 def _resolve(f: FieldReader, show: Show, settings: BuildSettings, ref: str) -> Audio | None:
     scheme = url_scheme(ref)
-    line = _line_of(f, f.key_for("audio"))
+    line = line_of(f, f.key_for("audio"))
     if scheme in LINK_SCHEMES:
         try:  # the one URL rule (values.py), as every other link: `https:///a.mp3` has no host
             return Audio(ref=ref, url=parse_link(ref), line=line)
@@ -229,7 +229,7 @@ def check_remote_audio(
         )
 
 
-def _line_of(f: FieldReader, key: str | None) -> int | None:
+def line_of(f: FieldReader, key: str | None) -> int | None:
     """The line of the top-level `key` (for a probe's error, later): a search of the text, as
     the YAML is not composed again for every episode (FieldReader.line, for errors now)."""
     if key is None:

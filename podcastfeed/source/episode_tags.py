@@ -25,6 +25,7 @@ from podcastfeed.model import (
 )
 from podcastfeed.source import assets
 from podcastfeed.source import tagvalues as tv
+from podcastfeed.source.audiofields import line_of
 from podcastfeed.source.chapters import JSON_CHAPTERS_TYPE, parse_time
 from podcastfeed.source.config import TAG_FIELDS, BuildSettings
 from podcastfeed.source.fields import ALIASES, FieldReader
@@ -192,6 +193,7 @@ def read_episode_tags(
             title=tv.field(data, "title", lambda v: tv.text(v, 32)),
             integrity=integrity,
             path=path,
+            line=line_of(f, f.key_for("alternate_enclosures")),  # (for a probe's error)
         )
 
     persons = get("persons", lambda v: tv.several(v, tv.person)) or ()
