@@ -142,8 +142,13 @@ class BuildFailed(PodcastfeedError):
 
     def __init__(self, problems: list[Problem]) -> None:
         errors = [p for p in problems if p.is_error]
-        super().__init__(f"build failed with {len(errors)} error(s); nothing was written")
+        self.errors = len(errors)
+        super().__init__(self.summary("nothing was written"))
         self.problems = problems
         codes = {p.exit_code for p in errors} or {ExitCode.CONTENT}
         # Content errors win: they need an edit, a probe failure may only need a retry.
         self.exit_code = ExitCode.CONTENT if ExitCode.CONTENT in codes else max(codes)
+
+    def summary(self, outcome: str) -> str:
+        """Its last line, with what the command left (`build`: "nothing was written")."""
+        return f"build failed with {self.errors} error(s); {outcome}"

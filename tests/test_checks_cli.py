@@ -444,3 +444,17 @@ def test_check_names_a_password_in_any_url_of_the_feed(site: Site, tmp_path: Pat
     site.episode("a", audio="https://ada@cdn.example.org/a.mp3\nlength: 10\nduration: 6")
     result = runner.invoke(app, ["check", "-c", str(site.config), "--format", "json"])
     assert "podcastfeed/url-password" not in [f["rule"] for f in _json(result)]  # (no password)
+
+
+@pytest.mark.parametrize(
+    ("command", "left"), [("check", "nothing was checked"), ("notify", "no hub was told")]
+)
+def test_a_command_that_writes_nothing_does_not_say_nothing_was_written(
+    site: Site, command: str, left: str
+) -> None:
+    """A feed.toml error stops check and notify as it stops build: they said "build failed …;
+    nothing was written", of commands that write nothing anyway."""
+    site.show(title="3")
+    result = runner.invoke(app, [command, "-c", str(site.config)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == f"Error: build failed with 1 error(s); {left}"

@@ -361,6 +361,10 @@ def test_import_verify_fails_when_the_build_fails(tmp_path: Path) -> None:
     assert "Imported 4 episode(s)" in result.stderr
     assert result.stderr.count("--offline forbids fetching it") == 4
     assert (tmp_path / "feed.toml").exists()
+    assert result.stderr.splitlines()[-1] == (  # (it said "nothing was written": they were)
+        "Error: build failed with 4 error(s); the imported files are written: fix them, or "
+        "measure the audio online with `podcastfeed build`"
+    )
 
 
 def test_import_keeps_item_itunes_title_and_block(tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ def report_failure(exc: PodcastfeedError, arguments: dict[str, Any]) -> None:
         sys.stdout.write(mask_urls(render(failure_findings(exc), output_format)))
 
 
-@command("check", on_error=report_failure)
+@command("check", on_error=report_failure, failed_build="nothing was checked")
 def check_command(
     config: ConfigOption = Path(CONFIG_NAME),
     feed: Annotated[

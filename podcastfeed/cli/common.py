@@ -57,20 +57,21 @@ def err(text: str) -> None:
     print(mask_urls(text), file=sys.stderr)
 
 
-def show_error(exc: PodcastfeedError, debug: bool) -> None:
-    """`Error: …` on stderr (every problem of a BuildFailed first); the traceback with --debug."""
+def show_error(exc: PodcastfeedError, debug: bool, outcome: str | None = None) -> None:
+    """`Error: …` on stderr (every problem of a BuildFailed first, then what the command left
+    when it is not "nothing was written": `outcome`); the traceback with --debug."""
     if debug:
         traceback.print_exception(exc, file=sys.stderr)
     if isinstance(exc, BuildFailed):
         for problem in exc.problems:
             err(str(problem))
-        err(f"Error: {exc.message}")
+        err(f"Error: {exc.message if outcome is None else exc.summary(outcome)}")
     else:
         err(f"Error: {exc}")
 
 
-def fail(exc: PodcastfeedError, debug: bool) -> NoReturn:
-    show_error(exc, debug)
+def fail(exc: PodcastfeedError, debug: bool, outcome: str | None = None) -> NoReturn:
+    show_error(exc, debug, outcome)
     raise typer.Exit(int(exc.exit_code))
 
 
@@ -83,27 +84,39 @@ OnError = Callable[[PodcastfeedError, dict[str, Any]], None]
 
 
 def command(
-    name: str, *, interrupted: str = "Interrupted", on_error: OnError | None = None
+    name: str,
+    *,
+    interrupted: str = "Interrupted",
+    on_error: OnError | None = None,
+    failed_build: str | None = None,
 ) -> Callable[[Command], Command]:
     """Register a command on `app`, its whole body run by `handled`; the module keeps the
     plain function, as `app.command` leaves it."""
 
     def register(function: Command) -> Command:
-        app.command(name)(handled(function, interrupted=interrupted, on_error=on_error))
+        run = handled(
+            function, interrupted=interrupted, on_error=on_error, failed_build=failed_build
+        )
+        app.command(name)(run)
         return function
 
     return register
 
 
 def handled(
-    function: Command, *, interrupted: str = "Interrupted", on_error: OnError | None = None
+    function: Command,
+    *,
+    interrupted: str = "Interrupted",
+    on_error: OnError | None = None,
+    failed_build: str | None = None,
 ) -> Command:
     """`function` under the one error handler of every command: a PodcastfeedError prints its
     message(s) and exits with its code (after `on_error` wrote what the command's stdout
-    format says about it), Ctrl-C prints `interrupted` (or what the interrupt says: commit.py's
-    once its files are switched) and exits 130 (SIGTERM likewise, 143), and `--debug` (the
-    `debug` argument, where a command has it) adds the traceback. Anything else keeps its
-    traceback: a bug, not a user's mistake."""
+    format says about it; a failed build's last line says what the command left,
+    `failed_build`, where that is not "nothing was written"), Ctrl-C prints `interrupted` (or
+    what the interrupt says: commit.py's once its files are switched) and exits 130 (SIGTERM
+    likewise, 143), and `--debug` (the `debug` argument, where a command has it) adds the
+    traceback. Anything else keeps its traceback: a bug, not a user's mistake."""
 
     @functools.wraps(function)
     def run(*args: Any, **kwargs: Any) -> Any:
@@ -119,7 +132,7 @@ def handled(
         except PodcastfeedError as exc:
             if on_error is not None:
                 on_error(exc, kwargs)
-            fail(exc, debug)
+            fail(exc, debug, failed_build)
         except KeyboardInterrupt as exc:
             if debug:
                 traceback.print_exception(exc, file=sys.stderr)

@@ -31,7 +31,13 @@ LARGE_FEED_BYTES = 20_000_000
 PAGES_SHOWN = 25
 
 
-@command("import")
+#: What a failed --verify build leaves: the imported files (docs/import.md, "--verify").
+VERIFY_FAILED = (
+    "the imported files are written: fix them, or measure the audio online with `podcastfeed build`"
+)
+
+
+@command("import", failed_build=VERIFY_FAILED)
 def import_command(
     source: Annotated[
         str, typer.Argument(metavar="FEED_FILE_OR_URL", help="The show's current RSS feed.")

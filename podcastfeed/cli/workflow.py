@@ -257,7 +257,7 @@ def new_command(
     )
 
 
-@command("notify")
+@command("notify", failed_build="no hub was told")
 def notify_command(
     config: ConfigOption = Path(CONFIG_NAME),
     dry_run: Annotated[
