@@ -395,3 +395,18 @@ def test_read_feed_any_prefix_reads_or_raises_podcastfeed_error(feed: Path) -> N
     for end in range(0, len(data), max(1, len(data) // 40)):
         with contextlib.suppress(PodcastfeedError):
             read_feed(data[:end], feed.name)
+
+
+def test_import_takes_the_folder_after_the_feed_as_git_clone_does(tmp_path: Path) -> None:
+    """`podcastfeed import FEED DIR` (as `init DIR`): typer said "unexpected extra argument";
+    two different folders are refused before anything is written."""
+    feed = str(REAL / "resilientwebdesign.rss")
+    result = CliRunner().invoke(app, ["import", feed, str(tmp_path / "show")])
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "show" / "feed.toml").is_file()
+    both = ["import", feed, str(tmp_path / "a"), "--dir", str(tmp_path / "b")]
+    result = CliRunner().invoke(app, both)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: two folders: ")
+    assert not (tmp_path / "a").exists()
+    assert not (tmp_path / "b").exists()

@@ -19,7 +19,7 @@ from podcastfeed.cli.common import (
     err,
 )
 from podcastfeed.cli.progress import StepProgress
-from podcastfeed.errors import ExitCode, shorten
+from podcastfeed.errors import ExitCode, quote_name, shorten
 from podcastfeed.net.limits import DEFAULT_DEADLINE, USER_AGENT, is_url, mask_url
 from podcastfeed.source import CONFIG_NAME
 
@@ -42,6 +42,10 @@ def import_command(
     source: Annotated[
         str, typer.Argument(metavar="FEED_FILE_OR_URL", help="The show's current RSS feed.")
     ],
+    folder: Annotated[
+        Path | None,
+        typer.Argument(metavar="DIR", help="Write the show here (as --dir).", show_default=False),
+    ] = None,
     directory: Annotated[
         Path, typer.Option("--dir", "-d", help="Write feed.toml, episodes/ and the lock here.")
     ] = Path(),
@@ -81,7 +85,7 @@ def import_command(
 
     Examples:
 
-      podcastfeed import https://old-host.example/feed.rss --dir myshow --verify
+      podcastfeed import https://old-host.example/feed.rss myshow --verify
 
       podcastfeed import old.xml --feed-url https://example.org/feed.xml --redirect-old-feed
     """
@@ -90,6 +94,11 @@ def import_command(
     from podcastfeed.media.probing import ProbeOptions
     from podcastfeed.net.sources import read_source
 
+    if folder is not None:  # `import FEED DIR`, as `git clone URL DIR` (and `init DIR`)
+        if directory != Path() and directory != folder:
+            err(f"Error: two folders: {quote_name(folder)} and --dir {quote_name(directory)}")
+            raise typer.Exit(int(ExitCode.USAGE))
+        directory = folder
     if feed_url is not None:  # the one link rule: else feed.toml holds what the build refuses
         from podcastfeed.values import parse_link
 

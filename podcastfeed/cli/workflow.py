@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 @command("init")
 def init_command(
     folder: Annotated[
-        Path, typer.Argument(metavar="[DIR]", help="The show's folder (default: here).")
+        Path, typer.Argument(metavar="DIR", help="The show's folder (default: here).")
     ] = Path(),
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Ask nothing: flags, else sensible defaults.")
