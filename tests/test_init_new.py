@@ -38,7 +38,10 @@ def _read(site: Site, path: Path) -> Episode:
     ("title", "slug"),
     [
         ("Hello, World!", "hello-world"),
-        ("Ça va? Über-größe", "ca-va-uber-groe"),
+        ("Ça va? Über-größe", "ca-va-uber-grosse"),  # (ß was dropped: "groe")
+        ("Łódź, Ærø", "lodz-aero"),  # (were "odz-r")
+        ("Привет, мир", "privet-mir"),  # (any title without Latin letters was "episode")
+        ("日本語のタイトル 🎙️", "ribenyunotaitoru"),  # (emoji go, not ":microphone2:")
         ("???", "episode"),
         ("x" * 80, "x" * 60),
     ],
@@ -371,3 +374,14 @@ def test_init_image_file_must_be_a_jpeg_or_png(tmp_path: Path, make: object, mes
     assert "hint: " in result.stderr
     assert not (show / "feed.toml").exists()
     assert not (show / "cover.jpg").exists()
+
+
+def test_new_titles_in_other_scripts_make_episodes_of_their_own(site: Site) -> None:
+    """Two Russian titles on one day: the second was refused, both being "episode" ("choose
+    another title": every Cyrillic title was "episode")."""
+    for title in ("Привет, мир", "Второй выпуск"):
+        args = ["new", title, "--date", "2024-05-01", "--dir", str(site.episodes)]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.stderr
+    names = sorted(path.name for path in site.episodes.glob("2024-05-01-*.md"))
+    assert names == ["2024-05-01-privet-mir.md", "2024-05-01-vtoroy-vypusk.md"]

@@ -37,9 +37,18 @@ def episodes_folder(config_path: Path) -> Path:
 
 
 def slugify(title: str) -> str:
-    """A file-name slug: lower-case ASCII letters and digits joined by hyphens (at most 60)."""
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """A file-name slug: lower-case ASCII letters and digits joined by hyphens (at most 60).
+    Letters of every script are spelt in ASCII (anyascii: "Straße" strasse, "Łódź" lodz,
+    "Привет" privet, "日本語" ribenyu; they were dropped, and a title with no Latin letter was
+    "episode", one a day); symbols and emoji go. ASCII, as a name must be the same on every
+    file system (macOS keeps "é" and Hangul decomposed: a page's path would differ)."""
+    from anyascii import anyascii
+
+    words = "".join(
+        char if unicodedata.category(char)[0] in "LMN" else " "
+        for char in unicodedata.normalize("NFC", title)
+    )
+    slug = re.sub(r"[^a-z0-9]+", "-", anyascii(words).lower()).strip("-")
     return slug[:60].rstrip("-") or "episode"
 
 
