@@ -271,6 +271,36 @@ def test_a_show_without_episode_files_warns_before_publishing_an_empty_feed(site
     ]
 
 
+def test_episode_files_that_cannot_be_read_are_named_not_left_out_silently(
+    site: Site, tmp_path: Path
+) -> None:
+    """A link to a moved episode, a pipe named .md and a link to a season folder (not
+    followed: a loop, or a link to /, would be walked) were skipped without a word, their
+    episodes missing from the feed; each is a warning now (--strict fails), and a hidden or
+    `_` name is still skipped quietly."""
+    site.episode("kept")
+    (site.episodes / "moved.md").symlink_to(tmp_path / "gone.md")
+    os.mkfifo(site.episodes / "pipe.md")
+    season = tmp_path / "season"
+    season.mkdir()
+    site.episode("s1").rename(season / "s1.md")
+    (site.episodes / "season").symlink_to(season)
+    (site.episodes / "loop").symlink_to(site.episodes)
+    (site.episodes / "_drafts.md").symlink_to(tmp_path / "gone.md")
+    (site.episodes / ".hidden").symlink_to(season)
+    report = build(site.config, now=NOW, use_cache=False)
+    assert [e.title for e in report.published] == ["kept"]
+    linked = (
+        "  hint: move the folder into the episodes folder, or link its episode files one by one"
+    )
+    assert sorted(str(w) for w in report.warnings) == [
+        f"episodes/loop: warning: skipped: a link to a folder: not followed\n{linked}",
+        "episodes/moved.md: warning: skipped: a link to nothing",
+        "episodes/pipe.md: warning: skipped: not a file (a pipe, a device or a socket)",
+        f"episodes/season: warning: skipped: a link to a folder: not followed\n{linked}",
+    ]
+
+
 def test_an_audio_error_names_the_line_of_the_key_that_gives_the_audio(site: Site) -> None:
     """A probe's error (found after reading, in media/) names the audio key's line, whichever
     of its names the file uses: it named the file alone."""

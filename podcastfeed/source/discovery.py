@@ -8,10 +8,13 @@ import os
 from pathlib import Path
 
 from podcastfeed.cache import posix_path
-from podcastfeed.files import MANIFEST_NAME, SKIPPED
+from podcastfeed.files import MANIFEST_NAME, NOT_A_FILE, SKIPPED
 from podcastfeed.source.episode_tags import SIBLING_SUFFIXES
 
 EPISODE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
+
+#: Why a link to a folder of episodes is skipped (find_episodes_and_siblings' `unread`).
+LINKED_FOLDER = "a link to a folder: not followed"
 
 
 def find_episode_files(folder: Path) -> list[Path]:
@@ -19,19 +22,27 @@ def find_episode_files(folder: Path) -> list[Path]:
     return list(find_episodes_and_siblings(folder))
 
 
-def find_episodes_and_siblings(folder: Path) -> dict[Path, tuple[str, ...]]:
+def find_episodes_and_siblings(
+    folder: Path, unread: list[tuple[str, str]] | None = None
+) -> dict[Path, tuple[str, ...]]:
     """Every episode file under `folder`, in a stable order, with the names of its sibling
     transcript/chapters files (`<slug>.vtt`, `.srt`, `.chapters.json`), from the same listing.
-    Hidden folders, `_folders` and folders holding a podcastfeed manifest are skipped."""
+    Hidden folders, `_folders` and folders holding a podcastfeed manifest are skipped; what
+    looks like an episode or a folder of them but cannot be read goes to `unread` as (path,
+    why): a link to nothing, a pipe, a link to a folder (not followed: a loop, or a link to
+    `/`, would be walked), a folder that cannot be listed. Its episodes were left out silently."""
     top = str(folder)
     found: list[tuple[str, tuple[str, ...]]] = []
+    unread = [] if unread is None else unread
     todo = [top]
     while todo:  # os.walk's walk (symbolic links to folders not followed), without a stat
         directory = todo.pop()  # per file: the listing's types say which are files
         try:
             with os.scandir(directory) as listing:
                 entries = list(listing)
-        except OSError:
+        except OSError as exc:
+            if directory != top:  # (the episodes folder itself: "no episode files")
+                unread.append((directory, f"cannot be listed ({exc.strerror})"))
             continue
         files: list[os.DirEntry[str]] = []
         folders: list[os.DirEntry[str]] = []
@@ -45,17 +56,22 @@ def find_episodes_and_siblings(folder: Path) -> dict[Path, tuple[str, ...]]:
         if MANIFEST_NAME in names and directory != top:
             continue  # a folder a build writes into (pages are .html): not a source
         for entry in folders:
-            if not entry.name.startswith(SKIPPED) and not entry.is_symlink():
+            if entry.name.startswith(SKIPPED):
+                continue
+            if entry.is_symlink():
+                unread.append((entry.path, LINKED_FOLDER))
+            else:
                 todo.append(entry.path)
         extras = {name for name in names if name.endswith(SIBLING_SUFFIXES)}
         for entry in files:
             name = entry.name  # is_file: the listing's type (a symbolic link is followed)
-            if (
-                name.lower().endswith(EPISODE_SUFFIXES)
-                and not name.startswith(SKIPPED)
-                and entry.is_file()
-            ):
+            if not name.lower().endswith(EPISODE_SUFFIXES) or name.startswith(SKIPPED):
+                continue
+            if entry.is_file():
                 found.append((entry.path, siblings_of(name, extras) if extras else ()))
+            else:  # (rare: a stat only here)
+                dangling = entry.is_symlink() and not os.path.exists(entry.path)
+                unread.append((entry.path, "a link to nothing" if dangling else NOT_A_FILE))
     # Paths made from their parts: 10,000 parses of the same folder's text add up
     make = posix_path if top.startswith("/") else Path
     return {make(path): siblings for path, siblings in sorted(found)}

@@ -15,7 +15,11 @@ from podcastfeed.files import relative_name
 from podcastfeed.model import Episode
 from podcastfeed.pools import map_in_workers
 from podcastfeed.source.config import Config
-from podcastfeed.source.discovery import EPISODE_SUFFIXES, find_episodes_and_siblings
+from podcastfeed.source.discovery import (
+    EPISODE_SUFFIXES,
+    LINKED_FOLDER,
+    find_episodes_and_siblings,
+)
 from podcastfeed.source.episodes import read_episode
 from podcastfeed.source.fields import ALIASES
 from podcastfeed.source.localart import episode_image
@@ -24,6 +28,11 @@ from podcastfeed.source.lookup import read_front_matter
 
 #: Below this many files to parse, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 200
+
+#: What to do about a link to a folder of episodes (not followed).
+LINKED_FOLDER_HINT = (
+    "move the folder into the episodes folder, or link its episode files one by one"
+)
 
 _worker_config: Config | None = None
 
@@ -81,7 +90,12 @@ def read_all(
         jobs: processes for parsing, when there are many files to parse.
     """
     settings = config.build
-    siblings = find_episodes_and_siblings(settings.episodes_dir)
+    unread: list[tuple[str, str]] = []
+    siblings = find_episodes_and_siblings(settings.episodes_dir, unread)
+    for name, why in unread:  # its episodes would be left out without a word
+        hint = LINKED_FOLDER_HINT if why == LINKED_FOLDER else None
+        source = relative_name(Path(name), settings.root)
+        problems.append(Problem("warning", f"skipped: {why}", source=source, hint=hint))
     files = list(siblings)
     if not files:  # a folder set wrong publishes an empty feed: every listener loses the show
         where = relative_name(settings.episodes_dir, settings.root)
