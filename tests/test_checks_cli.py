@@ -458,3 +458,30 @@ def test_a_command_that_writes_nothing_does_not_say_nothing_was_written(
     result = runner.invoke(app, [command, "-c", str(site.config)])
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == f"Error: build failed with 1 error(s); {left}"
+
+
+def test_check_offline_fetches_nothing_and_names_audio_not_measured_yet(
+    site: Site, http_server: AudioServer
+) -> None:
+    """`check` measured a new episode's remote audio, with no way to say "no network" (build
+    has --offline): a CI job or a train ride got DNS errors. --offline fetches nothing."""
+    url = http_server.url("sine-2s.ogg")
+    site.episode("remote", audio=url)
+    result = runner.invoke(app, ["check", "-c", str(site.config), "--offline"])
+    assert result.exit_code == 3  # as build --offline: audio to measure first
+    assert f"audio {url} has not been measured yet and --offline forbids" in result.stderr
+    assert result.stderr.splitlines()[-1].endswith("; nothing was checked")
+    assert http_server.requests() == 0
+    assert runner.invoke(app, ["check", "-c", str(site.config)]).exit_code == 0  # measured
+    assert http_server.requests() > 0
+    assert runner.invoke(app, ["build", "-c", str(site.config)]).exit_code == 0  # the lock
+    http_server.clear()
+    result = runner.invoke(app, ["check", "-c", str(site.config), "--offline"])
+    assert (result.exit_code, http_server.requests()) == (0, 0)
+
+
+@pytest.mark.parametrize("other", [["--online"], ["--feed", "https://example.org/feed.xml"]])
+def test_check_offline_refuses_what_would_fetch(site: Site, other: list[str]) -> None:
+    result = runner.invoke(app, ["check", "-c", str(site.config), "--offline", *other])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: --offline fetches nothing: ")

@@ -57,6 +57,12 @@ def check_command(
         bool,
         typer.Option("--online", help="Also test the hosts: Range, type, redirects, artwork."),
     ] = False,
+    offline: Annotated[
+        bool,
+        typer.Option(
+            "--offline", help="Fetch nothing: audio not measured yet is an error (as build's)."
+        ),
+    ] = False,
     sample: Annotated[
         int | None,
         typer.Option("--sample", min=1, metavar="N", help="With --online: the newest N episodes."),
@@ -79,6 +85,8 @@ def check_command(
 
       podcastfeed check --online --sample 5 --format github   # in CI
 
+      podcastfeed check --offline   # no network: what the lock and front matter say
+
       podcastfeed check --feed https://example.org/old-feed.xml --format json
     """
     from podcastfeed.build import build, feed_for
@@ -97,9 +105,12 @@ def check_command(
     if output_format not in FORMATS:
         err(f"Error: --format must be one of {', '.join(FORMATS)} (got {output_format!r})")
         raise typer.Exit(int(ExitCode.USAGE))
+    from_url = feed is not None and is_url(feed)
+    if offline and (online or from_url):
+        err(f"Error: --offline fetches nothing: {'--online' if online else '--feed URL'} does")
+        raise typer.Exit(int(ExitCode.USAGE))
     now = datetime.now(UTC)
     session = None
-    from_url = feed is not None and is_url(feed)
     if online or from_url:
         from podcastfeed.net import fetch
 
@@ -115,7 +126,7 @@ def check_command(
                 checker = Online(session, timeout, deadline=deadline)
             parsed = lint_data(data, mask_url(feed), now, base=base, online=checker, sample=sample)
         else:
-            options = ProbeOptions(timeout=timeout, deadline=deadline)
+            options = ProbeOptions(offline=offline, timeout=timeout, deadline=deadline)
             report = build(config, now=now, check=False, probe=options)
             for problem in report.warnings:  # the show's are findings; others (cache) are not
                 if problem.source is None:
