@@ -167,7 +167,10 @@ def parse_date(value: object, zone: tzinfo) -> datetime:
         iso = spaced.group(1) + ("+00:00" if offset in ("Z", "UTC", "GMT") else offset)
     try:
         parsed = datetime.fromisoformat(iso)
-    except ValueError:
+    except ValueError as exc:
+        if _ISO_SHAPE.match(iso):  # 2024-02-30, 25:00, +25:00: the shape, not the date
+            why = "its UTC offset is 24 hours or more" if "offset" in str(exc) else str(exc)
+            raise DateFormatError(f"is not a date that exists: {why}", None) from None
         try:
             parsed = parse_rfc822(text, zone)
             check_rfc822_year(text, parsed.year)
@@ -191,6 +194,10 @@ class DateFormatError(ValueError):
         self.hint = f"write {iso}" if iso else None
 
 
+#: ISO 8601 as fromisoformat reads it: a date, maybe a time, maybe an offset.
+_ISO_SHAPE = re.compile(
+    r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?$"
+)
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _YMD = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 _MDY = re.compile(r"(?:[a-z]+, )?([a-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})")

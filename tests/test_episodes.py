@@ -139,21 +139,15 @@ def test_read_episode_yaml_error_has_file_and_line(site: Site) -> None:
     assert line == 4  # the line where the unclosed list starts
 
 
-@pytest.mark.parametrize(
-    ("front", "line"),
-    [
-        ("title: T\ndate: 2024-13-05\n", 3),
-        ("title: T\npersons:\n  - name: A\n    since: 2024-02-30\n", 5),
-    ],
-)
-def test_read_episode_yaml_value_that_cannot_be_built_has_its_line(
-    site: Site, front: str, line: int
-) -> None:
-    """A date that does not exist is valid YAML syntax but no value: the line that holds it."""
-    path = site.episode("bad", f"---\n{front}---\nBody\n")
-    episode, problems = _read(site, path)
+def test_an_impossible_date_in_a_table_is_its_text_for_the_table_to_judge(site: Site) -> None:
+    """(A date that does not exist anywhere refused the whole file as "not valid YAML".)"""
+    front = "title: T\ndate: 2024-01-01\npersons:\n  - name: A\n    since: 2024-02-30\n"
+    episode, problems = _read(site, site.episode("bad", f"---\n{front}---\nBody\n"))
     assert episode is None
-    assert _only_error(problems).startswith(f"episodes/bad.md:{line}: error: front matter is")
+    errors = [str(p) for p in problems if p.is_error]  # (and: no audio)
+    assert any(
+        e.startswith("episodes/bad.md:4: error: 'persons' has unknown key 'since'") for e in errors
+    )
 
 
 def test_read_episode_root_relative_audio_path_hints_the_relative_one(site: Site) -> None:
@@ -192,6 +186,36 @@ def test_read_episode_date_written_another_way_gets_its_iso_form(
     (problem,) = problems
     assert problem.message.startswith("'date' must be an ISO 8601 date like 2024-03-12")
     assert problem.hint == hint
+
+
+@pytest.mark.parametrize(
+    ("written", "why"),
+    [
+        ("2024-13-45", "month must be in 1..12"),
+        ("2024-02-30", "day is out of range for month"),
+        ("2024-01-01 25:00", "hour must be in 0..23"),
+        ("2024-01-01T10:00:00+25:00", "its UTC offset is 24 hours or more"),
+    ],
+)
+def test_a_date_that_does_not_exist_is_named_at_its_field(
+    site: Site, written: str, why: str
+) -> None:
+    """YAML's date constructor refused these: the whole file was "front matter is not valid
+    YAML: month must be in 1..12" (valid YAML; Python's words for the offset: "offset must be a
+    timedelta strictly between -timedelta(hours=24) and ..."). Now the date field says it."""
+    episode, problems = _read(site, site.episode("d", date=written))
+    assert episode is None
+    assert _only_error(problems) == (
+        f"episodes/d.md:3: error: 'date' is not a date that exists: {why} (got '{written}')"
+    )
+
+
+def test_text_that_looks_like_an_impossible_date_is_text_elsewhere(site: Site) -> None:
+    """(The file was refused for it, whatever its key.)"""
+    episode, problems = _read(site, site.episode("d", title="2024-13-45"))
+    assert problems == []
+    assert episode is not None
+    assert episode.title == "2024-13-45"
 
 
 def test_read_episode_misspelt_key_warns_with_the_key_meant(site: Site) -> None:

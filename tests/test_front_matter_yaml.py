@@ -18,9 +18,9 @@ from typer.testing import CliRunner
 from podcastfeed.cli import app
 from podcastfeed.source.config import load_config
 from podcastfeed.source.episodes import read_episode
-from podcastfeed.source.fields import LimitedLoader, PurePythonLoader, YAMLLimitError
 from podcastfeed.source.frontparts import split_front_matter
 from podcastfeed.source.yamlfast import NOT_PLAIN, fast_load
+from podcastfeed.source.yamlload import LimitedLoader, PurePythonLoader, YAMLLimitError
 
 HOSTILE = [
     # anchors and aliases, merge keys

@@ -25,13 +25,7 @@ from podcastfeed.source.audiofields import TemplateValues, check_remote_audio, r
 from podcastfeed.source.cleanup import first_paragraph, notes_lines, repair_episode
 from podcastfeed.source.config import BuildSettings
 from podcastfeed.source.episode_tags import SIBLING_SUFFIXES, read_episode_tags, read_number
-from podcastfeed.source.fields import (
-    FieldReader,
-    YAMLLimitError,
-    bad_value_line,
-    load_yaml,
-    yaml_error_line,
-)
+from podcastfeed.source.fields import FieldReader
 from podcastfeed.source.fromnotes import from_notes
 from podcastfeed.source.frontparts import load_toml, split_front_matter
 from podcastfeed.source.guids import guid_is_link, read_guid
@@ -41,6 +35,7 @@ from podcastfeed.source.shownotes import make_description, render_notes
 from podcastfeed.source.tables import clean_ref, clean_text
 from podcastfeed.source.typos import key_typos
 from podcastfeed.source.yamlhints import unclosed_hint, yaml_hint
+from podcastfeed.source.yamlload import YAMLLimitError, bad_value_line, load_yaml, yaml_error_line
 from podcastfeed.values import (
     is_date_only,
     parse_bool,

@@ -8,8 +8,9 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from podcastfeed.source.fields import ALIASES, YAML_ERRORS, key_lines, load_yaml, toml_key_lines
+from podcastfeed.source.fields import ALIASES, key_lines, toml_key_lines
 from podcastfeed.source.frontparts import split_front_matter
+from podcastfeed.source.yamlload import YAML_ERRORS, load_yaml
 
 
 def read_front_matter(path: Path) -> tuple[dict[str, int], frozenset[str]]:

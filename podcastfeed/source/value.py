@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from podcastfeed.errors import EpisodeError, Problem
 from podcastfeed.model import Value
-from podcastfeed.source.fields import YAML_ERRORS, LimitedLoader
 from podcastfeed.source.valueparse import SPEC_NAMES, Path_, parse_value
 from podcastfeed.source.written import value_as_written
+from podcastfeed.source.yamlload import YAML_ERRORS, LimitedLoader
 
 if TYPE_CHECKING:
     from podcastfeed.source.fields import FieldReader
@@ -54,7 +54,7 @@ def _key(node: Any) -> object:
     return SPEC_NAMES.get(node.value, node.value) if isinstance(node.value, str) else None
 
 
-def _is_mapping(node: Any) -> bool:  # yaml's node classes, by shape (yaml is read in fields.py)
+def _is_mapping(node: Any) -> bool:  # yaml's node classes, by shape (yaml is read in yamlload.py)
     return isinstance(node.value, list) and all(isinstance(v, tuple) for v in node.value)
 
 

@@ -45,7 +45,7 @@ _BUILD = {
     for name in ("null", "bool", "int", "float", "timestamp")
 }
 #: Python's str() refuses an int of more than 4,300 digits (a ValueError); YAML builds one
-#: from `0x` and 5,000 hex digits: fields.py refuses it, so this hands it over.
+#: from `0x` and 5,000 hex digits: yamlload.py refuses it, so this hands it over.
 MAX_INT_BITS = 14_000
 
 
