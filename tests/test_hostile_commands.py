@@ -389,3 +389,29 @@ def test_import_refuses_a_feed_url_that_is_no_link(tmp_path: Path) -> None:
         "Error: --feed-url must be an http(s) URL (got 'javascript:alert(1)')\n",
     )
     assert not (tmp_path / "s").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["probe", "ftp://host/x.mp3"],
+        ["new", "X", "--audio", "ftp://host/x.mp3"],
+        ["import", "ftp://host/feed.xml", "show"],
+        ["check", "--feed", "sftp://ada:secret@host/feed.xml"],
+        ["diff", "ftp://host/a.xml", "b.xml"],
+    ],
+)
+def test_a_url_of_another_scheme_is_named_as_such(tmp_path: Path, args: list[str]) -> None:
+    """`ftp://host/x.mp3` was read as the path ftp:/host/x.mp3: "file not found" (and
+    `file:///…` too); now it says the scheme is not read, and what to give instead."""
+    (tmp_path / "feed.toml").write_text("", encoding="utf-8")  # (new looks for the show)
+    run = run_podcastfeed([*args], tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert ":// URLs are not read\n  hint: give an http(s) URL or a file's path\n" in run.stderr
+    assert "secret" not in run.stderr
+    assert not (tmp_path / "show").exists()
+
+
+def test_a_file_url_is_answered_with_its_path(tmp_path: Path) -> None:
+    run = run_podcastfeed(["probe", "file:///tmp/my%20show/ep%201.mp3"], tmp_path)
+    assert run.stderr.endswith("hint: give the file's path: /tmp/my show/ep 1.mp3\n")

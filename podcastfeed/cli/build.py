@@ -27,7 +27,7 @@ from podcastfeed.cli.common import (
 )
 from podcastfeed.cli.progress import StepProgress
 from podcastfeed.errors import ExitCode, ProbeError
-from podcastfeed.net.limits import DEFAULT_DEADLINE, USER_AGENT, is_url, mask_url
+from podcastfeed.net.limits import DEFAULT_DEADLINE, USER_AGENT, is_url, local_path, mask_url
 from podcastfeed.source import CONFIG_NAME
 
 # The command modules import only what `--help` needs; each command imports its own (issue 13).
@@ -335,6 +335,7 @@ def probe_command(
 
     from podcastfeed.values import format_clock  # email.utils: not at --help (issue 18)
 
+    paths = {source: local_path(source) for source in sources if not is_url(source)}  # (ftp://)
     results = []
     failed = False
     session = None
@@ -351,7 +352,7 @@ def probe_command(
             else:
                 from podcastfeed.media.audio import probe_file
 
-                info = probe_file(Path(source))
+                info = probe_file(paths[source])
         except ProbeError as exc:  # the others are still measured; exit 3 at the end
             show_error(exc, debug)
             failed = True

@@ -27,6 +27,7 @@ from podcastfeed.net.limits import (
     DEFAULT_DEADLINE,
     USER_AGENT,
     is_url,
+    local_path,
     mask_urls,
 )
 from podcastfeed.source import CONFIG_NAME
@@ -237,7 +238,7 @@ def new_command(
         with fetch.make_session(USER_AGENT) as session:
             info = remote.probe_url(session, audio, timeout=timeout, deadline=deadline).info
     elif audio:
-        info = probe_file(Path(given_text("--audio", audio)))
+        info = probe_file(local_path(given_text("--audio", audio)))
         reference = Path(os.path.relpath(Path(audio).resolve(), folder.resolve())).as_posix()
     text = scaffold.episode_text(
         title, when=day, guid=str(uuid.uuid4()), audio=reference, info=info, publish=publish

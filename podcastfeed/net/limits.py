@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import re
-from urllib.parse import urlsplit
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from podcastfeed import __version__
+from podcastfeed.errors import PodcastfeedError
 
 #: Seconds one request may take in all: connecting, the status line, headers and body.
 DEFAULT_DEADLINE = 60.0
@@ -32,6 +34,19 @@ _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://[^/?#@\s:]*):[^/?#\s]*@")
 def is_url(text: str) -> bool:
     """Whether a command-line argument names an http(s) URL (else a local path)."""
     return re.match(r"^https?://", text, re.IGNORECASE) is not None
+
+
+def local_path(text: str) -> Path:
+    """A command-line argument that is no http(s) URL, as a path. A URL of another scheme
+    (`ftp://`, `file://`) was read as the path `ftp:/host/x.mp3`: "file not found"."""
+    other = re.match(r"^([a-z][a-z0-9+.-]+)://", text, re.IGNORECASE)
+    if other:
+        scheme = other.group(1).lower()
+        hint = "give an http(s) URL or a file's path"
+        if scheme == "file":
+            hint = f"give the file's path: {unquote(urlsplit(text).path) or '/'}"
+        raise PodcastfeedError(f"{mask_url(text)}: {scheme}:// URLs are not read", hint=hint)
+    return Path(text)
 
 
 def mask_url(url: str) -> str:

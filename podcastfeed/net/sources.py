@@ -16,6 +16,7 @@ from podcastfeed.net.limits import (
     amount,
     feed_limit,
     is_url,
+    local_path,
     mask_url,
 )
 
@@ -33,7 +34,7 @@ def read_source(source: str, *, session: Session | None, timeout: float, deadlin
     """
     if not is_url(source):
         try:
-            return _read_local(Path(source))
+            return _read_local(local_path(source))
         except OSError as exc:
             raise PodcastfeedError(f"cannot read: {exc.strerror}", source=source) from exc
     from podcastfeed.net.fetch import ask, make_session  # requests only when a URL is read
