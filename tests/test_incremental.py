@@ -449,10 +449,7 @@ def test_links_that_loop_in_the_sources_do_not_stop_the_shortcut(built: Site) ->
     include = TEMPLATE.replace("\n", "{% include 'linked/part.html' %}\n")
     (templates / "index.html").write_text(include, encoding="utf-8")
     _age(built)
-    skipped = (  # (the loop in the episodes folder is named: not followed)
-        "episodes/loop: warning: skipped: a link to a folder: not followed\n"
-        "  hint: move the folder into the episodes folder, or link its episode files one by one\n"
-    )
+    skipped = ""  # (the loop is not followed, and nothing is missed: no warning)
     assert _run(built) == (0, skipped)
     pickle = built.root / ".podcastfeed-cache" / "build.pickle"
     pickle.unlink()

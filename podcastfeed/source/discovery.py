@@ -29,11 +29,13 @@ def find_episodes_and_siblings(
     transcript/chapters files (`<slug>.vtt`, `.srt`, `.chapters.json`), from the same listing.
     Hidden folders, `_folders` and folders holding a podcastfeed manifest are skipped; what
     looks like an episode or a folder of them but cannot be read goes to `unread` as (path,
-    why): a link to nothing, a pipe, a link to a folder (not followed: a loop, or a link to
-    `/`, would be walked), a folder that cannot be listed. Its episodes were left out silently."""
+    why): a link to nothing, a pipe, a link to a folder elsewhere (not followed: a link to `/`
+    would be walked; one to a folder here or above is a loop, skipped quietly), a folder that
+    cannot be listed. Their episodes were left out silently."""
     top = str(folder)
     found: list[tuple[str, tuple[str, ...]]] = []
     unread = [] if unread is None else unread
+    real_top = ""  # (resolved when a link to a folder is met)
     todo = [top]
     while todo:  # os.walk's walk (symbolic links to folders not followed), without a stat
         directory = todo.pop()  # per file: the listing's types say which are files
@@ -59,7 +61,9 @@ def find_episodes_and_siblings(
             if entry.name.startswith(SKIPPED):
                 continue
             if entry.is_symlink():
-                unread.append((entry.path, LINKED_FOLDER))
+                real_top = real_top or os.path.realpath(top)
+                if not _within_or_above(os.path.realpath(entry.path), real_top):
+                    unread.append((entry.path, LINKED_FOLDER))  # (else a loop: nothing lost)
             else:
                 todo.append(entry.path)
         extras = {name for name in names if name.endswith(SIBLING_SUFFIXES)}
@@ -75,6 +79,11 @@ def find_episodes_and_siblings(
     # Paths made from their parts: 10,000 parses of the same folder's text add up
     make = posix_path if top.startswith("/") else Path
     return {make(path): siblings for path, siblings in sorted(found)}
+
+
+def _within_or_above(target: str, top: str) -> bool:
+    """Whether folder `target` is `top`, inside it or holds it (a link to it is a loop)."""
+    return os.path.commonpath([target, top]) in (target, top)
 
 
 def siblings_of(name: str, names: set[str]) -> tuple[str, ...]:
