@@ -2,8 +2,8 @@
 
 Each command is load -> core -> write -> map errors to exit codes. Diagnostics go to stderr;
 stdout carries data only (the feed with `-o -`, `probe --json`). The commands live in
-cli_build, cli_workflow, cli_check, cli_import and cli_serve; importing them registers them on
-`app`.
+cli_build, cli_workflow, cli_diffing, cli_check, cli_import and cli_serve; importing them
+registers them on `app`.
 """
 
 from __future__ import annotations
@@ -15,12 +15,21 @@ import typer
 from podcastfeed import __version__
 from podcastfeed.cli import build as cli_build
 from podcastfeed.cli import check as cli_check
+from podcastfeed.cli import diffing as cli_diffing
 from podcastfeed.cli import importing as cli_import
 from podcastfeed.cli import serve as cli_serve
 from podcastfeed.cli import workflow as cli_workflow
 from podcastfeed.cli.common import app
 
-__all__ = ["app", "cli_build", "cli_check", "cli_import", "cli_serve", "cli_workflow"]
+__all__ = [
+    "app",
+    "cli_build",
+    "cli_check",
+    "cli_diffing",
+    "cli_import",
+    "cli_serve",
+    "cli_workflow",
+]
 
 
 def _version(value: bool) -> None:
