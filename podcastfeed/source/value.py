@@ -124,8 +124,9 @@ def read_episode_value(f: FieldReader) -> tuple[Value, ...]:
     if key is None:
         return ()
     raw = f.meta[key]
-    if not f.is_toml:  # `split: 010` is 10 shares, not YAML's octal 8; `name: Yes` a name
-        raw = value_as_written(raw, f.as_written(key, raw))
+    # `split: 010` is 10 shares, not YAML's octal 8; `name: Yes` a name (TOML's `name = 1.10`
+    # "1.10", not 1.1)
+    raw = value_as_written(raw, f.as_written(key, raw))
     blocks, issues = parse_value(raw)
     for level, message, where in issues:
         if f.is_toml:  # Hugo's +++ front matter: its first line is the file's second

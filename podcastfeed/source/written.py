@@ -109,6 +109,9 @@ VALUE_NUMBER_KEYS = frozenset(
     }
 )
 
+#: Every key above that holds text (the TOML side finds each one's spelling in the file).
+ALL_TEXT_KEYS = frozenset().union(*TEXT_KEYS.values(), VALUE_TEXT_KEYS)
+
 
 def value_as_written(value: Any, written: Any) -> Any:
     """An episode's `value:` with the text and numbers of its tables, at any depth, as
