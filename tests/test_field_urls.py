@@ -147,3 +147,25 @@ def test_import_drops_a_link_with_a_port_no_app_can_reach(tmp_path: Path) -> Non
         path.read_text() for path in (tmp_path / "s" / "episodes").iterdir()
     )
     assert "e.org:" not in written
+
+
+def test_check_feed_refuses_a_tag_url_with_a_port_no_app_can_reach(tmp_path: Path) -> None:
+    """`check --feed` took `podcast:image href="https://e.org:99999/i.jpg"` as a URL: the
+    build refuses it, so the tag's rule says so too."""
+    (tmp_path / "f.xml").write_text(
+        '<?xml version="1.0"?>\n<rss version="2.0" '
+        'xmlns:podcast="https://podcastindex.org/namespace/1.0"><channel>\n'
+        "<title>T</title><link>https://e.org/</link><description>D</description>\n"
+        '<podcast:image href="https://e.org:99999/i.jpg"/>\n'
+        '<podcast:trailer url="https://e.org:x/t.mp3" pubdate="Mon, 01 Jan 2024 10:00:00 +0000"'
+        ">T</podcast:trailer>\n</channel></rss>\n"
+    )
+    result = run_podcastfeed(["check", "--feed", "f.xml"], tmp_path)
+    assert (
+        "4: error: podcast:image href must be an absolute URL (got 'https://e.org:99999/i.jpg')"
+        in result.stdout
+    )
+    assert (
+        "5: error: podcast:trailer url must be an absolute URL (got 'https://e.org:x/t.mp3')"
+        in result.stdout
+    )

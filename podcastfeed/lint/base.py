@@ -346,10 +346,12 @@ def pub_date(value: str | None) -> datetime | None:
 
 
 def is_absolute_url(url: str) -> bool:
-    """An absolute http(s) URL with a host (a space or other character a URL cannot hold
-    as written is podcastfeed/url-characters' warning, in every URL alike)."""
+    """An absolute http(s) URL with a host and a port an app can reach, as the build takes
+    (values.parse_link); a space or other character a URL cannot hold as written is
+    podcastfeed/url-characters' warning, in every URL alike."""
     try:
         parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises for a port over 65535 or not a number)
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.netloc)
