@@ -57,3 +57,24 @@ def test_toml_numbers_in_tables_stay_numbers(site: Site) -> None:
     """TOML writes its bases on purpose: a chapter at `start = 0x10` is at 16 seconds."""
     feed = _build(site, "chapters = [{start = 0, title = 'a'}, {start = 0x10, title = 'b'}]\n")
     assert '<psc:chapter start="00:00:16" title="b"/>' in feed
+
+
+def test_feed_toml_numbers_in_text_keys_keep_the_text_written(site: Site) -> None:
+    """feed.toml's `persons = [{name = 1.10}]` (a funding text, a trailer's title, a value
+    recipient's name …) was published as "1.1"; a boolean there is still refused, as at the
+    top level."""
+    site.show(
+        'persons = [{ name = 1.10 }]\nfunding = [{ url = "https://e.org/f", text = 2.50 }]\n'
+        'txt = [{ text = 1_000 }]\n[show.license]\nname = "x"\nurl = "https://e.org/l"\n'
+        '[[show.value]]\ntype = "lightning"\nmethod = "keysend"\n'
+        f'[[show.value.recipients]]\nname = 1.10\ntype = "node"\naddress = "{NODE}"\nsplit = 1\n'
+    )
+    feed = _build(site, "")
+    assert "<podcast:person>1.10</podcast:person>" in feed
+    assert '<podcast:funding url="https://e.org/f">2.50</podcast:funding>' in feed
+    assert "<podcast:txt>1_000</podcast:txt>" in feed
+    assert f'name="1.10" type="node" address="{NODE}" split="1"' in feed
+    site.show("persons = [{ name = true }]\n")
+    result = site.build_cli("-o", "-")
+    assert result.exit_code == 1
+    assert "feed.toml:13: error: [show] 'persons' must be text (got True)" in result.stderr

@@ -73,25 +73,41 @@ def toml_written(front_matter: str, key: str, value: object) -> str | None:
     return None
 
 
-def toml_nested_written(front_matter: str, key: str, value: Any, text_keys: Collection[str]) -> Any:
-    """`value` (a table or array of top-level `key`) with each number, boolean or date under
-    one of `text_keys` (and each such plain item of an array) as the file spells it
-    (`persons = [{name = 1.10}]` is "1.10", where TOML reads 1.1): the shape the YAML side's
-    written values have. What cannot be found in the text stays as TOML read it."""
-    start = _field_start(front_matter, key)
+def toml_nested_written(
+    front_matter: str, key: str, value: Any, text_keys: Collection[str], section: str = ""
+) -> Any:
+    """`value` (a table or array of `key`, top-level or in `[section]`) with each number,
+    boolean or date under one of `text_keys` (and each such plain item of an array) as the
+    file spells it (`persons = [{name = 1.10}]` is "1.10", where TOML reads 1.1): the shape
+    the YAML side's written values have. What cannot be found in the text stays as TOML read
+    it."""
+    start = _field_start(front_matter, key, section)
     if start is None:
         return value
     return _walk(front_matter, value, [start], frozenset(text_keys))
 
 
-def _field_start(front_matter: str, key: str) -> int | None:
-    """Where top-level `key` is set: its `key =` line before any table, or its table header."""
+def _field_start(text: str, key: str, section: str) -> int | None:
+    """Where `key` is set: its `key =` line in [section] (top level: before any table), or
+    its own table's header ([section.key], [[section.key]])."""
     name = rf"""["']?{re.escape(key)}["']?"""
-    header = re.search(rf"^[ \t]*\[\[?[ \t]*{name}[ \t]*[\].]", front_matter, re.MULTILINE)
-    first_table = re.search(r"^[ \t]*\[", front_matter, re.MULTILINE)
-    top = front_matter[: first_table.start()] if first_table else front_matter
-    assigned = re.search(rf"^[ \t]*{name}[ \t]*=", top, re.MULTILINE)
-    starts = [found.start() for found in (assigned, header) if found is not None]
+    if section:
+        name = rf"""["']?{re.escape(section)}["']?[ \t]*\.[ \t]*{name}"""
+    header = re.search(rf"^[ \t]*\[\[?[ \t]*{name}[ \t]*[\].]", text, re.MULTILINE)
+    begin = 0
+    if section:
+        opened = re.search(rf"^[ \t]*\[[ \t]*{re.escape(section)}[ \t]*\]", text, re.MULTILINE)
+        begin = opened.end() if opened else len(text)
+    next_table = re.compile(r"^[ \t]*\[", re.MULTILINE).search(text, begin)
+    region = text[begin : next_table.start() if next_table else len(text)]
+    assigned = re.search(
+        rf"^[ \t]*{re.escape(key)}[ \t]*=|^[ \t]*[\"']{re.escape(key)}[\"'][ \t]*=",
+        region,
+        re.MULTILINE,
+    )
+    starts = [found.start() for found in (header,) if found is not None]
+    if assigned is not None:
+        starts.append(begin + assigned.start())
     return min(starts) if starts else None
 
 
