@@ -289,12 +289,14 @@ def parse_rfc822(text: str, zone: tzinfo = UTC) -> datetime:
 def parse_link(value: object, *, relative: bool = False) -> str:
     """An http(s) URL; with `relative`, also a reference without a scheme (`/2023/03/slug/`,
     `//host/path`) that the caller resolves against the show's link. Any other scheme is
-    refused, however it is spelled (`JavaScript:`, leading spaces or control characters)."""
+    refused, however it is spelled (`JavaScript:`, leading spaces or control characters), and so
+    is a port over 65535 or not a number (`https://host:99999/`, `https://host:x/`)."""
     if not isinstance(value, str) or not value.strip():
         raise ValueError("must be an http(s) URL")
     text = value.strip()
     try:
         parts = urlsplit(text)  # drops what browsers drop: tabs, newlines, leading controls
+        parts.port  # noqa: B018 (raises for a port over 65535 or not a number: no app fetches it)
     except ValueError:
         raise ValueError("must be an http(s) URL") from None
     if parts.scheme.lower() in LINK_SCHEMES and parts.netloc:

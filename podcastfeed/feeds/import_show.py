@@ -62,7 +62,8 @@ class Notes:
     todos: dict[str, str] = field(default_factory=dict)  # feed.toml key -> a TODO comment
 
 
-_PLAIN_LINK = re.compile(r"https?://[^\s/?#\[\]\\]", re.IGNORECASE)
+#: `https://host/…` with no port, user or bracket in its host: nothing for urlsplit to refuse.
+_PLAIN_LINK = re.compile(r"https?://[^\s/?#\[\]\\:@]+(?:[/?#]|\Z)", re.IGNORECASE)
 
 
 def text_of(element: etree._Element | None) -> str | None:
@@ -112,7 +113,7 @@ def read_show(channel: etree._Element, source_url: str | None, result: Notes) ->
         )
     show["feed_url"] = feed_url
     link = text_of(channel.find("link"))
-    if not link or not link.startswith(("https://", "http://")):
+    if not link or _link(link) is None:
         parts = urlsplit(feed_url)
         site = f"{parts.scheme}://{parts.netloc}/"
         stated = f"<link> {link!r}" if link else "no <link>"
@@ -145,7 +146,7 @@ def read_show(channel: etree._Element, source_url: str | None, result: Notes) ->
     image = images[0] if images else None
     if image is None and rss_image is not None:
         image = text_of(rss_image.find("url"))
-    if image and not image.startswith(("https://", "http://")):
+    if image and _link(image) is None:
         resolved = urljoin(link, image)
         if _link(resolved) is None:  # javascript:, data:, file: … (the build refuses them)
             result.warnings.append(f"channel: artwork {shorten(image)} is no http(s) URL; dropped")

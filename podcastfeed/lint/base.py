@@ -194,6 +194,11 @@ class Feed:
                 return atom.get("href")
         return None
 
+    @cached_property
+    def urls(self) -> tuple[FeedURL, ...]:
+        """Every URL of the feed that apps fetch or follow, in document order (find_urls)."""
+        return tuple(find_urls(self.root))
+
     def find(self, parent: etree._Element, path: str) -> etree._Element | None:
         """The first element at `path` (itunes:/podcast:/atom: prefixes; podcast: also matches
         the legacy namespace URI)."""
@@ -213,6 +218,77 @@ class Feed:
             if found is not None:
                 return found[1]
         return f"line {item.sourceline}"
+
+
+@dataclass(frozen=True)
+class FeedURL:
+    """One URL of the feed: its element, the attribute that holds it (None: the element's
+    text), the item it is in (None: the channel) and the key (feed.toml or front matter) that
+    sets it, when the feed is ours."""
+
+    element: etree._Element
+    attribute: str | None
+    url: str
+    item: etree._Element | None
+    key: str | None
+
+
+#: The attributes that hold a URL apps fetch or follow: enclosure, image, transcript, chapters,
+#: person (href, img), alternate enclosure source (uri), funding, licence, trailer, podcast:image,
+#: remote item (feedUrl), Podlove chapter (href, image), atom:link; <link> and <url> texts too.
+URL_ATTRIBUTES = frozenset({"url", "href", "uri", "img", "image", "feedUrl"})
+_URL_TEXTS = frozenset({"link", "url", f"{{{ITUNES}}}new-feed-url"})
+#: The key that sets each tag's URL, by the tag's local name (feed.toml or front matter).
+_URL_KEYS = {
+    "enclosure": "audio",
+    "person": "persons",
+    "license": "license",
+    "funding": "funding",
+    "trailer": "trailers",
+    "chapters": "chapters",
+    "chapter": "chapters",
+    "transcript": "transcript",
+    "source": "alternate_enclosures",
+    "new-feed-url": "new_feed_url",
+    "url": "image",
+}
+_ATOM_KEYS = {"self": "feed_url", "hub": "hubs", "alternate": "permalink"}
+
+
+def find_urls(root: etree._Element) -> Iterator[FeedURL]:
+    """Every URL in the feed under `root`, in document order: the one list the URL rules
+    (url-characters, url-password) read, so that no field is left out of one of them."""
+    for element in root.iter(etree.Element):
+        keys = element.keys()
+        names = [name for name in keys if name in URL_ATTRIBUTES] if keys else []
+        texts = [element.text] if element.tag in _URL_TEXTS and element.text else []
+        if not names and not texts:
+            continue
+        item = element if element.tag == "item" else _item_of(element)
+        key = _url_key(element, item)
+        for name, url in [(n, element.get(n) or "") for n in names] + [(None, t) for t in texts]:
+            if url.strip():
+                yield FeedURL(element, name, url.strip(), item, key)
+
+
+def _item_of(element: etree._Element) -> etree._Element | None:
+    for parent in element.iterancestors("item"):
+        return parent
+    return None
+
+
+def _url_key(element: etree._Element, item: etree._Element | None) -> str | None:
+    name = etree.QName(element).localname
+    if element.tag == "link":
+        return "permalink" if element.getparent() is item and item is not None else "link"
+    if element.tag == f"{{{ATOM}}}link":
+        return _ATOM_KEYS.get(element.get("rel") or "")
+    if name == "image":
+        return "image" if element.tag == f"{{{ITUNES}}}image" else "images"
+    if name == "remoteItem":
+        parent = element.getparent()
+        return "podroll" if parent is not None and parent.tag.endswith("podroll") else "value"
+    return _URL_KEYS.get(name)
 
 
 def repeats(
@@ -270,9 +346,12 @@ def pub_date(value: str | None) -> datetime | None:
 
 
 def is_absolute_url(url: str) -> bool:
-    """An absolute http(s) URL with a host and no space."""
+    """An absolute http(s) URL with a host and a port an app can reach, as the build takes
+    (values.parse_link); a space or other character a URL cannot hold as written is
+    podcastfeed/url-characters' warning, in every URL alike."""
     try:
         parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises for a port over 65535 or not a number)
     except ValueError:
         return False
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in url
+    return parts.scheme in ("http", "https") and bool(parts.netloc)

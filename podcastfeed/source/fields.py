@@ -14,10 +14,11 @@ from typing import Any
 import yaml
 
 from podcastfeed.errors import EpisodeError, ProbeError, Problem, shorten
-from podcastfeed.source.frontparts import toml_written
+from podcastfeed.source.frontparts import toml_nested_written, toml_written
 from podcastfeed.source.tables import clean_text
 from podcastfeed.source.wordpress import decode_entities
 from podcastfeed.source.written import (
+    ALL_TEXT_KEYS,
     NOT_TEXT,
     NUMBER_FIELDS,
     is_number,
@@ -158,11 +159,13 @@ class FieldReader:
             return None
         value = self.meta[key]
         if self.is_toml:  # typed already, but a text field's `title = 1.10` is "1.10"
-            is_text = name in TEXT_FIELDS - {"season", "episode"}
-            return self.as_written(key, value) if is_text and isinstance(value, _TOML) else value
-        if name in TEXT_FIELDS and isinstance(value, NOT_TEXT):
+            if name in TEXT_FIELDS - {"season", "episode"} and isinstance(value, _TOML):
+                return self.as_written(key, value)
+            if not needs_written(value, name):  # (else `persons = [{name = 1.10}]`: "1.10")
+                return value
+        elif name in TEXT_FIELDS and isinstance(value, NOT_TEXT):
             return self.as_written(key, value)
-        if name in NUMBER_FIELDS and is_number(value):
+        elif name in NUMBER_FIELDS and is_number(value):
             return number_as_written(value, self.as_written(key, value))
         if needs_written(value, name):
             return with_written(value, self.as_written(key, value), name)
@@ -170,8 +173,10 @@ class FieldReader:
 
     def as_written(self, key: str, value: object) -> Any:
         """The value of `key` with YAML's booleans, numbers and dates as the file spells them
-        (the front matter is read again, only when asked); TOML's as its line has it."""
+        (the front matter is read again, only when asked); TOML's as its text has it."""
         if self.is_toml:
+            if isinstance(value, list | dict):
+                return toml_nested_written(self.front_matter, key, value, ALL_TEXT_KEYS)
             return toml_written(self.front_matter, key, value) or value
         if self._written is None:
             try:

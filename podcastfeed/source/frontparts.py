@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Collection
+from datetime import date, time
 from typing import Any, NamedTuple
 
 from podcastfeed.errors import EpisodeError, Problem
@@ -69,3 +71,82 @@ def toml_written(front_matter: str, key: str, value: object) -> str | None:
                 return None
             return found.group(1) if same else None
     return None
+
+
+def toml_nested_written(
+    front_matter: str, key: str, value: Any, text_keys: Collection[str], section: str = ""
+) -> Any:
+    """`value` (a table or array of `key`, top-level or in `[section]`) with each number,
+    boolean or date under one of `text_keys` (and each such plain item of an array) as the
+    file spells it (`persons = [{name = 1.10}]` is "1.10", where TOML reads 1.1): the shape
+    the YAML side's written values have. What cannot be found in the text stays as TOML read
+    it."""
+    start = _field_start(front_matter, key, section)
+    if start is None:
+        return value
+    return _walk(front_matter, value, [start], frozenset(text_keys))
+
+
+def _field_start(text: str, key: str, section: str) -> int | None:
+    """Where `key` is set: its `key =` line in [section] (top level: before any table), or
+    its own table's header ([section.key], [[section.key]])."""
+    name = rf"""["']?{re.escape(key)}["']?"""
+    if section:
+        name = rf"""["']?{re.escape(section)}["']?[ \t]*\.[ \t]*{name}"""
+    header = re.search(rf"^[ \t]*\[\[?[ \t]*{name}[ \t]*[\].]", text, re.MULTILINE)
+    begin = 0
+    if section:
+        opened = re.search(rf"^[ \t]*\[[ \t]*{re.escape(section)}[ \t]*\]", text, re.MULTILINE)
+        begin = opened.end() if opened else len(text)
+    next_table = re.compile(r"^[ \t]*\[", re.MULTILINE).search(text, begin)
+    region = text[begin : next_table.start() if next_table else len(text)]
+    assigned = re.search(
+        rf"^[ \t]*{re.escape(key)}[ \t]*=|^[ \t]*[\"']{re.escape(key)}[\"'][ \t]*=",
+        region,
+        re.MULTILINE,
+    )
+    starts = [found.start() for found in (header,) if found is not None]
+    if assigned is not None:
+        starts.append(begin + assigned.start())
+    return min(starts) if starts else None
+
+
+def _walk(text: str, value: Any, cursor: list[int], text_keys: frozenset[str]) -> Any:
+    if isinstance(value, dict):
+        found = dict(value)
+        for key, item in value.items():
+            if isinstance(item, list | dict):
+                found[key] = _walk(text, item, cursor, text_keys)
+            elif key in text_keys and isinstance(item, _TYPED):
+                pattern = rf"""(?:^|[\s{{,])["']?{re.escape(key)}["']?[ \t]*=[ \t]*{_LITERAL}"""
+                found[key] = _written_at(text, pattern, item, cursor)
+        return found
+    if isinstance(value, list):
+        return [
+            _walk(text, item, cursor, text_keys)
+            if isinstance(item, list | dict)
+            else _written_at(text, rf"[\[,]\s*{_LITERAL}", item, cursor)
+            if isinstance(item, _TYPED)
+            else item
+            for item in value
+        ]
+    return value
+
+
+#: A TOML value that is not text, an array or a table, up to what ends it in an array or table.
+_LITERAL = r"""([^\s"'\[{,}\]#][^,}\]\r\n#]*)"""
+_TYPED = (bool, int, float, date, time)
+
+
+def _written_at(text: str, pattern: str, value: object, cursor: list[int]) -> object:
+    """The first spelling of `value` that `pattern` finds from `cursor` on (moved past it)."""
+    for found in re.compile(pattern, re.MULTILINE).finditer(text, cursor[0]):
+        literal = found.group(1).strip()
+        try:
+            same = tomllib.loads(f"x = {literal}")["x"]
+        except tomllib.TOMLDecodeError:
+            continue
+        if type(same) is type(value) and same == value:
+            cursor[0] = found.end()
+            return literal
+    return value

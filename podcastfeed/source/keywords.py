@@ -24,7 +24,7 @@ def read_keywords(f: FieldReader) -> tuple[str, ...]:
     found: list[str] = []
     for key in ALIASES["keywords"]:
         value = f.meta.get(key)
-        if _not_text(value) and not f.is_toml:  # `tag: [no, 1.10]`: YAML's False and 1.1
+        if _not_text(value):  # `tag: [no, 1.10]`: YAML's False and 1.1 (TOML's 1.1)
             value = f.as_written(key, value)
         if isinstance(value, dict):
             value = [value]

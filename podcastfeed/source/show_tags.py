@@ -14,7 +14,7 @@ from podcastfeed.errors import shorten
 from podcastfeed.model import MIME_BY_EXTENSION, ShowTags, Trailer, UpdateFrequency
 from podcastfeed.source import tagvalues as tv
 from podcastfeed.source.analytics import parse_enclosure_prefix
-from podcastfeed.source.value import read_show_value
+from podcastfeed.source.value import read_show_value, show_value
 from podcastfeed.values import COUNTRY, parse_link, require_bool, require_positive_int
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def read_show_tags(r: TableReader, timezone: str) -> ShowTags:
         if key not in table:
             return None
         try:
-            return parse(table[key])
+            return parse(show_value(r, key))
         except ValueError as exc:
             r.problem(key, f"'{key}' {exc}")
             return None

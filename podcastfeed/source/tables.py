@@ -32,14 +32,17 @@ def clean_ref(value: str) -> str:
 
 
 def key_line(text: str, section: str, key: str) -> int | None:
-    """The 1-based line where `key` is set in `[section]` of a TOML text, where it can be found."""
+    """The 1-based line where `key` is set in `[section]` of a TOML text (or its own table's
+    header, `[section.key]`), where it can be found."""
     current = ""
     header = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
     assign = re.compile(rf"^\s*(\"?){re.escape(key)}\1\s*=")
     for number, line in enumerate(text.splitlines(), start=1):
         found = header.match(line)
         if found:
-            current = found.group(1)
+            current = found.group(1).lstrip("[ ")
+            if current == f"{section}.{key}":  # ([show.funding], [[show.value.recipients]])
+                return number
             continue
         if current == section and assign.match(line):
             return number

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from podcastfeed.errors import EpisodeError, Problem
 from podcastfeed.model import Value
+from podcastfeed.source.frontparts import toml_nested_written
 from podcastfeed.source.valueparse import SPEC_NAMES, Path_, parse_value
-from podcastfeed.source.written import value_as_written
+from podcastfeed.source.written import SHOW_TEXT_KEYS, numbers_as_written, value_as_written
 from podcastfeed.source.yamlload import YAML_ERRORS, LimitedLoader
 
 if TYPE_CHECKING:
@@ -105,12 +106,22 @@ def _value_start(text: str, section: str = "") -> int | None:
     return None
 
 
+def show_value(r: TableReader, key: str) -> Any:
+    """`[show] key` as read, with a number where text is due as feed.toml spells it
+    (`persons = [{name = 1.10}]`: "1.10", not 1.1)."""
+    raw = r.table[key]
+    if key not in SHOW_TEXT_KEYS or not isinstance(raw, list | dict):
+        return raw
+    written = toml_nested_written(r.text, key, raw, SHOW_TEXT_KEYS[key], section=r.section)
+    return numbers_as_written(raw, written)
+
+
 def read_show_value(r: TableReader) -> tuple[Value, ...]:
     """`[show] value`, with a problem (feed.toml:line) for each bad part."""
     raw = r.table.get("value")
     if raw is None:
         return ()
-    blocks, issues = parse_value(raw)
+    blocks, issues = parse_value(show_value(r, "value"))
     start = _value_start(r.text, "show")
     for level, message, where in issues:
         line = toml_line(r.text, start, raw, where)
@@ -124,8 +135,9 @@ def read_episode_value(f: FieldReader) -> tuple[Value, ...]:
     if key is None:
         return ()
     raw = f.meta[key]
-    if not f.is_toml:  # `split: 010` is 10 shares, not YAML's octal 8; `name: Yes` a name
-        raw = value_as_written(raw, f.as_written(key, raw))
+    # `split: 010` is 10 shares, not YAML's octal 8; `name: Yes` a name (TOML's `name = 1.10`
+    # "1.10", not 1.1)
+    raw = value_as_written(raw, f.as_written(key, raw))
     blocks, issues = parse_value(raw)
     for level, message, where in issues:
         if f.is_toml:  # Hugo's +++ front matter: its first line is the file's second

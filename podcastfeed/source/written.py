@@ -109,6 +109,9 @@ VALUE_NUMBER_KEYS = frozenset(
     }
 )
 
+#: Every key above that holds text (the TOML side finds each one's spelling in the file).
+ALL_TEXT_KEYS = frozenset().union(*TEXT_KEYS.values(), VALUE_TEXT_KEYS)
+
 
 def value_as_written(value: Any, written: Any) -> Any:
     """An episode's `value:` with the text and numbers of its tables, at any depth, as
@@ -127,3 +130,26 @@ def value_as_written(value: Any, written: Any) -> Any:
         elif key in VALUE_NUMBER_KEYS and is_number(item):
             found[key] = number_as_written(item, text)
     return found
+
+
+#: feed.toml `[show]` tables whose text keys take a number as written (`name = 1.10` is
+#: "1.10"): the keys of TEXT_KEYS, and the show's own tags.
+SHOW_TEXT_KEYS: dict[str, frozenset[str]] = {
+    **TEXT_KEYS,
+    "funding": frozenset({"text"}),
+    "trailers": frozenset({"title"}),
+    "txt": frozenset({"text", "purpose"}),
+    "update_frequency": frozenset({"text", "rrule"}),
+    "value": VALUE_TEXT_KEYS,
+}
+
+
+def numbers_as_written(value: Any, written: Any) -> Any:
+    """`value` with each number that `written` (the same shape) has as text replaced by that
+    text; its booleans and dates stay as read (feed.toml refuses them where text is due, as
+    at its top level)."""
+    if isinstance(value, list) and isinstance(written, list) and len(value) == len(written):
+        return [numbers_as_written(v, w) for v, w in zip(value, written, strict=True)]
+    if isinstance(value, dict) and isinstance(written, dict):
+        return {k: numbers_as_written(v, written.get(k)) for k, v in value.items()}
+    return written if is_number(value) and isinstance(written, str) else value

@@ -1,15 +1,13 @@
 """Rules on the channel: required tags, category, language, owner, GUID, one cover.
 
-Also the rules that apply to channel and items alike (description length, https); Apple's flag
-tags (explicit, block, complete) are in flags.py.
+Also the description length of channel and items alike; Apple's flag tags (explicit, block,
+complete) are in flags.py, the rules on URLs (https, their characters) in links.py.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterator
-from urllib.parse import quote, urlsplit
 
 from lxml import etree
 
@@ -17,13 +15,10 @@ from podcastfeed.ids import podcast_guid
 from podcastfeed.lint.base import PSP1, Feed, Hit, rule, text_of
 from podcastfeed.source.categories import parse_category
 from podcastfeed.values import EMAIL, LANGUAGE
-from podcastfeed.xmlns import PODCAST, PODCAST_LEGACY
 
 APPLE_CATEGORIES = "https://podcasters.apple.com/support/1691-apple-podcasts-categories"
 PI_GUID = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/tags/guid.md"
-PI_SPEC = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
 DESCRIPTION_LIMIT = 4000  # bytes
-TRANSCRIPT_TAGS = (f"{{{PODCAST}}}transcript", f"{{{PODCAST_LEGACY}}}transcript")
 
 #: Required channel elements and the feed.toml key that sets each.
 REQUIRED = {
@@ -205,88 +200,6 @@ def owner_email(feed: Feed) -> Iterator[Hit]:
         )
 
 
-def _linked(feed: Feed) -> Iterator[tuple[etree._Element, str, str]]:
-    """The URLs apps fetch or follow, with their element and front-matter key: the channel
-    `link`, `atom:link rel="self"`, `itunes:new-feed-url`, every `itunes:image`, enclosure and
-    `podcast:transcript`."""
-    channel = feed.channel
-    checks: list[tuple[etree._Element | None, str | None, str]] = [
-        (link := feed.find(channel, "link"), text_of(link), "link"),
-    ]
-    for atom in feed.findall(channel, "atom:link"):
-        if atom.get("rel") == "self":
-            checks.append((atom, atom.get("href"), "feed_url"))
-    moved = feed.find(channel, "itunes:new-feed-url")
-    checks.append((moved, text_of(moved), "feed_url"))
-    for parent in (channel, *feed.items):
-        for image in feed.findall(parent, "itunes:image"):
-            checks.append((image, image.get("href"), "image"))
-        enclosure = parent.find("enclosure")
-        checks.append((enclosure, enclosure.get("url") if enclosure is not None else "", "audio"))
-        for transcript in parent.iterchildren(*TRANSCRIPT_TAGS):
-            checks.append((transcript, transcript.get("url"), "transcript"))
-    for element, url, key in checks:
-        if element is not None and url:
-            yield element, url, key
-
-
-@rule(
-    "podcastindex/https",
-    "warning",
-    "Links, feed URL, artwork and media use https",
-    PI_SPEC,
-)
-def https(feed: Feed) -> Iterator[Hit]:
-    """The Podcast Index namespace requires `https:` for linked resources, and Apple fetches
-    artwork and media over https. Checked: the channel `link`, `atom:link rel="self"`,
-    `itunes:new-feed-url`, every `itunes:image`, every enclosure and `podcast:transcript`."""
-    for element, url, key in _linked(feed):
-        if url.lower().startswith("http://"):
-            yield Hit(
-                element,
-                f"<{_name(element)}> is not https: {url}",
-                hint="serve it over https",
-                key=key,
-            )
-
-
-#: What a URL cannot hold as written (RFC 3986 section 2): spaces and controls, the
-#: characters it excludes, and anything not ASCII.
-_NOT_IN_URL = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f-\U0010ffff]')
-
-
-@rule(
-    "podcastfeed/url-characters",
-    "warning",
-    "URLs hold no spaces or other characters a URL cannot",
-    "https://www.rfc-editor.org/rfc/rfc3986#section-2",
-)
-def url_characters(feed: Feed) -> Iterator[Hit]:
-    """A URL with a space, a quote or a non-ASCII letter (`https://cdn.example.org/My
-    Episode.mp3`) is not a URL until it is percent-encoded: some apps and directories encode
-    it themselves, others fail to fetch it or refuse the feed. Checked: the URLs
-    podcastindex/https checks."""
-    for element, url, key in _linked(feed):
-        if found := _NOT_IN_URL.search(url):
-            shown = "a space" if found[0] == " " else repr(found[0])
-            yield Hit(
-                element,
-                f"<{_name(element)}> holds {shown}, which a URL cannot: {url}",
-                hint=_url_hint(url, found[0]),
-                key=key,
-            )
-
-
-def _url_hint(url: str, char: str) -> str:
-    host = urlsplit(url).hostname or ""
-    if char in host:  # (an internationalised name: its ASCII form, as browsers send it)
-        try:
-            return f"write the host as {host.encode('idna').decode('ascii')}"
-        except UnicodeError:
-            return "write the host's name in ASCII"
-    return f"percent-encode it ({quote(char)}), or rename the file without it"
-
-
 @rule(
     "apple/description-length",
     "error",
@@ -364,12 +277,6 @@ def guid_derived(feed: Feed) -> Iterator[Hit]:
             f"podcast:guid {value} is not the one derived from {url} ({expected}): pinned?",
             key="guid",
         )
-
-
-def _name(element: etree._Element) -> str:
-    """`itunes:explicit` for {itunes namespace}explicit."""
-    qname = etree.QName(element)
-    return f"{element.prefix}:{qname.localname}" if element.prefix else qname.localname
 
 
 @rule(

@@ -7,11 +7,6 @@ from urllib.parse import urlsplit
 
 from podcastfeed.lint.base import Feed, Hit, rule
 
-#: The attributes that hold a URL apps fetch or follow (enclosure, image, transcript, chapters,
-#: person, alternate enclosure source, funding, atom:link, …); <link> and <url> texts too.
-_URL_ATTRIBUTES = ("url", "href", "uri", "img")
-_URL_TEXTS = {"link", "url", "{http://www.itunes.com/dtds/podcast-1.0.dtd}new-feed-url"}
-
 
 def _password(url: str) -> bool:
     try:
@@ -31,18 +26,12 @@ def url_password(feed: Feed) -> Iterator[Hit]:
     authentication, say) gives the password to every app, directory and listener that reads
     the feed: it is public once published. RFC 3986 deprecates the form. Use a URL without
     it (a private feed's token in its path, or a public copy of the file)."""
-    for element in feed.root.iter():
-        if not isinstance(element.tag, str):
-            continue  # (comments, processing instructions)
-        values = [element.get(name) or "" for name in _URL_ATTRIBUTES]
-        if element.tag in _URL_TEXTS:
-            values.append(element.text or "")
-        for url in values:
-            if "@" in url and _password(url):
-                host = urlsplit(url.strip()).hostname or "?"
-                yield Hit(
-                    element,
-                    f"a URL holds a password (for {host}): every reader of the feed gets it",
-                    hint="publish a URL without user:password@ (a token in the path, say)",
-                    key="audio" if element.tag == "enclosure" else None,
-                )
+    for found in feed.urls:
+        if "@" in found.url and _password(found.url):
+            host = urlsplit(found.url).hostname or "?"
+            yield Hit(
+                found.element,
+                f"a URL holds a password (for {host}): every reader of the feed gets it",
+                hint="publish a URL without user:password@ (a token in the path, say)",
+                key=found.key,
+            )
