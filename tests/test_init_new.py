@@ -198,6 +198,15 @@ def test_init_flags(tmp_path: Path) -> None:
     assert "# " in (tmp_path / "feed.toml").read_text(encoding="utf-8")  # commented
 
 
+def test_init_names_a_website_that_is_no_url_not_the_artwork(tmp_path: Path) -> None:
+    """`--link notaurl` said "Error: --image: file not found: 'notaurl/cover.jpg'" (the
+    artwork's default is the site's cover.jpg), of a flag not given."""
+    result = runner.invoke(app, ["init", str(tmp_path / "show"), "--yes", "--link", "notaurl"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: the website must be an http(s) URL (got 'notaurl')\n")
+    assert not (tmp_path / "show").exists()
+
+
 def test_init_asks_and_reads_piped_answers(tmp_path: Path) -> None:
     answers = "Piped Show\n\nJo\njo@example.net\nhttps://piped.example\nfr\nMusic\n\n"
     result = runner.invoke(app, ["init", str(tmp_path / "s")], input=answers)

@@ -118,6 +118,11 @@ def init_command(
     show_author = ask(author, "Author (and owner) name", scaffold.PLACEHOLDER_AUTHOR)
     show_email = ask(email, "Owner e-mail (Apple, Spotify write here)", scaffold.PLACEHOLDER_EMAIL)
     show_link = ask(link, "Website", scaffold.PLACEHOLDER_LINK)
+    if not is_url(show_link):  # (its cover.jpg was the artwork asked next: "--image: not found")
+        hint = "the show's site, such as https://example.org/ (feed.toml's link)"
+        raise PodcastfeedError(
+            f"the website must be an http(s) URL (got {shorten(show_link)})", hint=hint
+        )
     show_language = ask(language, "Language code", "en")
     show_category = ask(category, "Apple category", "Technology")
     written = ask(image, "Artwork (a URL or an image file)", show_link.rstrip("/") + "/cover.jpg")
