@@ -9,6 +9,7 @@ import pytest
 
 from podcastfeed.ids import podcast_guid
 from podcastfeed.lint.base import Finding
+from podcastfeed.lint.rules.text import unclosed_bidi
 from podcastfeed.lint.runner import all_rules, lint_data, run
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -167,6 +168,11 @@ CASES: list[tuple[str, dict[str, object], dict[str, object]]] = [
         "apple/all-caps",
         {CH: {"author": "<itunes:author>ADA LOVELACE</itunes:author>"}},
         {CH: {"author": "<itunes:author>NASA Ames</itunes:author>"}},
+    ),
+    (
+        "podcastfeed/bidi-controls",
+        {CH: {"title": "<title>\u202eevil.mp3</title>"}},
+        {CH: {"title": "<title>\u202bשלום\u202c and \u200fمرحبا</title>"}},
     ),
     ("podcastindex/guid-format", {CH: {"guid": "<podcast:guid>not-a-uuid</podcast:guid>"}}, {}),
     (
@@ -888,3 +894,19 @@ def test_enclosure_type_hint_is_the_type_podcastfeed_writes() -> None:
 
     assert "audio/m4a" not in TYPES_BY_EXTENSION[".m4a"]
     assert TYPE_FIXES["audio/m4a"] in TYPES_BY_EXTENSION[".m4a"]
+
+
+@pytest.mark.parametrize(
+    ("text", "left_open"),
+    [
+        ("plain", None),
+        ("\u202eevil", "\u202e"),
+        ("\u202bשלום\u202c", None),
+        ("\u2067a\u2069 \u202eb", "\u202e"),
+        ("\u202a\u2066a\u2069\u202c", None),
+        ("\u202cclosed first", None),  # (a closer alone changes nothing)
+        ("\u2066a\u202c", "\u2066"),  # (PDF does not close an isolate)
+    ],
+)
+def test_unclosed_bidi(text: str, left_open: str | None) -> None:
+    assert unclosed_bidi(text) == left_open

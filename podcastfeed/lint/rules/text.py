@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from lxml import etree
@@ -59,6 +60,61 @@ def all_caps(feed: Feed) -> Iterator[Hit]:
                     element,
                     f"<{path}> is in capitals only: {value!r}",
                     hint=f"write it as {value.title()!r}",
+                    key=path.removeprefix("itunes:"),
+                )
+
+
+#: Bidi embeddings and overrides (closed by U+202C) and isolates (closed by U+2069).
+_BIDI_OPEN = {
+    "\u202a": "\u202c",
+    "\u202b": "\u202c",
+    "\u202d": "\u202c",
+    "\u202e": "\u202c",
+    "\u2066": "\u2069",
+    "\u2067": "\u2069",
+    "\u2068": "\u2069",
+}
+
+
+def unclosed_bidi(text: str) -> str | None:
+    """The first bidi embedding, override or isolate in `text` that is never closed (UAX #9:
+    it runs to the end of the paragraph), or None."""
+    if not any("\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069" for char in text):
+        return None
+    opened: list[str] = []
+    for char in text:
+        if char in _BIDI_OPEN:
+            opened.append(char)
+        elif char == "\u2069":  # PDI ends the last isolate, and what was opened inside it
+            isolates = [i for i, each in enumerate(opened) if _BIDI_OPEN[each] == char]
+            del opened[isolates[-1] if isolates else len(opened) :]
+        elif char == "\u202c" and opened and _BIDI_OPEN[opened[-1]] == char:
+            opened.pop()  # PDF ends the last embedding, never an isolate
+    return opened[0] if opened else None
+
+
+@rule(
+    "podcastfeed/bidi-controls",
+    "warning",
+    "Titles and authors close every bidi override they open",
+    "https://www.unicode.org/reports/tr9/#Explicit_Directional_Formatting_Characters",
+)
+def bidi_controls(feed: Feed) -> Iterator[Hit]:
+    """A right-to-left override (U+202E) or another bidi embedding or isolate left open runs to
+    the end of the line: apps show what follows it reversed or out of order in lists and on
+    lock screens, a way to make a title read as another (as "Trojan Source" did in code).
+    Balanced ones, and the marks U+200E/U+200F that Arabic and Hebrew text uses, are fine."""
+    for parent in (feed.channel, *feed.items):
+        for path in ("title", "itunes:title", "itunes:author", "itunes:subtitle"):
+            element = feed.find(parent, path)
+            char = unclosed_bidi(text_of(element) or "")
+            if char is not None:
+                name = unicodedata.name(char, "a bidi control")
+                yield Hit(
+                    element,
+                    f"<{path}> opens U+{ord(char):04X} {name} and never closes it: apps show "
+                    "what follows it reversed or out of order",
+                    hint=f"delete it, or close it with U+{ord(_BIDI_OPEN[char]):04X}",
                     key=path.removeprefix("itunes:"),
                 )
 
