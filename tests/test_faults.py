@@ -284,9 +284,9 @@ def test_interrupt_once_the_build_switches_its_files_is_too_late(
     completes, says "Wrote …" and exits 0, its files current (it said "Interrupted" and exited
     130 about a build that was complete)."""
     root = tmp_path / "show"
-    _write_show(root, 300)
-    journal = root / "public" / commit.JOURNAL_NAME
-    for _attempt in range(5):
+    _write_show(root, 600)  # (a switch long enough to be seen on a busy machine: CI missed
+    journal = root / "public" / commit.JOURNAL_NAME  # five of 300 pages' under a load of 5)
+    for _attempt in range(10):
         process = _build(root)
         if not _switching(process, journal):
             _finish(process)  # (its pipe closed) done before the signal could come: again,

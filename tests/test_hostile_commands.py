@@ -162,7 +162,7 @@ def test_init_leaves_nothing_half_made(tmp_path: Path) -> None:
     )
     result = _run(["init", "--yes", "--link", "javascript:x", "c/d"], tmp_path)
     assert result.returncode == 1
-    assert "'link' must be an absolute http(s) URL" in result.stderr
+    assert "the website must be an http(s) URL (got 'javascript:x')" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a"]
 
 
