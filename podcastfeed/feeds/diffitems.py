@@ -13,7 +13,8 @@ import re
 from lxml import etree
 
 from podcastfeed import xmlns
-from podcastfeed.feeds.importer import MIME_FIXES, TRANSCRIPT_FIXES
+from podcastfeed.feeds.import_parts import TRANSCRIPT_FIXES
+from podcastfeed.feeds.importer import MIME_FIXES
 from podcastfeed.source.chapters import JSON_CHAPTERS_TYPE
 
 ITUNES = f"{{{xmlns.ITUNES}}}"

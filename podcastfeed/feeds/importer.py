@@ -10,21 +10,18 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit
 
 from lxml import etree
 
 from podcastfeed.errors import shorten
-from podcastfeed.feeds import feedvalues
+from podcastfeed.feeds import feedvalues, import_parts
 from podcastfeed.feeds.feedvalues import clean_title, is_true, parse_pub_date
 from podcastfeed.feeds.import_show import (
     PODCAST,
     Notes,
     absolute_link,
     find_in,
-    findall_in,
     link_href,
     persons,
     read_show,
@@ -32,19 +29,13 @@ from podcastfeed.feeds.import_show import (
 )
 from podcastfeed.feeds.xml import SAFE, Repair, logged, parse_feed, prepare, rss_root, unreadable
 from podcastfeed.source.chapters import JSON_CHAPTERS_TYPE
-from podcastfeed.source.episode_tags import TRANSCRIPT_TYPES
 from podcastfeed.values import (
-    LANGUAGE,
     DateRangeError,
     parse_duration,
 )
 from podcastfeed.xmlns import CONTENT, ITUNES
 
 #: Enclosure types hosts write that have a standard name.
-#: Transcript types feeds write for SubRip, and the registered one the build writes.
-TRANSCRIPT_FIXES = dict.fromkeys(
-    ("application/srt", "text/srt", "application/x-srt", "text/x-srt"), "application/x-subrip"
-)
 MIME_FIXES = {"audio/mp3": "audio/mpeg", "audio/mpeg3": "audio/mpeg", "audio/x-mp3": "audio/mpeg"}
 
 
@@ -300,7 +291,9 @@ def _read_item(element: etree._Element, number: int, result: Import) -> Item | N
         result.normalizations.append(
             f"{where}: itunes:explicit {explicit!r} -> {str(item.explicit).lower()}"
         )
-    item.transcripts = _transcripts(element, where, result)
+    item.transcripts = import_parts.transcripts(
+        element, where, result.warnings, result.normalizations
+    )
     chapters = find_in(element, "chapters", PODCAST)
     if chapters is not None and not chapters.get("url", "").startswith("https://"):
         dropped = shorten(chapters.get("url", ""))
@@ -314,7 +307,7 @@ def _read_item(element: etree._Element, number: int, result: Import) -> Item | N
     item.persons = persons(element, where, result.warnings)
     item.images = feedvalues.podcast_images(element, PODCAST)
     item.locations = feedvalues.podcast_locations(element, PODCAST)
-    item.soundbites = _soundbites(element, duration, where, result)
+    item.soundbites = import_parts.soundbites(element, duration, where, result.warnings)
     item.value, refused = feedvalues.podcast_values(element, PODCAST)
     if refused:
         result.warnings.append(f"{where}: {refused} podcast:value block(s) the build refuses")
@@ -331,70 +324,3 @@ def _read_item(element: etree._Element, number: int, result: Import) -> Item | N
         item.todos.append("the feed gives this episode no title: write its title")
         result.warnings.append(f"{where}: no title; wrote {item.title!r} with a TODO")
     return item
-
-
-def _transcripts(element: etree._Element, where: str, result: Import) -> list[dict[str, str]]:
-    """podcast:transcript entries with a type the build accepts: `application/srt` and its
-    kin become `application/x-subrip` (normalized); one of a type nobody knows is dropped."""
-    found = []
-    known = set(TRANSCRIPT_TYPES.values())
-    for transcript in findall_in(element, "transcript", PODCAST):
-        url = transcript.get("url", "")
-        if not url.startswith("https://"):  # the namespace's (and the build's) rule
-            result.warnings.append(
-                f"{where}: transcript {shorten(url)} is no https:// URL; dropped"
-            )
-            continue
-        entry = {"url": url}
-        for key in ("type", "language", "rel"):
-            if transcript.get(key):
-                entry[key] = transcript.get(key, "").strip()
-        if not LANGUAGE.match(entry.get("language", "en")):  # the build's rule: else it stops
-            dropped = f"transcript language {shorten(entry.pop('language'))} is no language code"
-            result.warnings.append(f"{where}: {dropped}; dropped")
-        stated = entry.get("type", "")
-        if stated.lower() in TRANSCRIPT_FIXES:
-            entry["type"] = TRANSCRIPT_FIXES[stated.lower()]
-            result.normalizations.append(f"{where}: transcript type {stated} -> {entry['type']}")
-        elif stated.lower() in known:
-            entry["type"] = stated.lower()
-        else:
-            suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
-            if suffix not in TRANSCRIPT_TYPES:
-                result.warnings.append(
-                    f"{where}: transcript {url} has type {stated or 'none'!r}, which podcastfeed "
-                    "does not know; dropped"
-                )
-                continue
-            entry["type"] = TRANSCRIPT_TYPES[suffix]
-            result.normalizations.append(
-                f"{where}: transcript type {stated or '(none)'} -> {entry['type']} (from {suffix})"
-            )
-        found.append(entry)
-    return found
-
-
-def _soundbites(
-    element: etree._Element, duration: int | None, where: str, result: Import
-) -> list[dict[str, Any]]:
-    """podcast:soundbite entries as front matter tables; one the build would refuse (not a
-    number, ending after the stated duration) is dropped with a warning."""
-    found: list[dict[str, Any]] = []
-    for bite in findall_in(element, "soundbite", PODCAST):
-        try:
-            start, length = (float(bite.get(key) or "") for key in ("startTime", "duration"))
-        except ValueError:
-            start = length = -1.0
-        if start < 0 or length <= 0 or (duration is not None and start + length > duration):
-            result.warnings.append(
-                f"{where}: podcast:soundbite {dict(bite.attrib)} unusable; dropped"
-            )
-            continue
-        entry: dict[str, Any] = {
-            "start": int(start) if start.is_integer() else start,
-            "duration": int(length) if length.is_integer() else length,
-        }
-        if text_of(bite):
-            entry["title"] = text_of(bite)
-        found.append(entry)
-    return found
