@@ -124,3 +124,25 @@ def test_import_takes_only_links_the_build_takes(tmp_path: Path) -> None:
     assert "person 'Bob' href 'https://e\u2100x.org/' is no URL; dropped" in result.stderr
     built = _run(["build", "--offline"], tmp_path / "s")
     assert built.returncode == 0, built.stderr
+
+
+def test_import_names_an_enclosure_the_build_will_refuse(tmp_path: Path) -> None:
+    """An enclosure URL with a port over 65535, another scheme or no host was written without a
+    word, and the first build refused it. Kept (the episode is not lost) and named at import."""
+    items = [
+        ITEM.format(title="ok", date=GOOD_DATE, extra="").replace("e.org/ok", "e.org:8443/ok"),
+        ITEM.format(title="port", date=GOOD_DATE, extra="").replace("e.org/", "e.org:99999/"),
+        ITEM.format(title="ftp", date=GOOD_DATE, extra="").replace("https://", "ftp://"),
+    ]
+    (tmp_path / "old.xml").write_text(HEAD + "".join(items) + "</channel></rss>\n")
+    result = _run(["import", "old.xml", "s"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    named = [line for line in result.stderr.splitlines() if "is no http(s) URL" in line]
+    assert [line.split(":")[0] + ":" + line.split(":")[1] for line in named] == [
+        "warning: item 2 ('port')",
+        "warning: item 3 ('ftp')",
+    ]
+    assert named[0].endswith("written as it is; the build refuses it until you correct it")
+    built = _run(["build", "--offline"], tmp_path / "s")
+    assert built.returncode == 1
+    assert built.stderr.count("error: 'audio' must be") == 2

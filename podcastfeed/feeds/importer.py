@@ -29,10 +29,7 @@ from podcastfeed.feeds.import_show import (
 )
 from podcastfeed.feeds.xml import SAFE, Repair, logged, parse_feed, prepare, rss_root, unreadable
 from podcastfeed.source.chapters import JSON_CHAPTERS_TYPE
-from podcastfeed.values import (
-    DateRangeError,
-    parse_duration,
-)
+from podcastfeed.values import DateRangeError, parse_duration, parse_link
 from podcastfeed.xmlns import CONTENT, ITUNES
 
 #: Enclosure types hosts write that have a standard name.
@@ -211,6 +208,13 @@ def _read_item(element: etree._Element, number: int, result: Import) -> Item | N
         result.warnings.append(f"{where}: no enclosure; skipped")
         return None
     url = enclosure.get("url", "").strip()
+    try:  # the build's rule: written as it is (the episode is kept), and named now
+        parse_link(url)
+    except ValueError:
+        result.warnings.append(
+            f"{where}: enclosure {shorten(url)} is no http(s) URL with a host (a port up to "
+            "65535): written as it is; the build refuses it until you correct it"
+        )
     length_text = (enclosure.get("length") or "").strip()
     is_bytes = length_text.isascii() and length_text.isdigit()
     length = int(length_text) if is_bytes else 0
