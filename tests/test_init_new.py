@@ -207,6 +207,26 @@ def test_init_names_a_website_that_is_no_url_not_the_artwork(tmp_path: Path) -> 
     assert not (tmp_path / "show").exists()
 
 
+@pytest.mark.parametrize(
+    ("flag", "value", "said"),
+    [
+        ("--language", "english", "--language: must be a language code like 'en' or 'en-US'"),
+        ("--category", "Tech", "--category: 'Tech' is not a category in Apple's list"),
+        ("--email", "bad", "--email: must be an e-mail address (got 'bad')"),
+    ],
+)
+def test_init_names_a_refused_value_by_its_flag(
+    tmp_path: Path, flag: str, value: str, said: str
+) -> None:
+    """It was named at a line of the feed.toml init had written and then removed
+    ("show/feed.toml:12: error: [show] 'language' must be …")."""
+    result = runner.invoke(app, ["init", str(tmp_path / "show"), "--yes", flag, value])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {said}")
+    assert "feed.toml:" not in result.stderr
+    assert not (tmp_path / "show").exists()
+
+
 def test_init_asks_and_reads_piped_answers(tmp_path: Path) -> None:
     answers = "Piped Show\n\nJo\njo@example.net\nhttps://piped.example\nfr\nMusic\n\n"
     result = runner.invoke(app, ["init", str(tmp_path / "s")], input=answers)
@@ -247,7 +267,7 @@ def test_init_refuses_to_overwrite(site: Site) -> None:
 def test_init_bad_answer_leaves_nothing(tmp_path: Path) -> None:
     result = runner.invoke(app, ["init", str(tmp_path), "--yes", "--email", "not-an-address"])
     assert result.exit_code == 1
-    assert "error: [show] " in result.stderr
+    assert "error: --email: " in result.stderr
     assert "not-an-address" in result.stderr
     assert list(tmp_path.iterdir()) == []
 

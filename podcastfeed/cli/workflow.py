@@ -6,7 +6,7 @@ import os
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,7 +22,14 @@ from podcastfeed.cli.common import (
     shell_word,
     shown,
 )
-from podcastfeed.errors import ConfigError, ExitCode, PodcastfeedError, quote_name, shorten
+from podcastfeed.errors import (
+    BuildFailed,
+    ConfigError,
+    ExitCode,
+    PodcastfeedError,
+    quote_name,
+    shorten,
+)
 from podcastfeed.net.limits import (
     DEFAULT_DEADLINE,
     USER_AGENT,
@@ -31,6 +38,9 @@ from podcastfeed.net.limits import (
     mask_urls,
 )
 from podcastfeed.source import CONFIG_NAME
+
+if TYPE_CHECKING:
+    from podcastfeed.source.config import Config
 
 
 @command("init")
@@ -82,7 +92,6 @@ def init_command(
     import uuid
 
     from podcastfeed.source import scaffold
-    from podcastfeed.source.config import load_config
 
     hint = "edit it, or run `podcastfeed init` in another folder"
     config_path = folder / CONFIG_NAME
@@ -147,7 +156,7 @@ def init_command(
             made.copy(copy_from, copied)
             err(f"Copied {shown(copy_from, Path())} to {shown(copied, Path())}")
         made.create(config_path, scaffold.feed_toml(answers), hint=hint)
-        config = load_config(config_path)
+        config = _load_written(config_path)
         episodes = Path(os.path.relpath(config.build.episodes_dir))
         today = datetime.now().astimezone().date()
         example = episodes / f"{today.isoformat()}-welcome.md"
@@ -167,6 +176,17 @@ def init_command(
         "Next: check feed.toml (image, audio_base_url), then "
         f'{where}podcastfeed new "My first episode" --audio FILE_OR_URL && podcastfeed build'
     )
+
+
+def _load_written(config_path: Path) -> Config:
+    """load_config of the feed.toml init wrote; a value refused is named as its flag."""
+    from podcastfeed.source import scaffold
+    from podcastfeed.source.config import load_config
+
+    try:
+        return load_config(config_path)
+    except BuildFailed as exc:
+        raise BuildFailed([scaffold.as_flag(problem) for problem in exc.problems]) from None
 
 
 @command("new")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from podcastfeed.errors import PodcastfeedError, quote_name, shorten
+from podcastfeed.errors import PodcastfeedError, Problem, quote_name, shorten
 from podcastfeed.files import what_it_is
 from podcastfeed.model import AudioInfo
 from podcastfeed.values import check_date_range, format_clock
@@ -338,3 +338,28 @@ def show_image(given: str, folder: Path) -> tuple[str, Path | None]:
             hint=f"copy it into {folder} yourself, or rename it",
         )
     return name, real
+
+
+#: feed.toml's [show] keys as init's flags (and questions) give them.
+INIT_FLAGS = {
+    "title": "--title",
+    "description": "--description",
+    "author": "--author",
+    "owner.name": "--author",
+    "owner.email": "--email",
+    "link": "--link",
+    "language": "--language",
+    "categories": "--category",
+    "image": "--image",
+}
+_SHOW_KEY = re.compile(r"\[show\] '([a-z_.]+)'[:,]? ?(.*)", re.DOTALL)
+
+
+def as_flag(problem: Problem) -> Problem:
+    """A problem of the feed.toml init wrote, named as the flag (or answer) that gave the
+    value: its line is that of a file init then removes."""
+    found = _SHOW_KEY.fullmatch(problem.message)
+    if found is None or found.group(1) not in INIT_FLAGS:
+        return problem
+    message = f"{INIT_FLAGS[found.group(1)]}: {found.group(2)}"
+    return Problem(problem.level, message, None, None, problem.hint)
