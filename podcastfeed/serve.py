@@ -51,6 +51,7 @@ class Preview:
         self.builds = 0
         self._lock = threading.Lock()
         self._seen: tuple[tuple[str, int, int], ...] = ()
+        self._warned: list[str] = []  # the last good build's warnings, said once until they change
 
     def close(self) -> None:
         shutil.rmtree(self.workdir, ignore_errors=True)
@@ -102,6 +103,11 @@ class Preview:
         for line in errors:
             self.log(line)
         if not errors:
+            warnings = [str(problem) for problem in report.warnings + report.file_notes]
+            if warnings != self._warned:  # (not again at every save of an unrelated file)
+                for line in warnings:
+                    self.log(line)
+                self._warned = warnings
             seconds = time.perf_counter() - started
             count = len(report.published)
             self.log(f"Built {count} episode{'s' * (count != 1)} in {seconds:.2f} s")

@@ -59,6 +59,21 @@ def test_serve_page_feed_and_audio_with_range(served: Served, site: Site) -> Non
     assert not (site.root / "podcastfeed.lock").exists()  # a preview writes no lock
 
 
+def test_serve_says_the_build_s_warnings_once(site: Site) -> None:
+    """A preview hid every warning a build gives (a misspelt key, an episode file that is a
+    link to nothing): said at the first build, and again only when they change."""
+    site.episode("typo", date="2024-01-01\nexerpt: A summary.")
+    with Served(site.config) as server:
+        server.wait_for(r"Built 1 episode in")
+        assert server.lines[:2] == [
+            "episodes/typo.md:4: warning: unknown key 'exerpt' (ignored)",
+            "  hint: did you mean 'excerpt'?",
+        ]
+        site.episode("other", date="2024-01-02", audio=site.audio("sine-2s.ogg"))  # a rebuild
+        server.wait_for(r"Built 2 episodes in")
+        assert sum("exerpt" in line for line in server.lines) == 1
+
+
 @pytest.mark.slow  # waits for the polling rebuild, twice
 def test_serve_rebuilds_on_change_and_shows_errors(served: Served, site: Site) -> None:
     site.episode("first", title="Second light")
