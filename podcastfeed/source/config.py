@@ -6,22 +6,22 @@ errors naming the key, the file and the line.
 
 from __future__ import annotations
 
-import functools
-import os
 import re
 import tomllib
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from podcastfeed.errors import BuildFailed, ConfigError, Problem, shorten
-from podcastfeed.files import NotAFile, folder_clash, missing_config_hint, read_file, walks_into
+from podcastfeed.files import NotAFile, missing_config_hint, read_file
 from podcastfeed.model import Category, Owner, Show
 from podcastfeed.source import CONFIG_NAME as CONFIG_NAME  # re-exported
-from podcastfeed.source import fromnotes
+from podcastfeed.source.buildtable import BUILD_KEYS as BUILD_KEYS  # re-exported
+from podcastfeed.source.buildtable import BuildSettings as BuildSettings  # re-exported
+from podcastfeed.source.buildtable import read_build
 from podcastfeed.source.categories import CATEGORIES_HINT, parse_category
 from podcastfeed.source.localart import publish_show_image, read_show_image
 from podcastfeed.source.show_tags import TAG_KEYS, read_show_tags
@@ -86,34 +86,6 @@ SHOW_KEYS = {
 }
 #: The fields `[show] audio_url` may use (docs/configuration.md).
 TEMPLATE_FIELDS = frozenset({"episode", "season", "slug", "date"})
-BUILD_KEYS = {"episodes", "output", "site", "cache", "pages", "templates"}
-BUILD_KEYS |= {"clean_notes", "fix_text"} | fromnotes.BUILD_KEYS  # issues 14 and 16
-
-
-@dataclass(frozen=True)
-class BuildSettings:
-    """feed.toml's `[build]` and `[fields]`, with paths made absolute."""
-
-    root: Path  # the folder that holds feed.toml
-    config_path: Path
-    episodes_dir: Path
-    output: Path
-    cache_dir: Path
-    fields: dict[str, str] = field(default_factory=dict)  # canonical name -> the site's key
-    pages: bool = True  # per-episode pages beside the show page
-    templates_dir: Path | None = None  # the show's own page templates, searched first
-    site: Path | None = None  # the show page's folder (default: the feed's, if it is its own)
-    clean_notes: bool = True  # source/cleanup.py's show-notes transformations (issue 14)
-    fix_text: bool = True  # repair mojibake in text and notes (issue 14)
-    notes: fromnotes.NotesSettings = field(default_factory=fromnotes.NotesSettings)  # issue 16
-
-    @functools.cached_property  # resolved once per build, not ~3 times per episode
-    def source_folders(self) -> tuple[Path, ...]:
-        """Where an episode's files may be: the show's and feed.toml's source folders (resolved)."""
-        found = [self.root, self.episodes_dir.resolve()]
-        if self.templates_dir is not None:
-            found.append(self.templates_dir.resolve())
-        return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -165,7 +137,9 @@ def load_config(path: Path) -> Config:
     if not isinstance(show_table, dict):
         raise ConfigError("a [show] table is required", source=path, hint="see the README")
     show, show_problems = _read_show(path, text, show_table)
-    settings, build_problems = _read_build(path, text, data)
+    settings, build_problems = read_build(
+        path, text, data, show_keys=set(SHOW_KEYS), mappable=MAPPABLE_FIELDS
+    )
     problems += show_problems + build_problems
     show = publish_show_image(show, settings.source_folders, path, text, problems)
     if any(p.is_error for p in problems) or show is None:
@@ -330,71 +304,3 @@ def _aware(value: Any, timezone: str) -> datetime | None:
     if isinstance(value, date):
         return parse_date(value, zone)  # ValueError: before 1970 or after 2100
     return None
-
-
-def _read_build(path: Path, text: str, data: dict[str, Any]) -> tuple[BuildSettings, list[Problem]]:
-    root = path.parent.resolve()
-    table = data.get("build", {})
-    problems: list[Problem] = []
-    if not isinstance(table, dict):
-        problems.append(Problem("error", "[build] must be a table", source=path))
-        table = {}
-    r = TableReader(path, text, "build", table)
-    r.unknown(BUILD_KEYS, {"show": SHOW_KEYS})
-    episodes = r.get("episodes", str) or "episodes"
-    output = r.get("output", str) or "public/feed.xml"
-    cache_dir = r.get("cache", str) or ".podcastfeed-cache"
-    pages = r.get("pages", bool)
-    templates = r.get("templates", str)
-    site = r.get("site", str)
-    clean_notes, fix_text = r.get("clean_notes", bool), r.get("fix_text", bool)
-
-    fields_table = data.get("fields", {})
-    fr = TableReader(path, text, "fields", fields_table if isinstance(fields_table, dict) else {})
-    fields: dict[str, str] = {}
-    if not isinstance(fields_table, dict):
-        fr.problem("fields", '[fields] must be a table of field = "your key"')
-    else:
-        for name, value in fields_table.items():
-            if name not in MAPPABLE_FIELDS:
-                fr.problem(
-                    name,
-                    f"unknown field '{name}'",
-                    hint="mappable fields: " + ", ".join(MAPPABLE_FIELDS),
-                )
-            elif not isinstance(value, str) or not value:
-                fr.problem(name, f"'{name}' must name a front-matter key (got {shorten(value)})")
-            else:
-                fields[name] = value
-    settings = BuildSettings(
-        root=root,
-        config_path=path,
-        episodes_dir=_absolute(root, episodes),
-        output=_absolute(root, output),
-        cache_dir=_absolute(root, cache_dir),
-        fields=fields,
-        pages=True if pages is None else pages,
-        templates_dir=_absolute(root, templates) if templates else None,
-        site=_absolute(root, site) if site else None,
-        clean_notes=clean_notes is not False,
-        fix_text=fix_text is not False,
-        notes=fromnotes.read_settings(r),
-    )
-    others = (settings.episodes_dir, settings.templates_dir, settings.output.parent, settings.site)
-    if root.is_relative_to(settings.episodes_dir) and root != settings.episodes_dir:
-        what = f"'episodes' holds the show's folder ({settings.episodes_dir}): all of it is read"
-        hint = 'name a folder inside the show ("episodes"), or "." for the show folder itself'
-        r.problem("episodes", what, hint=hint)
-    elif clash := folder_clash(settings.cache_dir, root, others):  # git-ignored, written, pruned
-        hint = 'the default is ".podcastfeed-cache" (a build writes a .gitignore of "*" there)'
-        r.problem("cache", f"'cache' {clash}: it must be a folder of its own", hint=hint)
-    if walks_into(settings.episodes_dir, settings.templates_dir):
-        hint = "move it out of the episodes folder, or start its name with _ (_templates)"
-        r.problem("templates", "the templates would be read as episodes", hint=hint)
-    return settings, problems + r.problems + fr.problems
-
-
-def _absolute(root: Path, written: str) -> Path:
-    """A path from feed.toml, relative to the show's folder unless absolute, with `..` and
-    `~` resolved once here (symbolic links are kept: the user named this path)."""
-    return Path(os.path.abspath(root / Path(written).expanduser()))
