@@ -18,7 +18,8 @@ from podcastfeed import lock
 from podcastfeed.build import build
 from podcastfeed.cli import app
 from podcastfeed.errors import BuildFailed, PodcastfeedError
-from podcastfeed.feeds.import_write import REDIRECT_NAME, compare, import_feed
+from podcastfeed.feeds.import_verify import compare
+from podcastfeed.feeds.import_write import REDIRECT_NAME, import_feed
 from podcastfeed.feeds.importer import read_feed
 from podcastfeed.ids import podcast_guid
 from podcastfeed.media.probing import ProbeOptions

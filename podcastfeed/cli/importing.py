@@ -90,7 +90,8 @@ def import_command(
       podcastfeed import old.xml --feed-url https://example.org/feed.xml --redirect-old-feed
     """
     from podcastfeed.build import build
-    from podcastfeed.feeds.import_write import compare, import_feed
+    from podcastfeed.feeds.import_verify import compare
+    from podcastfeed.feeds.import_write import import_feed
     from podcastfeed.media.probing import ProbeOptions
     from podcastfeed.net.sources import read_source
 

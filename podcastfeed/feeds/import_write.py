@@ -1,5 +1,5 @@
 """The files `podcastfeed import` writes from an `Import`: feed.toml, one episode file per item
-and podcastfeed.lock; and the item-by-item comparison `--verify` prints.
+and podcastfeed.lock (the comparison `--verify` prints: import_verify.py).
 
 `plan` is pure (texts by relative path); `write` refuses to overwrite unless forced.
 """
@@ -10,7 +10,7 @@ import html
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,8 @@ from lxml import etree
 from podcastfeed import lock
 from podcastfeed.errors import PodcastfeedError, quote_name
 from podcastfeed.feeds import paging
-from podcastfeed.feeds.feedvalues import clean_title, parse_pub_date
-from podcastfeed.feeds.importer import Item, parse_xml, read_feed
+from podcastfeed.feeds.import_verify import BLOCK_TAG, words
+from podcastfeed.feeds.importer import Item, parse_xml
 from podcastfeed.feeds.xml import Repair
 from podcastfeed.files import write_atomic
 from podcastfeed.ids import podcast_guid
@@ -30,14 +30,11 @@ from podcastfeed.net.limits import feed_limit, without_userinfo
 from podcastfeed.source.cleanup import first_paragraph
 from podcastfeed.source.config import CONFIG_NAME
 from podcastfeed.source.scaffold import slugify
-from podcastfeed.values import parse_duration
-from podcastfeed.xmlns import CONTENT, ITUNES
+from podcastfeed.xmlns import ITUNES
 
 METHOD = "from the imported feed"
 #: What the old host should serve (with itunes:new-feed-url) during the move.
 REDIRECT_NAME = "old-feed-redirect.xml"
-_BLOCK_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 #: libyaml's emitter when PyYAML has it: the pure-Python one was 80 % of a large import.
 _DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 #: Called after each episode file is written: (files written, episode files in all).
@@ -78,7 +75,7 @@ def feed_toml(show: dict[str, Any], source: str, todos: dict[str, str] | None = 
 
 def body_html(notes: str) -> str:
     """The notes as HTML: HTML stays as it is; plain text keeps its paragraphs and lines."""
-    if _BLOCK_TAG.search(notes):
+    if BLOCK_TAG.search(notes):
         return notes.strip() + "\n"
     paragraphs = re.split(r"\n\s*\n", notes.strip())
     return (
@@ -141,7 +138,7 @@ def front_matter(item: Item) -> dict[str, Any]:
 
 def _more_than_first_paragraph(notes: str) -> bool:
     first = first_paragraph(body_html(notes))
-    return first is None or _words(first) != _words(notes)
+    return first is None or words(first) != words(notes)
 
 
 def episode_text(item: Item) -> str:
@@ -256,60 +253,6 @@ def write(
     for name, text in small:
         put(name, text)
     return written
-
-
-def compare(source: bytes | Sequence[Item], built: bytes) -> list[str]:
-    """Every difference between the source feed's items (or the items an import read from all
-    its pages) and the rebuilt feed's (guid, enclosure url/length/type, pubDate instant,
-    duration, title, the notes' text)."""
-    items = read_feed(source, "source").items if isinstance(source, bytes) else source
-    want = {i.guid: i for i in items}
-    got: dict[str, dict[str, Any]] = {}
-    for element in parse_xml(built, "built").findall("item"):
-        guid = (element.findtext("guid") or "").strip()
-        enclosure = element.find("enclosure")
-        assert enclosure is not None
-        duration = element.findtext(f"{{{ITUNES}}}duration")
-        notes = element.findtext(f"{{{CONTENT}}}encoded")
-        got[guid] = {
-            "url": enclosure.get("url"),
-            "length": int(enclosure.get("length") or 0),
-            "type": enclosure.get("type"),
-            "date": parse_pub_date(element.findtext("pubDate") or "")[0],
-            "duration": parse_duration(duration) if duration else None,
-            "title": clean_title(element.findtext("title") or ""),
-            "notes": notes or element.findtext("description") or "",
-        }
-    differences = [f"{guid}: missing from the rebuilt feed" for guid in want if guid not in got]
-    differences += [f"{guid}: not in the source feed" for guid in got if guid not in want]
-    for guid, item in want.items():
-        if guid not in got:
-            continue
-        built_item = got[guid]
-        expected = {
-            "url": item.url,
-            "length": item.length,
-            "type": item.type,
-            "date": item.date,
-            "duration": item.duration,
-            "title": item.title,
-            "notes": item.notes,
-        }
-        for key, value in expected.items():
-            have = built_item[key]
-            if key == "notes":
-                value, have = _words(str(value)), _words(str(have))
-            if value is None or value == "":
-                continue  # the source states none: podcastfeed measures or derives it
-            if value != have:
-                differences.append(f"{guid}: {key} {value!r} became {have!r}")
-    return differences
-
-
-def _words(notes: str) -> str:
-    """The notes' words: no tags, no comments (PowerPress marks its player with one, and the
-    build's cleanup removes the player: issue 14)."""
-    return " ".join(html.unescape(_BLOCK_TAG.sub(" ", _COMMENT.sub(" ", notes))).split())
 
 
 def redirect_feed(source: bytes, new_feed_url: str) -> bytes:
