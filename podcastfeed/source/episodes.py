@@ -33,7 +33,7 @@ from podcastfeed.source.keywords import read_keywords
 from podcastfeed.source.localart import EpisodeImage, episode_image
 from podcastfeed.source.shownotes import make_description, render_notes
 from podcastfeed.source.tables import clean_ref, clean_text
-from podcastfeed.source.typos import key_typos
+from podcastfeed.source.typos import fold_key_case, key_typos
 from podcastfeed.source.yamlhints import unclosed_hint, yaml_hint
 from podcastfeed.source.yamlload import YAMLLimitError, bad_value_line, load_yaml, yaml_error_line
 from podcastfeed.values import (
@@ -103,7 +103,11 @@ def read_episode(
     written = body
     if settings.fix_text:  # issue 14: "Lucaâ€™s" -> "Luca’s", noted per file
         meta, body, repaired = repair_episode(meta, body)
+    spelt: dict[str, str] = {}
+    if is_toml:  # Hugo's `Date =` is `date =` (a Jekyll site's `Status:` stays its own key)
+        meta, spelt = fold_key_case(meta, settings.fields)
     f = FieldReader(path, display, fm_text, meta, settings.fields, [], is_toml=is_toml)
+    f.spelt = spelt
     f.problems += key_typos(meta, settings.fields, display, f.line)
     for key, change in repaired:
         lines = [] if key else notes_lines(text, written, body)  # issue 15: the notes' lines

@@ -131,6 +131,7 @@ class FieldReader:
     problems: list[Problem]
     is_toml: bool = False  # Hugo's `+++` front matter
     taken: set[str] = field(default_factory=set)  # keys another field used (`url:` as audio)
+    spelt: dict[str, str] = field(default_factory=dict)  # known key -> as written (`Date`)
     _lines: dict[str, int] | None = None
     _written: dict[str, Any] | None = None
 
@@ -141,7 +142,7 @@ class FieldReader:
             self._lines = (
                 toml_key_lines(self.front_matter) if self.is_toml else key_lines(self.front_matter)
             )
-        return self._lines.get(key)
+        return self._lines.get(self.spelt.get(key, key))
 
     def key_for(self, name: str) -> str | None:
         """The key in this file that holds canonical field `name`."""
@@ -174,6 +175,7 @@ class FieldReader:
     def as_written(self, key: str, value: object) -> Any:
         """The value of `key` with YAML's booleans, numbers and dates as the file spells them
         (the front matter is read again, only when asked); TOML's as its text has it."""
+        key = self.spelt.get(key, key)
         if self.is_toml:
             if isinstance(value, list | dict):
                 return toml_nested_written(self.front_matter, key, value, ALL_TEXT_KEYS)

@@ -1,0 +1,60 @@
+"""Episode files as real sites write them, beyond issue 14's shapes (test_shapes.py): each test
+names the public repository whose episode files have the shape; the files here are our own."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from conftest import Site
+
+from podcastfeed.build import build
+
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def test_site_shapes_hugo_keys_in_any_case_are_read(site: Site) -> None:
+    """Hugo reads front-matter keys case-insensitively (arresteddevops/ado-hugo's
+    content/episode/*.md: `Description`, `Date`, `PublishDate` in TOML); they were ignored
+    with a typo warning and the episode failed for want of a date."""
+    audio = site.audio("sine-3s-cbr.mp3")
+    site.episode(
+        "a",
+        '+++\nDescription = "What the episode is about."\nDate = 2024-10-01T08:36:13-05:00\n'
+        f'PublishDate = 2024-10-02T08:00:00-05:00 # when it went out\nTitle = "A"\n'
+        f'podcast_file = "{audio}"\nExplicit = "yes"\n+++\nNotes.\n',
+    )
+    episode, problems = site.read(site.episodes / "a.md")
+    assert problems == []
+    assert episode is not None
+    assert episode.title == "A"
+    assert episode.date.isoformat() == "2024-10-02T08:00:00-05:00"  # PublishDate before Date
+    assert episode.is_explicit is True
+    feed = build(site.config, now=NOW, use_cache=False).feed
+    assert b"What the episode is about." in feed
+
+
+def test_site_shapes_the_exact_key_wins_over_another_case(site: Site) -> None:
+    """`title` and `Title` both written: `title` is read, `Title` is the site's own key."""
+    audio = site.audio("sine-3s-cbr.mp3")
+    text = f'+++\ntitle = "Exact"\nTitle = "Other"\ndate = 2024-01-01\naudio = "{audio}"\n+++\n'
+    episode, _problems = site.read(site.episode("a", text))
+    assert episode is not None
+    assert episode.title == "Exact"
+
+
+def test_site_shapes_a_cased_key_problem_names_its_line(site: Site) -> None:
+    """A bad value under `Date` is reported at that key's line."""
+    text = '+++\ntitle = "A"\nDate = "someday"\naudio = "https://e.org/a.mp3"\n+++\n'
+    _episode, problems = site.read(site.episode("a", text))
+    assert [str(p).split(":")[:2] for p in problems if p.is_error] == [["episodes/a.md", "3"]]
+
+
+def test_site_shapes_yaml_keys_keep_their_case(site: Site) -> None:
+    """Jekyll's YAML is case-sensitive (`Status:` is not `status:`): still a typo warning."""
+    audio = site.audio("sine-3s-cbr.mp3")
+    text = f"---\ntitle: A\ndate: 2024-01-01\naudio: {audio}\nStatus: draft\n---\n"
+    episode, problems = site.read(site.episode("a", text))
+    assert episode is not None
+    assert [str(p) for p in problems] == [
+        "episodes/a.md:5: warning: unknown key 'Status' (ignored)\n  hint: did you mean 'status'?"
+    ]
