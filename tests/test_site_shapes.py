@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from conftest import Site
 
 from podcastfeed.build import build
@@ -58,3 +59,44 @@ def test_site_shapes_yaml_keys_keep_their_case(site: Site) -> None:
     assert [str(p) for p in problems] == [
         "episodes/a.md:5: warning: unknown key 'Status' (ignored)\n  hint: did you mean 'status'?"
     ]
+
+
+def test_site_shapes_hugo_social_images_are_published_from_the_site(site: Site) -> None:
+    """Hugo's `images` front matter lists the page's social images as paths from the site's
+    root (castanet's archetype, arresteddevops/ado-hugo, Kubecast/kubecast-hugo); it stopped
+    the build ("must be an https:// URL"). Each is published from `[show] link` with purpose
+    `social`; URLs and tables stay as written."""
+    audio = site.audio("sine-3s-cbr.mp3")
+    text = (
+        f'+++\ntitle = "A"\ndate = 2024-01-01\naudio = "{audio}"\n'
+        'images = ["img/social/a.png", "/img/social/b.png", "https://cdn.example.org/c.png"]\n'
+        "+++\nNotes.\n"
+    )
+    site.episode("a", text)
+    episode, problems = site.read(site.episodes / "a.md")
+    assert problems == []
+    assert episode is not None
+    assert [(i.url, i.purpose) for i in episode.tags.images] == [
+        ("https://example.org/img/social/a.png", "social"),
+        ("https://example.org/img/social/b.png", "social"),
+        ("https://cdn.example.org/c.png", None),
+    ]
+    feed = build(site.config, now=NOW, use_cache=False).feed
+    assert b'<podcast:image href="https://example.org/img/social/a.png" purpose="social"/>' in feed
+
+
+@pytest.mark.parametrize("path", ["//e.org/x.png", "../x.png", "img/../../x.png"])
+def test_site_shapes_an_image_path_out_of_the_site_is_still_refused(site: Site, path: str) -> None:
+    text = f'---\ntitle: A\ndate: 2024-01-01\naudio: https://e.org/a.mp3\nimages: ["{path}"]\n---\n'
+    _episode, problems = site.read(site.episode("a", text))
+    assert [str(p) for p in problems if p.is_error] == [
+        f"episodes/a.md:5: error: 'images' must be an https:// URL (got '{path}')"
+    ]
+
+
+def test_site_shapes_a_social_image_path_is_quoted(site: Site) -> None:
+    audio = site.audio("sine-3s-cbr.mp3")
+    text = f'---\ntitle: A\ndate: 2024-01-01\naudio: {audio}\nimages: ["img/a b.png"]\n---\n'
+    episode, problems = site.read(site.episode("a", text))
+    assert episode is not None, problems
+    assert [i.url for i in episode.tags.images] == ["https://example.org/img/a%20b.png"]

@@ -228,13 +228,28 @@ def read_episode_tags(
         soundbites=get("soundbites", lambda v: tv.several(v, soundbite)) or (),
         locations=get("location", lambda v: tv.several(v, tv.location)) or (),
         license=get("license", tv.license_),
-        images=get("images", lambda v: tv.several(v, tv.image)) or (),
+        images=get("images", lambda v: tv.several(v, lambda i: tv.image(_social(i, show)))) or (),
         alternate_enclosures=(
             *(get("alternate_enclosures", lambda v: tv.several(v, alternate)) or ()),
             *_other_formats(f, other_formats, alternate),
         ),
         value=read_episode_value(f),
     )
+
+
+def _social(value: object, show: Show) -> object:
+    """An `images` entry that is a path, not a URL, is one of Hugo's social images (its
+    `images` front matter, a list such as `["img/social/ep12.png"]` that its OpenGraph
+    template publishes from the site's root, as castanet's archetype and
+    arresteddevops/ado-hugo write it): published from `[show] link` with purpose `social`.
+    It was an error ("must be an https:// URL") that stopped the build."""
+    if not isinstance(value, str) or not value.strip() or urlsplit(value.strip()).scheme:
+        return value
+    path = value.strip()
+    if path.startswith("//") or ".." in path.split("/"):  # a URL, or out of the site: refused
+        return value
+    href = f"{show.link.rstrip('/')}/{quote(path.lstrip('/'), safe='/%')}"
+    return {"href": href, "purpose": "social"}
 
 
 def _persons(f: FieldReader, show: Show, own: tuple[Person, ...]) -> tuple[Person, ...]:
