@@ -100,3 +100,24 @@ def test_site_shapes_a_social_image_path_is_quoted(site: Site) -> None:
     episode, problems = site.read(site.episode("a", text))
     assert episode is not None, problems
     assert [i.url for i in episode.tags.images] == ["https://example.org/img/a%20b.png"]
+
+
+@pytest.mark.parametrize(
+    ("heading", "shown"),
+    [
+        ("## Overview {#overview}", "<h2>Overview</h2>"),  # Hugo (Goldmark)
+        ("### Update [00:41] {#update-00-41}", "<h3>Update [00:41]</h3>"),
+        ("## Intro {: .lead #intro}", "<h2>Intro</h2>"),  # Jekyll (kramdown)
+        ("## Intro {.lead}", "<h2>Intro</h2>"),
+        ("## Sets {a, b}", "<h2>Sets {a, b}</h2>"),  # text, not attributes
+        ("## {#only}", "<h2>{#only}</h2>"),  # nothing before it: text
+    ],
+)
+def test_site_shapes_heading_attributes_are_not_text(site: Site, heading: str, shown: str) -> None:
+    """`## Overview {#overview}` (alexmurray/ubuntu-security-podcast's content/episode/*.md)
+    sets the heading's id on the site; the feed showed "Overview {#overview}"."""
+    audio = site.audio("sine-3s-cbr.mp3")
+    text = f"---\ntitle: A\ndate: 2024-01-01\naudio: {audio}\n---\n{heading}\n\nText.\n"
+    episode, _problems = site.read(site.episode("a", text))
+    assert episode is not None
+    assert shown in episode.notes_html
