@@ -121,3 +121,34 @@ def test_site_shapes_heading_attributes_are_not_text(site: Site, heading: str, s
     episode, _problems = site.read(site.episode("a", text))
     assert episode is not None
     assert shown in episode.notes_html
+
+
+@pytest.mark.parametrize(
+    ("front", "key", "line"),
+    [
+        # joebuhlig/Jekyll-Podcast-Feed's posts (and FLOSSforScience's): podcast_link
+        ("podcast_link: https://cdn.example.org/ep1.mp3\npodcast_length: 12345", "podcast_link", 4),
+        ("audio_url: https://cdn.example.org/ep1.mp3", "audio_url", 4),  # gliush/devzen
+        ("friendly: gabe\npodcast: ep1.m4a", "podcast", 5),  # Kubecast/kubecast-hugo
+    ],
+)
+def test_site_shapes_no_audio_names_the_key_that_looks_like_it(
+    site: Site, front: str, key: str, line: int
+) -> None:
+    """The error named the keys podcastfeed reads, not the site's key holding the audio."""
+    text = f"---\ntitle: A\ndate: 2024-01-01\n{front}\n---\n"
+    _episode, problems = site.read(site.episode("a", text))
+    assert len(problems) == 1
+    assert str(problems[0]).startswith(
+        f"episodes/a.md:{line}: error: no audio: '{key}' looks like the audio, but podcastfeed "
+        "does not read that key (got '"
+    )
+    assert problems[0].hint == f'if it is, say so in feed.toml: [fields] audio = "{key}"'
+
+
+def test_site_shapes_no_audio_without_such_a_key_lists_the_keys_read(site: Site) -> None:
+    text = "---\ntitle: A\ndate: 2024-01-01\ncover: https://example.org/a.jpg\n---\n"
+    _episode, problems = site.read(site.episode("a", text))
+    assert [str(p).split("\n")[0] for p in problems] == [
+        "episodes/a.md: error: no audio: set 'audio' to a file next to the episode or a URL"
+    ]
