@@ -152,3 +152,45 @@ def test_site_shapes_no_audio_without_such_a_key_lists_the_keys_read(site: Site)
     assert [str(p).split("\n")[0] for p in problems] == [
         "episodes/a.md: error: no audio: set 'audio' to a file next to the episode or a URL"
     ]
+
+
+def test_site_shapes_eleventy_podcaster_episode_object_is_read(site: Site) -> None:
+    """eleventy-plugin-podcaster nests the episode's facts in an `episode:` object
+    (nathan-bottomley/eleventy-plugin-podcaster, docs/episode-information.md); it failed with
+    "'episode' must be a number" and "no audio". Its `podcastEpisode` collection tag is no
+    keyword."""
+    site.audio("sine-3s-cbr.mp3", "S1E2, A Phase.mp3")
+    text = (
+        "---\ntitle: A Phase\ndate: 2024-04-14\ntags:\n  - podcastEpisode\n  - doctors\n"
+        "episode:\n  filename: audio/S1E2, A Phase.mp3\n  seasonNumber: 1\n  episodeNumber: 2\n"
+        "  size: 12427\n  duration: 3\n  explicit: yes\n  episodeType: bonus\n  colour: red\n"
+        "excerpt: >-\n  A short one.\n---\nNotes.\n"
+    )
+    episode, problems = site.read(site.episode("a", text))
+    assert problems == []
+    assert episode is not None
+    assert episode.audio is not None
+    assert episode.audio.url == "https://cdn.example.org/media/audio/S1E2%2C%20A%20Phase.mp3"
+    assert (episode.season, episode.number, episode.episode_type) == (1, 2, "bonus")
+    assert (episode.length, episode.duration, episode.is_explicit) == (12427, 3, True)
+    assert episode.keywords == ("doctors",)
+
+
+def test_site_shapes_eleventy_podcaster_problem_is_at_the_object(site: Site) -> None:
+    text = "---\ntitle: A\ndate: 2024-04-14\nepisode:\n  filename: missing.mp3\n---\n"
+    _episode, problems = site.read(site.episode("a", text))
+    assert [str(p).split("\n")[0] for p in problems] == [
+        "episodes/a.md:4: error: 'episode.filename' file not found: 'missing.mp3' "
+        "(looked in episodes and the show folder)"
+    ]
+
+
+def test_site_shapes_a_top_level_key_wins_over_the_episode_object(site: Site) -> None:
+    audio = site.audio("sine-3s-cbr.mp3")
+    text = (
+        f"---\ntitle: A\ndate: 2024-04-14\nduration: 7\n"
+        f"episode:\n  filename: {audio}\n  duration: 9\n---\n"
+    )
+    episode, problems = site.read(site.episode("a", text))
+    assert episode is not None, problems
+    assert episode.duration == 7

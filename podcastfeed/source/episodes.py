@@ -31,6 +31,7 @@ from podcastfeed.source.frontparts import load_toml, split_front_matter
 from podcastfeed.source.guids import guid_is_link, read_guid
 from podcastfeed.source.keywords import read_keywords
 from podcastfeed.source.localart import EpisodeImage, episode_image
+from podcastfeed.source.podcaster import read_episode_object
 from podcastfeed.source.shownotes import make_description, render_notes
 from podcastfeed.source.tables import clean_ref, clean_text
 from podcastfeed.source.typos import fold_key_case, key_typos
@@ -106,9 +107,10 @@ def read_episode(
     spelt: dict[str, str] = {}
     if is_toml:  # Hugo's `Date =` is `date =` (a Jekyll site's `Status:` stays its own key)
         meta, spelt = fold_key_case(meta, settings.fields)
-    f = FieldReader(path, display, fm_text, meta, settings.fields, [], is_toml=is_toml)
-    f.spelt = spelt
-    f.problems += key_typos(meta, settings.fields, display, f.line)
+    meta, fields, nested = read_episode_object(meta, settings.fields)  # Eleventy's `episode:`
+    f = FieldReader(path, display, fm_text, meta, fields, [], is_toml=is_toml)
+    f.spelt, f.nested = spelt, nested
+    f.problems += key_typos(meta, fields, display, f.line)
     for key, change in repaired:
         lines = [] if key else notes_lines(text, written, body)  # issue 15: the notes' lines
         where = f"'{key}'" if key else "the show notes"

@@ -132,6 +132,7 @@ class FieldReader:
     is_toml: bool = False  # Hugo's `+++` front matter
     taken: set[str] = field(default_factory=set)  # keys another field used (`url:` as audio)
     spelt: dict[str, str] = field(default_factory=dict)  # known key -> as written (`Date`)
+    nested: dict[str, str] = field(default_factory=dict)  # `episode.size` -> `episode`
     _lines: dict[str, int] | None = None
     _written: dict[str, Any] | None = None
 
@@ -142,7 +143,9 @@ class FieldReader:
             self._lines = (
                 toml_key_lines(self.front_matter) if self.is_toml else key_lines(self.front_matter)
             )
-        return self._lines.get(self.spelt.get(key, key))
+        return self._lines.get(self.spelt.get(key, key)) or self._lines.get(
+            self.nested.get(key, "")
+        )
 
     def key_for(self, name: str) -> str | None:
         """The key in this file that holds canonical field `name`."""
