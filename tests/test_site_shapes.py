@@ -194,3 +194,22 @@ def test_site_shapes_a_top_level_key_wins_over_the_episode_object(site: Site) ->
     episode, problems = site.read(site.episode("a", text))
     assert episode is not None, problems
     assert episode.duration == 7
+
+
+def test_site_shapes_castanet_episode_image_is_from_the_site_root(site: Site) -> None:
+    """castanet's feed writes `episode_image` through Hugo's absURL, from the site's root
+    (alexmurray/ubuntu-security-podcast: `episode_image = "img/usp_logo_500.png"` beside a
+    `permalink`); it was resolved against the episode's page, a picture that is not there.
+    `image` keeps resolving against the page (WordPress' `thumbnail: luca.jpeg`)."""
+    audio = site.audio("sine-3s-cbr.mp3")
+    for key, url in (
+        ("episode_image", "https://example.org/img/logo.png"),
+        ("image", "https://example.org/episode-164/img/logo.png"),
+    ):
+        text = (
+            f'+++\ntitle = "A"\ndate = 2024-01-01\npodcast_file = "{audio}"\n'
+            f'permalink = "https://example.org/episode-164/"\n{key} = "img/logo.png"\n+++\n'
+        )
+        episode, problems = site.read(site.episode("a", text))
+        assert episode is not None, problems
+        assert episode.image == url

@@ -242,7 +242,11 @@ def _episode(
     written = f.parsed("image", lambda value: parse_link(_text(value, clean_ref), relative=True))
     try:  # source_folders resolves paths: only asked for when there is an image
         folders = settings.source_folders if written else ()
-        image = episode_image(written, f.path, page or show.link, show, folders)
+        # castanet publishes `episode_image` with Hugo's absURL: from the site's root, not
+        # from the episode's page (alexmurray/ubuntu-security-podcast: img/usp_logo_500.png)
+        site_root = f.key_for("image") == "episode_image"
+        base = show.link if site_root else page or show.link
+        image = episode_image(written, f.path, base, show, folders)
     except ValueError as exc:
         f.problem("image", str(exc))
 
