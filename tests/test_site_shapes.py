@@ -213,3 +213,34 @@ def test_site_shapes_castanet_episode_image_is_from_the_site_root(site: Site) ->
         episode, problems = site.read(site.episode("a", text))
         assert episode is not None, problems
         assert episode.image == url
+
+
+def test_site_shapes_inline_json_chapters_document_is_read(site: Site) -> None:
+    """rpodcast/castanet's archetype (and rpodcast/rweekly_site's episodes) write the JSON
+    chapters file inline under `podcast_chapters:` (`version`, `chapters` of `startTime` and
+    `title`, plus the file's own `author`, `podcastName` …); it was ignored without a word."""
+    audio = site.audio("sine-3s-cbr.mp3")
+    text = (
+        f"---\ntitle: A\ndate: 2024-01-01\naudio: {audio}\npodcast_chapters:\n"
+        "  version: 1.1.0\n  chapters:\n  - startTime: 0\n    title: Intro\n"
+        "  - startTime: 2\n    title: Main part\n    toc: true\n  author: Ann\n"
+        "  podcastName: A Show\n  fileName: null\n---\nNotes.\n"
+    )
+    episode, problems = site.read(site.episode("a", text))
+    assert problems == []
+    assert episode is not None
+    assert [(c.start, c.title) for c in episode.tags.inline_chapters] == [
+        (0.0, "Intro"),
+        (2.0, "Main part"),
+    ]
+
+
+def test_site_shapes_inline_chapters_may_say_start_time(site: Site) -> None:
+    audio = site.audio("sine-3s-cbr.mp3")
+    text = (
+        f"---\ntitle: A\ndate: 2024-01-01\naudio: {audio}\nchapters:\n"
+        "  - {startTime: 0, title: Intro}\n  - {startTime: 1.5, title: Next}\n---\n"
+    )
+    episode, problems = site.read(site.episode("a", text))
+    assert episode is not None, problems
+    assert [c.start for c in episode.tags.inline_chapters] == [0.0, 1.5]

@@ -137,8 +137,10 @@ def read_episode_tags(
     inline: list[Chapter] = []
 
     def chapters(value: object) -> Linked:
+        if isinstance(value, dict) and isinstance(value.get("chapters"), list):
+            value = value["chapters"]  # a JSON chapters file written inline (rpodcast/castanet)
         if isinstance(value, list):
-            inline.extend(tv.several(value, chapter))
+            inline.extend(tv.several(value, lambda item: chapter(_json_chapter(item))))
             name = assets.chapters_name(slug)
             return Linked(assets.asset_url(show.feed_url, name), JSON_CHAPTERS_TYPE, None, name)
         url, path = local_or_url(value)
@@ -276,6 +278,23 @@ def _other_formats(
         except ValueError as exc:
             f.problem("other_formats", f"(another format of the audio) {exc}")
     return found
+
+
+#: Keys of a JSON chapter (the namespace's chapters format) an inline chapter has no use for:
+#: the table of contents flag, the end, the place.
+_JSON_ONLY = frozenset({"toc", "endTime", "location"})
+
+
+def _json_chapter(value: object) -> object:
+    """A chapter as the JSON chapters format writes it (`{startTime: 115, title: …}`) in the
+    inline form (`{start: 115, title: …}`); any other value as it is."""
+    if not isinstance(value, dict) or "startTime" not in value or "start" in value:
+        return value
+    return {
+        "start" if key == "startTime" else key: item
+        for key, item in value.items()
+        if key not in _JSON_ONLY
+    }
 
 
 def chapter(value: object) -> Chapter:

@@ -75,7 +75,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "season_name": ("season_name",),
     "episode_display": ("episode_display",),
     "transcript": ("transcript", "transcripts"),
-    "chapters": ("chapters",),
+    "chapters": ("chapters", "podcast_chapters"),  # rpodcast/castanet's archetype
     "persons": ("persons", "person", "guests"),
     "persons_replace": ("persons_replace",),
     "soundbites": ("soundbites", "soundbite"),
