@@ -244,3 +244,28 @@ def test_site_shapes_inline_chapters_may_say_start_time(site: Site) -> None:
     episode, problems = site.read(site.episode("a", text))
     assert episode is not None, problems
     assert [c.start for c in episode.tags.inline_chapters] == [0.0, 1.5]
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "{path: art/ep1.png, alt: The cover, width: 1400}",  # jekyll-seo-tag's image object
+        "{url: art/ep1.png, alt: 'Source: someone'}",  # falkoin/und_was_podcast's theme
+    ],
+)
+def test_site_shapes_an_image_table_gives_its_picture(site: Site, table: str) -> None:
+    """`image:` as a table of the picture and its alt text failed the build ("'image' must be
+    text (got dict) (got {…})", said twice)."""
+    audio = site.audio("sine-3s-cbr.mp3")
+    text = f"---\ntitle: A\ndate: 2024-01-01\naudio: {audio}\nimage: {table}\n---\n"
+    episode, problems = site.read(site.episode("a", text))
+    assert episode is not None, problems
+    assert episode.image == "https://example.org/art/ep1.png"
+
+
+def test_site_shapes_an_image_table_without_one_picture_is_refused_once(site: Site) -> None:
+    text = "---\ntitle: A\ndate: 2024-01-01\naudio: https://e.org/a.mp3\nimage: {alt: x}\n---\n"
+    _episode, problems = site.read(site.episode("a", text))
+    assert [str(p) for p in problems] == [
+        "episodes/a.md:5: error: 'image' must be text, not a table (got {'alt': 'x'})"
+    ]

@@ -239,7 +239,9 @@ def _episode(
         f.problem(None, f"the show notes {warning}", level="warning")
 
     image = EpisodeImage(None)
-    written = f.parsed("image", lambda value: parse_link(_text(value, clean_ref), relative=True))
+    written = f.parsed(
+        "image", lambda value: parse_link(_text(_image_ref(value), clean_ref), relative=True)
+    )
     try:  # source_folders resolves paths: only asked for when there is an image
         folders = settings.source_folders if written else ()
         # castanet publishes `episode_image` with Hugo's absURL: from the site's root, not
@@ -372,8 +374,24 @@ def _read_season(f: FieldReader) -> int | None:
 def _text(value: object, clean: Callable[[str], str] = clean_text) -> str:
     """A scalar front-matter value as text (a list or table is no link)."""
     if not isinstance(value, str | int | float | date):  # a list, a table, !!binary, !!set
-        raise ValueError(f"must be text (got {type(value).__name__})")
+        kinds: dict[type, str] = {dict: "a table", list: "a list"}
+        kind = kinds.get(type(value), type(value).__name__)
+        raise ValueError(f"must be text, not {kind}")  # (f.parsed adds what it got)
     return clean(str(value))
+
+
+#: The keys of an `image:` table that give the picture: jekyll-seo-tag's `path` (with `alt`,
+#: `width`, `height`), a theme's `url` or `src` (falkoin/und_was_podcast: `{url: …, alt: …}`).
+_IMAGE_KEYS = ("path", "url", "src", "href")
+
+
+def _image_ref(value: object) -> object:
+    """An `image:` table's picture (`{path: /img/ep1.png, alt: …}`); any other value as is."""
+    if isinstance(value, dict):
+        found = [value[key] for key in _IMAGE_KEYS if isinstance(value.get(key), str)]
+        if len(found) == 1:
+            return found[0]
+    return value
 
 
 def _page_url(site: str, permalink: str | None) -> str | None:
