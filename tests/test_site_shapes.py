@@ -269,3 +269,55 @@ def test_site_shapes_an_image_table_without_one_picture_is_refused_once(site: Si
     assert [str(p) for p in problems] == [
         "episodes/a.md:5: error: 'image' must be text, not a table (got {'alt': 'x'})"
     ]
+
+
+def _notes(site: Site, body: str, front: str = "") -> str:
+    audio = site.audio("sine-3s-cbr.mp3")
+    text = f"---\ntitle: A\ndate: 2024-01-01\naudio: {audio}\n{front}---\n{body}"
+    episode, problems = site.read(site.episode("a", text))
+    assert episode is not None, problems
+    return episode.notes_html
+
+
+def test_site_shapes_hugo_shortcodes_show_what_the_page_shows(site: Site) -> None:
+    """Hugo's shortcodes were published as text ("{{&lt; youtube ID &gt;}}"): a video is its
+    link, a figure its picture, a paired shortcode its text, others nothing; `{{</* … */>}}`
+    is Hugo's way to show one."""
+    notes = _notes(
+        site,
+        'Intro.\n\n{{< youtube UaGf7HF-unc >}}\n\n{{< vimeo id="76979871" >}}\n\n'
+        '{{< figure src="/img/x.png" caption="A figure" >}}\n\n'
+        "{{% notice info %}}Mind the gap.{{% /notice %}}\n\n{{< tweet 1 >}}\n\n"
+        "Write {{</* youtube ID */>}} for a video.\n",
+    )
+    assert notes == (
+        "<p>Intro.</p>\n"
+        '<p><a href="https://www.youtube.com/watch?v=UaGf7HF-unc">Watch on YouTube</a></p>\n'
+        '<p><a href="https://vimeo.com/76979871">Watch on Vimeo</a></p>\n'
+        '<img src="https://example.org/img/x.png" alt="A figure"/>\n'
+        "<p>Mind the gap.</p>\n"
+        "<p>Write {{&lt; youtube ID &gt;}} for a video.</p>"
+    )
+
+
+def test_site_shapes_liquid_shows_what_the_page_shows(site: Site) -> None:
+    """Jekyll's Liquid was published as text: `{% include audio.html %}` (andybalaam/
+    Jekyll-Podcast-Feed's posts) and `[MP3]({{ page.podcast_link }})` (FLOSSforScience's)."""
+    notes = _notes(
+        site,
+        "{% include audio.html %}\n\nGet the [MP3]({{ page.podcast_link }}) or "
+        "[OGG]({{ page.podcast_link_ogg | absolute_url }}).\n\n"
+        "{% raw %}Liquid: {{ page.title }}{% endraw %}\n",
+        "podcast_link: https://cdn.example.org/a.mp3\n",
+    )
+    assert notes == (
+        '<p>Get the <a href="https://cdn.example.org/a.mp3">MP3</a> or '
+        '<a href="https://example.org/">OGG</a>.</p>\n'
+        "<p>Liquid: {{ page.title }}</p>"
+    )
+
+
+def test_site_shapes_template_syntax_in_code_stays(site: Site) -> None:
+    notes = _notes(site, "Use `{{< youtube ID >}}`:\n\n```\n{% include x.html %}\n```\n")
+    assert "<code>{{&lt; youtube ID &gt;}}</code>" in notes
+    assert "{% include x.html %}" in notes

@@ -30,10 +30,11 @@ from podcastfeed.source.fromnotes import from_notes
 from podcastfeed.source.frontparts import load_toml, split_front_matter
 from podcastfeed.source.guids import guid_is_link, read_guid
 from podcastfeed.source.keywords import read_keywords
-from podcastfeed.source.localart import EpisodeImage, episode_image
+from podcastfeed.source.localart import EpisodeImage, episode_image, image_ref
 from podcastfeed.source.podcaster import read_episode_object
 from podcastfeed.source.shownotes import make_description, render_notes
 from podcastfeed.source.tables import clean_ref, clean_text
+from podcastfeed.source.templating import expand_templates
 from podcastfeed.source.typos import fold_key_case, key_typos
 from podcastfeed.source.yamlhints import unclosed_hint, yaml_hint
 from podcastfeed.source.yamlload import YAMLLimitError, bad_value_line, load_yaml, yaml_error_line
@@ -229,7 +230,7 @@ def _episode(
     is_html = f.path.suffix.lower() in (".html", ".htm")
     warnings: list[str] = []
     notes = render_notes(
-        body,
+        body if is_html else expand_templates(body, f.meta),  # Hugo's shortcodes, Liquid
         base_url=page or show.link,
         is_html=is_html,
         warnings=warnings,
@@ -240,7 +241,7 @@ def _episode(
 
     image = EpisodeImage(None)
     written = f.parsed(
-        "image", lambda value: parse_link(_text(_image_ref(value), clean_ref), relative=True)
+        "image", lambda value: parse_link(_text(image_ref(value), clean_ref), relative=True)
     )
     try:  # source_folders resolves paths: only asked for when there is an image
         folders = settings.source_folders if written else ()
@@ -378,20 +379,6 @@ def _text(value: object, clean: Callable[[str], str] = clean_text) -> str:
         kind = kinds.get(type(value), type(value).__name__)
         raise ValueError(f"must be text, not {kind}")  # (f.parsed adds what it got)
     return clean(str(value))
-
-
-#: The keys of an `image:` table that give the picture: jekyll-seo-tag's `path` (with `alt`,
-#: `width`, `height`), a theme's `url` or `src` (falkoin/und_was_podcast: `{url: …, alt: …}`).
-_IMAGE_KEYS = ("path", "url", "src", "href")
-
-
-def _image_ref(value: object) -> object:
-    """An `image:` table's picture (`{path: /img/ep1.png, alt: …}`); any other value as is."""
-    if isinstance(value, dict):
-        found = [value[key] for key in _IMAGE_KEYS if isinstance(value.get(key), str)]
-        if len(found) == 1:
-            return found[0]
-    return value
 
 
 def _page_url(site: str, permalink: str | None) -> str | None:
