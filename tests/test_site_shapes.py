@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from conftest import Site
+from images import make_image
 
 from podcastfeed.build import build
 
@@ -321,3 +322,23 @@ def test_site_shapes_template_syntax_in_code_stays(site: Site) -> None:
     notes = _notes(site, "Use `{{< youtube ID >}}`:\n\n```\n{% include x.html %}\n```\n")
     assert "<code>{{&lt; youtube ID &gt;}}</code>" in notes
     assert "{% include x.html %}" in notes
+
+
+def test_site_shapes_castanet_episode_image_removed_since_the_cache_is_from_the_root(
+    site: Site,
+) -> None:
+    """A cached episode whose `episode_image` file went away links it as a fresh read does:
+    from the site's root, not from the episode's page."""
+    audio = site.audio("sine-3s-cbr.mp3")
+    make_image(site.episodes / "img" / "logo.jpg")
+    site.episode(
+        "a",
+        f"---\ntitle: A\ndate: 2024-01-01\naudio: {audio}\n"
+        "permalink: https://example.org/episode-1/\nepisode_image: img/logo.jpg\n---\n",
+    )
+    build(site.config, now=NOW)
+    (site.episodes / "img" / "logo.jpg").unlink()
+    cached = build(site.config, now=NOW).feed
+    fresh = build(site.config, now=NOW, use_cache=False).feed
+    assert b'<itunes:image href="https://example.org/img/logo.jpg"/>' in fresh
+    assert cached == fresh
