@@ -112,7 +112,7 @@ def test_a_published_chapters_file_with_urls_builds(site: Site) -> None:
         ('persons: [{name: Ann, img: "/etc/passwd"}]', "must be an http"),
         ('persons: [{name: Ann, img: "../secret.jpg"}]', "must be an http"),
         ('chapters: [{start: 0, title: One, img: "../secret.jpg"}]', "must be an http"),
-        ('images: ["/etc/passwd"]', "must be an http"),
+        ('images: ["../secret.jpg"]', "must be an http"),  # (a site path: a URL on the site)
         ('transcript: "/etc/passwd"', "is outside the show folder"),
         ('transcript: "../secret.vtt"', "outside the show folder"),
         ('image: "../secret.jpg"', "is outside the show folder"),

@@ -349,7 +349,7 @@ def test_a_bad_toml_time_is_quoted_as_written(site: Site) -> None:
     [
         ("author: !!binary aGVsbG8=\n", "5: 'author' must be text (got bytes)"),
         ("author: !!set {a, b}\n", "5: 'author' must be text (got set)"),
-        ("permalink: !!binary aGVsbG8=\n", "5: 'permalink' must be text (got bytes)"),
+        ("permalink: !!binary aGVsbG8=\n", "5: 'permalink' must be text, not bytes (got b'hello')"),
     ],
 )
 def test_a_yaml_binary_or_set_is_no_text(site: Site, front: str, start: str) -> None:

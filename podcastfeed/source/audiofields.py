@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from podcastfeed.errors import quote_name, shorten
+from podcastfeed.errors import EpisodeError, quote_name, shorten
 from podcastfeed.files import relative_name
 from podcastfeed.model import MIME_BY_EXTENSION, Audio, Show
 from podcastfeed.source.config import BuildSettings
@@ -102,15 +102,48 @@ def read_audio(
             return FoundAudio(None)
     if ref is None:
         if needs_audio:
-            keys = ALIASES["audio"] + ALIASES["other_formats"]
-            f.problem(
-                None,
-                "no audio: set 'audio' to a file next to the episode or a URL",
-                hint="keys read: " + ", ".join(keys) + ' (or set [show] audio_url = "…")',
-            )
+            _no_audio(f)
         return FoundAudio(None)
     audio = _resolve(f, show, settings, ref)
     return FoundAudio(audio, *stated) if audio is not None else FoundAudio(None)
+
+
+def _no_audio(f: FieldReader) -> None:
+    """The error of an episode without audio; when a key podcastfeed does not read holds an
+    audio URL or file (`podcast_link:`, `audio_url:`, `podcast:` of sites built on
+    joebuhlig/Jekyll-Podcast-Feed, gliush/devzen, Kubecast/kubecast-hugo), it is named at its
+    line with the [fields] line that reads it."""
+    known = {key for keys in ALIASES.values() for key in keys} | set(f.fields.values())
+    for key, value in f.meta.items():
+        if key in known or not isinstance(value, str) or not _looks_like_audio(value):
+            continue
+        f.problems.append(
+            EpisodeError(
+                f"no audio: '{quote_name(key)}' looks like the audio, but podcastfeed does not "
+                f"read that key (got {shorten(value)})",
+                source=f.display,
+                line=f.line(key),
+                hint=f'if it is, say so in feed.toml: [fields] audio = "{key}"',
+            ).to_problem()
+        )
+        return
+    keys = ALIASES["audio"] + ALIASES["other_formats"]
+    f.problem(
+        None,
+        "no audio: set 'audio' to a file next to the episode or a URL",
+        hint="keys read: " + ", ".join(keys) + ' (or set [show] audio_url = "…")',
+    )
+
+
+def _looks_like_audio(value: str) -> bool:
+    """An audio URL, or a path or URL whose name ends in an audio or video extension."""
+    if is_audio_url(value):
+        return True
+    try:
+        path = urlsplit(value.strip()).path
+    except ValueError:
+        return False
+    return PurePosixPath(path).suffix.lower() in MIME_BY_EXTENSION
 
 
 Stated = tuple[int | None, str | None, int | None, tuple[str, ...]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import re
 import sys
 from typing import Any
 
@@ -36,3 +37,20 @@ def markdown_utf8(data: bytes) -> bytes:
         if _free is not None:
             _free(int(_cmark.ffi.cast("uintptr_t", raw)))
     return out
+
+
+#: An attribute list closing a heading, `## Overview {#overview}` or kramdown's
+#: `{: .lead #intro}`: Hugo (Goldmark) and Jekyll (kramdown) make it the heading's id and
+#: classes; cmark leaves it in the text. Only ids and classes: `## Sets {a, b}` is text.
+_HEADING_ATTRIBUTES = re.compile(
+    r"[ \t]+\{:?[ \t]*(?:[#.][A-Za-z_][\w:-]*[ \t]*)+\}[ \t]*(?=</h[1-6]>)"
+)
+
+
+def drop_heading_attributes(html: str) -> str:
+    """cmark's `html` without the attribute lists that close headings (the sanitizer would
+    drop the id and classes they set anyway): as the sites' own pages show the heading
+    (alexmurray/ubuntu-security-podcast's content/episode/*.md: `## Overview {#overview}`)."""
+    if "{" not in html:
+        return html
+    return _HEADING_ATTRIBUTES.sub("", html)

@@ -137,8 +137,10 @@ def read_episode_tags(
     inline: list[Chapter] = []
 
     def chapters(value: object) -> Linked:
+        if isinstance(value, dict) and isinstance(value.get("chapters"), list):
+            value = value["chapters"]  # a JSON chapters file written inline (rpodcast/castanet)
         if isinstance(value, list):
-            inline.extend(tv.several(value, chapter))
+            inline.extend(tv.several(value, lambda item: chapter(_json_chapter(item))))
             name = assets.chapters_name(slug)
             return Linked(assets.asset_url(show.feed_url, name), JSON_CHAPTERS_TYPE, None, name)
         url, path = local_or_url(value)
@@ -228,13 +230,28 @@ def read_episode_tags(
         soundbites=get("soundbites", lambda v: tv.several(v, soundbite)) or (),
         locations=get("location", lambda v: tv.several(v, tv.location)) or (),
         license=get("license", tv.license_),
-        images=get("images", lambda v: tv.several(v, tv.image)) or (),
+        images=get("images", lambda v: tv.several(v, lambda i: tv.image(_social(i, show)))) or (),
         alternate_enclosures=(
             *(get("alternate_enclosures", lambda v: tv.several(v, alternate)) or ()),
             *_other_formats(f, other_formats, alternate),
         ),
         value=read_episode_value(f),
     )
+
+
+def _social(value: object, show: Show) -> object:
+    """An `images` entry that is a path, not a URL, is one of Hugo's social images (its
+    `images` front matter, a list such as `["img/social/ep12.png"]` that its OpenGraph
+    template publishes from the site's root, as castanet's archetype and
+    arresteddevops/ado-hugo write it): published from `[show] link` with purpose `social`.
+    It was an error ("must be an https:// URL") that stopped the build."""
+    if not isinstance(value, str) or not value.strip() or urlsplit(value.strip()).scheme:
+        return value
+    path = value.strip()
+    if path.startswith("//") or ".." in path.split("/"):  # a URL, or out of the site: refused
+        return value
+    href = f"{show.link.rstrip('/')}/{quote(path.lstrip('/'), safe='/%')}"
+    return {"href": href, "purpose": "social"}
 
 
 def _persons(f: FieldReader, show: Show, own: tuple[Person, ...]) -> tuple[Person, ...]:
@@ -261,6 +278,23 @@ def _other_formats(
         except ValueError as exc:
             f.problem("other_formats", f"(another format of the audio) {exc}")
     return found
+
+
+#: Keys of a JSON chapter (the namespace's chapters format) an inline chapter has no use for:
+#: the table of contents flag, the end, the place.
+_JSON_ONLY = frozenset({"toc", "endTime", "location"})
+
+
+def _json_chapter(value: object) -> object:
+    """A chapter as the JSON chapters format writes it (`{startTime: 115, title: …}`) in the
+    inline form (`{start: 115, title: …}`); any other value as it is."""
+    if not isinstance(value, dict) or "startTime" not in value or "start" in value:
+        return value
+    return {
+        "start" if key == "startTime" else key: item
+        for key, item in value.items()
+        if key not in _JSON_ONLY
+    }
 
 
 def chapter(value: object) -> Chapter:

@@ -30,10 +30,12 @@ from podcastfeed.source.fromnotes import from_notes
 from podcastfeed.source.frontparts import load_toml, split_front_matter
 from podcastfeed.source.guids import guid_is_link, read_guid
 from podcastfeed.source.keywords import read_keywords
-from podcastfeed.source.localart import EpisodeImage, episode_image
+from podcastfeed.source.localart import EpisodeImage, episode_image, image_ref
+from podcastfeed.source.podcaster import read_episode_object
 from podcastfeed.source.shownotes import make_description, render_notes
 from podcastfeed.source.tables import clean_ref, clean_text
-from podcastfeed.source.typos import key_typos
+from podcastfeed.source.templating import expand_templates
+from podcastfeed.source.typos import fold_key_case, key_typos
 from podcastfeed.source.yamlhints import unclosed_hint, yaml_hint
 from podcastfeed.source.yamlload import YAMLLimitError, bad_value_line, load_yaml, yaml_error_line
 from podcastfeed.values import (
@@ -103,8 +105,13 @@ def read_episode(
     written = body
     if settings.fix_text:  # issue 14: "Lucaâ€™s" -> "Luca’s", noted per file
         meta, body, repaired = repair_episode(meta, body)
-    f = FieldReader(path, display, fm_text, meta, settings.fields, [], is_toml=is_toml)
-    f.problems += key_typos(meta, settings.fields, display, f.line)
+    spelt: dict[str, str] = {}
+    if is_toml:  # Hugo's `Date =` is `date =` (a Jekyll site's `Status:` stays its own key)
+        meta, spelt = fold_key_case(meta, settings.fields)
+    meta, fields, nested = read_episode_object(meta, settings.fields)  # Eleventy's `episode:`
+    f = FieldReader(path, display, fm_text, meta, fields, [], is_toml=is_toml)
+    f.spelt, f.nested = spelt, nested
+    f.problems += key_typos(meta, fields, display, f.line)
     for key, change in repaired:
         lines = [] if key else notes_lines(text, written, body)  # issue 15: the notes' lines
         where = f"'{key}'" if key else "the show notes"
@@ -223,7 +230,7 @@ def _episode(
     is_html = f.path.suffix.lower() in (".html", ".htm")
     warnings: list[str] = []
     notes = render_notes(
-        body,
+        body if is_html else expand_templates(body, f.meta),  # Hugo's shortcodes, Liquid
         base_url=page or show.link,
         is_html=is_html,
         warnings=warnings,
@@ -233,10 +240,16 @@ def _episode(
         f.problem(None, f"the show notes {warning}", level="warning")
 
     image = EpisodeImage(None)
-    written = f.parsed("image", lambda value: parse_link(_text(value, clean_ref), relative=True))
+    written = f.parsed(
+        "image", lambda value: parse_link(_text(image_ref(value), clean_ref), relative=True)
+    )
     try:  # source_folders resolves paths: only asked for when there is an image
         folders = settings.source_folders if written else ()
-        image = episode_image(written, f.path, page or show.link, show, folders)
+        # castanet publishes `episode_image` with Hugo's absURL: from the site's root, not
+        # from the episode's page (alexmurray/ubuntu-security-podcast: img/usp_logo_500.png)
+        site_root = f.key_for("image") == "episode_image"
+        base = show.link if site_root else page or show.link
+        image = episode_image(written, f.path, base, show, folders)
     except ValueError as exc:
         f.problem("image", str(exc))
 
@@ -362,7 +375,9 @@ def _read_season(f: FieldReader) -> int | None:
 def _text(value: object, clean: Callable[[str], str] = clean_text) -> str:
     """A scalar front-matter value as text (a list or table is no link)."""
     if not isinstance(value, str | int | float | date):  # a list, a table, !!binary, !!set
-        raise ValueError(f"must be text (got {type(value).__name__})")
+        kinds: dict[type, str] = {dict: "a table", list: "a list"}
+        kind = kinds.get(type(value), type(value).__name__)
+        raise ValueError(f"must be text, not {kind}")  # (f.parsed adds what it got)
     return clean(str(value))
 
 

@@ -75,7 +75,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "season_name": ("season_name",),
     "episode_display": ("episode_display",),
     "transcript": ("transcript", "transcripts"),
-    "chapters": ("chapters",),
+    "chapters": ("chapters", "podcast_chapters"),  # rpodcast/castanet's archetype
     "persons": ("persons", "person", "guests"),
     "persons_replace": ("persons_replace",),
     "soundbites": ("soundbites", "soundbite"),
@@ -131,6 +131,8 @@ class FieldReader:
     problems: list[Problem]
     is_toml: bool = False  # Hugo's `+++` front matter
     taken: set[str] = field(default_factory=set)  # keys another field used (`url:` as audio)
+    spelt: dict[str, str] = field(default_factory=dict)  # known key -> as written (`Date`)
+    nested: dict[str, str] = field(default_factory=dict)  # `episode.size` -> `episode`
     _lines: dict[str, int] | None = None
     _written: dict[str, Any] | None = None
 
@@ -141,7 +143,9 @@ class FieldReader:
             self._lines = (
                 toml_key_lines(self.front_matter) if self.is_toml else key_lines(self.front_matter)
             )
-        return self._lines.get(key)
+        return self._lines.get(self.spelt.get(key, key)) or self._lines.get(
+            self.nested.get(key, "")
+        )
 
     def key_for(self, name: str) -> str | None:
         """The key in this file that holds canonical field `name`."""
@@ -174,6 +178,7 @@ class FieldReader:
     def as_written(self, key: str, value: object) -> Any:
         """The value of `key` with YAML's booleans, numbers and dates as the file spells them
         (the front matter is read again, only when asked); TOML's as its text has it."""
+        key = self.spelt.get(key, key)
         if self.is_toml:
             if isinstance(value, list | dict):
                 return toml_nested_written(self.front_matter, key, value, ALL_TEXT_KEYS)

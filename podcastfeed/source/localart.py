@@ -72,6 +72,20 @@ def publish_show_image(
     return replace(show, image=url, image_file=found)
 
 
+#: The keys of an `image:` table that give the picture: jekyll-seo-tag's `path` (with `alt`,
+#: `width`, `height`), a theme's `url` or `src` (falkoin/und_was_podcast: `{url: …, alt: …}`).
+IMAGE_KEYS = ("path", "url", "src", "href")
+
+
+def image_ref(value: object) -> object:
+    """An `image:` table's picture (`{path: /img/ep1.png, alt: …}`); any other value as is."""
+    if isinstance(value, dict):
+        found = [value[key] for key in IMAGE_KEYS if isinstance(value.get(key), str)]
+        if len(found) == 1:
+            return found[0]
+    return value
+
+
 def episode_image(
     written: str | None, episode: Path, page: str, show: Show, folders: Sequence[Path]
 ) -> EpisodeImage:

@@ -211,6 +211,9 @@ def _current_image(
     page = episode.link or config.show.link
     try:
         image = episode_image(episode.image_ref, episode.source, page, config.show, folders)
+        if image.file is None and page != config.show.link and _site_root(episode.source):
+            link = config.show.link  # castanet's `episode_image`, as episodes.py reads it
+            image = episode_image(episode.image_ref, episode.source, link, config.show, folders)
     except ValueError as exc:
         lines = read_front_matter(episode.source)[0]
         key = next((k for k in ALIASES["image"] if k in lines), "image")
@@ -222,6 +225,13 @@ def _current_image(
     if (image.url, image.file) == (episode.image, episode.image_file):
         return episode  # the usual case: no copy of each of 10,000 cached episodes
     return replace(episode, image=image.url, image_file=image.file)
+
+
+def _site_root(source: Path) -> bool:
+    """Does the episode's picture come from castanet's `episode_image` (read from the site's
+    root)? Asked only of a cached episode whose local picture went away."""
+    lines = read_front_matter(source)[0]
+    return next((k for k in ALIASES["image"] if k in lines), None) == "episode_image"
 
 
 def _is_file(folder: str, ref: str, found: dict[tuple[str, str], bool]) -> bool:

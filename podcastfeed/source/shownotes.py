@@ -20,7 +20,11 @@ from urllib.parse import urljoin, urlsplit
 import nh3
 
 from podcastfeed.source.cleanup import after_sanitizing, before_sanitizing
-from podcastfeed.source.commonmark import markdown_to_html, markdown_utf8
+from podcastfeed.source.commonmark import (
+    drop_heading_attributes,
+    markdown_to_html,
+    markdown_utf8,
+)
 from podcastfeed.source.excerpts import excerpt_html
 from podcastfeed.source.nesting import NESTING_LIMIT, cap_nesting
 from podcastfeed.source.xmlchars import has_reference, stripped_utf8
@@ -201,7 +205,7 @@ def render_notes(
     markup, data = stripped_utf8(body)
     no_refs = not has_reference(markup)  # cmark decodes "&#1;" in Markdown text to U+0001
     utf8 = None if is_html else markdown_utf8(data)
-    html = markup if utf8 is None else utf8.decode("utf-8", "replace")
+    html = markup if utf8 is None else drop_heading_attributes(utf8.decode("utf-8", "replace"))
     if clean:  # (cmark's bytes hold the same ASCII markers as the text it finds them in)
         cleaned = before_sanitizing(html, utf8)
         # It percent-decodes query strings of embedded players ("?list=%01") into links.

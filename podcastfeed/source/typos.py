@@ -1,5 +1,7 @@
 """Front-matter keys one typo away from a key podcastfeed reads (`exerpt:`, `Title:`), which
-would otherwise be ignored without a word: other keys belong to the site and stay silent."""
+would otherwise be ignored without a word: other keys belong to the site and stay silent. In
+Hugo's TOML, a key that differs from one only in case (`Date`, `Description`) is that key
+(fold_key_case)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,32 @@ from podcastfeed.source.fields import ALIASES
 
 #: Every key an episode's front matter is read under.
 KNOWN_KEYS = frozenset(key for keys in ALIASES.values() for key in keys) | {"check_ignore"}
+
+
+#: A known key by its lower case (`publishdate` -> `publishDate`; keys that fold alike are
+#: keys of one field).
+_FOLDED = {key.lower(): key for key in sorted(KNOWN_KEYS, reverse=True)}
+
+
+def fold_key_case(
+    meta: dict[str, object], fields: Mapping[str, str]
+) -> tuple[dict[str, object], dict[str, str]]:
+    """`meta` with each key that is a known key in other case (`Date`, `PublishDate`,
+    `Description`: Hugo reads front-matter keys case-insensitively, and sites such as
+    arresteddevops/ado-hugo capitalize them) under the known spelling, unless that spelling is
+    there too or `[fields]` maps the key; and known key -> the key as written (for its line)."""
+    spelt: dict[str, str] = {}
+    mapped = set(fields.values())
+    for key in meta:
+        known = _FOLDED.get(key.lower())
+        if known is None or key in KNOWN_KEYS or key in mapped or known in meta:
+            continue
+        if known not in spelt:  # `Date` and `DATE`: the first
+            spelt[known] = key
+    if not spelt:
+        return meta, spelt
+    written = {key: known for known, key in spelt.items()}
+    return {written.get(key, key): value for key, value in meta.items()}, spelt
 
 
 def _one_edit(a: str, b: str) -> bool:
