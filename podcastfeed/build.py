@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -26,9 +25,11 @@ from podcastfeed.media.probing import ProbeOptions, measure, measure_alternates
 from podcastfeed.model import AudioInfo, Episode
 from podcastfeed.output import fragments, showlock, write
 from podcastfeed.render import page
-from podcastfeed.render.feed import iter_feed, sort_episodes
-from podcastfeed.source.chapters import keep_inside
+from podcastfeed.render.feed import enclosure_for, iter_feed, sort_episodes
+from podcastfeed.source.chapters import keep_inside, validate_json_chapters
 from podcastfeed.source.config import Config, load_config
+from podcastfeed.source.episode_tags import soundbite_problems
+from podcastfeed.source.lookup import field_line
 from podcastfeed.source.reading import read_all
 
 _GUID_HINT = "every episode needs its own guid; directories merge or drop duplicates"
@@ -112,7 +113,6 @@ def build(
     probe: ProbeOptions | None = None,
     allow_changes: Sequence[str] = (),
     check: bool = True,
-    stats: Mapping[str, os.stat_result] | None = None,
 ) -> BuildReport:
     """Build the feed for the show whose feed.toml is `config_path` (nothing is written).
 
@@ -126,8 +126,6 @@ def build(
             change, or that may leave the feed.
         check: run the error rules of `podcastfeed check` on the feed (issue 5); any finding
             fails the build.
-        stats: the stat of files found already (output/skip.py's snapshot), by path: taken
-            instead of a stat of each (a plain file's; its lstat too).
 
     Raises:
         ConfigError: feed.toml is missing or unreadable; another build is running.
@@ -146,7 +144,6 @@ def build(
             probe=probe,
             allow_changes=allow_changes,
             check=check,
-            stats=stats or {},
         )
 
 
@@ -161,7 +158,6 @@ def _build(
     probe: ProbeOptions | None,
     allow_changes: Sequence[str],
     check: bool,
-    stats: Mapping[str, os.stat_result],
 ) -> BuildReport:
     config_path = config.build.config_path
     show, settings = config.show, config.build
@@ -188,7 +184,7 @@ def _build(
         problems.append(Problem("warning", warning))
 
     report = BuildReport(config, settings.output, jobs=jobs)
-    episodes, report.parsed = read_all(config, store, problems, jobs, stats)
+    episodes, report.parsed = read_all(config, store, problems, jobs)
     published: list[Episode] = []
     for episode in episodes:
         if not episode.is_published or (episode.expires is not None and episode.expires <= now):
@@ -224,15 +220,12 @@ def _build(
         store=store,
         options=options,
         is_refreshed=is_refreshed,
-        stats=stats,
     )
     problems += measured.problems
     published, alternate_problems, alternate_probes = measure_alternates(
         published, settings.root, store, old_lock, options, is_refreshed
     )
-    problems += alternate_problems + incremental.check_tags(
-        published, measured.probes, settings.root
-    )
+    problems += alternate_problems + _check_tags(published, measured.probes, settings.root)
     published = keep_inside(published, measured.probes, settings.root, problems)  # issue 16
     if any(p.is_error for p in problems):
         raise BuildFailed(problems)
@@ -310,6 +303,40 @@ def write_report(
         blocks.save()  # the show page's episode blocks, for the next build (fragments.py)
     report.notes = written.notes
     return written.feed
+
+
+def _check_tags(
+    episodes: list[Episode], probes: dict[str, lock.Probe], root: Path
+) -> list[Problem]:
+    """What can only be checked once audio is measured and files are read (issue 4):
+    soundbites inside the episode, local JSON chapters files readable as such."""
+    found: list[Problem] = []
+    for episode in episodes:
+        tags = episode.tags
+        if tags.soundbites and episode.audio is not None:
+            probe = probes.get(episode.audio.url)
+            try:
+                duration = enclosure_for(episode, probe.info if probe else None).duration
+            except ValueError:
+                continue  # not measured: reported already
+            outside = soundbite_problems(
+                relative_name(episode.source, root), tags.soundbites, duration
+            )
+            if outside:  # the key's line: the file is read again only for a message
+                line = field_line(episode.source, "soundbites")
+                found += [replace(problem, line=line) for problem in outside]
+        if tags.chapters is not None and tags.chapters.source is not None:
+            source = relative_name(tags.chapters.source, root)
+            try:
+                validate_json_chapters(tags.chapters.source.read_bytes())
+            except OSError as exc:
+                found.append(
+                    EpisodeError(f"cannot read: {exc.strerror}", source=source).to_problem()
+                )
+            except ValueError as exc:
+                message = f"chapters file {exc} (read for {relative_name(episode.source, root)})"
+                found.append(EpisodeError(message, source=source).to_problem())
+    return found
 
 
 def _new_lock(

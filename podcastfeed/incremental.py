@@ -9,30 +9,22 @@ channel's context (podcastfeed's version and code, feed.toml with its [check] ta
 namespaces) and of each item that passed (episodekeys.episode_keys). A different channel context
 checks every item again; `--include-future` (dates in the future are the one thing the error
 rules read the clock for) always checks all and keeps nothing.
-
-Also what the build checks once audio is measured (check_tags: soundbites, chapters files).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from podcastfeed import cache
 from podcastfeed.codekey import code_key
-from podcastfeed.errors import EpisodeError, Problem
-from podcastfeed.files import relative_name
+from podcastfeed.errors import Problem
 from podcastfeed.lint.base import Feed
 from podcastfeed.lint.runner import check_build
-from podcastfeed.lock import Probe
 from podcastfeed.model import AudioInfo, Episode, Show
 from podcastfeed.output.episodekeys import episode_keys
-from podcastfeed.render.feed import channel_nsmap, enclosure_for, sort_episodes
-from podcastfeed.source.chapters import validate_json_chapters
-from podcastfeed.source.episode_tags import soundbite_problems
-from podcastfeed.source.lookup import field_line
+from podcastfeed.render.feed import channel_nsmap, sort_episodes
 
 
 def inputs(
@@ -88,35 +80,3 @@ def check_changed(
         store.checked_items = set() if include_future else set(items)
         store.changed = True
     return True
-
-
-def check_tags(episodes: list[Episode], probes: dict[str, Probe], root: Path) -> list[Problem]:
-    """What can only be checked once audio is measured and files are read (issue 4):
-    soundbites inside the episode, local JSON chapters files readable as such."""
-    found: list[Problem] = []
-    for episode in episodes:
-        tags = episode.tags
-        if tags.soundbites and episode.audio is not None:
-            probe = probes.get(episode.audio.url)
-            try:
-                duration = enclosure_for(episode, probe.info if probe else None).duration
-            except ValueError:
-                continue  # not measured: reported already
-            outside = soundbite_problems(
-                relative_name(episode.source, root), tags.soundbites, duration
-            )
-            if outside:  # the key's line: the file is read again only for a message
-                line = field_line(episode.source, "soundbites")
-                found += [replace(problem, line=line) for problem in outside]
-        if tags.chapters is not None and tags.chapters.source is not None:
-            source = relative_name(tags.chapters.source, root)
-            try:
-                validate_json_chapters(tags.chapters.source.read_bytes())
-            except OSError as exc:
-                found.append(
-                    EpisodeError(f"cannot read: {exc.strerror}", source=source).to_problem()
-                )
-            except ValueError as exc:
-                message = f"chapters file {exc} (read for {relative_name(episode.source, root)})"
-                found.append(EpisodeError(message, source=source).to_problem())
-    return found

@@ -460,35 +460,3 @@ def test_links_that_loop_in_the_sources_do_not_stop_the_shortcut(built: Site) ->
     assert _run(built) == (0, skipped)
     page = (built.root / "public" / "index.html").read_text(encoding="utf-8")
     assert page == "Test Show: b a two"
-
-
-def test_the_snapshot_keeps_the_stat_of_plain_files_only(built: Site, tmp_path: Path) -> None:
-    """The build takes the snapshot's stat of a file instead of its own (a stat of 20,000 files
-    saved at 10,000 episodes): only of plain files, whose stat is their lstat too; a link is
-    looked at again by the build (localref.moved: where it leads)."""
-    from podcastfeed.source.config import load_config
-
-    (tmp_path / "elsewhere.mp3").write_bytes(b"")
-    (built.episodes / "audio" / "linked.mp3").symlink_to(tmp_path / "elsewhere.mp3")
-    stats = skip.take(load_config(built.config).build, ()).stats
-    audio = built.episodes / "audio" / "b.mp3"
-    assert stats[str(audio)] == os.stat(audio)
-    assert str(built.episodes / "a.md") in stats
-    assert str(built.episodes / "audio" / "linked.mp3") not in stats
-
-
-def test_audio_made_a_link_outside_the_show_since_the_last_build_is_refused(
-    built: Site, tmp_path: Path
-) -> None:
-    """A cached episode whose audio file became a link leading outside the show is refused, as
-    a build without the cache refuses it, though the snapshot has the stats of the files."""
-    secret = tmp_path / "secret"
-    secret.mkdir()
-    audio = built.episodes / "audio" / "b.mp3"
-    shutil.copy(audio, secret / "b.mp3")
-    audio.unlink()
-    audio.symlink_to(secret / "b.mp3")
-    code, printed = _run(built)
-    assert code == 1
-    assert "is outside the show folder" in printed
-    assert _run(built, "--no-cache")[0] == 1

@@ -143,7 +143,6 @@ def build_command(
                 probe=options,
                 allow_changes=allow_changes or (),
                 check=not no_check,
-                stats=snapshot.stats if snapshot is not None else None,  # (a stat a file)
             )
         finally:
             progress.stop()  # before any message

@@ -7,7 +7,7 @@ with nothing new reads no audio and makes no network request.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -79,10 +79,8 @@ def measure(
     store: cache.BuildCache,
     options: ProbeOptions,
     is_refreshed: Callable[[Episode], bool],
-    stats: Mapping[str, os.stat_result] | None = None,
 ) -> ProbeResults:
-    """The probe for every episode that needs one (front matter may state it instead);
-    `stats`: the stat of files found already, by path (taken instead of a stat of each)."""
+    """The probe for every episode that needs one (front matter may state it instead)."""
     results = ProbeResults()
     local: list[tuple[Episode, Path]] = []
     remote: dict[str, list[Need]] = {}
@@ -103,7 +101,7 @@ def measure(
         elif episode.duration is None or episode.length is None:
             remote.setdefault(audio.url, []).append(Need.audio(episode))
         # else the front matter says it all; nothing to fetch
-    _measure_local(local, root, lock, store, options, is_refreshed, results, stats or {})
+    _measure_local(local, root, lock, store, options, is_refreshed, results)
     if remote:
         _measure_remote(remote, root, options, results)
     if unknown:
@@ -133,7 +131,6 @@ def _measure_local(
     options: ProbeOptions,
     is_refreshed: Callable[[Episode], bool],
     results: ProbeResults,
-    stats: Mapping[str, os.stat_result],
 ) -> None:
     """Local audio: the build cache by path and file identity, else the lock by content
     fingerprint, else mutagen (in a process pool when there are many files to probe).
@@ -146,7 +143,7 @@ def _measure_local(
     todo: list[tuple[Episode, Path, str, str]] = []  # (episode, path, cache key, fingerprint)
     for episode, path in episodes:
         try:
-            stat = stats.get(os.fspath(path)) or path.stat()
+            stat = path.stat()
             key = cache.file_key(path, stat)
             taken = key + FROM_LOCK  # the key of a probe taken from the lock
             store.used_audio.update((key, taken))

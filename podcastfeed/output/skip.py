@@ -58,9 +58,6 @@ class Snapshot:
     taken_ns: int  # when (the clock files are stamped with)
     newest_ns: int  # the newest mtime among them
     settings: BuildSettings = field(repr=False)
-    # the stat of each file under the episodes folder that is no symbolic link (its lstat
-    # too), by path: the build that follows takes them instead of a stat of its own (20,000)
-    stats: dict[str, os.stat_result] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)
@@ -80,14 +77,11 @@ def _identity(stat: os.stat_result) -> tuple[int, int, int, int]:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
-def _walk(
-    folder: Path, digest: Any, *, like_discovery: bool, stats: dict[str, os.stat_result] | None
-) -> int:
+def _walk(folder: Path, digest: Any, *, like_discovery: bool) -> int:
     """Feed `digest` with every folder and file under `folder` and its identity; returns the
     newest time among them. `like_discovery` skips what episode discovery skips (hidden and
     `_` folders, folders holding a manifest). Listing order is the file system's: a folder
-    listed in another order only costs a full build. `stats`: gets the stat of each file
-    that is no symbolic link, by path."""
+    listed in another order only costs a full build."""
     newest = 0
     todo = [str(folder)]
     seen: set[tuple[int, int]] = set()  # folders walked: a link back up is not walked again
@@ -122,8 +116,6 @@ def _walk(
             except OSError:
                 continue
             names.append(entry.name)
-            if stats is not None and not entry.is_symlink():  # (the listing's type)
-                stats[entry.path] = stat
             numbers.extend((stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino))
         digest.update("\0".join(names).encode("utf-8", "surrogatepass") + b"\n")
         digest.update(numbers.tobytes())
@@ -146,12 +138,10 @@ def take(settings: BuildSettings, options: Iterable[object]) -> Snapshot:
         digest_size=20,
     ).hexdigest()
     digest = hashlib.blake2b(digest_size=20)
-    stats: dict[str, os.stat_result] = {}
-    newest = _walk(settings.episodes_dir, digest, like_discovery=True, stats=stats)
+    newest = _walk(settings.episodes_dir, digest, like_discovery=True)
     if settings.templates_dir is not None:
-        templates = _walk(settings.templates_dir, digest, like_discovery=False, stats=None)
-        newest = max(newest, templates)
-    return Snapshot(key, digest.hexdigest(), taken, newest, settings, stats)
+        newest = max(newest, _walk(settings.templates_dir, digest, like_discovery=False))
+    return Snapshot(key, digest.hexdigest(), taken, newest, settings)
 
 
 def _stats(paths: Iterable[Path | str], known: Mapping[str, Sequence[int]] | None = None) -> str:

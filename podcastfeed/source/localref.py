@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from podcastfeed.errors import shorten
@@ -88,49 +88,29 @@ def url_path(ref: str, found: Path, allowed: Sequence[Path]) -> str:
     return Path(os.path.relpath(real, base)).as_posix()
 
 
-class Places:
-    """The folders an episode's files may lie in (`allowed`, resolved), as text, each folder's
-    resolved path once looked up, and the stats of plain files found already: for `moved`,
-    which a build asks about each of 10,000 cached episodes (which share a few folders)."""
-
-    def __init__(
-        self, allowed: Sequence[Path], stats: Mapping[str, os.stat_result] | None = None
-    ) -> None:
-        self.stats = stats or {}  # the lstat of files found already, by path (plain files)
-        self.bases = tuple(str(base) for base in allowed)
-        self.prefixes = tuple(base if base.endswith("/") else base + "/" for base in self.bases)
-        self.real: dict[str, str] = {}  # each folder's resolved path
-
-    def hold(self, real: str) -> bool:
-        """Whether the resolved path `real` is in one of the folders (as _is_inside)."""
-        return real.startswith(self.prefixes) or real in self.bases
-
-
-def moved(episode: Episode, places: Places) -> bool:
+def moved(episode: Episode, allowed: Sequence[Path], real: dict[str, str]) -> bool:
     """Whether the local files of an episode parsed before (the build cache's) are no longer
     where and what the parse found: one gone, its audio now in the folder looked in first
     (beside the episode, before the show's), or a symbolic link that leads elsewhere now.
-    Then the episode is parsed again, as a build without the cache would."""
+    Then the episode is parsed again, as a build without the cache would. `real`: each
+    folder's resolved path, kept for the build (10,000 episodes share a few folders)."""
+    paths = []
     audio, tags = episode.audio, episode.tags
     if audio is not None and audio.path is not None:
         found, beside = str(audio.path), os.path.join(os.path.dirname(episode.source), audio.ref)
         if found != beside and os.path.normpath(beside) != found and os.path.isfile(beside):
             return True
-        if not _still_inside(found, places):
-            return True
-    if not (tags.transcripts or tags.chapters is not None or tags.alternate_enclosures):
-        return False  # (most episodes: their audio alone)
-    paths = [str(linked.source) for linked in tags.transcripts if linked.source is not None]
+        paths.append(found)
+    paths += [str(linked.source) for linked in tags.transcripts if linked.source is not None]
     if tags.chapters is not None and tags.chapters.source is not None:
         paths.append(str(tags.chapters.source))
     paths += [str(alt.path) for alt in tags.alternate_enclosures if alt.path is not None]
-    return not all(_still_inside(path, places) for path in paths)
+    return not all(_still_inside(path, allowed, real) for path in paths)
 
 
-def _still_inside(path: str, places: Places) -> bool:
-    known = places.stats.get(path)
+def _still_inside(path: str, allowed: Sequence[Path], real: dict[str, str]) -> bool:
     try:
-        mode = (known or os.lstat(path)).st_mode  # one call a file unless it is a link
+        mode = os.lstat(path).st_mode  # one call a file unless it is a link
     except OSError:
         return False
     if stat.S_ISLNK(mode):
@@ -141,8 +121,7 @@ def _still_inside(path: str, places: Places) -> bool:
         return False
     else:
         folder, name = os.path.split(path)
-        real = places.real
         if (top := real.get(folder)) is None:
             top = real[folder] = os.path.realpath(folder)
         found = os.path.join(top, name)
-    return places.hold(found)
+    return any(_is_inside(found, str(base)) for base in allowed)

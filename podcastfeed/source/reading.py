@@ -5,7 +5,7 @@ unchanged is not parsed again), in worker processes when many files changed.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from podcastfeed.source.discovery import (
 from podcastfeed.source.episodes import read_episode
 from podcastfeed.source.fields import ALIASES
 from podcastfeed.source.localart import episode_image
-from podcastfeed.source.localref import Places, moved
+from podcastfeed.source.localref import moved
 from podcastfeed.source.lookup import read_front_matter
 
 #: Below this many files to parse, a process pool costs more than it saves.
@@ -81,20 +81,14 @@ def _parse(job: Job, config: Config) -> Parsed:
 
 
 def read_all(
-    config: Config,
-    store: cache.BuildCache,
-    problems: list[Problem],
-    jobs: int,
-    stats: Mapping[str, os.stat_result] | None = None,
+    config: Config, store: cache.BuildCache, problems: list[Problem], jobs: int
 ) -> tuple[list[Episode], int]:
     """Every episode of the show (drafts too), and how many files were parsed this time (the
     rest came from `store`); problems go to `problems`.
 
     Args:
         jobs: processes for parsing, when there are many files to parse.
-        stats: the stat of files found already (taken instead of a stat of each), by path.
     """
-    stats = stats or {}
     settings = config.build
     unread: list[tuple[str, str]] = []
     siblings = find_episodes_and_siblings(settings.episodes_dir, unread)
@@ -116,7 +110,7 @@ def read_all(
     folders = settings.source_folders  # resolved once, not once per cached episode
     # whether each image path looked for is a file: 10,000 episodes share a few
     files_found: dict[tuple[str, str], bool] = {}
-    places = Places(folders, stats)  # (localref.moved)
+    real: dict[str, str] = {}  # each folder's resolved path (localref.moved)
     for path in files:
         relative = relative_name(path, settings.root)
         if not relative.isascii() and (problem := _unusable_name(relative)):
@@ -125,7 +119,7 @@ def read_all(
         if siblings[path]:  # a transcript added beside the episode changes what it reads
             relative += "\0" + "\0".join(siblings[path])
         try:
-            stat = stats.get(os.fspath(path)) or os.stat(path)
+            stat = os.stat(path)
             identity = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
             recorded = known.get(relative)
             key: str | None = None
@@ -143,7 +137,7 @@ def read_all(
         store.keys[path] = key
         hit = store.episodes.get(key)
         store.used_episodes.add(key)
-        if hit is not None and not moved(hit[0], places):
+        if hit is not None and not moved(hit[0], folders, real):
             found = list(hit[1])
             results[path] = (_current_image(hit[0], config, folders, found, files_found), found)
         else:
