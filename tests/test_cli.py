@@ -59,6 +59,29 @@ def test_cli_build_output_folder_names_the_file_to_give(
     )
 
 
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://example.org/feed.xml", "https://example.org/feed.xml is a URL (https://)"),
+        ("ftp://ada:secret@host/feed.xml", "ftp://ada:***@host/feed.xml is a URL (ftp://)"),
+    ],
+)
+def test_cli_build_output_url_is_no_file(
+    site: Site, url: str, shown: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`-o https://example.org/feed.xml` wrote the folders `https:/example.org/` (a URL on
+    the command line is no path: probe, import and diff say so too)."""
+    monkeypatch.chdir(site.root)
+    site.episode("a")
+    result = runner.invoke(app, ["build", "-c", str(site.config), "-o", url])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: --output names the feed file, and {shown}\n"
+        "  hint: -o public/feed.xml, then publish the folder to your host (docs/ci.md)\n",
+    )
+    assert sorted(p.name for p in site.root.iterdir()) == ["episodes", "feed.toml"]
+
+
 def test_cli_build_bad_episode_exit_1_with_location_no_traceback(site: Site) -> None:
     site.episode("bad", date="12/03/24")
     result = runner.invoke(app, ["build", "-c", str(site.config)])

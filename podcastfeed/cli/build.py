@@ -21,7 +21,7 @@ from podcastfeed.cli.common import (
     TimeoutOption,
     command,
     err,
-    refuse_folder_output,
+    refuse_bad_output,
     show_error,
     shown,
 )
@@ -110,7 +110,7 @@ def build_command(
     """
     from podcastfeed.output.showlock import hold_show
 
-    refuse_folder_output(output)
+    refuse_bad_output(output)
     # one build in this show from reading to the last write; once its files are switched, a
     # Ctrl-C is too late to say "interrupted": the build completes (interrupts.py)
     with hold_show(config), interrupts.finishing():

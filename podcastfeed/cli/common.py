@@ -22,7 +22,7 @@ from podcastfeed.errors import (
     quote_name,
     shorten,
 )
-from podcastfeed.net.limits import DEFAULT_DEADLINE, mask_urls
+from podcastfeed.net.limits import DEFAULT_DEADLINE, mask_url, mask_urls, url_written
 
 app = typer.Typer(
     help="Turn a folder of podcast episode files and their audio into a podcast RSS feed.",
@@ -158,9 +158,15 @@ def shown(path: Path, root: Path) -> str:
         return quote_name(path)
 
 
-def refuse_folder_output(output: str | None) -> None:
+def refuse_bad_output(output: str | None) -> None:
     """`-o public/`: --output names the feed file; a folder there is a usage error that says
-    the file to name, before a build that would stop at the folder in its way."""
+    the file to name, before a build that would stop at the folder in its way. So is a URL
+    (`-o https://example.org/feed.xml` wrote the folders `https:/example.org/`): the build
+    writes files, the host publishes them."""
+    if output and (scheme := url_written(output)):
+        err(f"Error: --output names the feed file, and {mask_url(output)} is a URL ({scheme}://)")
+        err("  hint: -o public/feed.xml, then publish the folder to your host (docs/ci.md)")
+        raise typer.Exit(int(ExitCode.USAGE))
     if output and output != "-" and (output.endswith(("/", "\\")) or Path(output).is_dir()):
         err(f"Error: --output names the feed file, and {output} is a folder")
         err(f"  hint: -o {(Path(output) / 'feed.xml').as_posix()}")

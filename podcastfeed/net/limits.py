@@ -36,12 +36,21 @@ def is_url(text: str) -> bool:
     return re.match(r"^https?://", text, re.IGNORECASE) is not None
 
 
+#: A command-line argument written as a URL of any scheme (a path may hold a colon: `a:b.mp3`).
+_ANY_URL = re.compile(r"^([a-z][a-z0-9+.-]+)://", re.IGNORECASE)
+
+
+def url_written(text: str) -> str | None:
+    """The scheme of a command-line argument written as a URL (`ftp://…`: "ftp"), or None."""
+    found = _ANY_URL.match(text)
+    return found.group(1).lower() if found else None
+
+
 def local_path(text: str) -> Path:
     """A command-line argument that is no http(s) URL, as a path. A URL of another scheme
     (`ftp://`, `file://`) was read as the path `ftp:/host/x.mp3`: "file not found"."""
-    other = re.match(r"^([a-z][a-z0-9+.-]+)://", text, re.IGNORECASE)
-    if other:
-        scheme = other.group(1).lower()
+    scheme = url_written(text)
+    if scheme:
         hint = "give an http(s) URL or a file's path"
         if scheme == "file":
             hint = f"give the file's path: {unquote(urlsplit(text).path) or '/'}"
